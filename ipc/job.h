@@ -1,0 +1,40 @@
+// A job as it travels from the supervisor to a worker through the shared job
+// queue, and the algorithms a job can ask for. Jobs are pure functions of
+// (algorithm, n): running one twice gives the same answer, which is what makes
+// a retry after a worker's death safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace fibpool::ipc {
+
+enum class Algorithm : std::uint8_t { kFast = 1, kRecursive = 2 };
+
+enum class JobKind : std::uint8_t {
+  kCompute = 1,
+  // Producer-consumer sentinel: the worker that takes it exits cleanly.
+  kSentinel = 2,
+};
+
+struct Job {
+  std::uint64_t id = 0;  // unique per supervisor instance, never 0 for kCompute
+  JobKind kind = JobKind::kCompute;
+  Algorithm algorithm = Algorithm::kFast;
+  std::uint64_t n = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(id, kind, algorithm, n);
+  }
+
+  static Job Sentinel() { return Job{0, JobKind::kSentinel, Algorithm::kFast, 0}; }
+  bool operator==(const Job&) const = default;
+};
+
+// "fast" / "recursive", case-sensitive lower case (callers fold case first).
+std::optional<Algorithm> ParseAlgorithm(std::string_view name);
+std::string_view AlgorithmName(Algorithm algorithm);
+
+}  // namespace fibpool::ipc

@@ -1,0 +1,212 @@
+#include "ipc/job_queue.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <new>
+#include <stdexcept>
+#include <thread>
+
+#include "ipc/codec.h"
+#include "ipc/futex.h"
+#include "ipc/robust_mutex.h"
+
+namespace fibpool::ipc {
+
+struct JobQueue::Header {
+  std::uint64_t magic;
+  std::uint32_t version;
+  std::uint32_t capacity;
+  std::uint64_t total_bytes;
+  std::uint32_t cells;
+  std::int32_t creator_pid;
+};
+
+struct JobQueue::Control {
+  pthread_mutex_t mutex;
+  std::atomic<std::uint64_t> recoveries;
+  alignas(64) std::atomic<std::uint64_t> head;  // next slot to take; consumers, under mutex
+  alignas(64) std::atomic<std::uint64_t> tail;  // next slot to fill; the producer
+  alignas(64) std::atomic<std::uint32_t> wake_seq;
+  std::atomic<std::uint32_t> sleepers;
+};
+
+struct JobQueue::Slot {
+  std::uint32_t length;
+  char bytes[kSlotBytes - sizeof(std::uint32_t)];
+};
+
+namespace {
+
+constexpr std::size_t AlignUp(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
+
+struct Offsets {
+  std::size_t control, cells, slots, total;
+};
+
+template <class H, class C, class S>
+Offsets OffsetsFor(std::uint32_t capacity, std::uint32_t cells) {
+  Offsets o{};
+  o.control = AlignUp(sizeof(H));
+  o.cells = o.control + AlignUp(sizeof(C));
+  o.slots = o.cells + AlignUp(sizeof(WorkerCell) * cells);
+  o.total = o.slots + sizeof(S) * capacity;
+  return o;
+}
+
+}  // namespace
+
+std::uint64_t MonotonicNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+std::size_t JobQueue::BytesFor(std::uint32_t capacity, std::uint32_t cells) {
+  return OffsetsFor<Header, Control, Slot>(capacity, cells).total;
+}
+
+JobQueue JobQueue::Format(void* memory, std::size_t size, std::uint32_t capacity,
+                          std::uint32_t cells) {
+  const Offsets o = OffsetsFor<Header, Control, Slot>(capacity, cells);
+  if (capacity == 0 || size < o.total) throw std::invalid_argument("job queue: segment too small");
+  char* base = static_cast<char*>(memory);
+  auto* control = new (base + o.control) Control{};
+  InitRobustMutex(&control->mutex);
+  auto* cell_array = reinterpret_cast<WorkerCell*>(base + o.cells);
+  for (std::uint32_t i = 0; i < cells; ++i) new (&cell_array[i]) WorkerCell{};
+  auto* slots = reinterpret_cast<Slot*>(base + o.slots);
+  // The header goes last: an attacher that sees the magic sees a whole queue.
+  auto* header = new (base) Header{0, kLayoutVersion, capacity, o.total, cells, ::getpid()};
+  std::atomic_thread_fence(std::memory_order_release);
+  header->magic = kSegmentMagic;
+  return JobQueue(header, control, cell_array, slots);
+}
+
+std::optional<JobQueue> JobQueue::Attach(void* memory, std::size_t size, std::string* why) {
+  auto* header = static_cast<Header*>(memory);
+  if (size < sizeof(Header) || header->magic != kSegmentMagic) {
+    *why = "not a fibpool job queue (bad magic)";
+    return std::nullopt;
+  }
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (header->version != kLayoutVersion) {
+    *why = "job queue layout version " + std::to_string(header->version) + ", expected " +
+           std::to_string(kLayoutVersion);
+    return std::nullopt;
+  }
+  const Offsets o = OffsetsFor<Header, Control, Slot>(header->capacity, header->cells);
+  if (header->total_bytes != o.total || size < o.total) {
+    *why = "job queue size mismatch";
+    return std::nullopt;
+  }
+  char* base = static_cast<char*>(memory);
+  return JobQueue(header, reinterpret_cast<Control*>(base + o.control),
+                  reinterpret_cast<WorkerCell*>(base + o.cells),
+                  reinterpret_cast<Slot*>(base + o.slots));
+}
+
+bool JobQueue::TryPush(const Job& job) {
+  const std::uint64_t tail = control_->tail.load(std::memory_order_relaxed);
+  const std::uint64_t head = control_->head.load(std::memory_order_acquire);
+  if (tail - head >= header_->capacity) return false;
+  Slot& slot = slots_[tail % header_->capacity];
+  std::size_t written = 0;
+  if (!EncodeInto(job, std::span<char>(slot.bytes, sizeof slot.bytes), &written)) return false;
+  slot.length = static_cast<std::uint32_t>(written);
+  // seq_cst pairs with the consumer's sleepers increment: one of the two sees the other.
+  control_->tail.store(tail + 1, std::memory_order_seq_cst);
+  return true;
+}
+
+void JobQueue::WakeConsumers(int count) {
+  control_->wake_seq.fetch_add(1, std::memory_order_seq_cst);
+  if (control_->sleepers.load(std::memory_order_seq_cst) > 0) FutexWake(&control_->wake_seq, count);
+}
+
+bool JobQueue::TryTake(std::uint32_t cell, Job* out, bool* corrupt) {
+  RobustLock lock(&control_->mutex);
+  if (lock.recovered()) {
+    control_->recoveries.fetch_add(1, std::memory_order_relaxed);
+    RepairLocked();
+  }
+  const std::uint64_t head = control_->head.load(std::memory_order_relaxed);
+  if (head == control_->tail.load(std::memory_order_acquire)) return false;
+  const Slot& slot = slots_[head % header_->capacity];
+  std::optional<Job> job;
+  if (slot.length <= sizeof slot.bytes) job = Decode<Job>(std::string_view(slot.bytes, slot.length));
+  *corrupt = !job.has_value();
+  if (job && job->kind == JobKind::kCompute) {
+    WorkerCell& c = cells_[cell];
+    c.started_ns.store(MonotonicNanos(), std::memory_order_relaxed);
+    c.job_id.store(job->id, std::memory_order_release);
+  }
+  control_->head.store(head + 1, std::memory_order_release);
+  if (job) *out = *job;
+  return true;
+}
+
+JobQueue::PopStatus JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                  std::chrono::nanoseconds wait, Job* out) {
+  const std::uint64_t start = MonotonicNanos();
+  const auto elapsed = [start] { return std::chrono::nanoseconds(MonotonicNanos() - start); };
+  bool corrupt = false;
+  for (;;) {
+    if (Depth() > 0 && TryTake(cell, out, &corrupt)) {
+      return corrupt ? PopStatus::kCorrupt : PopStatus::kJob;
+    }
+    const auto spent = elapsed();
+    if (spent >= wait) return PopStatus::kEmpty;
+    if (spent < spin) {
+      std::this_thread::yield();
+      continue;
+    }
+    const std::uint32_t seq = control_->wake_seq.load(std::memory_order_seq_cst);
+    control_->sleepers.fetch_add(1, std::memory_order_seq_cst);
+    if (Depth() == 0) FutexWait(&control_->wake_seq, seq, wait - spent);
+    control_->sleepers.fetch_sub(1, std::memory_order_seq_cst);
+  }
+}
+
+void JobQueue::Repair() {
+  RobustLock lock(&control_->mutex);
+  if (lock.recovered()) control_->recoveries.fetch_add(1, std::memory_order_relaxed);
+  RepairLocked();
+}
+
+void JobQueue::RepairLocked() {
+  const std::uint64_t head = control_->head.load(std::memory_order_relaxed);
+  if (head == control_->tail.load(std::memory_order_acquire)) return;
+  const Slot& slot = slots_[head % header_->capacity];
+  if (slot.length > sizeof slot.bytes) return;
+  const auto job = Decode<Job>(std::string_view(slot.bytes, slot.length));
+  if (!job || job->kind != JobKind::kCompute) return;
+  for (std::uint32_t i = 0; i < header_->cells; ++i) {
+    if (cells_[i].job_id.load(std::memory_order_acquire) == job->id) {
+      control_->head.store(head + 1, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+void JobQueue::FinishJob(std::uint32_t cell) {
+  cells_[cell].job_id.store(0, std::memory_order_release);
+}
+
+std::uint64_t JobQueue::Depth() const {
+  const std::uint64_t head = control_->head.load(std::memory_order_seq_cst);
+  const std::uint64_t tail = control_->tail.load(std::memory_order_seq_cst);
+  return tail - head;
+}
+
+std::uint32_t JobQueue::capacity() const { return header_->capacity; }
+std::uint32_t JobQueue::cells() const { return header_->cells; }
+WorkerCell& JobQueue::cell(std::uint32_t index) const { return cells_[index]; }
+std::uint64_t JobQueue::recoveries() const {
+  return control_->recoveries.load(std::memory_order_relaxed);
+}
+pthread_mutex_t* JobQueue::mutex() const { return &control_->mutex; }
+
+}  // namespace fibpool::ipc

@@ -1,0 +1,26 @@
+// Names of fibpool's shared-memory segments, and the clean-up of those left by
+// a supervisor that died without removing them (kill -9).
+//
+// Every name is "fibpool.<supervisor pid>.<what>", so segments belong to one
+// instance and a live instance's segments are recognisable as such:
+//   fibpool.<pid>.queue       the job queue (job_queue.h)
+//   fibpool.<pid>.r<job id>   one large result (result_buffer.h)
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fibpool::ipc {
+
+std::string QueueSegmentName(pid_t supervisor);
+std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id);
+
+// Removes every fibpool.<pid>.* segment under /dev/shm whose <pid> is no
+// longer a running process. Never touches a live instance's segments nor
+// names of any other form. Returns the names removed.
+std::vector<std::string> RemoveStaleSegments();
+
+}  // namespace fibpool::ipc

@@ -1,0 +1,62 @@
+// fibpool's settings (PROTOCOL.md, "Command line and configuration") and how
+// they are read: command line, then FIBPOOL_* environment, then the INI file
+// named by --config / FIBPOOL_CONFIG, then built-in defaults.
+//
+// Failure behaviour: LoadConfig throws ConfigError with a message for the user
+// (unknown option, bad value, unreadable file). Start-up only.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ipc/job.h"
+
+namespace fibpool::supervisor {
+
+inline constexpr unsigned kMaxWorkers = 256;
+
+struct Config {
+  std::string config_file;  // empty: none
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 25000;
+  unsigned workers = 0;  // 0 before LoadConfig; then >= 1
+  ipc::Algorithm algorithm = ipc::Algorithm::kFast;
+  std::uint64_t max_n = 100'000'000;
+  std::chrono::milliseconds job_timeout{30'000};
+  std::string log_level = "info";
+  std::size_t max_line = 1024;
+  std::size_t max_backlog = 10'000;                 // jobs waiting for a worker, all clients
+  std::size_t max_inflight_per_connection = 1'024;  // unanswered requests before reading pauses
+  std::chrono::microseconds worker_spin{50};        // workers busy-wait this long before sleeping
+  std::string worker_path;                          // empty: fibpool-worker beside fibpool
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ConfigOutcome {
+  enum class Action { kRun, kHelp, kVersion };
+  Action action = Action::kRun;
+  Config config;
+  std::string text;  // what to print for kHelp / kVersion
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// `args` excludes the program name. Only FIBPOOL_* entries of `env` are read.
+ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env);
+
+// The process environment as an Environment.
+Environment CurrentEnvironment();
+
+// CPUs this process may use: its affinity mask, capped by a cgroup CPU quota.
+unsigned AvailableCpus();
+
+}  // namespace fibpool::supervisor

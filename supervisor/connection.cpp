@@ -1,0 +1,199 @@
+#include "supervisor/connection.h"
+
+#include <boost/asio/write.hpp>
+
+namespace fibpool::supervisor {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+constexpr std::size_t kMaxAnswersPerWrite = 256;
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
+    : socket_(std::move(socket)), env_(env), lines_(env.max_line) {}
+
+void Connection::Start() {
+  ++env_.metrics->connections_open;
+  ++env_.metrics->connections_total;
+  socket_.set_option(asio::ip::tcp::no_delay(true));
+  Read();
+}
+
+void Connection::Drain() {
+  draining_ = true;
+  if (closed_) return;
+  // Wakes a pending read with EOF; whatever it already got is still answered.
+  error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  MaybeFinish();
+}
+
+void Connection::Read() {
+  if (reading_ || read_closed_ || closed_) return;
+  if (responses_.size() >= env_.max_inflight) return;  // resumed by Write()
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                            self->reading_ = false;
+                            if (self->closed_) return;
+                            if (ec == asio::error::eof || (ec && self->draining_)) {
+                              self->read_closed_ = true;
+                              // A last line without LF is still a request.
+                              self->lines_.Append("\n");
+                              self->ProcessLines();
+                              self->MaybeFinish();
+                              return;
+                            }
+                            if (ec) {
+                              self->Close();
+                              return;
+                            }
+                            self->OnRead(n);
+                          });
+}
+
+void Connection::OnRead(std::size_t n) {
+  lines_.Append(std::string_view(read_buffer_.data(), n));
+  ProcessLines();
+  Read();
+}
+
+void Connection::ProcessLines() {
+  std::string_view line;
+  while (!closed_ && !parse_closed_ && responses_.size() < env_.max_inflight) {
+    const auto status = lines_.Next(&line);
+    if (status == LineBuffer::Status::kNeedMore) break;
+    if (status == LineBuffer::Status::kTooLong) {
+      ++env_.metrics->requests;
+      env_.metrics->CountError(ErrorCode::kLineTooLong);
+      PushReady(ErrorLine(ErrorCode::kLineTooLong,
+                          "line longer than " + std::to_string(env_.max_line) + " bytes"));
+      parse_closed_ = read_closed_ = true;
+      break;
+    }
+    Handle(line);
+  }
+  Write();
+}
+
+void Connection::Handle(std::string_view line) {
+  Request request = ParseRequest(line, env_.limits);
+  if (request.kind == Request::Kind::kEmpty) return;
+  ++env_.metrics->requests;
+  switch (request.kind) {
+    case Request::Kind::kEmpty:
+      return;
+    case Request::Kind::kPing:
+      return PushReady("pong\n");
+    case Request::Kind::kHelp:
+      return PushReady(std::string(HelpText()) + "\n");
+    case Request::Kind::kStats:
+      return PushReady(env_.stats() + "\n");
+    case Request::Kind::kQuit:
+      parse_closed_ = read_closed_ = true;
+      return PushReady("bye\n");
+    case Request::Kind::kInvalid:
+      env_.metrics->CountError(request.error);
+      return PushReady(ErrorLine(request.error, request.detail));
+    case Request::Kind::kCompute:
+      break;
+  }
+  const std::uint64_t seq = first_seq_ + responses_.size();
+  responses_.emplace_back();
+  ErrorCode error = ErrorCode::kInternal;
+  std::weak_ptr<Connection> weak = weak_from_this();
+  const auto id = env_.pool->Submit(
+      request.algorithm, request.n,
+      [weak, seq](JobResult&& result) {
+        if (auto self = weak.lock()) self->Complete(seq, std::move(result));
+      },
+      &error);
+  if (id) {
+    responses_.back().job_id = *id;
+  } else {
+    env_.metrics->CountError(error);
+    Response& r = responses_.back();
+    r.ready = true;
+    r.text = ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
+                                                        : "the server is draining");
+  }
+}
+
+void Connection::PushReady(std::string text) {
+  Response r;
+  r.ready = true;
+  r.text = std::move(text);
+  responses_.push_back(std::move(r));
+}
+
+void Connection::Complete(std::uint64_t seq, JobResult&& result) {
+  if (closed_ || seq < first_seq_ || seq - first_seq_ >= responses_.size()) return;
+  Response& r = responses_[seq - first_seq_];
+  r.ready = true;
+  r.job_id = 0;
+  if (result.error) {
+    env_.metrics->CountError(*result.error);
+    r.text = ErrorLine(*result.error, result.text);
+  } else {
+    ++env_.metrics->results;
+    r.buffer = std::move(result.buffer);
+    r.buffer_length = result.buffer_length;
+    r.text = r.buffer.empty() ? std::move(result.text) + "\n" : "\n";
+  }
+  Write();
+}
+
+void Connection::Write() {
+  if (writing_now_ || closed_) return;
+  std::vector<asio::const_buffer> buffers;
+  while (!responses_.empty() && responses_.front().ready && writing_.size() < kMaxAnswersPerWrite) {
+    writing_.push_back(std::move(responses_.front()));
+    responses_.pop_front();
+    ++first_seq_;
+  }
+  if (writing_.empty()) {
+    MaybeFinish();
+    return;
+  }
+  for (const Response& r : writing_) {
+    if (!r.buffer.empty()) buffers.emplace_back(r.buffer.data(), r.buffer_length);
+    buffers.emplace_back(r.text.data(), r.text.size());
+  }
+  writing_now_ = true;
+  asio::async_write(socket_, buffers, [self = shared_from_this()](const error_code& ec, std::size_t) {
+    self->writing_now_ = false;
+    self->writing_.clear();
+    if (ec) {
+      self->Close();
+      return;
+    }
+    self->ProcessLines();  // lines held back by max_inflight
+    self->Read();
+  });
+}
+
+void Connection::MaybeFinish() {
+  if (closed_ || writing_now_ || !responses_.empty()) return;
+  if (read_closed_ || draining_) {
+    error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    Close();
+  }
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  for (const Response& r : responses_) {
+    if (r.job_id != 0) env_.pool->Abandon(r.job_id);
+  }
+  responses_.clear();
+  error_code ignored;
+  socket_.close(ignored);
+  --env_.metrics->connections_open;
+  env_.on_closed(shared_from_this());
+}
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,90 @@
+// One client connection: reads request lines, answers each exactly once and
+// in request order, while the jobs behind them run in parallel.
+//
+// Flow control: at most max_inflight unanswered requests per connection; past
+// that the connection stops reading (TCP pushes back on the client) until
+// answers drain. One write is in flight at a time; every answer that is
+// ready at the front goes out in it (a gather write, large results straight
+// from their shared-memory mapping).
+//
+// Lifetime: keeps itself alive through shared_from_this() while an operation
+// is pending; the server holds it in its registry until on_closed. When the
+// client goes away, jobs it still waits for are abandoned in the pool.
+// Single-threaded: runs on the io_context's thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "ipc/shared_segment.h"
+#include "supervisor/line_buffer.h"
+#include "supervisor/metrics.h"
+#include "supervisor/request_parser.h"
+#include "supervisor/worker_pool.h"
+
+namespace fibpool::supervisor {
+
+class Connection;
+
+// What a connection needs from the server. Outlives every connection.
+struct ConnectionEnv {
+  ParserLimits limits;
+  std::size_t max_line = 1024;
+  std::size_t max_inflight = 1024;
+  WorkerPool* pool = nullptr;
+  Metrics* metrics = nullptr;
+  std::function<std::string()> stats;  // the `stats` line, without LF
+  std::function<void(const std::shared_ptr<Connection>&)> on_closed;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env);
+
+  void Start();
+  // The server is draining: read nothing more, close once every request
+  // already read is answered.
+  void Drain();
+
+ private:
+  struct Response {
+    bool ready = false;
+    std::uint64_t job_id = 0;  // while a job computes it
+    std::string text;          // the whole line, LF included, unless `buffer` holds the digits
+    ipc::SharedSegment buffer;
+    std::uint64_t buffer_length = 0;
+  };
+
+  void Read();
+  void OnRead(std::size_t n);
+  void ProcessLines();
+  void Handle(std::string_view line);
+  void PushReady(std::string text);
+  void Complete(std::uint64_t seq, JobResult&& result);
+  void Write();
+  void MaybeFinish();
+  void Close();
+
+  boost::asio::ip::tcp::socket socket_;
+  const ConnectionEnv& env_;
+  LineBuffer lines_;
+  std::array<char, 16 * 1024> read_buffer_;
+  std::deque<Response> responses_;  // unanswered or unwritten, in request order
+  std::uint64_t first_seq_ = 0;     // sequence number of responses_.front()
+  std::vector<Response> writing_;   // the answers in the write in flight
+  bool reading_ = false;
+  bool writing_now_ = false;
+  bool read_closed_ = false;   // EOF, quit, line_too_long or drain: read no more
+  bool parse_closed_ = false;  // quit or line_too_long: ignore what follows
+  bool closed_ = false;
+  bool draining_ = false;
+};
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,27 @@
+#include "supervisor/cost_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fibpool::supervisor {
+
+namespace {
+// Fitted on the reference machine: F(30) recursive takes ~4 ms; fast F(10^7)
+// with its decimal conversion ~0.4 s. Constants only scale the estimate.
+constexpr double kNanosPerCall = 2.5;
+constexpr double kNanosPerBitLog = 1.5e-1;
+constexpr double kFixedNanos = 2'000;  // the hop itself
+}  // namespace
+
+std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n) {
+  double cost = kFixedNanos;
+  if (algorithm == ipc::Algorithm::kRecursive) {
+    cost += kNanosPerCall * std::pow(1.618033988749895, static_cast<double>(n));
+  } else {
+    const double bits = 0.6942419 * static_cast<double>(n);  // log2(phi) * n
+    cost += kNanosPerBitLog * bits * std::log2(bits + 2.0);
+  }
+  return static_cast<std::uint64_t>(std::min(cost, 1e18));
+}
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,16 @@
+// What a job is expected to cost before it runs, in nanoseconds of one core
+// on the reference machine (BENCHMARKS.md). Used to order the backlog; an
+// estimate off by a constant factor only shifts priorities, never answers.
+#pragma once
+
+#include <cstdint>
+
+#include "ipc/job.h"
+
+namespace fibpool::supervisor {
+
+// recursive: about 1.618^n calls; fast: GMP's F(n) plus its decimal
+// conversion, about n log n.
+std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n);
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,32 @@
+// Splits a connection's byte stream into request lines (PROTOCOL.md,
+// "Transport"). Pure: no I/O. Holds at most max_line + a read's worth of
+// bytes: a line longer than max_line is reported, not buffered.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace fibpool::supervisor {
+
+class LineBuffer {
+ public:
+  enum class Status { kLine, kNeedMore, kTooLong };
+
+  explicit LineBuffer(std::size_t max_line) : max_line_(max_line) {}
+
+  void Append(std::string_view bytes);
+  // kLine: *line is the next line without its LF (valid until the next
+  // Append). kTooLong: a line exceeds max_line bytes (not counting CR LF);
+  // final, the stream cannot be trusted to resynchronise.
+  Status Next(std::string_view* line);
+  std::size_t buffered() const { return buffer_.size() - consumed_; }
+
+ private:
+  std::size_t max_line_;
+  std::string buffer_;
+  std::size_t consumed_ = 0;
+  bool too_long_ = false;
+};
+
+}  // namespace fibpool::supervisor

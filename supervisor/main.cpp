@@ -1,0 +1,35 @@
+// fibpool: the supervisor. See server.h for what it does, PROTOCOL.md for
+// what its clients see.
+#include <csignal>
+#include <iostream>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "supervisor/config.h"
+#include "supervisor/server.h"
+
+int main(int argc, char** argv) {
+  using namespace fibpool::supervisor;
+  std::signal(SIGPIPE, SIG_IGN);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const Environment env = CurrentEnvironment();
+  try {
+    ConfigOutcome outcome = LoadConfig(args, env);
+    if (outcome.action != ConfigOutcome::Action::kRun) {
+      std::cout << outcome.text;
+      return 0;
+    }
+    spdlog::set_default_logger(spdlog::stderr_logger_st("fibpool"));
+    spdlog::set_level(spdlog::level::from_str(outcome.config.log_level));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l fibpool[%P] %v");
+    Server server(outcome.config, args, env);
+    return server.Run();
+  } catch (const ConfigError& e) {
+    std::cerr << "fibpool: " << e.what() << "\n(see fibpool --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "fibpool: " << e.what() << "\n";
+    return 1;
+  }
+}

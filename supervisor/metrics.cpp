@@ -1,0 +1,34 @@
+#include "supervisor/metrics.h"
+
+#include <algorithm>
+
+namespace fibpool::supervisor {
+
+void LatencyWindow::Record(std::uint64_t nanos) {
+  if (samples_.size() < kCapacity) {
+    samples_.push_back(nanos);
+  } else {
+    samples_[next_] = nanos;
+  }
+  next_ = (next_ + 1) % kCapacity;
+  ++count_;
+}
+
+LatencyWindow::Percentiles LatencyWindow::Compute() const {
+  Percentiles p;
+  p.count = count_;
+  if (samples_.empty()) return p;
+  std::vector<std::uint64_t> sorted = samples_;
+  std::sort(sorted.begin(), sorted.end());
+  const auto at = [&](double q) {
+    const auto i = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5);
+    return static_cast<double>(sorted[i]) / 1000.0;
+  };
+  p.p50_us = at(0.50);
+  p.p90_us = at(0.90);
+  p.p99_us = at(0.99);
+  p.max_us = static_cast<double>(sorted.back()) / 1000.0;
+  return p;
+}
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,127 @@
+#include "supervisor/request_parser.h"
+
+#include <array>
+#include <charconv>
+
+namespace fibpool::supervisor {
+
+namespace {
+
+constexpr std::size_t kMaxTokens = 4;
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+Request Invalid(ErrorCode code, std::string detail) {
+  Request r;
+  r.kind = Request::Kind::kInvalid;
+  r.error = code;
+  r.detail = std::move(detail);
+  return r;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// A token short enough to quote back to the client.
+std::string Quote(std::string_view token) {
+  constexpr std::size_t kMax = 32;
+  std::string out = "'";
+  out += token.substr(0, kMax);
+  if (token.size() > kMax) out += "...";
+  out += "'";
+  return out;
+}
+
+Request ParseCompute(std::string_view number, std::string_view algorithm_name,
+                     const ParserLimits& limits) {
+  ipc::Algorithm algorithm = limits.default_algorithm;
+  if (!algorithm_name.empty()) {
+    const auto parsed = ipc::ParseAlgorithm(Lower(algorithm_name));
+    if (!parsed) {
+      return Invalid(ErrorCode::kBadRequest,
+                     "unknown algorithm " + Quote(algorithm_name) + " (fast or recursive)");
+    }
+    algorithm = *parsed;
+  }
+  if (!AllDigits(number)) {
+    if (number.starts_with('-') && AllDigits(number.substr(1))) {
+      return Invalid(ErrorCode::kBadRequest, "N must not be negative");
+    }
+    return Invalid(ErrorCode::kBadRequest, "not a number or command: " + Quote(number));
+  }
+  const std::uint64_t limit =
+      algorithm == ipc::Algorithm::kRecursive ? limits.max_recursive_n : limits.max_fast_n;
+  const std::string range_detail =
+      std::string(ipc::AlgorithmName(algorithm)) + " takes N <= " + std::to_string(limit);
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
+  if (ec != std::errc() || end != number.data() + number.size() || n > limit) {
+    return Invalid(ErrorCode::kOutOfRange, range_detail);
+  }
+  Request r;
+  r.kind = Request::Kind::kCompute;
+  r.n = n;
+  r.algorithm = algorithm;
+  return r;
+}
+
+}  // namespace
+
+std::string_view HelpText() {
+  return "commands: N [fast|recursive] | fib N [fast|recursive] | ping | stats | help | quit";
+}
+
+Request ParseRequest(std::string_view line, const ParserLimits& limits) {
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  for (char c : line) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      return Invalid(ErrorCode::kBadRequest, "control byte in request");
+    }
+  }
+  std::array<std::string_view, kMaxTokens> tokens;
+  std::size_t count = 0;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && IsBlank(line[i])) ++i;
+    if (i == line.size()) break;
+    const std::size_t start = i;
+    while (i < line.size() && !IsBlank(line[i])) ++i;
+    if (count == kMaxTokens) return Invalid(ErrorCode::kBadRequest, "too many words");
+    tokens[count++] = line.substr(start, i - start);
+  }
+  if (count == 0) return Request{};
+
+  const std::string command = Lower(tokens[0]);
+  const auto bare = [&](Request::Kind kind) {
+    if (count != 1) return Invalid(ErrorCode::kBadRequest, command + " takes no arguments");
+    Request r;
+    r.kind = kind;
+    return r;
+  };
+  if (command == "ping") return bare(Request::Kind::kPing);
+  if (command == "stats") return bare(Request::Kind::kStats);
+  if (command == "help") return bare(Request::Kind::kHelp);
+  if (command == "quit") return bare(Request::Kind::kQuit);
+  if (command == "fib") {
+    if (count < 2 || count > 3) return Invalid(ErrorCode::kBadRequest, "usage: fib N [ALGORITHM]");
+    return ParseCompute(tokens[1], count == 3 ? tokens[2] : std::string_view{}, limits);
+  }
+  if (count > 2) return Invalid(ErrorCode::kBadRequest, "usage: N [ALGORITHM]");
+  return ParseCompute(tokens[0], count == 2 ? tokens[1] : std::string_view{}, limits);
+}
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,39 @@
+// Parses one request line of the line protocol (PROTOCOL.md, "Requests").
+// Pure: no I/O, no allocation beyond the returned detail text. A client's bad
+// input is a value (Request::Kind::kInvalid with an error code), never an
+// exception.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ipc/job.h"
+#include "supervisor/error_code.h"
+
+namespace fibpool::supervisor {
+
+struct ParserLimits {
+  ipc::Algorithm default_algorithm = ipc::Algorithm::kFast;
+  std::uint64_t max_fast_n = 100'000'000;
+  std::uint64_t max_recursive_n = 93;
+};
+
+struct Request {
+  enum class Kind { kEmpty, kCompute, kPing, kStats, kHelp, kQuit, kInvalid };
+  Kind kind = Kind::kEmpty;
+  // kCompute:
+  std::uint64_t n = 0;
+  ipc::Algorithm algorithm = ipc::Algorithm::kFast;
+  // kInvalid:
+  ErrorCode error = ErrorCode::kBadRequest;
+  std::string detail;
+};
+
+// `line` is one line without its LF; a trailing CR is dropped here.
+Request ParseRequest(std::string_view line, const ParserLimits& limits);
+
+// The one-line answer to `help`, without the LF.
+std::string_view HelpText();
+
+}  // namespace fibpool::supervisor

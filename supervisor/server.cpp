@@ -1,0 +1,163 @@
+#include "supervisor/server.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "supervisor/stats_report.h"
+
+namespace fibpool::supervisor {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+std::filesystem::path WorkerPath(const Config& config) {
+  if (!config.worker_path.empty()) return config.worker_path;
+  return std::filesystem::read_symlink("/proc/self/exe").parent_path() / "fibpool-worker";
+}
+
+PoolOptions PoolOptionsFrom(const Config& c) {
+  PoolOptions o;
+  o.worker_path = WorkerPath(c);
+  o.workers = c.workers;
+  o.max_n = c.max_n;
+  o.job_timeout = c.job_timeout;
+  o.max_backlog = c.max_backlog;
+  o.worker_spin = c.worker_spin;
+  o.log_level = c.log_level;
+  return o;
+}
+
+}  // namespace
+
+Server::Server(Config config, std::vector<std::string> args, Environment env)
+    : config_(std::move(config)),
+      args_(std::move(args)),
+      env_(std::move(env)),
+      acceptor_(io_),
+      signals_(io_, SIGTERM, SIGINT, SIGHUP),
+      accept_retry_(io_),
+      started_(std::chrono::steady_clock::now()) {
+  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config_.host), config_.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+
+  const PoolOptions pool_options = PoolOptionsFrom(config_);
+  if (::access(pool_options.worker_path.c_str(), X_OK) != 0) {
+    throw std::runtime_error("worker executable not found: " + pool_options.worker_path.string());
+  }
+  pool_ = std::make_unique<WorkerPool>(io_, pool_options, &metrics_);
+
+  connection_env_.limits = ParserLimits{config_.algorithm, config_.max_n, 93};
+  connection_env_.max_line = config_.max_line;
+  connection_env_.max_inflight = config_.max_inflight_per_connection;
+  connection_env_.pool = pool_.get();
+  connection_env_.metrics = &metrics_;
+  connection_env_.stats = [this] {
+    return StatsJson(pool_->Snapshot(), metrics_, std::chrono::steady_clock::now() - started_);
+  };
+  connection_env_.on_closed = [this](const std::shared_ptr<Connection>& c) {
+    connections_.erase(c);
+    MaybeExit();
+  };
+}
+
+Server::~Server() = default;
+
+int Server::Run() {
+  std::string failure;
+  pool_->Start(
+      [this] {
+        const auto bound = acceptor_.local_endpoint();
+        std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
+                    static_cast<unsigned>(bound.port()), config_.workers);
+        std::fflush(stdout);
+        spdlog::info("event=ready address={}:{} workers={} segment={}",
+                     bound.address().to_string(), bound.port(), config_.workers,
+                     pool_->segment_name());
+        Accept();
+      },
+      [this, &failure](std::string why) {
+        failure = std::move(why);
+        io_.stop();
+      });
+  WaitForSignal();
+  io_.run();
+  if (!failure.empty()) throw std::runtime_error(failure);
+  return exit_code_;
+}
+
+void Server::Accept() {
+  acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
+    if (draining_) return;
+    if (ec) {
+      // Out of descriptors, usually: back off instead of spinning.
+      spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+      accept_retry_.expires_after(std::chrono::milliseconds(100));
+      accept_retry_.async_wait([this](const error_code& e) {
+        if (!e && !draining_) Accept();
+      });
+      return;
+    }
+    auto connection = std::make_shared<Connection>(std::move(socket), connection_env_);
+    connections_.insert(connection);
+    connection->Start();
+    Accept();
+  });
+}
+
+void Server::WaitForSignal() {
+  signals_.async_wait([this](const error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      Reload();
+    } else if (!draining_) {
+      spdlog::info("event=drain signal={}", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      Drain();
+    }
+    if (!pool_stopped_) WaitForSignal();
+  });
+}
+
+void Server::Drain() {
+  draining_ = true;
+  error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+  pool_->Stop([this] {
+    pool_stopped_ = true;
+    MaybeExit();
+  });
+  // Copy: a connection may close (and leave the set) inside Drain().
+  const auto connections = connections_;
+  for (const auto& c : connections) c->Drain();
+  MaybeExit();
+}
+
+void Server::Reload() {
+  try {
+    const ConfigOutcome reloaded = LoadConfig(args_, env_);
+    spdlog::info("event=reload config={} workers={}", reloaded.config.config_file,
+                 reloaded.config.workers);
+  } catch (const std::exception& e) {
+    spdlog::error("event=reload_failed why=\"{}\"", e.what());
+  }
+}
+
+void Server::MaybeExit() {
+  if (!draining_ || !pool_stopped_ || !connections_.empty()) return;
+  signals_.cancel();
+  spdlog::info("event=stopped");
+  io_.stop();
+}
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,64 @@
+// The supervisor's front: the listening socket, the client connections, the
+// signals, and the worker pool behind them, all on one Asio event loop.
+//
+// Start-up: bind and listen (failing fast if the address is taken), start the
+// workers, then print the ready line and accept. SIGTERM/SIGINT drain: stop
+// accepting, answer every request already read, stop the pool with
+// sentinels, and return from Run() with 0. SIGHUP re-reads the config file.
+//
+// Failure: the constructor and Run() throw on start-up errors (bind, shared
+// memory, workers that cannot start); on the serving path nothing throws.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "supervisor/config.h"
+#include "supervisor/connection.h"
+#include "supervisor/metrics.h"
+#include "supervisor/worker_pool.h"
+
+namespace fibpool::supervisor {
+
+class Server {
+ public:
+  // `args` and `env` are kept to re-read the configuration on SIGHUP.
+  Server(Config config, std::vector<std::string> args, Environment env);
+  ~Server();
+
+  // Serves until drained. Returns the process exit code.
+  int Run();
+
+ private:
+  void Accept();
+  void WaitForSignal();
+  void Drain();
+  void Reload();
+  void MaybeExit();
+
+  Config config_;
+  std::vector<std::string> args_;
+  Environment env_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer accept_retry_;
+  Metrics metrics_;
+  std::unique_ptr<WorkerPool> pool_;
+  ConnectionEnv connection_env_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  std::chrono::steady_clock::time_point started_;
+  bool draining_ = false;
+  bool pool_stopped_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace fibpool::supervisor

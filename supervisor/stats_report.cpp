@@ -1,0 +1,48 @@
+#include "supervisor/stats_report.h"
+
+#include <boost/json.hpp>
+
+namespace fibpool::supervisor {
+
+namespace json = boost::json;
+
+std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
+                      std::chrono::steady_clock::duration uptime) {
+  json::array workers;
+  for (const WorkerView& w : pool.workers) {
+    json::object o;
+    o["pid"] = w.pid;
+    o["state"] = w.state;
+    o["jobs_done"] = w.jobs_done;
+    o["current_job"] = w.current_job == 0 ? json::value(nullptr) : json::value(w.current_job);
+    workers.push_back(std::move(o));
+  }
+  json::object errors;
+  for (int i = 0; i < kErrorCodeCount; ++i) {
+    errors[ErrorCodeName(static_cast<ErrorCode>(i))] = metrics.errors[static_cast<std::size_t>(i)];
+  }
+  const LatencyWindow::Percentiles p = metrics.job_latency.Compute();
+  const auto us = [](double v) { return static_cast<std::uint64_t>(v + 0.5); };
+  json::object latency{{"count", p.count},    {"p50", us(p.p50_us)}, {"p90", us(p.p90_us)},
+                       {"p99", us(p.p99_us)}, {"max", us(p.max_us)}};
+  json::object root;
+  root["workers"] = std::move(workers);
+  root["workers_target"] = pool.target_workers;
+  root["queue_depth"] = pool.queue_depth;
+  root["backlog"] = pool.backlog;
+  root["jobs_pending"] = pool.jobs_pending;
+  root["connections_open"] = metrics.connections_open;
+  root["connections_total"] = metrics.connections_total;
+  root["requests"] = metrics.requests;
+  root["results"] = metrics.results;
+  root["errors"] = std::move(errors);
+  root["worker_crashes"] = metrics.worker_crashes;
+  root["worker_timeouts"] = metrics.worker_timeouts;
+  root["job_retries"] = metrics.job_retries;
+  root["lock_recoveries"] = pool.lock_recoveries;
+  root["job_latency_us"] = std::move(latency);
+  root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(uptime).count();
+  return json::serialize(root);
+}
+
+}  // namespace fibpool::supervisor

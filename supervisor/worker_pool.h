@@ -1,0 +1,164 @@
+// The prefork pool: worker processes, the shared-memory job queue they take
+// jobs from, and the backlog of jobs waiting for a worker.
+//
+// Modelled on ProcessPoolExecutor: Submit() returns at once and the callback
+// is the future; the queue holds only as many jobs as there are workers to
+// take them (the rest wait in the cost-ordered backlog); one sentinel per
+// worker ends the pool.
+//
+// Guarantees: every submitted job's callback is called exactly once, with the
+// result or an error (timeout, worker_crashed, internal), unless the job was
+// Abandon()ed first. A worker that dies is replaced at once and its job
+// retried once; a job past job_timeout gets its worker killed and replaced.
+//
+// Threading: everything runs on the io_context's single thread. Owns the
+// queue segment (unlinked on destruction) and the workers (killed and reaped
+// on destruction, if Stop() did not end them first).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "ipc/job.h"
+#include "ipc/job_queue.h"
+#include "ipc/messages.h"
+#include "ipc/shared_segment.h"
+#include "supervisor/backlog.h"
+#include "supervisor/config.h"
+#include "supervisor/error_code.h"
+#include "supervisor/metrics.h"
+#include "supervisor/worker_process.h"
+
+namespace fibpool::supervisor {
+
+struct JobResult {
+  std::optional<ErrorCode> error;  // empty: success
+  std::string text;                // the digits (inline) or the error detail
+  ipc::SharedSegment buffer;       // the digits, when they came in a result buffer
+  std::uint64_t buffer_length = 0;
+};
+
+using JobCallback = std::function<void(JobResult&&)>;
+
+struct PoolOptions {
+  std::filesystem::path worker_path;
+  unsigned workers = 1;
+  std::uint64_t max_n = 100'000'000;
+  std::chrono::milliseconds job_timeout{30'000};
+  std::size_t max_backlog = 10'000;
+  std::chrono::microseconds worker_spin{50};
+  std::string log_level = "info";
+  std::chrono::milliseconds stop_grace{5'000};  // after sentinels, before SIGKILL
+};
+
+struct WorkerView {
+  pid_t pid;
+  std::string state;  // starting, idle, busy
+  std::uint64_t jobs_done;
+  std::uint64_t current_job;  // 0 = none
+};
+
+struct PoolSnapshot {
+  std::vector<WorkerView> workers;
+  unsigned target_workers;
+  std::uint64_t queue_depth;
+  std::size_t backlog;
+  std::size_t jobs_pending;  // submitted and not yet answered
+  std::uint64_t lock_recoveries;
+};
+
+class WorkerPool {
+ public:
+  // Creates the queue segment (removing segments of dead instances first).
+  // Throws on failure (start-up).
+  WorkerPool(boost::asio::io_context& io, PoolOptions options, Metrics* metrics);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Spawns the workers; on_ready runs once all of them have attached to the
+  // queue. A worker that fails during start-up calls on_failed instead.
+  void Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed);
+
+  // Queues a job. Returns its id, or std::nullopt with *error = kBusy (the
+  // backlog is full) or kShuttingDown (Stop() was called).
+  std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
+                                      JobCallback callback, ErrorCode* error);
+
+  // Nobody waits for this job any more: it will not be started if it has not
+  // been, and its callback will not be called.
+  void Abandon(std::uint64_t job_id);
+
+  // Producer-consumer ending: once no job is pending, one sentinel per
+  // worker; on_stopped runs when every worker has exited (stragglers are
+  // killed after stop_grace). Submit() fails from now on.
+  void Stop(std::function<void()> on_stopped);
+
+  PoolSnapshot Snapshot() const;
+  const std::string& segment_name() const { return segment_.name(); }
+
+  // For tests and operators: the pids of the live workers.
+  std::vector<pid_t> WorkerPids() const;
+
+ private:
+  enum class JobState { kBacklog, kQueued };
+  struct PendingJob {
+    ipc::Algorithm algorithm;
+    std::uint64_t n;
+    JobCallback callback;  // empty once abandoned
+    std::uint64_t submitted_ns;
+    std::uint64_t deadline;
+    JobState state;
+    int attempts = 0;  // times a worker died running it
+  };
+  struct Worker {
+    std::shared_ptr<WorkerProcess> process;
+    bool ready = false;
+    bool retiring = false;  // killed on purpose
+    std::uint64_t timed_out_job = 0;
+    std::uint64_t jobs_done = 0;
+  };
+
+  void SpawnInto(std::uint32_t cell);
+  void OnReady(std::uint32_t cell);
+  void OnResult(std::uint32_t cell, ipc::ResultMessage&& message);
+  void OnExit(std::uint32_t cell, int exit_code);
+  void Finish(std::uint64_t job_id, JobResult&& result);
+  void Pump();
+  void Tick();
+  void MaybeFinishStop();
+  unsigned ReadyWorkers() const;
+
+  boost::asio::io_context& io_;
+  PoolOptions options_;
+  Metrics* metrics_;
+  ipc::SharedSegment segment_;
+  ipc::JobQueue queue_;
+  std::vector<Worker> workers_;  // indexed by queue cell
+  std::unordered_map<std::uint64_t, PendingJob> jobs_;
+  Backlog backlog_;
+  std::uint64_t in_flight_ = 0;  // jobs pushed to the queue and not yet resolved
+  std::uint64_t next_job_id_ = 1;
+  boost::asio::steady_timer tick_;
+  boost::asio::steady_timer grace_;
+  std::function<void()> on_ready_;
+  std::function<void(std::string)> on_failed_;
+  std::function<void()> on_stopped_;
+  bool starting_ = true;
+  bool stopping_ = false;
+  bool sentinels_sent_ = false;
+};
+
+}  // namespace fibpool::supervisor

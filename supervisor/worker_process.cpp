@@ -1,0 +1,133 @@
+#include "supervisor/worker_process.h"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <boost/asio/read.hpp>
+#include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include "ipc/codec.h"
+#include "ipc/unique_fd.h"
+
+namespace fibpool::supervisor {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+
+namespace {
+
+constexpr int kResultFd = 3;
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+// Runs in the child between fork and exec: puts the pipe on fd 3 (clearing
+// close-on-exec even when it is already fd 3) and ties the child's life to
+// the supervisor's.
+struct ChildSetup {
+  int pipe_fd;
+
+  bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const std::filesystem::path&,
+                               const char* const*) {
+    launcher.fd_whitelist.push_back(kResultFd);
+    if (pipe_fd == kResultFd) {
+      if (ipc::SetCloseOnExec(kResultFd, false)) return bp::error_code(errno, boost::system::system_category());
+    } else if (::dup2(pipe_fd, kResultFd) < 0) {
+      return bp::error_code(errno, boost::system::system_category());
+    }
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    return {};
+  }
+};
+
+}  // namespace
+
+WorkerProcess::WorkerProcess(asio::io_context& io, Events events)
+    : pipe_(io), events_(std::move(events)), buffer_(kReadChunk) {}
+
+std::shared_ptr<WorkerProcess> WorkerProcess::Spawn(asio::io_context& io,
+                                                    const std::filesystem::path& executable,
+                                                    const std::vector<std::string>& args,
+                                                    Events events) {
+  ipc::UniqueFd read_end, write_end;
+  if (auto ec = ipc::MakePipe(&read_end, &write_end)) throw std::system_error(ec, "pipe");
+  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(io, std::move(events)));
+  bp::posix::default_launcher launcher;
+  launcher.fd_whitelist.push_back(kResultFd);
+  worker->process_ = std::make_unique<bp::process>(launcher(
+      io, executable, args, bp::process_stdio{nullptr, nullptr, {}}, ChildSetup{write_end.get()}));
+  worker->pid_ = worker->process_->id();
+  write_end.Reset();  // the child holds the only write end: its exit is our EOF
+  worker->pipe_.assign(read_end.Release());
+  worker->Read();
+  return worker;
+}
+
+WorkerProcess::~WorkerProcess() {
+  if (process_ && !exited_) {
+    ::kill(pid_, SIGKILL);
+    bp::error_code ec;
+    process_->wait(ec);
+  }
+}
+
+void WorkerProcess::Kill() { Signal(SIGKILL); }
+
+void WorkerProcess::Signal(int signo) {
+  if (!exited_ && pid_ > 0) ::kill(pid_, signo);
+}
+
+void WorkerProcess::Read() {
+  pipe_.async_read_some(asio::buffer(buffer_),
+                        [self = shared_from_this()](const bp::error_code& ec, std::size_t n) {
+                          if (ec) {
+                            // EOF: the worker is gone (or going); its exit status follows.
+                            self->WaitForExit();
+                            return;
+                          }
+                          self->OnBytes(n);
+                        });
+}
+
+void WorkerProcess::OnBytes(std::size_t n) {
+  decoder_.Feed(std::string_view(buffer_.data(), n));
+  ipc::FrameDecoder::Frame frame;
+  for (;;) {
+    const auto status = decoder_.Next(&frame);
+    if (status == ipc::FrameDecoder::Status::kNeedMore) break;
+    bool ok = status == ipc::FrameDecoder::Status::kFrame;
+    if (ok && frame.type == ipc::FrameType::kReady) {
+      auto msg = ipc::Decode<ipc::ReadyMessage>(frame.body);
+      ok = msg.has_value();
+      if (ok) events_.on_ready(*msg);
+    } else if (ok && frame.type == ipc::FrameType::kResult) {
+      auto msg = ipc::Decode<ipc::ResultMessage>(frame.body);
+      ok = msg.has_value();
+      if (ok) events_.on_result(std::move(*msg));
+    }
+    if (!ok) {
+      events_.on_protocol_error("corrupt frame on the result pipe");
+      Kill();
+      WaitForExit();
+      return;
+    }
+  }
+  Read();
+}
+
+void WorkerProcess::WaitForExit() {
+  pipe_.close();
+  process_->async_wait([self = shared_from_this()](const bp::error_code&, int) {
+    // evaluate_exit_code folds signals; ask for the raw status for the logs.
+    const int native = self->process_->native_exit_code();
+    int code = 0;
+    if (WIFEXITED(native)) code = WEXITSTATUS(native);
+    else if (WIFSIGNALED(native)) code = 128 + WTERMSIG(native);
+    self->exited_ = true;
+    self->events_.on_exit(code);
+  });
+}
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,78 @@
+// One worker child process as the supervisor sees it: the process (Boost.Process
+// v2, reaped through a pidfd), and the read end of its result pipe, watched by
+// the supervisor's event loop.
+//
+// Launch policy: the child gets fd 3 = the pipe's write end, stdin and stdout
+// = /dev/null, stderr = the supervisor's; every other descriptor is closed
+// before exec, so a worker never holds a client socket or the listener. The
+// child asks for SIGKILL when the supervisor dies (PR_SET_PDEATHSIG).
+//
+// Lifetime: owned through shared_ptr by the pool; pending handlers keep it
+// alive. Events are delivered on the io_context's thread. The destructor
+// kills and reaps a child that is still running. on_exit is called exactly
+// once, after every frame the worker sent has been delivered.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <type_traits>
+
+// Boost.Process v2 of Boost 1.81 uses these without including them.
+#include <boost/optional.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/process/v2/process.hpp>
+
+#include "ipc/frame.h"
+#include "ipc/messages.h"
+
+namespace fibpool::supervisor {
+
+class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
+ public:
+  struct Events {
+    std::function<void(const ipc::ReadyMessage&)> on_ready;
+    std::function<void(ipc::ResultMessage&&)> on_result;
+    // The worker broke the pipe protocol; it is killed, on_exit follows.
+    std::function<void(const std::string& why)> on_protocol_error;
+    // exit_code: the process's exit status, or 128 + signal.
+    std::function<void(int exit_code)> on_exit;
+  };
+
+  // Starts the child. Throws std::system_error when it cannot be started.
+  static std::shared_ptr<WorkerProcess> Spawn(boost::asio::io_context& io,
+                                              const std::filesystem::path& executable,
+                                              const std::vector<std::string>& args, Events events);
+  ~WorkerProcess();
+
+  pid_t pid() const { return pid_; }
+  bool exited() const { return exited_; }
+  // SIGKILL; on_exit follows.
+  void Kill();
+  // SIGSTOP / SIGCONT and the like, for tests and operators; no-op once exited.
+  void Signal(int signo);
+
+ private:
+  WorkerProcess(boost::asio::io_context& io, Events events);
+  void Read();
+  void OnBytes(std::size_t n);
+  void WaitForExit();
+
+  boost::asio::posix::stream_descriptor pipe_;
+  std::unique_ptr<boost::process::v2::process> process_;
+  Events events_;
+  ipc::FrameDecoder decoder_;
+  std::vector<char> buffer_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+}  // namespace fibpool::supervisor

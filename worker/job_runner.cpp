@@ -1,0 +1,68 @@
+#include "worker/job_runner.h"
+
+#include <new>
+
+#include "worker/fibonacci.h"
+
+namespace fibpool::worker {
+
+namespace {
+
+ipc::ResultMessage Message(std::uint64_t id, ipc::ResultStatus status, std::string text) {
+  ipc::ResultMessage m;
+  m.job_id = id;
+  m.status = status;
+  m.text = std::move(text);
+  return m;
+}
+
+JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits,
+                   const std::string& buffer_name) {
+  JobOutcome out;
+  out.message.job_id = job.id;
+  BigFibonacci fib(job.n);
+  const std::size_t size = fib.DecimalBufferSize();
+  if (size <= limits.inline_limit) {
+    out.message.text = fib.ToDecimal();
+    return out;
+  }
+  std::string why;
+  auto buffer = ipc::SharedSegment::TryCreate(buffer_name, size, &why);
+  if (!buffer) {
+    out.message = Message(job.id, ipc::ResultStatus::kFailed, "result buffer: " + why);
+    return out;
+  }
+  out.message.buffer_name = buffer_name;
+  out.message.buffer_length = fib.WriteDecimal(static_cast<char*>(buffer->data()));
+  out.buffer = std::move(*buffer);
+  return out;
+}
+
+}  // namespace
+
+JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits,
+                  const std::string& buffer_name) {
+  try {
+    switch (job.algorithm) {
+      case ipc::Algorithm::kRecursive:
+        if (job.n > kMaxRecursiveN) break;
+        return JobOutcome{Message(job.id, ipc::ResultStatus::kOk, std::to_string(FibRecursive(job.n))),
+                          {}};
+      case ipc::Algorithm::kFast:
+        if (job.n > limits.max_fast_n) break;
+        return RunFast(job, limits, buffer_name);
+      default:
+        return JobOutcome{Message(job.id, ipc::ResultStatus::kFailed, "unknown algorithm"), {}};
+    }
+    const std::uint64_t limit =
+        job.algorithm == ipc::Algorithm::kRecursive ? kMaxRecursiveN : limits.max_fast_n;
+    return JobOutcome{
+        Message(job.id, ipc::ResultStatus::kOutOfRange, "n above " + std::to_string(limit)), {}};
+  } catch (const std::bad_alloc&) {
+    return JobOutcome{Message(job.id, ipc::ResultStatus::kFailed, "out of memory"), {}};
+  } catch (const std::exception& e) {
+    return JobOutcome{Message(job.id, ipc::ResultStatus::kFailed, e.what()), {}};
+  }
+}
+
+}  // namespace fibpool::worker

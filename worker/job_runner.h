@@ -1,0 +1,36 @@
+// Turns one compute job into the ResultMessage that answers it. Small results
+// travel inline; larger ones are written straight into a result buffer in
+// shared memory (ipc/result_buffer.h).
+//
+// Failure behaviour: never throws. An out-of-range n, an allocation failure or
+// a result buffer that cannot be made becomes a non-kOk ResultMessage.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "ipc/job.h"
+#include "ipc/messages.h"
+#include "ipc/shared_segment.h"
+
+namespace fibpool::worker {
+
+struct RunnerLimits {
+  std::uint64_t max_fast_n = 100'000'000;
+  // Results of more digits than this go into a result buffer.
+  std::size_t inline_limit = 64 * 1024;
+};
+
+struct JobOutcome {
+  ipc::ResultMessage message;
+  // Holds the result buffer while the message naming it is sent; the caller
+  // Disown()s it once the message is out (otherwise it unlinks itself).
+  ipc::SharedSegment buffer;
+};
+
+// `buffer_name` is the name to create a result buffer under, if one is needed.
+JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits,
+                  const std::string& buffer_name);
+
+}  // namespace fibpool::worker

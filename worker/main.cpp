@@ -1,0 +1,37 @@
+// fibpool-worker: started only by the supervisor (see worker_loop.h).
+#include <exception>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include "worker/worker_loop.h"
+
+int main(int argc, char** argv) {
+  namespace po = boost::program_options;
+  fibpool::worker::WorkerOptions options;
+  std::string log_level = "info";
+  std::uint64_t spin_us = 50;
+  po::options_description desc("fibpool-worker (started by fibpool)");
+  desc.add_options()
+      ("segment", po::value(&options.segment)->required(), "job queue segment")
+      ("cell", po::value(&options.cell)->required(), "this worker's cell")
+      ("supervisor-pid", po::value(&options.supervisor_pid)->required(), "parent pid")
+      ("result-fd", po::value(&options.result_fd)->default_value(3), "result pipe fd")
+      ("max-n", po::value(&options.limits.max_fast_n)->required(), "largest n for fast")
+      ("inline-limit", po::value(&options.limits.inline_limit), "largest inline result")
+      ("spin-us", po::value(&spin_us), "busy-wait before sleeping")
+      ("log-level", po::value(&log_level), "log level");
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "fibpool-worker: " << e.what() << "\n" << desc;
+    return 2;
+  }
+  options.spin = std::chrono::microseconds(spin_us);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l fibpool-worker[%P] %v");
+  return fibpool::worker::RunWorker(options);
+}

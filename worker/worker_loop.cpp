@@ -1,0 +1,76 @@
+#include "worker/worker_loop.h"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <spdlog/spdlog.h>
+
+#include "ipc/frame.h"
+#include "ipc/job_queue.h"
+#include "ipc/segment_names.h"
+#include "ipc/shared_segment.h"
+#include "ipc/unique_fd.h"
+
+namespace fibpool::worker {
+
+namespace {
+
+// How long one wait on the queue lasts before the worker checks on its parent.
+constexpr std::chrono::milliseconds kParentCheck{200};
+
+bool ParentGone(pid_t supervisor) { return ::getppid() != supervisor; }
+
+}  // namespace
+
+int RunWorker(const WorkerOptions& options) {
+  // Die with the supervisor, even if it is killed with SIGKILL.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (ParentGone(options.supervisor_pid)) return 3;
+  std::signal(SIGPIPE, SIG_IGN);
+  // Ctrl-C in a terminal reaches the whole process group; the supervisor
+  // decides when workers stop (sentinels), so they ignore it.
+  std::signal(SIGINT, SIG_IGN);
+
+  std::string why;
+  auto segment = ipc::SharedSegment::TryOpen(options.segment,
+                                             ipc::SharedSegment::Access::kReadWrite, &why);
+  std::optional<ipc::JobQueue> queue;
+  if (segment) queue = ipc::JobQueue::Attach(segment->data(), segment->size(), &why);
+  if (!queue || options.cell >= queue->cells()) {
+    spdlog::error("event=worker_attach_failed segment={} why=\"{}\"", options.segment,
+                  queue ? "cell out of range" : why);
+    return 2;
+  }
+  queue->cell(options.cell).pid.store(::getpid());
+
+  const int fd = options.result_fd;
+  const auto send = [fd](ipc::FrameType type, const auto& message) {
+    const std::string frame = ipc::EncodeMessage(type, message);
+    return ipc::WriteAll(fd, frame.data(), frame.size());
+  };
+  if (send(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell})) return 1;
+
+  for (;;) {
+    ipc::Job job;
+    switch (queue->Pop(options.cell, options.spin, kParentCheck, &job)) {
+      case ipc::JobQueue::PopStatus::kEmpty:
+        if (ParentGone(options.supervisor_pid)) return 1;
+        continue;
+      case ipc::JobQueue::PopStatus::kCorrupt:
+        spdlog::error("event=corrupt_job cell={}", options.cell);
+        continue;
+      case ipc::JobQueue::PopStatus::kJob:
+        break;
+    }
+    if (job.kind == ipc::JobKind::kSentinel) return 0;
+    JobOutcome outcome = RunJob(job, options.limits,
+                                     ipc::ResultSegmentName(options.supervisor_pid, job.id));
+    if (send(ipc::FrameType::kResult, outcome.message)) return 1;  // supervisor gone
+    outcome.buffer.Disown();  // the supervisor owns it now
+    queue->FinishJob(options.cell);
+  }
+}
+
+}  // namespace fibpool::worker

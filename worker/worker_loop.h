@@ -1,0 +1,31 @@
+// The worker process's main loop: take a job from the shared queue, run it,
+// send the result on the pipe to the supervisor, repeat.
+//
+// Exits 0 when it takes a sentinel, and non-zero when its pipe to the
+// supervisor breaks, when the supervisor is gone (its parent pid changed), or
+// when the queue cannot be attached. A worker holds no socket; its only
+// channels are the queue segment and the result pipe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "worker/job_runner.h"
+
+namespace fibpool::worker {
+
+struct WorkerOptions {
+  std::string segment;         // the job queue's segment name
+  std::uint32_t cell = 0;      // this worker's cell in the queue
+  pid_t supervisor_pid = 0;    // exit when the parent is no longer this pid
+  int result_fd = 3;           // write end of the result pipe
+  RunnerLimits limits;
+  std::chrono::microseconds spin{50};  // busy-wait before sleeping on the queue
+};
+
+int RunWorker(const WorkerOptions& options);
+
+}  // namespace fibpool::worker
