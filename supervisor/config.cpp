@@ -178,7 +178,8 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
 
     std::ostringstream env_ini;
     for (const auto& [name, value] : env) {
-      if (name.rfind(kEnvPrefix, 0) != 0) continue;
+      // An empty variable counts as unset (compose files pass FIBPOOL_X=${X:-}).
+      if (name.rfind(kEnvPrefix, 0) != 0 || value.empty()) continue;
       const std::string option = OptionName(name.substr(std::string(kEnvPrefix).size()));
       if (option == "help" || option == "version" || !desc.find_nothrow(option, false)) continue;
       env_ini << option << " = " << value << '\n';

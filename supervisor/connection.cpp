@@ -104,7 +104,7 @@ void Connection::Handle(std::string_view line) {
   responses_.emplace_back();
   ErrorCode error = ErrorCode::kInternal;
   std::weak_ptr<Connection> weak = weak_from_this();
-  const auto id = env_.pool->Submit(
+  const auto id = env_.executor->Submit(
       request.algorithm, request.n,
       [weak, seq](JobResult&& result) {
         if (auto self = weak.lock()) self->Complete(seq, std::move(result));
@@ -187,7 +187,7 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   for (const Response& r : responses_) {
-    if (r.job_id != 0) env_.pool->Abandon(r.job_id);
+    if (r.job_id != 0) env_.executor->Abandon(r.job_id);
   }
   responses_.clear();
   error_code ignored;

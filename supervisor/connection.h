@@ -27,7 +27,7 @@
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
 #include "supervisor/request_parser.h"
-#include "supervisor/worker_pool.h"
+#include "supervisor/job_executor.h"
 
 namespace fibpool::supervisor {
 
@@ -38,7 +38,7 @@ struct ConnectionEnv {
   ParserLimits limits;
   std::size_t max_line = 1024;
   std::size_t max_inflight = 1024;
-  WorkerPool* pool = nullptr;
+  JobExecutor* executor = nullptr;
   Metrics* metrics = nullptr;
   std::function<std::string()> stats;  // the `stats` line, without LF
   std::function<void(const std::shared_ptr<Connection>&)> on_closed;

@@ -60,7 +60,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.limits = ParserLimits{config_.algorithm, config_.max_n, 93};
   connection_env_.max_line = config_.max_line;
   connection_env_.max_inflight = config_.max_inflight_per_connection;
-  connection_env_.pool = pool_.get();
+  connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
   connection_env_.stats = [this] {
     return StatsJson(pool_->Snapshot(), metrics_, std::chrono::steady_clock::now() - started_);

@@ -38,19 +38,11 @@
 #include "supervisor/backlog.h"
 #include "supervisor/config.h"
 #include "supervisor/error_code.h"
+#include "supervisor/job_executor.h"
 #include "supervisor/metrics.h"
 #include "supervisor/worker_process.h"
 
 namespace fibpool::supervisor {
-
-struct JobResult {
-  std::optional<ErrorCode> error;  // empty: success
-  std::string text;                // the digits (inline) or the error detail
-  ipc::SharedSegment buffer;       // the digits, when they came in a result buffer
-  std::uint64_t buffer_length = 0;
-};
-
-using JobCallback = std::function<void(JobResult&&)>;
 
 struct PoolOptions {
   std::filesystem::path worker_path;
@@ -79,12 +71,12 @@ struct PoolSnapshot {
   std::uint64_t lock_recoveries;
 };
 
-class WorkerPool {
+class WorkerPool : public JobExecutor {
  public:
   // Creates the queue segment (removing segments of dead instances first).
   // Throws on failure (start-up).
   WorkerPool(boost::asio::io_context& io, PoolOptions options, Metrics* metrics);
-  ~WorkerPool();
+  ~WorkerPool() override;
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
@@ -92,14 +84,13 @@ class WorkerPool {
   // queue. A worker that fails during start-up calls on_failed instead.
   void Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed);
 
-  // Queues a job. Returns its id, or std::nullopt with *error = kBusy (the
-  // backlog is full) or kShuttingDown (Stop() was called).
+  // JobExecutor. Submit fails with kBusy when the backlog is full and with
+  // kShuttingDown after Stop(). An abandoned job that already runs finishes
+  // and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      JobCallback callback, ErrorCode* error);
+                                      JobCallback callback, ErrorCode* error) override;
 
-  // Nobody waits for this job any more: it will not be started if it has not
-  // been, and its callback will not be called.
-  void Abandon(std::uint64_t job_id);
+  void Abandon(std::uint64_t job_id) override;
 
   // Producer-consumer ending: once no job is pending, one sentinel per
   // worker; on_stopped runs when every worker has exited (stragglers are

@@ -1,0 +1,39 @@
+// What runs the jobs behind the connections: the worker pool in fibpool, an
+// in-process executor in the benchmark's baseline. Connections see only this.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ipc/job.h"
+#include "ipc/shared_segment.h"
+#include "supervisor/error_code.h"
+
+namespace fibpool::supervisor {
+
+struct JobResult {
+  std::optional<ErrorCode> error;  // empty: success
+  std::string text;                // the digits (inline) or the error detail
+  ipc::SharedSegment buffer;       // the digits, when they came in a result buffer
+  std::uint64_t buffer_length = 0;
+};
+
+// Called once per submitted job, on the event loop's thread, never from
+// inside Submit().
+using JobCallback = std::function<void(JobResult&&)>;
+
+class JobExecutor {
+ public:
+  virtual ~JobExecutor() = default;
+  // Queues a job. Returns its id, or std::nullopt with *error set (kBusy,
+  // kShuttingDown) when it cannot take it.
+  virtual std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
+                                              JobCallback callback, ErrorCode* error) = 0;
+  // Nobody waits for this job any more: drop it if it has not started; its
+  // callback will not be called.
+  virtual void Abandon(std::uint64_t job_id) = 0;
+};
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,192 @@
+#include "tests/support/server_process.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tests/support/wait.h"
+
+extern char** environ;
+
+namespace fibpool::testing {
+
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+pid_t ParentOf(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return -1;
+  // "pid (comm) state ppid ...": comm may hold spaces, so parse after ')'.
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(line.substr(close + 2));
+  char state = 0;
+  pid_t ppid = -1;
+  rest >> state >> ppid;
+  return state == 'Z' ? -1 : ppid;
+}
+
+}  // namespace
+
+std::string BinDir() {
+  const char* dir = std::getenv("FIBPOOL_TEST_BIN_DIR");
+  return dir ? dir : FIBPOOL_BIN_DIR;
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  char log_template[] = "/tmp/fibpool-test-log.XXXXXX";
+  const int log_fd = ::mkstemp(log_template);
+  if (log_fd < 0) throw std::runtime_error("mkstemp failed");
+  log_path_ = log_template;
+
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+
+  std::vector<std::string> argv_strings = {BinDir() + "/fibpool", "--host", "127.0.0.1", "--port",
+                                           "0"};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  // The test's own FIBPOOL_* variables do not leak into the server.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, "FIBPOOL_", 8) != 0) env_strings.emplace_back(*e);
+  }
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
+  const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(log_fd);
+  stdout_fd_ = out[0];
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+
+  // Read the ready line, with a deadline.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string got;
+  while (got.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{stdout_fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    char buf[256];
+    const ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  const auto lf = got.find('\n');
+  const std::string prefix = "fibpool listening on ";
+  if (lf == std::string::npos || got.rfind(prefix, 0) != 0) {
+    throw std::runtime_error("fibpool did not become ready; stdout: '" + got + "' log:\n" + Log());
+  }
+  ready_line_ = got.substr(0, lf);
+  const auto colon = ready_line_.rfind(':');
+  port_ = static_cast<std::uint16_t>(std::stoi(ready_line_.substr(colon + 1)));
+}
+
+ServerProcess::~ServerProcess() {
+  if (!exited_) {
+    last_workers_ = WorkerPids();
+    ::kill(pid_, SIGKILL);
+    WaitExit(std::chrono::seconds(10));
+  }
+  // Workers die with their supervisor (parent-death signal); make sure.
+  for (pid_t w : last_workers_) ::kill(w, SIGKILL);
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  if (!log_path_.empty()) ::unlink(log_path_.c_str());
+}
+
+unsigned ServerProcess::workers_in_ready_line() const {
+  const auto at = ready_line_.find("workers=");
+  return at == std::string::npos ? 0 : static_cast<unsigned>(std::stoul(ready_line_.substr(at + 8)));
+}
+
+void ServerProcess::Signal(int signo) const {
+  if (!exited_) ::kill(pid_, signo);
+}
+
+std::optional<int> ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
+  if (exited_) return std::nullopt;
+  int status = 0;
+  const bool done = WaitFor(
+      [&] {
+        const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        return r == pid_;
+      },
+      timeout);
+  if (!done) return std::nullopt;
+  exited_ = true;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::string ServerProcess::Log() const { return ReadFile(log_path_); }
+
+std::vector<pid_t> ServerProcess::WorkerPids() const { return ChildrenOf(pid_); }
+
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (ParentOf(pid) == parent) children.push_back(pid);
+  }
+  return children;
+}
+
+bool ProcessAlive(pid_t pid) {
+  if (::kill(pid, 0) != 0) return false;
+  // A zombie is dead for our purposes.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+int OpenFdCount() {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+std::vector<std::string> SegmentsOf(pid_t supervisor) {
+  std::vector<std::string> names;
+  const std::string prefix = "fibpool." + std::to_string(supervisor) + ".";
+  for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace fibpool::testing

@@ -1,0 +1,68 @@
+// A real fibpool supervisor started by a test: build/bin/fibpool on
+// 127.0.0.1 with --port 0, its ready line parsed for the port. Its stderr (the
+// log) goes to a temporary file the test can read.
+//
+// The destructor kills (SIGKILL) and reaps the supervisor if the test did not
+// stop it, and then kills any worker it left, so a failing test never leaks
+// processes into the next. Not thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fibpool::testing {
+
+std::string BinDir();
+
+class ServerProcess {
+ public:
+  // Starts fibpool with `args` (after --host 127.0.0.1 --port 0) and extra
+  // environment variables; waits up to 30 s for the ready line. Throws
+  // std::runtime_error (with the log) if it does not come.
+  explicit ServerProcess(std::vector<std::string> args = {},
+                         std::map<std::string, std::string> env = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::uint16_t port() const { return port_; }
+  const std::string& ready_line() const { return ready_line_; }
+  unsigned workers_in_ready_line() const;
+
+  void Signal(int signo) const;
+  // Waits for the supervisor to exit; its exit code (128 + signal if killed),
+  // or std::nullopt if it is still running after `timeout`.
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
+  bool exited() const { return exited_; }
+
+  // The supervisor's log so far.
+  std::string Log() const;
+  // Live child processes of the supervisor (its workers).
+  std::vector<pid_t> WorkerPids() const;
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::string ready_line_;
+  std::string log_path_;
+  bool exited_ = false;
+  std::vector<pid_t> last_workers_;
+};
+
+// Processes whose parent is `parent`.
+std::vector<pid_t> ChildrenOf(pid_t parent);
+bool ProcessAlive(pid_t pid);
+// Open file descriptors of this process.
+int OpenFdCount();
+// Names under /dev/shm that belong to the fibpool instance `supervisor`.
+std::vector<std::string> SegmentsOf(pid_t supervisor);
+
+}  // namespace fibpool::testing

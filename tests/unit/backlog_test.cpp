@@ -1,0 +1,52 @@
+#include "supervisor/backlog.h"
+
+#include <gtest/gtest.h>
+
+#include "supervisor/cost_model.h"
+
+namespace fibpool::supervisor {
+namespace {
+
+TEST(Backlog, EarliestDeadlineFirstAndTiesInArrivalOrder) {
+  Backlog b;
+  b.Push(1, 100);
+  b.Push(2, 50);
+  b.Push(3, 100);
+  b.Push(4, 50);
+  EXPECT_EQ(b.Pop(), 2u);
+  EXPECT_EQ(b.Pop(), 4u);
+  EXPECT_EQ(b.Pop(), 1u);
+  EXPECT_EQ(b.Pop(), 3u);
+  EXPECT_EQ(b.Pop(), std::nullopt);
+}
+
+TEST(Backlog, CheapJobOvertakesExpensiveOneThatArrivedJustBefore) {
+  Backlog b;
+  const std::uint64_t t0 = 1'000'000;
+  b.Push(1, t0 + EstimatedCostNanos(ipc::Algorithm::kRecursive, 40));
+  b.Push(2, t0 + 10 + EstimatedCostNanos(ipc::Algorithm::kFast, 10));
+  EXPECT_EQ(b.Pop(), 2u);
+}
+
+TEST(Backlog, ExpensiveJobIsNotStarvedByLaterCheapOnes) {
+  Backlog b;
+  const std::uint64_t big_cost = EstimatedCostNanos(ipc::Algorithm::kRecursive, 30);
+  b.Push(1, 0 + big_cost);
+  // Cheap jobs keep arriving after the big job's deadline has passed.
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    b.Push(100 + i, big_cost + 1 + i + EstimatedCostNanos(ipc::Algorithm::kFast, 5));
+  }
+  EXPECT_EQ(b.Pop(), 1u);
+}
+
+TEST(CostModel, GrowsWithNForBothAlgorithms) {
+  EXPECT_LT(EstimatedCostNanos(ipc::Algorithm::kRecursive, 20),
+            EstimatedCostNanos(ipc::Algorithm::kRecursive, 30));
+  EXPECT_LT(EstimatedCostNanos(ipc::Algorithm::kFast, 1000),
+            EstimatedCostNanos(ipc::Algorithm::kFast, 10'000'000));
+  EXPECT_LT(EstimatedCostNanos(ipc::Algorithm::kFast, 93),
+            EstimatedCostNanos(ipc::Algorithm::kRecursive, 40));
+}
+
+}  // namespace
+}  // namespace fibpool::supervisor

@@ -1,0 +1,276 @@
+// The shared-memory job queue with real processes: fork()ed consumers that
+// attach to the same segment, take jobs, and die at the worst moments.
+#include "ipc/job_queue.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/interprocess/shared_memory_object.hpp>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "ipc/shared_segment.h"
+#include "ipc/unique_fd.h"
+
+namespace fibpool::ipc {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint32_t kCells = 8;
+
+// A segment whose name belongs to this test alone; leftovers are removed first.
+class QueueFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    name_ = "fibpool-test." + std::to_string(::getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    boost::interprocess::shared_memory_object::remove(name_.c_str());
+    segment_ = SharedSegment::Create(name_, JobQueue::BytesFor(64, kCells));
+    queue_.emplace(JobQueue::Format(segment_.data(), segment_.size(), 64, kCells));
+  }
+
+  // A second, independent mapping of the segment, as another process has.
+  JobQueue AttachAgain(SharedSegment* holder) {
+    *holder = SharedSegment::Open(name_, SharedSegment::Access::kReadWrite);
+    std::string why;
+    auto q = JobQueue::Attach(holder->data(), holder->size(), &why);
+    EXPECT_TRUE(q.has_value()) << why;
+    return *q;
+  }
+
+  static Job Compute(std::uint64_t id) { return Job{id, JobKind::kCompute, Algorithm::kFast, id}; }
+
+  // Forks a child that runs fn() and exits with its return value.
+  template <class Fn>
+  pid_t Fork(Fn&& fn) {
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(fn());
+    return pid;
+  }
+
+  static int WaitExit(pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  std::string name_;
+  SharedSegment segment_;
+  std::optional<JobQueue> queue_;
+};
+
+TEST_F(QueueFixture, PushedJobsComeOutInOrderWithTheirClaim) {
+  ASSERT_TRUE(queue_->TryPush(Compute(1)));
+  ASSERT_TRUE(queue_->TryPush(Compute(2)));
+  EXPECT_EQ(queue_->Depth(), 2u);
+  Job job;
+  ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job, Compute(1));
+  EXPECT_EQ(queue_->cell(3).job_id.load(), 1u);
+  EXPECT_GT(queue_->cell(3).started_ns.load(), 0u);
+  queue_->FinishJob(3);
+  EXPECT_EQ(queue_->cell(3).job_id.load(), 0u);
+  ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job.id, 2u);
+  EXPECT_EQ(queue_->Pop(3, 0ns, 1ms, &job), JobQueue::PopStatus::kEmpty);
+}
+
+TEST_F(QueueFixture, FullQueueRefusesPushesUntilAJobIsTaken) {
+  for (std::uint64_t i = 1; i <= 64; ++i) ASSERT_TRUE(queue_->TryPush(Compute(i)));
+  EXPECT_FALSE(queue_->TryPush(Compute(65)));
+  Job job;
+  ASSERT_EQ(queue_->Pop(0, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  EXPECT_TRUE(queue_->TryPush(Compute(65)));
+}
+
+TEST_F(QueueFixture, SentinelsCarryNoClaim) {
+  ASSERT_TRUE(queue_->TryPush(Job::Sentinel()));
+  Job job;
+  ASSERT_EQ(queue_->Pop(1, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job.kind, JobKind::kSentinel);
+  EXPECT_EQ(queue_->cell(1).job_id.load(), 0u);
+}
+
+TEST_F(QueueFixture, AttachChecksTheHeader) {
+  std::string why;
+  std::vector<char> zeros(JobQueue::BytesFor(64, kCells), 0);
+  EXPECT_FALSE(JobQueue::Attach(zeros.data(), zeros.size(), &why).has_value());
+  EXPECT_NE(why.find("magic"), std::string::npos);
+  EXPECT_FALSE(JobQueue::Attach(segment_.data(), 100, &why).has_value());
+  EXPECT_TRUE(JobQueue::Attach(segment_.data(), segment_.size(), &why).has_value());
+}
+
+// One producer and several consumer processes at once: every job is taken
+// exactly once, and each consumer leaves on its own sentinel.
+TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
+  constexpr int kConsumers = 3;
+  constexpr std::uint64_t kJobs = 20'000;
+  std::vector<UniqueFd> reads;
+  std::vector<pid_t> pids;
+  for (int c = 0; c < kConsumers; ++c) {
+    UniqueFd r, w;
+    ASSERT_FALSE(MakePipe(&r, &w));
+    pids.push_back(Fork([&, c, wfd = w.get()] {
+      SharedSegment mine;
+      JobQueue q = AttachAgain(&mine);
+      for (;;) {
+        Job job;
+        if (q.Pop(static_cast<std::uint32_t>(c), 20us, 1s, &job) != JobQueue::PopStatus::kJob) {
+          return 3;
+        }
+        if (job.kind == JobKind::kSentinel) return 0;
+        if (WriteAll(wfd, &job.id, sizeof job.id)) return 4;
+        q.FinishJob(static_cast<std::uint32_t>(c));
+      }
+    }));
+    reads.push_back(std::move(r));
+  }
+  // Produce while they consume; readers drain the pipes as we go.
+  std::multiset<std::uint64_t> seen;
+  std::vector<std::thread> readers;
+  std::mutex mu;
+  for (auto& r : reads) {
+    readers.emplace_back([&, fd = r.get()] {
+      std::uint64_t id;
+      while (::read(fd, &id, sizeof id) == static_cast<ssize_t>(sizeof id)) {
+        std::lock_guard lock(mu);
+        seen.insert(id);
+      }
+    });
+  }
+  for (std::uint64_t id = 1; id <= kJobs;) {
+    if (queue_->TryPush(Compute(id))) {
+      ++id;
+      queue_->WakeConsumers(1);
+    }
+  }
+  for (int c = 0; c < kConsumers;) {
+    if (queue_->TryPush(Job::Sentinel())) ++c;
+  }
+  queue_->WakeConsumers(kConsumers);
+  // The parent's write ends closed at the end of each fork loop iteration, so
+  // each reader sees EOF when its child exits.
+  for (pid_t pid : pids) EXPECT_EQ(WaitExit(pid), 0);
+  for (auto& t : readers) t.join();
+  ASSERT_EQ(seen.size(), kJobs);
+  for (std::uint64_t id = 1; id <= kJobs; ++id) ASSERT_EQ(seen.count(id), 1u) << id;
+  EXPECT_EQ(queue_->Depth(), 0u);
+}
+
+TEST_F(QueueFixture, SleepingConsumerWakesWhenAJobArrives) {
+  UniqueFd r, w;
+  ASSERT_FALSE(MakePipe(&r, &w));
+  const pid_t child = Fork([&] {
+    SharedSegment mine;
+    JobQueue q = AttachAgain(&mine);
+    Job job;
+    if (q.Pop(0, 0ns, 10s, &job) != JobQueue::PopStatus::kJob) return 1;
+    return WriteAll(w.get(), &job.id, sizeof job.id) ? 2 : 0;
+  });
+  w.Reset();
+  // Whether the child already sleeps on the futex or is still attaching, the
+  // push and wake must reach it well before its 10 s wait ends.
+  ASSERT_TRUE(queue_->TryPush(Compute(77)));
+  queue_->WakeConsumers(1);
+  std::uint64_t id = 0;
+  ASSERT_EQ(::read(r.get(), &id, sizeof id), static_cast<ssize_t>(sizeof id));
+  EXPECT_EQ(id, 77u);
+  EXPECT_EQ(WaitExit(child), 0);
+}
+
+// A consumer killed while it holds the queue's lock must not wedge the pool.
+TEST_F(QueueFixture, ConsumerKilledHoldingTheLockDoesNotWedgeTheQueue) {
+  UniqueFd r, w;
+  ASSERT_FALSE(MakePipe(&r, &w));
+  const pid_t child = Fork([&] {
+    SharedSegment mine;
+    JobQueue q = AttachAgain(&mine);
+    q.WithConsumerLock([&] {
+      char c = 'L';
+      (void)WriteAll(w.get(), &c, 1);
+      ::pause();  // killed here, lock held
+    });
+    return 0;
+  });
+  char c = 0;
+  ASSERT_EQ(::read(r.get(), &c, 1), 1);
+  ::kill(child, SIGKILL);
+  EXPECT_EQ(WaitExit(child), 128 + SIGKILL);
+
+  ASSERT_TRUE(queue_->TryPush(Compute(5)));
+  Job job;
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job.id, 5u);
+  EXPECT_EQ(queue_->recoveries(), 1u);
+  // The lock works normally afterwards.
+  ASSERT_TRUE(queue_->TryPush(Compute(6)));
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job.id, 6u);
+  EXPECT_EQ(queue_->recoveries(), 1u);
+}
+
+// Killed after publishing its claim but before advancing the head: the job
+// must end up claimed (for the supervisor to retry) and no longer queued.
+TEST_F(QueueFixture, ConsumerKilledBetweenClaimAndHeadLeavesTheJobClaimedOnly) {
+  ASSERT_TRUE(queue_->TryPush(Compute(10)));
+  ASSERT_TRUE(queue_->TryPush(Compute(11)));
+  UniqueFd r, w;
+  ASSERT_FALSE(MakePipe(&r, &w));
+  const pid_t child = Fork([&] {
+    SharedSegment mine;
+    JobQueue q = AttachAgain(&mine);
+    q.WithConsumerLock([&] {
+      q.cell(2).job_id.store(10);  // the claim of a take that never finishes
+      char c = 'C';
+      (void)WriteAll(w.get(), &c, 1);
+      ::pause();
+    });
+    return 0;
+  });
+  char c = 0;
+  ASSERT_EQ(::read(r.get(), &c, 1), 1);
+  ::kill(child, SIGKILL);
+  WaitExit(child);
+
+  queue_->Repair();  // what the supervisor does when it sees the death
+  EXPECT_EQ(queue_->Depth(), 1u);
+  EXPECT_EQ(queue_->cell(2).job_id.load(), 10u);
+  Job job;
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job.id, 11u);
+}
+
+TEST_F(QueueFixture, RecoveringConsumerAlsoRepairsAHalfDoneTake) {
+  ASSERT_TRUE(queue_->TryPush(Compute(20)));
+  ASSERT_TRUE(queue_->TryPush(Compute(21)));
+  UniqueFd r, w;
+  ASSERT_FALSE(MakePipe(&r, &w));
+  const pid_t child = Fork([&] {
+    SharedSegment mine;
+    JobQueue q = AttachAgain(&mine);
+    q.WithConsumerLock([&] {
+      q.cell(4).job_id.store(20);
+      char c = 'C';
+      (void)WriteAll(w.get(), &c, 1);
+      ::pause();
+    });
+    return 0;
+  });
+  char c = 0;
+  ASSERT_EQ(::read(r.get(), &c, 1), 1);
+  ::kill(child, SIGKILL);
+  WaitExit(child);
+  Job job;
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(job.id, 21u);
+  EXPECT_EQ(queue_->recoveries(), 1u);
+}
+
+}  // namespace
+}  // namespace fibpool::ipc

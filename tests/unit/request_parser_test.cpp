@@ -1,0 +1,115 @@
+#include "supervisor/request_parser.h"
+
+#include <gtest/gtest.h>
+
+namespace fibpool::supervisor {
+namespace {
+
+const ParserLimits kLimits{};
+
+Request Parse(std::string_view line) { return ParseRequest(line, kLimits); }
+
+TEST(RequestParser, BareNumberUsesDefaultAlgorithm) {
+  const Request r = Parse("30");
+  ASSERT_EQ(r.kind, Request::Kind::kCompute);
+  EXPECT_EQ(r.n, 30u);
+  EXPECT_EQ(r.algorithm, ipc::Algorithm::kFast);
+  const Request recursive_default = ParseRequest("30", ParserLimits{ipc::Algorithm::kRecursive});
+  EXPECT_EQ(recursive_default.algorithm, ipc::Algorithm::kRecursive);
+}
+
+TEST(RequestParser, AcceptsEveryFormWithAlgorithmAndFibPrefix) {
+  for (std::string_view line : {"fib 30", "30 fast", "fib 30 fast", "FIB 30 FAST", "Fib 30 Fast"}) {
+    const Request r = Parse(line);
+    ASSERT_EQ(r.kind, Request::Kind::kCompute) << line;
+    EXPECT_EQ(r.n, 30u) << line;
+    EXPECT_EQ(r.algorithm, ipc::Algorithm::kFast) << line;
+  }
+  const Request r = Parse("fib 25 recursive");
+  EXPECT_EQ(r.algorithm, ipc::Algorithm::kRecursive);
+  EXPECT_EQ(r.n, 25u);
+}
+
+TEST(RequestParser, DropsCrAndSurroundingBlanks) {
+  for (std::string_view line : {"30\r", "  30  ", "\t30\t", " fib\t30 \r", "30 \t recursive \r"}) {
+    const Request r = Parse(line);
+    ASSERT_EQ(r.kind, Request::Kind::kCompute) << line;
+    EXPECT_EQ(r.n, 30u);
+  }
+}
+
+TEST(RequestParser, EmptyAndBlankLinesAreIgnored) {
+  for (std::string_view line : {"", "\r", "   ", "\t \t", " \r"}) {
+    EXPECT_EQ(Parse(line).kind, Request::Kind::kEmpty) << line;
+  }
+}
+
+TEST(RequestParser, CommandsAreCaseInsensitive) {
+  EXPECT_EQ(Parse("PING").kind, Request::Kind::kPing);
+  EXPECT_EQ(Parse("ping").kind, Request::Kind::kPing);
+  EXPECT_EQ(Parse("Stats").kind, Request::Kind::kStats);
+  EXPECT_EQ(Parse("HeLp").kind, Request::Kind::kHelp);
+  EXPECT_EQ(Parse("QUIT\r").kind, Request::Kind::kQuit);
+}
+
+TEST(RequestParser, CommandsWithArgumentsAreBadRequests) {
+  const Request r = Parse("ping 3");
+  EXPECT_EQ(r.kind, Request::Kind::kInvalid);
+  EXPECT_EQ(r.error, ErrorCode::kBadRequest);
+}
+
+TEST(RequestParser, RejectsWhatIsNotANonNegativeNumber) {
+  for (std::string_view line : {"abc", "-5", "+5", "3.5", "1e3", "0x10", "3 4", "fib", "fib x",
+                                "30 slow", "fib 30 fast extra", "１２", "\xff\xfe"}) {
+    const Request r = Parse(line);
+    EXPECT_EQ(r.kind, Request::Kind::kInvalid) << line;
+    EXPECT_EQ(r.error, ErrorCode::kBadRequest) << line;
+    EXPECT_FALSE(r.detail.empty());
+  }
+}
+
+TEST(RequestParser, ControlBytesAreBadRequests) {
+  using namespace std::string_view_literals;
+  for (std::string_view line : {"3\0"sv, "\x01"sv, "30\x1b"sv, "3\r0"sv, "\x7f"sv}) {
+    const Request r = Parse(line);
+    EXPECT_EQ(r.kind, Request::Kind::kInvalid);
+    EXPECT_EQ(r.error, ErrorCode::kBadRequest);
+  }
+}
+
+TEST(RequestParser, LimitsDependOnTheAlgorithmAndNameTheLimit) {
+  EXPECT_EQ(Parse("93 recursive").kind, Request::Kind::kCompute);
+  const Request recursive = Parse("94 recursive");
+  EXPECT_EQ(recursive.error, ErrorCode::kOutOfRange);
+  EXPECT_NE(recursive.detail.find("93"), std::string::npos);
+
+  EXPECT_EQ(Parse("100000000").kind, Request::Kind::kCompute);
+  const Request fast = Parse("100000001");
+  EXPECT_EQ(fast.error, ErrorCode::kOutOfRange);
+  EXPECT_NE(fast.detail.find("100000000"), std::string::npos);
+}
+
+TEST(RequestParser, NumbersBeyondSixtyFourBitsAreOutOfRange) {
+  EXPECT_EQ(Parse("18446744073709551616").error, ErrorCode::kOutOfRange);
+  EXPECT_EQ(Parse("99999999999999999999999999").error, ErrorCode::kOutOfRange);
+}
+
+TEST(RequestParser, LeadingZerosAreDecimal) {
+  const Request r = Parse("0010");
+  ASSERT_EQ(r.kind, Request::Kind::kCompute);
+  EXPECT_EQ(r.n, 10u);
+}
+
+TEST(RequestParser, LongGarbageIsQuotedShortly) {
+  const Request r = Parse(std::string(500, 'x'));
+  EXPECT_EQ(r.error, ErrorCode::kBadRequest);
+  EXPECT_LT(r.detail.size(), 100u);
+}
+
+TEST(ErrorLine, HasCodeDetailAndNoControlBytes) {
+  EXPECT_EQ(ErrorLine(ErrorCode::kBusy, "try\nlater"), "ERR busy try?later\n");
+  EXPECT_EQ(ErrorLine(ErrorCode::kWorkerCrashed, "x"), "ERR worker_crashed x\n");
+}
+
+}  // namespace
+}  // namespace fibpool::supervisor
