@@ -39,6 +39,10 @@ po::options_description Options() {
       ("max-inflight-per-connection", po::value<std::size_t>(),
        "unanswered requests per connection before the server stops reading it (default 1024)")
       ("worker-spin-us", po::value<unsigned>(), "microseconds an idle worker spins before sleeping (default 50)")
+      ("max-jobs-per-worker", po::value<std::uint64_t>(),
+       "replace a worker after this many jobs; 0 = never (default 0)")
+      ("max-worker-memory", po::value<std::uint64_t>(),
+       "MiB a worker may use: larger jobs fail up front, a worker left above it is replaced (default 0 = no limit)")
       ("worker-path", po::value<std::string>(), "fibpool-worker executable (default: beside fibpool)");
   return desc;
 }
@@ -100,6 +104,8 @@ Config Build(const po::variables_map& vm) {
   Take(vm, "max-backlog", &c.max_backlog);
   Take(vm, "max-inflight-per-connection", &c.max_inflight_per_connection);
   if (vm.count("worker-spin-us")) c.worker_spin = std::chrono::microseconds(vm["worker-spin-us"].as<unsigned>());
+  Take(vm, "max-jobs-per-worker", &c.max_jobs_per_worker);
+  Take(vm, "max-worker-memory", &c.max_worker_memory_mb);
   Take(vm, "worker-path", &c.worker_path);
 
   if (c.workers == 0) c.workers = AvailableCpus();

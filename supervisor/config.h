@@ -33,6 +33,8 @@ struct Config {
   std::size_t max_backlog = 10'000;                 // jobs waiting for a worker, all clients
   std::size_t max_inflight_per_connection = 1'024;  // unanswered requests before reading pauses
   std::chrono::microseconds worker_spin{50};        // workers busy-wait this long before sleeping
+  std::uint64_t max_jobs_per_worker = 0;            // recycle a worker after this many jobs; 0: never
+  std::uint64_t max_worker_memory_mb = 0;           // per-worker memory limit in MiB; 0: none
   std::string worker_path;                          // empty: fibpool-worker beside fibpool
 };
 

@@ -32,6 +32,8 @@ PoolOptions PoolOptionsFrom(const Config& c) {
   o.max_backlog = c.max_backlog;
   o.worker_spin = c.worker_spin;
   o.log_level = c.log_level;
+  o.max_jobs_per_worker = c.max_jobs_per_worker;
+  o.max_worker_memory_mb = c.max_worker_memory_mb;
   return o;
 }
 
@@ -145,9 +147,17 @@ void Server::Drain() {
 
 void Server::Reload() {
   try {
-    const ConfigOutcome reloaded = LoadConfig(args_, env_);
-    spdlog::info("event=reload config={} workers={}", reloaded.config.config_file,
-                 reloaded.config.workers);
+    const Config next = LoadConfig(args_, env_).config;
+    spdlog::info("event=reload config={} workers={}", next.config_file, next.workers);
+    if (draining_) return;
+    pool_->Resize(next.workers);
+    pool_->SetJobTimeout(next.job_timeout);
+    pool_->SetMaxBacklog(next.max_backlog);
+    spdlog::set_level(spdlog::level::from_str(next.log_level));
+    config_.workers = next.workers;
+    config_.job_timeout = next.job_timeout;
+    config_.max_backlog = next.max_backlog;
+    config_.log_level = next.log_level;
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());
   }

@@ -28,6 +28,9 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   json::object root;
   root["workers"] = std::move(workers);
   root["workers_target"] = pool.target_workers;
+  root["respawn_backoff_ms"] = pool.respawn_backoff_ms;
+  root["worker_recycles"] = pool.worker_recycles;
+  root["jobs_cancelled"] = pool.jobs_cancelled;
   root["queue_depth"] = pool.queue_depth;
   root["backlog"] = pool.backlog;
   root["jobs_pending"] = pool.jobs_pending;

@@ -9,7 +9,10 @@
 // Guarantees: every submitted job's callback is called exactly once, with the
 // result or an error (timeout, worker_crashed, internal), unless the job was
 // Abandon()ed first. A worker that dies is replaced at once and its job
-// retried once; a job past job_timeout gets its worker killed and replaced.
+// retried once; a job past job_timeout gets its worker killed and replaced; a
+// running job nobody waits for any more is stopped the same way after
+// kCancelAfter. Workers dying as fast as they start are respawned with an
+// exponential back-off instead of in a tight loop.
 //
 // Threading: everything runs on the io_context's single thread. Owns the
 // queue segment (unlinked on destruction) and the workers (killed and reaped
@@ -53,7 +56,12 @@ struct PoolOptions {
   std::chrono::microseconds worker_spin{50};
   std::string log_level = "info";
   std::chrono::milliseconds stop_grace{5'000};  // after sentinels, before SIGKILL
+  std::uint64_t max_jobs_per_worker = 0;         // 0: never recycle
+  std::uint64_t max_worker_memory_mb = 0;        // 0: no limit
 };
+
+// A running job that nobody waits for is stopped once it has run this long.
+inline constexpr std::chrono::milliseconds kCancelAfter{200};
 
 struct WorkerView {
   pid_t pid;
@@ -65,6 +73,9 @@ struct WorkerView {
 struct PoolSnapshot {
   std::vector<WorkerView> workers;
   unsigned target_workers;
+  std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
+  std::uint64_t worker_recycles;
+  std::uint64_t jobs_cancelled;
   std::uint64_t queue_depth;
   std::size_t backlog;
   std::size_t jobs_pending;  // submitted and not yet answered
@@ -97,6 +108,13 @@ class WorkerPool : public JobExecutor {
   // killed after stop_grace). Submit() fails from now on.
   void Stop(std::function<void()> on_stopped);
 
+  // Grows or shrinks the pool to `workers` without losing a job: new workers
+  // are spawned; extra ones take a sentinel after their current job and exit.
+  void Resize(unsigned workers);
+  // Settings that apply to jobs from now on.
+  void SetJobTimeout(std::chrono::milliseconds timeout) { options_.job_timeout = timeout; }
+  void SetMaxBacklog(std::size_t max_backlog) { options_.max_backlog = max_backlog; }
+
   PoolSnapshot Snapshot() const;
   const std::string& segment_name() const { return segment_.name(); }
 
@@ -114,15 +132,22 @@ class WorkerPool : public JobExecutor {
     JobState state;
     int attempts = 0;  // times a worker died running it
   };
+  enum class KillCause { kNone, kTimeout, kCancel, kStop };
   struct Worker {
     std::shared_ptr<WorkerProcess> process;
     bool ready = false;
-    bool retiring = false;  // killed on purpose
-    std::uint64_t timed_out_job = 0;
+    KillCause killed = KillCause::kNone;  // why the supervisor killed it, if it did
     std::uint64_t jobs_done = 0;
+    std::uint64_t spawned_ns = 0;
   };
 
   void SpawnInto(std::uint32_t cell);
+  // Spawns (or schedules, while backing off) workers up to the target.
+  void Replenish();
+  void SpawnMissing();
+  void HandleLostJob(std::uint64_t job_id, KillCause cause);
+  void KillWorker(std::uint32_t cell, KillCause cause);
+  unsigned LiveWorkers() const;
   void OnReady(std::uint32_t cell);
   void OnResult(std::uint32_t cell, ipc::ResultMessage&& message);
   void OnExit(std::uint32_t cell, int exit_code);
@@ -144,6 +169,14 @@ class WorkerPool : public JobExecutor {
   std::uint64_t next_job_id_ = 1;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
+  boost::asio::steady_timer respawn_;
+  unsigned target_ = 0;
+  unsigned retiring_ = 0;       // resize sentinels queued and not yet taken
+  unsigned quick_deaths_ = 0;   // consecutive workers that died soon after starting
+  std::chrono::milliseconds backoff_{0};
+  bool respawn_scheduled_ = false;
+  std::uint64_t recycles_ = 0;
+  std::uint64_t cancelled_ = 0;
   std::function<void()> on_ready_;
   std::function<void(std::string)> on_failed_;
   std::function<void()> on_stopped_;

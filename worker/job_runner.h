@@ -20,7 +20,13 @@ struct RunnerLimits {
   std::uint64_t max_fast_n = 100'000'000;
   // Results of more digits than this go into a result buffer.
   std::size_t inline_limit = 64 * 1024;
+  // A fast job whose estimated memory exceeds this fails up front (0: no limit).
+  std::uint64_t max_memory_bytes = 0;
 };
+
+// Peak memory a fast F(n) takes in a worker: GMP's operands and scratch, and
+// the decimal digits. Deliberately generous.
+std::uint64_t EstimatedFastMemoryBytes(std::uint64_t n);
 
 struct JobOutcome {
   ipc::ResultMessage message;

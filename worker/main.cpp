@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   fibpool::worker::WorkerOptions options;
   std::string log_level = "info";
   std::uint64_t spin_us = 50;
+  std::uint64_t max_memory_mb = 0;
   po::options_description desc("fibpool-worker (started by fibpool)");
   desc.add_options()
       ("segment", po::value(&options.segment)->required(), "job queue segment")
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
       ("max-n", po::value(&options.limits.max_fast_n)->required(), "largest n for fast")
       ("inline-limit", po::value(&options.limits.inline_limit), "largest inline result")
       ("spin-us", po::value(&spin_us), "busy-wait before sleeping")
+      ("max-jobs", po::value(&options.max_jobs), "recycle after this many jobs")
+      ("max-memory-mb", po::value(&max_memory_mb), "memory limit in MiB")
       ("log-level", po::value(&log_level), "log level");
   try {
     po::variables_map vm;
@@ -31,6 +34,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.spin = std::chrono::microseconds(spin_us);
+  options.max_rss_bytes = max_memory_mb << 20;
+  options.limits.max_memory_bytes = max_memory_mb << 20;
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l fibpool-worker[%P] %v");
   return fibpool::worker::RunWorker(options);

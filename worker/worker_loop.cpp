@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 
 #include <spdlog/spdlog.h>
 
@@ -22,12 +23,23 @@ constexpr std::chrono::milliseconds kParentCheck{200};
 
 bool ParentGone(pid_t supervisor) { return ::getppid() != supervisor; }
 
+std::uint64_t ResidentBytes() {
+  long pages_total = 0, pages_resident = 0;
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  const int got = std::fscanf(f, "%ld %ld", &pages_total, &pages_resident);
+  std::fclose(f);
+  return got == 2 ? static_cast<std::uint64_t>(pages_resident) *
+                        static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE))
+                  : 0;
+}
+
 }  // namespace
 
 int RunWorker(const WorkerOptions& options) {
   // Die with the supervisor, even if it is killed with SIGKILL.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (ParentGone(options.supervisor_pid)) return 3;
+  if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
   std::signal(SIGPIPE, SIG_IGN);
   // Ctrl-C in a terminal reaches the whole process group; the supervisor
   // decides when workers stop (sentinels), so they ignore it.
@@ -41,7 +53,7 @@ int RunWorker(const WorkerOptions& options) {
   if (!queue || options.cell >= queue->cells()) {
     spdlog::error("event=worker_attach_failed segment={} why=\"{}\"", options.segment,
                   queue ? "cell out of range" : why);
-    return 2;
+    return ipc::kExitAttachFailed;
   }
   queue->cell(options.cell).pid.store(::getpid());
 
@@ -50,13 +62,15 @@ int RunWorker(const WorkerOptions& options) {
     const std::string frame = ipc::EncodeMessage(type, message);
     return ipc::WriteAll(fd, frame.data(), frame.size());
   };
-  if (send(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell})) return 1;
+  if (send(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell})) {
+    return ipc::kExitPipeBroken;
+  }
 
-  for (;;) {
+  for (std::uint64_t jobs_done = 0;;) {
     ipc::Job job;
     switch (queue->Pop(options.cell, options.spin, kParentCheck, &job)) {
       case ipc::JobQueue::PopStatus::kEmpty:
-        if (ParentGone(options.supervisor_pid)) return 1;
+        if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
         continue;
       case ipc::JobQueue::PopStatus::kCorrupt:
         spdlog::error("event=corrupt_job cell={}", options.cell);
@@ -64,12 +78,18 @@ int RunWorker(const WorkerOptions& options) {
       case ipc::JobQueue::PopStatus::kJob:
         break;
     }
-    if (job.kind == ipc::JobKind::kSentinel) return 0;
+    if (job.kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
     JobOutcome outcome = RunJob(job, options.limits,
                                      ipc::ResultSegmentName(options.supervisor_pid, job.id));
-    if (send(ipc::FrameType::kResult, outcome.message)) return 1;  // supervisor gone
+    if (send(ipc::FrameType::kResult, outcome.message)) return ipc::kExitPipeBroken;
     outcome.buffer.Disown();  // the supervisor owns it now
     queue->FinishJob(options.cell);
+    ++jobs_done;
+    if (options.max_jobs > 0 && jobs_done >= options.max_jobs) return ipc::kExitRecycle;
+    if (options.max_rss_bytes > 0 && ResidentBytes() > options.max_rss_bytes) {
+      spdlog::info("event=worker_recycle cause=memory rss_bytes={}", ResidentBytes());
+      return ipc::kExitRecycle;
+    }
   }
 }
 

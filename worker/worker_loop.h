@@ -1,9 +1,11 @@
 // The worker process's main loop: take a job from the shared queue, run it,
 // send the result on the pipe to the supervisor, repeat.
 //
-// Exits 0 when it takes a sentinel, and non-zero when its pipe to the
-// supervisor breaks, when the supervisor is gone (its parent pid changed), or
-// when the queue cannot be attached. A worker holds no socket; its only
+// Returns (as the exit status) one of ipc::WorkerExit: 0 when it takes a
+// sentinel; kExitRecycle after max_jobs jobs or when a job left its memory
+// above max_rss_bytes (checked between jobs, never during one); non-zero
+// otherwise when its pipe to the supervisor breaks, when the supervisor is
+// gone (its parent pid changed), or when the queue cannot be attached. A worker holds no socket; its only
 // channels are the queue segment and the result pipe.
 #pragma once
 
@@ -24,6 +26,8 @@ struct WorkerOptions {
   int result_fd = 3;           // write end of the result pipe
   RunnerLimits limits;
   std::chrono::microseconds spin{50};  // busy-wait before sleeping on the queue
+  std::uint64_t max_jobs = 0;          // exit kExitRecycle after this many jobs (0: never)
+  std::uint64_t max_rss_bytes = 0;     // exit kExitRecycle after a job leaves RSS above this
 };
 
 int RunWorker(const WorkerOptions& options);
