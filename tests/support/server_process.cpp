@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -44,6 +46,17 @@ pid_t ParentOf(pid_t pid) {
   return state == 'Z' ? -1 : ppid;
 }
 
+// This process's environment without FIBPOOL_* (the test's own variables do
+// not leak into the server), plus `extra`.
+std::vector<std::string> ServerEnvironment(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, "FIBPOOL_", 8) != 0) env.emplace_back(*e);
+  }
+  for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
+  return env;
+}
+
 }  // namespace
 
 std::string BinDir() {
@@ -60,19 +73,17 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
 
-  std::vector<std::string> argv_strings = {BinDir() + "/fibpool", "--host", "127.0.0.1", "--port",
-                                           "0"};
+  std::vector<std::string> argv_strings = {BinDir() + "/fibpool", "--host", "127.0.0.1"};
+  // --port 0 unless the test names a port itself.
+  if (std::find(args.begin(), args.end(), "--port") == args.end()) {
+    argv_strings.insert(argv_strings.end(), {"--port", "0"});
+  }
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  // The test's own FIBPOOL_* variables do not leak into the server.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "FIBPOOL_", 8) != 0) env_strings.emplace_back(*e);
-  }
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> env_strings = ServerEnvironment(env);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -179,6 +190,17 @@ int OpenFdCount() {
   return n;
 }
 
+std::vector<std::string> FdTargets(pid_t pid) {
+  std::vector<std::string> targets;
+  std::error_code ec;
+  for (const auto& e :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    const auto target = std::filesystem::read_symlink(e.path(), ec);
+    if (!ec) targets.push_back(target.string());  // a descriptor may close meanwhile
+  }
+  return targets;
+}
+
 std::vector<std::string> SegmentsOf(pid_t supervisor) {
   std::vector<std::string> names;
   const std::string prefix = "fibpool." + std::to_string(supervisor) + ".";
@@ -187,6 +209,81 @@ std::vector<std::string> SegmentsOf(pid_t supervisor) {
     if (name.rfind(prefix, 0) == 0) names.push_back(name);
   }
   return names;
+}
+
+
+CommandResult RunFibpool(std::vector<std::string> args, std::map<std::string, std::string> env,
+                         std::chrono::milliseconds timeout) {
+  int out[2];
+  int err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    throw std::runtime_error("pipe failed");
+  }
+  args.insert(args.begin(), BinDir() + "/fibpool");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings = ServerEnvironment(env);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(err[1]);
+  CommandResult result;
+  if (rc != 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    throw std::runtime_error("cannot start " + args[0]);
+  }
+
+  // Both pipes to EOF, then the exit status; a child past the deadline is killed.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  bool timed_out = false;
+  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    const int r = ::poll(fds, 2, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;  // poll ignores negative fds
+      }
+    }
+  }
+  for (const pollfd& p : fds) {
+    if (p.fd >= 0) ::close(p.fd);
+  }
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
 }
 
 }  // namespace fibpool::testing

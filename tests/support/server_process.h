@@ -22,8 +22,10 @@ std::string BinDir();
 
 class ServerProcess {
  public:
-  // Starts fibpool with `args` (after --host 127.0.0.1 --port 0) and extra
-  // environment variables; waits up to 30 s for the ready line. Throws
+  // Starts fibpool with `args` (after --host 127.0.0.1, and --port 0 unless
+  // `args` has a --port) and extra
+  // environment variables (the test's own FIBPOOL_* variables are not
+  // passed on); waits up to 30 s for the ready line. Throws
   // std::runtime_error (with the log) if it does not come.
   explicit ServerProcess(std::vector<std::string> args = {},
                          std::map<std::string, std::string> env = {});
@@ -57,11 +59,30 @@ class ServerProcess {
   std::vector<pid_t> last_workers_;
 };
 
+// What a fibpool run that is expected to end by itself (--help, --version,
+// bad options) printed, and how it ended.
+struct CommandResult {
+  std::optional<int> exit_code;  // std::nullopt: killed by a signal or at the deadline
+  std::string out;               // stdout
+  std::string err;               // stderr
+};
+
+// Runs build/bin/fibpool with exactly `args` and the environment described
+// for ServerProcess, stdin /dev/null, and waits for it to exit. Kills it
+// (SIGKILL) when it is still running after `timeout`. Throws
+// std::runtime_error when it cannot be started.
+CommandResult RunFibpool(std::vector<std::string> args,
+                         std::map<std::string, std::string> env = {},
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // Processes whose parent is `parent`.
 std::vector<pid_t> ChildrenOf(pid_t parent);
 bool ProcessAlive(pid_t pid);
 // Open file descriptors of this process.
 int OpenFdCount();
+// What each open descriptor of `pid` refers to (readlink of /proc/PID/fd/*,
+// e.g. "socket:[1234]", "pipe:[5678]", "/dev/null"); empty if it is gone.
+std::vector<std::string> FdTargets(pid_t pid);
 // Names under /dev/shm that belong to the fibpool instance `supervisor`.
 std::vector<std::string> SegmentsOf(pid_t supervisor);
 

@@ -1,0 +1,290 @@
+// Faults injected for real into a running fibpool: workers killed, stopped,
+// recycled and resized under load, clients vanishing, the supervisor itself
+// killed. Every request must still get exactly one right answer (or the
+// documented ERR), and nothing may leak.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <boost/json/src.hpp>
+#include <random>
+#include <thread>
+
+#include "tests/support/line_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/stats.h"
+#include "tests/support/temp_file.h"
+#include "tests/support/wait.h"
+#include "worker/fibonacci.h"
+
+namespace fibpool::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string Expected(std::uint64_t n) { return worker::BigFibonacci(n).ToDecimal(); }
+
+// True once `stats` shows `count` live workers, all ready, and none of `gone`.
+bool PoolIsWhole(LineClient& client, std::size_t count, const std::vector<pid_t>& gone = {}) {
+  const auto stats = AskStats(client);
+  const auto workers = WorkersOf(stats);
+  if (workers.size() != count || Counter(stats, "workers_target") != count) return false;
+  for (const auto& w : workers) {
+    if (w.state == "starting") return false;
+    if (std::find(gone.begin(), gone.end(), w.pid) != gone.end()) return false;
+  }
+  return true;
+}
+
+// Waits until `stats` shows a busy worker; returns its pid.
+pid_t WaitForBusyWorker(LineClient& client) {
+  pid_t pid = -1;
+  WaitFor(
+      [&] {
+        const auto busy = BusyWorkers(AskStats(client));
+        if (!busy.empty()) pid = busy.front().pid;
+        return pid > 0;
+      },
+      10s);
+  return pid;
+}
+
+// Clients that keep asking and check every answer until told to stop.
+class Load {
+ public:
+  Load(std::uint16_t port, int clients, bool allow_crashed) {
+    for (int c = 0; c < clients; ++c) {
+      threads_.emplace_back([this, port, c, allow_crashed] {
+        std::mt19937 rng(static_cast<unsigned>(c));
+        LineClient client(port);
+        while (!stop_) {
+          // A few pipelined requests, then their answers.
+          std::vector<std::uint64_t> ns;
+          std::string batch;
+          for (int i = 0; i < 4; ++i) {
+            ns.push_back(rng() % 3000);
+            batch += std::to_string(ns.back()) + (i % 2 ? " fast\n" : "\n");
+          }
+          batch += "22 recursive\n";
+          ns.push_back(22);
+          client.Send(batch);
+          for (std::uint64_t n : ns) {
+            const auto answer = client.ReadLine(60s);
+            ++answered_;
+            if (!answer) {
+              ++lost_;
+            } else if (*answer != Expected(n) &&
+                       !(allow_crashed && answer->rfind("ERR worker_crashed ", 0) == 0)) {
+              ++wrong_;
+            }
+          }
+        }
+      });
+    }
+  }
+  ~Load() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  std::uint64_t answered() const { return answered_; }
+  std::uint64_t lost() const { return lost_; }
+  std::uint64_t wrong() const { return wrong_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> answered_{0}, lost_{0}, wrong_{0};
+  std::vector<std::thread> threads_;
+};
+
+TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequest) {
+  const int fds_before = OpenFdCount();
+  {
+    ServerProcess server({"--workers", "2"});
+    Load load(server.port(), 4, /*allow_crashed=*/true);
+    std::mt19937 rng(42);
+    int kills = 0;
+    const auto end = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < end) {
+      const auto workers = server.WorkerPids();
+      if (!workers.empty()) {
+        ::kill(workers[rng() % workers.size()], SIGKILL);
+        ++kills;
+      }
+      std::this_thread::sleep_for(50ms);  // the fault rate, not synchronisation
+    }
+    load.Stop();
+    EXPECT_GT(kills, 100);
+    EXPECT_GT(load.answered(), 0u);
+    EXPECT_EQ(load.lost(), 0u);
+    EXPECT_EQ(load.wrong(), 0u);
+    LineClient client(server.port());
+    EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 2); }, 15s));
+    EXPECT_EQ(server.WorkerPids().size(), 2u);
+    EXPECT_GT(Counter(AskStats(client), "worker_crashes"), 0u);
+    EXPECT_EQ(client.Ask("30"), "832040");
+  }
+  EXPECT_EQ(OpenFdCount(), fds_before);
+}
+
+TEST(Faults, StoppedWorkerMidJobTimesOutAndIsReplaced) {
+  ServerProcess server({"--workers", "2", "--job-timeout", "1"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("40 recursive\n");
+  const pid_t busy = WaitForBusyWorker(observer);
+  ASSERT_GT(busy, 0);
+  ::kill(busy, SIGSTOP);
+  const auto answer = client.ReadLine(10s);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->rfind("ERR timeout ", 0), 0u) << *answer;
+  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(busy); }, 5s));
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {busy}); }, 5s));
+  EXPECT_EQ(client.Ask("20"), "6765");
+}
+
+TEST(Faults, KilledSupervisorLeavesNoOrphanAndTheNextStartCleansUp) {
+  pid_t old_pid = -1;
+  std::uint16_t port = 0;
+  std::vector<pid_t> workers;
+  {
+    ServerProcess server({"--workers", "3"});
+    old_pid = server.pid();
+    port = server.port();
+    LineClient client(server.port());
+    ASSERT_EQ(client.Ask("30"), "832040");
+    workers = server.WorkerPids();
+    ASSERT_EQ(workers.size(), 3u);
+    ASSERT_FALSE(SegmentsOf(old_pid).empty());
+    server.Signal(SIGKILL);
+    ASSERT_TRUE(server.WaitExit(5s));
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          return std::none_of(workers.begin(), workers.end(), [](pid_t p) { return ProcessAlive(p); });
+        },
+        1s));
+  }
+  // The dead instance's queue segment is still there until the next start.
+  EXPECT_FALSE(SegmentsOf(old_pid).empty());
+  // Nothing holds the port: a new instance binds it and removes the leftovers.
+  ServerProcess next({"--workers", "1", "--port", std::to_string(port)});
+  EXPECT_EQ(next.port(), port);
+  EXPECT_TRUE(SegmentsOf(old_pid).empty());
+  LineClient client(next.port());
+  EXPECT_EQ(client.Ask("10"), "55");
+}
+
+TEST(Faults, ResizeUpAndDownUnderLoadLosesNothing) {
+  TempFile config("workers = 2\n");
+  ServerProcess server({"--config", config.path()});
+  ASSERT_EQ(server.workers_in_ready_line(), 2u);
+  Load load(server.port(), 3, /*allow_crashed=*/false);
+  LineClient client(server.port());
+
+  config.Write("workers = 4\n");
+  server.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 4); }, 10s));
+  EXPECT_EQ(server.WorkerPids().size(), 4u);
+
+  config.Write("workers = 1\n");
+  server.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1) && server.WorkerPids().size() == 1; },
+                      10s));
+  const std::uint64_t before = load.answered();
+  EXPECT_TRUE(WaitFor([&] { return load.answered() > before + 20; }, 10s));
+  load.Stop();
+  EXPECT_EQ(load.lost(), 0u);
+  EXPECT_EQ(load.wrong(), 0u);
+  EXPECT_EQ(Counter(AskStats(client), "worker_crashes"), 0u);
+}
+
+// A client that vanishes (its connection reset) while its job runs.
+TEST(Faults, RunningJobOfADisconnectedClientIsStopped) {
+  ServerProcess server({"--workers", "2"});
+  LineClient observer(server.port());
+  pid_t busy = -1;
+  {
+    LineClient client(server.port());
+    client.Send("60 recursive\n");  // hours of work if nobody stopped it
+    busy = WaitForBusyWorker(observer);
+    ASSERT_GT(busy, 0);
+    client.Reset();
+  }
+  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(busy); }, 3s));
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {busy}); }, 5s));
+  const auto stats = AskStats(observer);
+  EXPECT_GE(Counter(stats, "jobs_cancelled"), 1u);
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 0u);
+  EXPECT_EQ(Counter(stats, "jobs_pending"), 0u);
+}
+
+TEST(Faults, QueuedJobsOfADisconnectedClientAreDropped) {
+  ServerProcess server({"--workers", "1"});
+  LineClient observer(server.port());
+  {
+    LineClient client(server.port());
+    std::string batch;
+    for (int i = 0; i < 40; ++i) batch += "38 recursive\n";
+    client.Send(batch);
+    ASSERT_GT(WaitForBusyWorker(observer), 0);
+    client.Reset();
+  }
+  // Forty of them would keep the one worker busy for seconds.
+  EXPECT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "jobs_pending") == 0; }, 1s));
+  EXPECT_EQ(observer.Ask("25"), "75025");
+}
+
+TEST(Faults, WorkersDyingAsFastAsTheyStartBackOff) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  // Kill every new worker as soon as it shows up.
+  std::vector<pid_t> killed;
+  const bool backed_off = WaitFor(
+      [&] {
+        for (pid_t p : server.WorkerPids()) {
+          if (std::find(killed.begin(), killed.end(), p) == killed.end()) {
+            ::kill(p, SIGKILL);
+            killed.push_back(p);
+          }
+        }
+        return Counter(AskStats(client), "respawn_backoff_ms") > 0;
+      },
+      10s, 1ms);
+  EXPECT_TRUE(backed_off);
+  EXPECT_NE(server.Log().find("event=crash_loop"), std::string::npos);
+  // Left alone, the pool comes back.
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1, killed); }, 10s));
+  EXPECT_EQ(client.Ask("40"), "102334155");
+}
+
+TEST(Faults, WorkersAreRecycledAfterMaxJobs) {
+  ServerProcess server({"--workers", "1", "--max-jobs-per-worker", "3"});
+  LineClient client(server.port());
+  std::vector<pid_t> seen;
+  for (std::uint64_t n = 0; n < 10; ++n) {
+    ASSERT_EQ(client.Ask(std::to_string(n)), Expected(n));
+    for (const auto& w : WorkersOf(AskStats(client))) {
+      if (std::find(seen.begin(), seen.end(), w.pid) == seen.end()) seen.push_back(w.pid);
+    }
+  }
+  EXPECT_GE(seen.size(), 3u);
+  const auto stats = AskStats(client);
+  EXPECT_GE(Counter(stats, "worker_recycles"), 3u);
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 0u);
+}
+
+TEST(Faults, JobAboveTheWorkerMemoryLimitFailsAloneWithAClearError) {
+  ServerProcess server({"--workers", "1", "--max-worker-memory", "64"});
+  LineClient client(server.port());
+  const auto answer = client.Ask("100000000");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->rfind("ERR out_of_range ", 0), 0u) << *answer;
+  EXPECT_NE(answer->find("max_worker_memory"), std::string::npos);
+  EXPECT_EQ(client.Ask("1000"), Expected(1000));
+  EXPECT_EQ(Counter(AskStats(client), "worker_crashes"), 0u);
+}
+
+}  // namespace
+}  // namespace fibpool::testing
