@@ -38,6 +38,14 @@ po::options_description Options() {
       ("max-backlog", po::value<std::size_t>(), "jobs waiting for a worker before ERR busy (default 10000)")
       ("max-inflight-per-connection", po::value<std::size_t>(),
        "unanswered requests per connection before the server stops reading it (default 1024)")
+      ("max-output-per-connection", po::value<std::uint64_t>(),
+       "bytes of answers held for one connection before the server stops reading it (default 67108864)")
+      ("max-connections", po::value<std::size_t>(),
+       "open client connections; past it a new one gets ERR busy and is closed (default 10000)")
+      ("idle-timeout", po::value<double>(),
+       "seconds a connection with nothing pending may stay silent before it is closed (default 300)")
+      ("metrics-port", po::value<int>(),
+       "serve Prometheus /metrics and /healthz over HTTP on this port; 0 picks one; -1 = off (default -1)")
       ("worker-spin-us", po::value<unsigned>(), "microseconds an idle worker spins before sleeping (default 50)")
       ("max-jobs-per-worker", po::value<std::uint64_t>(),
        "replace a worker after this many jobs; 0 = never (default 0)")
@@ -103,6 +111,14 @@ Config Build(const po::variables_map& vm) {
   Take(vm, "max-line", &c.max_line);
   Take(vm, "max-backlog", &c.max_backlog);
   Take(vm, "max-inflight-per-connection", &c.max_inflight_per_connection);
+  Take(vm, "max-output-per-connection", &c.max_output_per_connection);
+  Take(vm, "max-connections", &c.max_connections);
+  if (vm.count("idle-timeout")) {
+    const double s = vm["idle-timeout"].as<double>();
+    if (!(s > 0) || s > 86400 * 365) throw ConfigError("idle-timeout must be a positive number of seconds");
+    c.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(s * 1000)));
+  }
+  Take(vm, "metrics-port", &c.metrics_port);
   if (vm.count("worker-spin-us")) c.worker_spin = std::chrono::microseconds(vm["worker-spin-us"].as<unsigned>());
   Take(vm, "max-jobs-per-worker", &c.max_jobs_per_worker);
   Take(vm, "max-worker-memory", &c.max_worker_memory_mb);
@@ -114,6 +130,8 @@ Config Build(const po::variables_map& vm) {
   if (c.max_line < 16) throw ConfigError("max-line must be at least 16");
   if (c.max_backlog == 0) throw ConfigError("max-backlog must be at least 1");
   if (c.max_inflight_per_connection == 0) throw ConfigError("max-inflight-per-connection must be at least 1");
+  if (c.max_connections == 0) throw ConfigError("max-connections must be at least 1");
+  if (c.metrics_port < -1 || c.metrics_port > 65535) throw ConfigError("metrics-port must be -1 (off) or 0 to 65535");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels)) {
     throw ConfigError("log-level must be one of trace, debug, info, warn, error, critical, off");

@@ -32,6 +32,10 @@ struct Config {
   std::size_t max_line = 1024;
   std::size_t max_backlog = 10'000;                 // jobs waiting for a worker, all clients
   std::size_t max_inflight_per_connection = 1'024;  // unanswered requests before reading pauses
+  std::uint64_t max_output_per_connection = 64u << 20;  // answer bytes held before reading pauses
+  std::size_t max_connections = 10'000;             // over it: ERR busy and close
+  std::chrono::milliseconds idle_timeout{300'000};  // close a connection silent this long
+  int metrics_port = -1;                            // HTTP /metrics and /healthz; -1: off
   std::chrono::microseconds worker_spin{50};        // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;            // recycle a worker after this many jobs; 0: never
   std::uint64_t max_worker_memory_mb = 0;           // per-worker memory limit in MiB; 0: none

@@ -2,6 +2,8 @@
 
 #include <boost/asio/write.hpp>
 
+#include "supervisor/cost_model.h"
+
 namespace fibpool::supervisor {
 
 namespace asio = boost::asio;
@@ -12,13 +14,39 @@ constexpr std::size_t kMaxAnswersPerWrite = 256;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
-    : socket_(std::move(socket)), env_(env), lines_(env.max_line) {}
+    : socket_(std::move(socket)),
+      env_(env),
+      lines_(env.max_line),
+      idle_timer_(socket_.get_executor()),
+      last_activity_(std::chrono::steady_clock::now()) {}
 
 void Connection::Start() {
   ++env_.metrics->connections_open;
   ++env_.metrics->connections_total;
-  socket_.set_option(asio::ip::tcp::no_delay(true));
+  error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  ArmIdleTimer();
   Read();
+}
+
+bool Connection::MayTakeMore() const {
+  if (responses_.empty()) return true;
+  return responses_.size() < env_.max_inflight && held_bytes_ < env_.max_output_bytes;
+}
+
+void Connection::ArmIdleTimer() {
+  idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
+  idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->closed_) return;
+    const bool busy = !self->responses_.empty() || self->writing_now_;
+    if (!busy && std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
+      ++self->env_.metrics->connections_idle_closed;
+      self->Close();
+      return;
+    }
+    if (busy) self->last_activity_ = std::chrono::steady_clock::now();
+    self->ArmIdleTimer();
+  });
 }
 
 void Connection::Drain() {
@@ -32,7 +60,7 @@ void Connection::Drain() {
 
 void Connection::Read() {
   if (reading_ || read_closed_ || closed_) return;
-  if (responses_.size() >= env_.max_inflight) return;  // resumed by Write()
+  if (!MayTakeMore()) return;  // resumed by Write()
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](const error_code& ec, std::size_t n) {
@@ -55,6 +83,8 @@ void Connection::Read() {
 }
 
 void Connection::OnRead(std::size_t n) {
+  env_.metrics->bytes_in += n;
+  last_activity_ = std::chrono::steady_clock::now();
   lines_.Append(std::string_view(read_buffer_.data(), n));
   ProcessLines();
   Read();
@@ -62,7 +92,7 @@ void Connection::OnRead(std::size_t n) {
 
 void Connection::ProcessLines() {
   std::string_view line;
-  while (!closed_ && !parse_closed_ && responses_.size() < env_.max_inflight) {
+  while (!closed_ && !parse_closed_ && MayTakeMore()) {
     const auto status = lines_.Next(&line);
     if (status == LineBuffer::Status::kNeedMore) break;
     if (status == LineBuffer::Status::kTooLong) {
@@ -102,6 +132,8 @@ void Connection::Handle(std::string_view line) {
   }
   const std::uint64_t seq = first_seq_ + responses_.size();
   responses_.emplace_back();
+  responses_.back().held_bytes = EstimatedAnswerBytes(request.algorithm, request.n);
+  held_bytes_ += responses_.back().held_bytes;
   ErrorCode error = ErrorCode::kInternal;
   std::weak_ptr<Connection> weak = weak_from_this();
   const auto id = env_.executor->Submit(
@@ -125,6 +157,8 @@ void Connection::PushReady(std::string text) {
   Response r;
   r.ready = true;
   r.text = std::move(text);
+  r.held_bytes = r.text.size();
+  held_bytes_ += r.held_bytes;
   responses_.push_back(std::move(r));
 }
 
@@ -142,6 +176,9 @@ void Connection::Complete(std::uint64_t seq, JobResult&& result) {
     r.buffer_length = result.buffer_length;
     r.text = r.buffer.empty() ? std::move(result.text) + "\n" : "\n";
   }
+  held_bytes_ -= r.held_bytes;
+  r.held_bytes = r.text.size() + r.buffer_length;
+  held_bytes_ += r.held_bytes;
   Write();
 }
 
@@ -162,8 +199,11 @@ void Connection::Write() {
     buffers.emplace_back(r.text.data(), r.text.size());
   }
   writing_now_ = true;
-  asio::async_write(socket_, buffers, [self = shared_from_this()](const error_code& ec, std::size_t) {
+  asio::async_write(socket_, buffers, [self = shared_from_this()](const error_code& ec, std::size_t n) {
     self->writing_now_ = false;
+    self->env_.metrics->bytes_out += n;
+    self->last_activity_ = std::chrono::steady_clock::now();
+    for (const Response& r : self->writing_) self->held_bytes_ -= r.held_bytes;
     self->writing_.clear();
     if (ec) {
       self->Close();
@@ -190,7 +230,9 @@ void Connection::Close() {
     if (r.job_id != 0) env_.executor->Abandon(r.job_id);
   }
   responses_.clear();
+  held_bytes_ = 0;
   error_code ignored;
+  idle_timer_.cancel();
   socket_.close(ignored);
   --env_.metrics->connections_open;
   env_.on_closed(shared_from_this());

@@ -1,9 +1,12 @@
 // One client connection: reads request lines, answers each exactly once and
 // in request order, while the jobs behind them run in parallel.
 //
-// Flow control: at most max_inflight unanswered requests per connection; past
-// that the connection stops reading (TCP pushes back on the client) until
-// answers drain. One write is in flight at a time; every answer that is
+// Flow control: the connection stops reading (TCP pushes back on the client)
+// while it has max_inflight unanswered requests, or while the answers it
+// holds or expects (estimated from N before the job runs) exceed
+// max_output_bytes; it reads again as answers drain. A connection with one
+// request in flight always may hold that answer, however large. A connection
+// with nothing pending and no traffic for idle_timeout is closed. One write is in flight at a time; every answer that is
 // ready at the front goes out in it (a gather write, large results straight
 // from their shared-memory mapping).
 //
@@ -14,6 +17,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "ipc/shared_segment.h"
 #include "supervisor/line_buffer.h"
@@ -38,6 +43,8 @@ struct ConnectionEnv {
   ParserLimits limits;
   std::size_t max_line = 1024;
   std::size_t max_inflight = 1024;
+  std::uint64_t max_output_bytes = 64u << 20;
+  std::chrono::milliseconds idle_timeout{300'000};
   JobExecutor* executor = nullptr;
   Metrics* metrics = nullptr;
   std::function<std::string()> stats;  // the `stats` line, without LF
@@ -60,9 +67,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string text;          // the whole line, LF included, unless `buffer` holds the digits
     ipc::SharedSegment buffer;
     std::uint64_t buffer_length = 0;
+    std::uint64_t held_bytes = 0;  // counted in held_bytes_: estimate, then actual size
   };
 
   void Read();
+  bool MayTakeMore() const;
+  void ArmIdleTimer();
   void OnRead(std::size_t n);
   void ProcessLines();
   void Handle(std::string_view line);
@@ -79,6 +89,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Response> responses_;  // unanswered or unwritten, in request order
   std::uint64_t first_seq_ = 0;     // sequence number of responses_.front()
   std::vector<Response> writing_;   // the answers in the write in flight
+  boost::asio::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_activity_;
+  std::uint64_t held_bytes_ = 0;  // answers held or expected, in bytes
   bool reading_ = false;
   bool writing_now_ = false;
   bool read_closed_ = false;   // EOF, quit, line_too_long or drain: read no more

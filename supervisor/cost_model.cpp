@@ -24,4 +24,10 @@ std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n) {
   return static_cast<std::uint64_t>(std::min(cost, 1e18));
 }
 
+std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n) {
+  if (algorithm == ipc::Algorithm::kRecursive) return 21;
+  // log10(phi) = 0.20899: F(n) has about 0.209 n digits.
+  return static_cast<std::uint64_t>(0.20899 * static_cast<double>(n)) + 2;
+}
+
 }  // namespace fibpool::supervisor

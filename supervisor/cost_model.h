@@ -13,4 +13,7 @@ namespace fibpool::supervisor {
 // conversion, about n log n.
 std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n);
 
+// Upper bound of the answer line's size in bytes (digits and LF).
+std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n);
+
 }  // namespace fibpool::supervisor

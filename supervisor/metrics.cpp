@@ -32,3 +32,25 @@ LatencyWindow::Percentiles LatencyWindow::Compute() const {
 }
 
 }  // namespace fibpool::supervisor
+
+namespace fibpool::supervisor {
+
+void DurationHistogram::Record(std::uint64_t nanos) {
+  const double seconds = static_cast<double>(nanos) / 1e9;
+  ++count_;
+  sum_seconds_ += seconds;
+  for (std::size_t i = 0; i < kBoundsSeconds.size(); ++i) {
+    if (seconds <= kBoundsSeconds[i]) {
+      ++buckets_[i];
+      return;
+    }
+  }
+}
+
+std::uint64_t DurationHistogram::CumulativeCount(std::size_t i) const {
+  std::uint64_t total = 0;
+  for (std::size_t b = 0; b <= i && b < buckets_.size(); ++b) total += buckets_[b];
+  return total;
+}
+
+}  // namespace fibpool::supervisor

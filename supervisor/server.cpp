@@ -1,5 +1,6 @@
 #include "supervisor/server.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -7,8 +8,10 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "supervisor/prometheus_report.h"
 #include "supervisor/stats_report.h"
 
 namespace fibpool::supervisor {
@@ -37,6 +40,15 @@ PoolOptions PoolOptionsFrom(const Config& c) {
   return o;
 }
 
+// Many clients need many descriptors: take what the hard limit allows.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 Server::Server(Config config, std::vector<std::string> args, Environment env)
@@ -47,6 +59,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       accept_retry_(io_),
       started_(std::chrono::steady_clock::now()) {
+  RaiseOpenFileLimit();
   const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config_.host), config_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
@@ -62,11 +75,20 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.limits = ParserLimits{config_.algorithm, config_.max_n, 93};
   connection_env_.max_line = config_.max_line;
   connection_env_.max_inflight = config_.max_inflight_per_connection;
+  connection_env_.max_output_bytes = config_.max_output_per_connection;
+  connection_env_.idle_timeout = config_.idle_timeout;
   connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
   connection_env_.stats = [this] {
-    return StatsJson(pool_->Snapshot(), metrics_, std::chrono::steady_clock::now() - started_);
+    return StatsJson(pool_->Snapshot(), metrics_, std::chrono::steady_clock::now() - started_,
+                     metrics_server_ ? metrics_server_->port() : -1);
   };
+  if (config_.metrics_port >= 0) {
+    metrics_server_ = std::make_unique<MetricsServer>(
+        io_, config_.host, static_cast<std::uint16_t>(config_.metrics_port),
+        [this] { return PrometheusText(pool_->Snapshot(), metrics_); },
+        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); });
+  }
   connection_env_.on_closed = [this](const std::shared_ptr<Connection>& c) {
     connections_.erase(c);
     MaybeExit();
@@ -83,9 +105,10 @@ int Server::Run() {
         std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()), config_.workers);
         std::fflush(stdout);
-        spdlog::info("event=ready address={}:{} workers={} segment={}",
+        spdlog::info("event=ready address={}:{} workers={} segment={} metrics_port={}",
                      bound.address().to_string(), bound.port(), config_.workers,
-                     pool_->segment_name());
+                     pool_->segment_name(), metrics_server_ ? metrics_server_->port() : -1);
+        if (metrics_server_) metrics_server_->Start();
         Accept();
       },
       [this, &failure](std::string why) {
@@ -110,10 +133,25 @@ void Server::Accept() {
       });
       return;
     }
+    if (connections_.size() >= config_.max_connections) {
+      Refuse(std::move(socket));
+      Accept();
+      return;
+    }
     auto connection = std::make_shared<Connection>(std::move(socket), connection_env_);
     connections_.insert(connection);
     connection->Start();
     Accept();
+  });
+}
+
+void Server::Refuse(asio::ip::tcp::socket socket) {
+  ++metrics_.connections_refused;
+  auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+  static const std::string kLine = ErrorLine(ErrorCode::kBusy, "too many connections; try again later");
+  asio::async_write(*s, asio::buffer(kLine), [s](const error_code&, std::size_t) {
+    error_code ignored;
+    s->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   });
 }
 
@@ -135,6 +173,7 @@ void Server::Drain() {
   error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();
+  if (metrics_server_) metrics_server_->Stop();
   pool_->Stop([this] {
     pool_stopped_ = true;
     MaybeExit();

@@ -5,6 +5,8 @@
 // workers, then print the ready line and accept. SIGTERM/SIGINT drain: stop
 // accepting, answer every request already read, stop the pool with
 // sentinels, and return from Run() with 0. SIGHUP re-reads the config file.
+// Past max_connections, a new connection gets `ERR busy` and is closed. The
+// soft limit on open files is raised to the hard limit at start.
 //
 // Failure: the constructor and Run() throw on start-up errors (bind, shared
 // memory, workers that cannot start); on the serving path nothing throws.
@@ -24,6 +26,7 @@
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/metrics.h"
+#include "supervisor/metrics_server.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
@@ -43,6 +46,7 @@ class Server {
   void Drain();
   void Reload();
   void MaybeExit();
+  void Refuse(boost::asio::ip::tcp::socket socket);
 
   Config config_;
   std::vector<std::string> args_;
@@ -53,6 +57,7 @@ class Server {
   boost::asio::steady_timer accept_retry_;
   Metrics metrics_;
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   ConnectionEnv connection_env_;
   std::set<std::shared_ptr<Connection>> connections_;
   std::chrono::steady_clock::time_point started_;

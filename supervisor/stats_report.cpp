@@ -7,7 +7,7 @@ namespace fibpool::supervisor {
 namespace json = boost::json;
 
 std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
-                      std::chrono::steady_clock::duration uptime) {
+                      std::chrono::steady_clock::duration uptime, int metrics_port) {
   json::array workers;
   for (const WorkerView& w : pool.workers) {
     json::object o;
@@ -29,13 +29,18 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   root["workers"] = std::move(workers);
   root["workers_target"] = pool.target_workers;
   root["respawn_backoff_ms"] = pool.respawn_backoff_ms;
-  root["worker_recycles"] = pool.worker_recycles;
-  root["jobs_cancelled"] = pool.jobs_cancelled;
+  root["worker_recycles"] = metrics.worker_recycles;
+  root["worker_cancels"] = metrics.worker_cancels;
+  root["jobs_cancelled"] = metrics.jobs_cancelled;
   root["queue_depth"] = pool.queue_depth;
   root["backlog"] = pool.backlog;
   root["jobs_pending"] = pool.jobs_pending;
   root["connections_open"] = metrics.connections_open;
   root["connections_total"] = metrics.connections_total;
+  root["connections_refused"] = metrics.connections_refused;
+  root["connections_idle_closed"] = metrics.connections_idle_closed;
+  root["bytes_in"] = metrics.bytes_in;
+  root["bytes_out"] = metrics.bytes_out;
   root["requests"] = metrics.requests;
   root["results"] = metrics.results;
   root["errors"] = std::move(errors);
@@ -44,6 +49,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   root["job_retries"] = metrics.job_retries;
   root["lock_recoveries"] = pool.lock_recoveries;
   root["job_latency_us"] = std::move(latency);
+  root["metrics_port"] = metrics_port < 0 ? json::value(nullptr) : json::value(metrics_port);
   root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(uptime).count();
   return json::serialize(root);
 }

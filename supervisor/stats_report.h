@@ -11,7 +11,8 @@
 namespace fibpool::supervisor {
 
 // Without the trailing LF.
+// metrics_port: the HTTP metrics port, or -1 when it is off.
 std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
-                      std::chrono::steady_clock::duration uptime);
+                      std::chrono::steady_clock::duration uptime, int metrics_port);
 
 }  // namespace fibpool::supervisor

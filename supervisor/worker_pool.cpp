@@ -171,7 +171,7 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
 void WorkerPool::Abandon(std::uint64_t job_id) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) return;
-  ++cancelled_;
+  ++metrics_->jobs_cancelled;
   if (it->second.state == JobState::kBacklog) {
     jobs_.erase(it);  // the backlog skips ids it no longer finds
   } else {
@@ -239,7 +239,9 @@ void WorkerPool::OnResult(std::uint32_t cell, ipc::ResultMessage&& message) {
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   auto it = jobs_.find(job_id);
   JobCallback callback = std::move(it->second.callback);
-  if (callback) metrics_->job_latency.Record(ipc::MonotonicNanos() - it->second.submitted_ns);
+  if (callback) {
+    metrics_->RecordJob(it->second.algorithm, ipc::MonotonicNanos() - it->second.submitted_ns);
+  }
   jobs_.erase(it);
   if (callback) callback(std::move(result));
   MaybeFinishStop();
@@ -289,7 +291,8 @@ void WorkerPool::OnExit(std::uint32_t cell, int exit_code) {
   else if (worker.killed == KillCause::kStop) cause = "stop_grace";
   const bool crashed = std::string_view(cause) == "crash";
 
-  if (exit_code == ipc::kExitRecycle) ++recycles_;
+  if (exit_code == ipc::kExitRecycle) ++metrics_->worker_recycles;
+  if (worker.killed == KillCause::kCancel) ++metrics_->worker_cancels;
   if (crashed) {
     ++metrics_->worker_crashes;
     if (ipc::MonotonicNanos() - worker.spawned_ns < kQuickDeathNs) {
@@ -419,8 +422,6 @@ PoolSnapshot WorkerPool::Snapshot() const {
   }
   s.target_workers = target_;
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.count());
-  s.worker_recycles = recycles_;
-  s.jobs_cancelled = cancelled_;
   s.queue_depth = queue_.Depth();
   s.backlog = backlog_.size();
   s.jobs_pending = jobs_.size();

@@ -74,8 +74,6 @@ struct PoolSnapshot {
   std::vector<WorkerView> workers;
   unsigned target_workers;
   std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
-  std::uint64_t worker_recycles;
-  std::uint64_t jobs_cancelled;
   std::uint64_t queue_depth;
   std::size_t backlog;
   std::size_t jobs_pending;  // submitted and not yet answered
@@ -175,8 +173,6 @@ class WorkerPool : public JobExecutor {
   unsigned quick_deaths_ = 0;   // consecutive workers that died soon after starting
   std::chrono::milliseconds backoff_{0};
   bool respawn_scheduled_ = false;
-  std::uint64_t recycles_ = 0;
-  std::uint64_t cancelled_ = 0;
   std::function<void()> on_ready_;
   std::function<void(std::string)> on_failed_;
   std::function<void()> on_stopped_;
