@@ -33,6 +33,10 @@ std::string QueueSegmentName(pid_t supervisor) {
   return std::string(kPrefix) + std::to_string(supervisor) + ".queue";
 }
 
+std::string ReserveQueueSegmentName(pid_t supervisor) {
+  return std::string(kPrefix) + std::to_string(supervisor) + ".reserve";
+}
+
 std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id) {
   return std::string(kPrefix) + std::to_string(supervisor) + ".r" + std::to_string(job_id);
 }

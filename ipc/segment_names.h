@@ -3,7 +3,8 @@
 //
 // Every name is "fibpool.<supervisor pid>.<what>", so segments belong to one
 // instance and a live instance's segments are recognisable as such:
-//   fibpool.<pid>.queue       the job queue (job_queue.h)
+//   fibpool.<pid>.queue       the main lane's job queue (job_queue.h)
+//   fibpool.<pid>.reserve     the reserve lane's job queue
 //   fibpool.<pid>.r<job id>   one large result (result_buffer.h)
 #pragma once
 
@@ -16,6 +17,7 @@
 namespace fibpool::ipc {
 
 std::string QueueSegmentName(pid_t supervisor);
+std::string ReserveQueueSegmentName(pid_t supervisor);
 std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id);
 
 // Removes every fibpool.<pid>.* segment under /dev/shm whose <pid> is no

@@ -6,9 +6,13 @@
 // an expensive job is overtaken only by jobs that arrive before its deadline:
 // no starvation (ageing is built in). Ties keep arrival order.
 //
+// Jobs are kept in two classes, cheap and big, so that the pool can take the
+// earliest cheap job when only a cheap one may run (the reserve lane).
+//
 // Not thread-safe: owned by the supervisor's event loop.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -17,13 +21,18 @@
 
 namespace fibpool::supervisor {
 
+enum class JobSize { kCheap, kBig };
+
 class Backlog {
  public:
   // `deadline` in any monotonic unit, typically arrival_ns + cost_ns.
-  void Push(std::uint64_t job_id, std::uint64_t deadline);
-  std::optional<std::uint64_t> Pop();
-  std::size_t size() const { return heap_.size(); }
-  bool empty() const { return heap_.empty(); }
+  void Push(std::uint64_t job_id, std::uint64_t deadline, JobSize size);
+  // Removes and returns the earliest-deadline job among the allowed sizes.
+  std::optional<std::uint64_t> Pop(bool cheap_allowed = true, bool big_allowed = true);
+  // Whether a job of that size waits.
+  bool Has(JobSize size) const { return !heaps_[Index(size)].empty(); }
+  std::size_t size() const { return heaps_[0].size() + heaps_[1].size(); }
+  bool empty() const { return size() == 0; }
 
  private:
   struct Entry {
@@ -34,7 +43,10 @@ class Backlog {
       return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
     }
   };
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
+  using Heap = std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>>;
+  static std::size_t Index(JobSize size) { return size == JobSize::kCheap ? 0 : 1; }
+
+  std::array<Heap, 2> heaps_;
   std::uint64_t next_seq_ = 0;
 };
 

@@ -11,6 +11,7 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::size_t kMaxAnswersPerWrite = 256;
+constexpr std::chrono::seconds kLinger{1};
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
@@ -37,11 +38,11 @@ bool Connection::MayTakeMore() const {
 void Connection::ArmIdleTimer() {
   idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-    if (ec || self->closed_) return;
+    if (ec || self->closed_ || self->lingering_) return;
     const bool busy = !self->responses_.empty() || self->writing_now_;
     if (!busy && std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
-      self->Close();
+      self->CloseGracefully();
       return;
     }
     if (busy) self->last_activity_ = std::chrono::steady_clock::now();
@@ -51,22 +52,26 @@ void Connection::ArmIdleTimer() {
 
 void Connection::Drain() {
   draining_ = true;
-  if (closed_) return;
-  // Wakes a pending read with EOF; whatever it already got is still answered.
-  error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
   MaybeFinish();
 }
 
 void Connection::Read() {
-  if (reading_ || read_closed_ || closed_) return;
-  if (!MayTakeMore()) return;  // resumed by Write()
+  if (reading_ || closed_) return;
+  if (!lingering_ && (read_closed_ || !MayTakeMore())) return;  // resumed by Write()
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](const error_code& ec, std::size_t n) {
                             self->reading_ = false;
                             if (self->closed_) return;
-                            if (ec == asio::error::eof || (ec && self->draining_)) {
+                            if (self->lingering_) {
+                              if (ec) {
+                                self->Close();
+                              } else {
+                                self->Read();
+                              }
+                              return;
+                            }
+                            if (ec == asio::error::eof) {
                               self->read_closed_ = true;
                               // A last line without LF is still a request.
                               self->lines_.Append("\n");
@@ -215,12 +220,20 @@ void Connection::Write() {
 }
 
 void Connection::MaybeFinish() {
-  if (closed_ || writing_now_ || !responses_.empty()) return;
-  if (read_closed_ || draining_) {
-    error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    Close();
-  }
+  if (closed_ || lingering_ || writing_now_ || !responses_.empty()) return;
+  if (read_closed_ || draining_) CloseGracefully();
+}
+
+void Connection::CloseGracefully() {
+  lingering_ = true;
+  error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  idle_timer_.cancel();
+  idle_timer_.expires_after(kLinger);
+  idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (!ec) self->Close();
+  });
+  Read();
 }
 
 void Connection::Close() {

@@ -56,8 +56,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env);
 
   void Start();
-  // The server is draining: read nothing more, close once every request
-  // already read is answered.
+  // The server is draining: requests read from now on get ERR shutting_down
+  // (commands are still answered); once nothing is pending the connection
+  // closes.
   void Drain();
 
  private:
@@ -80,6 +81,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Complete(std::uint64_t seq, JobResult&& result);
   void Write();
   void MaybeFinish();
+  // Sends FIN after the last answer, then reads and discards until the
+  // client closes too (or kLinger passes), so that our close never turns
+  // into a reset that could destroy answers the client has not read yet.
+  void CloseGracefully();
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
@@ -98,6 +103,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool parse_closed_ = false;  // quit or line_too_long: ignore what follows
   bool closed_ = false;
   bool draining_ = false;
+  bool lingering_ = false;  // FIN sent; waiting for the client's
 };
 
 }  // namespace fibpool::supervisor

@@ -13,6 +13,10 @@ namespace fibpool::supervisor {
 // conversion, about n log n.
 std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n);
 
+// Jobs estimated to cost more than this are "big": they never occupy the
+// reserve workers, which stay free for cheap ones.
+inline constexpr std::uint64_t kBigJobNanos = 20'000'000;
+
 // Upper bound of the answer line's size in bytes (digits and LF).
 std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n);
 

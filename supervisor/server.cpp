@@ -30,6 +30,7 @@ PoolOptions PoolOptionsFrom(const Config& c) {
   PoolOptions o;
   o.worker_path = WorkerPath(c);
   o.workers = c.workers;
+  o.reserve_workers = c.reserve_workers;
   o.max_n = c.max_n;
   o.job_timeout = c.job_timeout;
   o.max_backlog = c.max_backlog;
@@ -102,12 +103,12 @@ int Server::Run() {
   pool_->Start(
       [this] {
         const auto bound = acceptor_.local_endpoint();
-        std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
-                    static_cast<unsigned>(bound.port()), config_.workers);
-        std::fflush(stdout);
         spdlog::info("event=ready address={}:{} workers={} segment={} metrics_port={}",
                      bound.address().to_string(), bound.port(), config_.workers,
                      pool_->segment_name(), metrics_server_ ? metrics_server_->port() : -1);
+        std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
+                    static_cast<unsigned>(bound.port()), config_.workers);
+        std::fflush(stdout);
         if (metrics_server_) metrics_server_->Start();
         Accept();
       },

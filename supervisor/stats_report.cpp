@@ -8,15 +8,18 @@ namespace json = boost::json;
 
 std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
                       std::chrono::steady_clock::duration uptime, int metrics_port) {
-  json::array workers;
-  for (const WorkerView& w : pool.workers) {
-    json::object o;
-    o["pid"] = w.pid;
-    o["state"] = w.state;
-    o["jobs_done"] = w.jobs_done;
-    o["current_job"] = w.current_job == 0 ? json::value(nullptr) : json::value(w.current_job);
-    workers.push_back(std::move(o));
-  }
+  const auto to_json = [](const std::vector<WorkerView>& views) {
+    json::array workers;
+    for (const WorkerView& w : views) {
+      json::object o;
+      o["pid"] = w.pid;
+      o["state"] = w.state;
+      o["jobs_done"] = w.jobs_done;
+      o["current_job"] = w.current_job == 0 ? json::value(nullptr) : json::value(w.current_job);
+      workers.push_back(std::move(o));
+    }
+    return workers;
+  };
   json::object errors;
   for (int i = 0; i < kErrorCodeCount; ++i) {
     errors[ErrorCodeName(static_cast<ErrorCode>(i))] = metrics.errors[static_cast<std::size_t>(i)];
@@ -26,7 +29,8 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   json::object latency{{"count", p.count},    {"p50", us(p.p50_us)}, {"p90", us(p.p90_us)},
                        {"p99", us(p.p99_us)}, {"max", us(p.max_us)}};
   json::object root;
-  root["workers"] = std::move(workers);
+  root["workers"] = to_json(pool.workers);
+  root["reserve_workers"] = to_json(pool.reserve_workers);
   root["workers_target"] = pool.target_workers;
   root["respawn_backoff_ms"] = pool.respawn_backoff_ms;
   root["worker_recycles"] = metrics.worker_recycles;

@@ -24,12 +24,9 @@ constexpr std::uint64_t kQuickDeathNs = 1'000'000'000;
 constexpr unsigned kQuickDeathsBeforeBackoff = 3;
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5'000};
+const char* const kLaneNames[] = {"main", "reserve"};
 
-ipc::SharedSegment CreateQueueSegment() {
-  for (const auto& name : ipc::RemoveStaleSegments()) {
-    spdlog::info("event=stale_segment_removed name={}", name);
-  }
-  const std::string name = ipc::QueueSegmentName(::getpid());
+ipc::SharedSegment CreateQueueSegment(const std::string& name) {
   // A segment under our own pid can only be a dead namesake's leftover.
   boost::interprocess::shared_memory_object::remove(name.c_str());
   return ipc::SharedSegment::Create(name, ipc::JobQueue::BytesFor(kQueueCapacity, kMaxWorkers));
@@ -51,32 +48,51 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
     : io_(io),
       options_(std::move(options)),
       metrics_(metrics),
-      segment_(CreateQueueSegment()),
-      queue_(ipc::JobQueue::Format(segment_.data(), segment_.size(), kQueueCapacity, kMaxWorkers)),
-      workers_(kMaxWorkers),
+      workers_(2 * kMaxWorkers),
       tick_(io),
       grace_(io),
-      respawn_(io),
-      target_(options_.workers) {}
+      respawn_(io) {
+  for (const auto& name : ipc::RemoveStaleSegments()) {
+    spdlog::info("event=stale_segment_removed name={}", name);
+  }
+  const pid_t self = ::getpid();
+  const std::string names[] = {ipc::QueueSegmentName(self), ipc::ReserveQueueSegmentName(self)};
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    Lane& l = lanes_[lane];
+    l.segment = CreateQueueSegment(names[lane]);
+    l.queue.emplace(
+        ipc::JobQueue::Format(l.segment.data(), l.segment.size(), kQueueCapacity, kMaxWorkers));
+  }
+  lanes_[kMainLane].target = options_.workers;
+  lanes_[kReserveLane].target = options_.reserve_workers;
+}
 
 WorkerPool::~WorkerPool() {
   // WorkerProcess destructors kill and reap whatever still runs.
   for (auto& w : workers_) w.process.reset();
 }
 
+ipc::WorkerCell& WorkerPool::CellFor(std::uint32_t slot) const {
+  return lanes_[LaneOf(slot)].queue->cell(CellOf(slot));
+}
+
 void WorkerPool::Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed) {
   on_ready_ = std::move(on_ready);
   on_failed_ = std::move(on_failed);
-  for (std::uint32_t cell = 0; cell < target_; ++cell) SpawnInto(cell);
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    for (std::uint32_t cell = 0; cell < lanes_[lane].target; ++cell) {
+      SpawnInto(static_cast<std::uint32_t>(lane * kMaxWorkers + cell));
+    }
+  }
   Tick();
 }
 
-void WorkerPool::SpawnInto(std::uint32_t cell) {
-  queue_.cell(cell).job_id.store(0);
-  queue_.cell(cell).pid.store(0);
+void WorkerPool::SpawnInto(std::uint32_t slot) {
+  CellFor(slot).job_id.store(0);
+  CellFor(slot).pid.store(0);
   const std::vector<std::string> args = {
-      "--segment", segment_.name(),
-      "--cell", std::to_string(cell),
+      "--segment", lanes_[LaneOf(slot)].segment.name(),
+      "--cell", std::to_string(CellOf(slot)),
       "--supervisor-pid", std::to_string(::getpid()),
       "--max-n", std::to_string(options_.max_n),
       "--spin-us", std::to_string(options_.worker_spin.count()),
@@ -85,16 +101,17 @@ void WorkerPool::SpawnInto(std::uint32_t cell) {
       "--log-level", options_.log_level,
   };
   WorkerProcess::Events events;
-  events.on_ready = [this, cell](const ipc::ReadyMessage&) { OnReady(cell); };
-  events.on_result = [this, cell](ipc::ResultMessage&& m) { OnResult(cell, std::move(m)); };
-  events.on_protocol_error = [cell](const std::string& why) {
-    spdlog::error("event=worker_protocol_error cell={} why=\"{}\"", cell, why);
+  events.on_ready = [this, slot](const ipc::ReadyMessage&) { OnReady(slot); };
+  events.on_result = [this, slot](ipc::ResultMessage&& m) { OnResult(slot, std::move(m)); };
+  events.on_protocol_error = [slot](const std::string& why) {
+    spdlog::error("event=worker_protocol_error slot={} why=\"{}\"", slot, why);
   };
-  events.on_exit = [this, cell](int code) { OnExit(cell, code); };
-  workers_[cell] = Worker{};
-  workers_[cell].process = WorkerProcess::Spawn(io_, options_.worker_path, args, std::move(events));
-  workers_[cell].spawned_ns = ipc::MonotonicNanos();
-  spdlog::debug("event=worker_spawned cell={} pid={}", cell, workers_[cell].process->pid());
+  events.on_exit = [this, slot](int code) { OnExit(slot, code); };
+  workers_[slot] = Worker{};
+  workers_[slot].process = WorkerProcess::Spawn(io_, options_.worker_path, args, std::move(events));
+  workers_[slot].spawned_ns = ipc::MonotonicNanos();
+  spdlog::debug("event=worker_spawned lane={} cell={} pid={}", kLaneNames[LaneOf(slot)],
+                CellOf(slot), workers_[slot].process->pid());
 }
 
 void WorkerPool::Replenish() {
@@ -112,39 +129,49 @@ void WorkerPool::Replenish() {
 }
 
 void WorkerPool::SpawnMissing() {
-  for (std::uint32_t cell = 0; cell < workers_.size() && LiveWorkers() - retiring_ < target_;
-       ++cell) {
-    if (workers_[cell].process) continue;
-    try {
-      SpawnInto(cell);
-    } catch (const std::exception& e) {
-      backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
-      spdlog::error("event=worker_spawn_failed cell={} why=\"{}\" backoff_ms={}", cell, e.what(),
-                    backoff_.count());
-      Replenish();
-      return;
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    const Lane& l = lanes_[lane];
+    for (std::uint32_t cell = 0; cell < kMaxWorkers && LiveWorkers(lane) - l.retiring < l.target;
+         ++cell) {
+      const auto slot = static_cast<std::uint32_t>(lane * kMaxWorkers + cell);
+      if (workers_[slot].process) continue;
+      try {
+        SpawnInto(slot);
+      } catch (const std::exception& e) {
+        backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
+        spdlog::error("event=worker_spawn_failed slot={} why=\"{}\" backoff_ms={}", slot,
+                      e.what(), backoff_.count());
+        Replenish();
+        return;
+      }
     }
   }
 }
 
-void WorkerPool::OnReady(std::uint32_t cell) {
-  workers_[cell].ready = true;
-  if (starting_ && ReadyWorkers() == target_) {
+void WorkerPool::OnReady(std::uint32_t slot) {
+  workers_[slot].ready = true;
+  if (starting_ && ReadyWorkers(kMainLane) == lanes_[kMainLane].target &&
+      ReadyWorkers(kReserveLane) == lanes_[kReserveLane].target) {
     starting_ = false;
     if (on_ready_) on_ready_();
   }
   Pump();
 }
 
-unsigned WorkerPool::ReadyWorkers() const {
+unsigned WorkerPool::ReadyWorkers(std::size_t lane) const {
   unsigned n = 0;
-  for (const auto& w : workers_) n += (w.process && w.ready) ? 1 : 0;
+  for (std::uint32_t cell = 0; cell < kMaxWorkers; ++cell) {
+    const Worker& w = workers_[lane * kMaxWorkers + cell];
+    n += (w.process && w.ready) ? 1 : 0;
+  }
   return n;
 }
 
-unsigned WorkerPool::LiveWorkers() const {
+unsigned WorkerPool::LiveWorkers(std::size_t lane) const {
   unsigned n = 0;
-  for (const auto& w : workers_) n += w.process ? 1 : 0;
+  for (std::uint32_t cell = 0; cell < kMaxWorkers; ++cell) {
+    n += workers_[lane * kMaxWorkers + cell].process ? 1 : 0;
+  }
   return n;
 }
 
@@ -160,10 +187,11 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
   }
   const std::uint64_t id = next_job_id_++;
   const std::uint64_t now = ipc::MonotonicNanos();
-  const std::uint64_t deadline = now + EstimatedCostNanos(algorithm, n);
-  jobs_.emplace(id, PendingJob{algorithm, n, std::move(callback), now, deadline,
+  const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
+  const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
+  jobs_.emplace(id, PendingJob{algorithm, n, std::move(callback), now, now + cost, size,
                                JobState::kBacklog});
-  backlog_.Push(id, deadline);
+  backlog_.Push(id, now + cost, size);
   Pump();
   return id;
 }
@@ -180,27 +208,57 @@ void WorkerPool::Abandon(std::uint64_t job_id) {
   MaybeFinishStop();
 }
 
-void WorkerPool::Pump() {
-  const std::uint64_t limit = 2 * static_cast<std::uint64_t>(ReadyWorkers());
-  int pushed = 0;
-  while (in_flight_ < limit && !backlog_.empty()) {
-    const std::uint64_t id = *backlog_.Pop();
-    auto it = jobs_.find(id);
-    if (it == jobs_.end()) continue;
-    PendingJob& job = it->second;
-    if (!queue_.TryPush(ipc::Job{id, ipc::JobKind::kCompute, job.algorithm, job.n})) {
-      backlog_.Push(id, job.deadline);
-      break;
-    }
-    job.state = JobState::kQueued;
-    ++in_flight_;
-    ++pushed;
+bool WorkerPool::PushTo(std::size_t lane, std::uint64_t job_id) {
+  PendingJob& job = jobs_.at(job_id);
+  Lane& l = lanes_[lane];
+  if (!l.queue->TryPush(ipc::Job{job_id, ipc::JobKind::kCompute, job.algorithm, job.n})) {
+    return false;
   }
-  if (pushed > 0) queue_.WakeConsumers(pushed);
+  job.state = JobState::kQueued;
+  job.lane = lane;
+  ++l.in_flight;
+  if (job.size == JobSize::kBig) ++l.big_in_flight;
+  return true;
 }
 
-void WorkerPool::OnResult(std::uint32_t cell, ipc::ResultMessage&& message) {
-  ++workers_[cell].jobs_done;
+void WorkerPool::Pump() {
+  // Main lane: a big job only when a main worker is free for it (no big job
+  // waits in the queue where a cheap one would queue behind it); cheap jobs
+  // also while nothing big is in the lane, up to one queued per worker so
+  // that a worker finishing a job finds the next without a round trip.
+  // Reserve lane: cheap jobs the main lane cannot start at once.
+  Lane& main = lanes_[kMainLane];
+  Lane& reserve = lanes_[kReserveLane];
+  std::array<int, 2> pushed{};
+  const std::uint64_t main_ready = ReadyWorkers(kMainLane);
+  const std::uint64_t reserve_ready = ReadyWorkers(kReserveLane);
+  for (;;) {
+    const bool main_free = main.in_flight < main_ready;
+    const bool cheap_to_main =
+        main_free || (main.big_in_flight == 0 && main.in_flight < 2 * main_ready);
+    const bool cheap_to_reserve = reserve.in_flight < 2 * reserve_ready;
+    std::size_t lane = kMainLane;
+    std::optional<std::uint64_t> id = backlog_.Pop(cheap_to_main, main_free);
+    if (!id && cheap_to_reserve) {
+      lane = kReserveLane;
+      id = backlog_.Pop(/*cheap_allowed=*/true, /*big_allowed=*/false);
+    }
+    if (!id) break;
+    auto it = jobs_.find(*id);
+    if (it == jobs_.end()) continue;  // abandoned while waiting
+    if (!PushTo(lane, *id)) {
+      backlog_.Push(*id, it->second.deadline, it->second.size);
+      break;
+    }
+    ++pushed[lane];
+  }
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    if (pushed[lane] > 0) lanes_[lane].queue->WakeConsumers(pushed[lane]);
+  }
+}
+
+void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
+  ++workers_[slot].jobs_done;
   quick_deaths_ = 0;  // a worker that answers is not crash-looping
   backoff_ = std::chrono::milliseconds(0);
   JobResult result;
@@ -231,17 +289,20 @@ void WorkerPool::OnResult(std::uint32_t cell, ipc::ResultMessage&& message) {
   }
   auto it = jobs_.find(message.job_id);
   if (it == jobs_.end() || it->second.state != JobState::kQueued) return;  // answered already
-  --in_flight_;
   Finish(message.job_id, std::move(result));
   Pump();
 }
 
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   auto it = jobs_.find(job_id);
-  JobCallback callback = std::move(it->second.callback);
-  if (callback) {
-    metrics_->RecordJob(it->second.algorithm, ipc::MonotonicNanos() - it->second.submitted_ns);
+  PendingJob& job = it->second;
+  if (job.state == JobState::kQueued) {
+    Lane& l = lanes_[job.lane];
+    --l.in_flight;
+    if (job.size == JobSize::kBig) --l.big_in_flight;
   }
+  JobCallback callback = std::move(job.callback);
+  if (callback) metrics_->RecordJob(job.algorithm, ipc::MonotonicNanos() - job.submitted_ns);
   jobs_.erase(it);
   if (callback) callback(std::move(result));
   MaybeFinishStop();
@@ -253,7 +314,6 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, KillCause cause) {
       ipc::ResultSegmentName(::getpid(), job_id).c_str());
   auto it = jobs_.find(job_id);
   if (it == jobs_.end() || it->second.state != JobState::kQueued) return;
-  --in_flight_;
   PendingJob& job = it->second;
   if (!job.callback) {
     Finish(job_id, {});  // abandoned: nobody to tell
@@ -268,21 +328,25 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, KillCause cause) {
                              "the worker running this job died twice", {}, 0});
   } else {
     ++metrics_->job_retries;
+    Lane& l = lanes_[job.lane];
+    --l.in_flight;
+    if (job.size == JobSize::kBig) --l.big_in_flight;
     job.state = JobState::kBacklog;
-    backlog_.Push(job_id, job.deadline);
+    backlog_.Push(job_id, job.deadline, job.size);
   }
 }
 
-void WorkerPool::OnExit(std::uint32_t cell, int exit_code) {
-  Worker worker = std::move(workers_[cell]);
-  workers_[cell] = Worker{};
-  queue_.Repair();
-  const std::uint64_t claimed = queue_.cell(cell).job_id.exchange(0);
-  queue_.cell(cell).pid.store(0);
+void WorkerPool::OnExit(std::uint32_t slot, int exit_code) {
+  Worker worker = std::move(workers_[slot]);
+  workers_[slot] = Worker{};
+  Lane& lane = lanes_[LaneOf(slot)];
+  lane.queue->Repair();
+  const std::uint64_t claimed = CellFor(slot).job_id.exchange(0);
+  CellFor(slot).pid.store(0);
   const pid_t pid = worker.process->pid();
 
   const bool took_sentinel = exit_code == ipc::kExitSentinel;
-  if (took_sentinel && retiring_ > 0 && !sentinels_sent_) --retiring_;
+  if (took_sentinel && lane.retiring > 0 && !sentinels_sent_) --lane.retiring;
   const char* cause = "crash";
   if (took_sentinel) cause = sentinels_sent_ ? "stop" : "resize";
   else if (exit_code == ipc::kExitRecycle) cause = "recycle";
@@ -308,10 +372,11 @@ void WorkerPool::OnExit(std::uint32_t cell, int exit_code) {
     }
   }
   if (crashed || worker.killed != KillCause::kNone) {
-    spdlog::warn("event=worker_died cell={} pid={} exit_code={} job={} cause={}", cell, pid,
-                 exit_code, claimed, cause);
+    spdlog::warn("event=worker_died lane={} cell={} pid={} exit_code={} job={} cause={}",
+                 kLaneNames[LaneOf(slot)], CellOf(slot), pid, exit_code, claimed, cause);
   } else {
-    spdlog::info("event=worker_exited cell={} pid={} cause={}", cell, pid, cause);
+    spdlog::info("event=worker_exited lane={} cell={} pid={} cause={}", kLaneNames[LaneOf(slot)],
+                 CellOf(slot), pid, cause);
   }
 
   if (claimed != 0) HandleLostJob(claimed, worker.killed);
@@ -328,8 +393,8 @@ void WorkerPool::OnExit(std::uint32_t cell, int exit_code) {
   Pump();
 }
 
-void WorkerPool::KillWorker(std::uint32_t cell, KillCause cause) {
-  Worker& w = workers_[cell];
+void WorkerPool::KillWorker(std::uint32_t slot, KillCause cause) {
+  Worker& w = workers_[slot];
   if (!w.process || w.killed != KillCause::kNone) return;
   w.killed = cause;
   w.process->Kill();
@@ -338,22 +403,22 @@ void WorkerPool::KillWorker(std::uint32_t cell, KillCause cause) {
 void WorkerPool::Tick() {
   const std::uint64_t now = ipc::MonotonicNanos();
   const std::uint64_t timeout_ns = ToNanos(options_.job_timeout);
-  for (std::uint32_t cell = 0; cell < workers_.size(); ++cell) {
-    Worker& w = workers_[cell];
+  for (std::uint32_t slot = 0; slot < workers_.size(); ++slot) {
+    Worker& w = workers_[slot];
     if (!w.process || w.killed != KillCause::kNone) continue;
-    const std::uint64_t id = queue_.cell(cell).job_id.load(std::memory_order_acquire);
+    const std::uint64_t id = CellFor(slot).job_id.load(std::memory_order_acquire);
     if (id == 0) continue;
     const auto it = jobs_.find(id);
     if (it == jobs_.end()) continue;
-    const std::uint64_t started = queue_.cell(cell).started_ns.load(std::memory_order_relaxed);
+    const std::uint64_t started = CellFor(slot).started_ns.load(std::memory_order_relaxed);
     const std::uint64_t ran = now > started ? now - started : 0;
     if (ran > timeout_ns) {
-      spdlog::warn("event=job_timeout cell={} pid={} job={} limit_ms={}", cell,
-                   w.process->pid(), id, options_.job_timeout.count());
-      KillWorker(cell, KillCause::kTimeout);
+      spdlog::warn("event=job_timeout pid={} job={} limit_ms={}", w.process->pid(), id,
+                   options_.job_timeout.count());
+      KillWorker(slot, KillCause::kTimeout);
     } else if (!it->second.callback && ran > ToNanos(kCancelAfter)) {
-      spdlog::info("event=job_cancelled cell={} pid={} job={}", cell, w.process->pid(), id);
-      KillWorker(cell, KillCause::kCancel);
+      spdlog::info("event=job_cancelled pid={} job={}", w.process->pid(), id);
+      KillWorker(slot, KillCause::kCancel);
     }
   }
   tick_.expires_after(kTickPeriod);
@@ -363,16 +428,17 @@ void WorkerPool::Tick() {
 }
 
 void WorkerPool::Resize(unsigned workers) {
-  if (stopping_ || workers == target_) return;
-  spdlog::info("event=resize from={} to={}", target_, workers);
-  target_ = workers;
-  const unsigned effective = LiveWorkers() - retiring_;
-  if (effective > target_) {
-    const unsigned extra = effective - target_;
+  Lane& main = lanes_[kMainLane];
+  if (stopping_ || workers == main.target) return;
+  spdlog::info("event=resize from={} to={}", main.target, workers);
+  main.target = workers;
+  const unsigned effective = LiveWorkers(kMainLane) - main.retiring;
+  if (effective > main.target) {
+    const unsigned extra = effective - main.target;
     unsigned pushed = 0;
-    while (pushed < extra && queue_.TryPush(ipc::Job::Sentinel())) ++pushed;
-    retiring_ += pushed;
-    queue_.WakeConsumers(static_cast<int>(pushed));
+    while (pushed < extra && main.queue->TryPush(ipc::Job::Sentinel())) ++pushed;
+    main.retiring += pushed;
+    main.queue->WakeConsumers(static_cast<int>(pushed));
   } else {
     Replenish();
   }
@@ -386,21 +452,27 @@ void WorkerPool::Stop(std::function<void()> on_stopped) {
 
 void WorkerPool::MaybeFinishStop() {
   if (!stopping_) return;
-  const unsigned live = LiveWorkers();
+  const unsigned live = LiveWorkers(kMainLane) + LiveWorkers(kReserveLane);
   if (!sentinels_sent_) {
     if (!jobs_.empty()) return;
     sentinels_sent_ = true;
     respawn_.cancel();
-    // Workers already retiring have their sentinel in the queue.
-    const unsigned needed = live > retiring_ ? live - retiring_ : 0;
-    for (unsigned i = 0; i < needed; ++i) queue_.TryPush(ipc::Job::Sentinel());
-    queue_.WakeConsumers(static_cast<int>(live));
-    spdlog::info("event=pool_stopping sentinels={}", needed);
+    unsigned sent = 0;
+    for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+      Lane& l = lanes_[lane];
+      // Workers already retiring have their sentinel in the queue.
+      const unsigned workers = LiveWorkers(lane);
+      const unsigned needed = workers > l.retiring ? workers - l.retiring : 0;
+      for (unsigned i = 0; i < needed; ++i) l.queue->TryPush(ipc::Job::Sentinel());
+      l.queue->WakeConsumers(static_cast<int>(workers));
+      sent += needed;
+    }
+    spdlog::info("event=pool_stopping sentinels={}", sent);
     grace_.expires_after(options_.stop_grace);
     grace_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      for (std::uint32_t cell = 0; cell < workers_.size(); ++cell) {
-        if (workers_[cell].process) KillWorker(cell, KillCause::kStop);
+      for (std::uint32_t slot = 0; slot < workers_.size(); ++slot) {
+        if (workers_[slot].process) KillWorker(slot, KillCause::kStop);
       }
     });
   }
@@ -411,21 +483,30 @@ void WorkerPool::MaybeFinishStop() {
   }
 }
 
+std::vector<WorkerView> WorkerPool::Views(std::size_t lane) const {
+  std::vector<WorkerView> views;
+  for (std::uint32_t cell = 0; cell < kMaxWorkers; ++cell) {
+    const auto slot = static_cast<std::uint32_t>(lane * kMaxWorkers + cell);
+    const Worker& w = workers_[slot];
+    if (!w.process) continue;
+    const std::uint64_t job = CellFor(slot).job_id.load();
+    const char* state = !w.ready ? "starting" : (job != 0 ? "busy" : "idle");
+    views.push_back(WorkerView{w.process->pid(), state, w.jobs_done, job});
+  }
+  return views;
+}
+
 PoolSnapshot WorkerPool::Snapshot() const {
   PoolSnapshot s;
-  for (std::uint32_t cell = 0; cell < workers_.size(); ++cell) {
-    const Worker& w = workers_[cell];
-    if (!w.process) continue;
-    const std::uint64_t job = queue_.cell(cell).job_id.load();
-    const char* state = !w.ready ? "starting" : (job != 0 ? "busy" : "idle");
-    s.workers.push_back(WorkerView{w.process->pid(), state, w.jobs_done, job});
-  }
-  s.target_workers = target_;
+  s.workers = Views(kMainLane);
+  s.reserve_workers = Views(kReserveLane);
+  s.target_workers = lanes_[kMainLane].target;
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.count());
-  s.queue_depth = queue_.Depth();
+  s.queue_depth = lanes_[kMainLane].queue->Depth() + lanes_[kReserveLane].queue->Depth();
   s.backlog = backlog_.size();
   s.jobs_pending = jobs_.size();
-  s.lock_recoveries = queue_.recoveries();
+  s.lock_recoveries =
+      lanes_[kMainLane].queue->recoveries() + lanes_[kReserveLane].queue->recoveries();
   return s;
 }
 

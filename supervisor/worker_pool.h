@@ -6,6 +6,13 @@
 // take them (the rest wait in the cost-ordered backlog); one sentinel per
 // worker ends the pool.
 //
+// Two lanes, each a queue in shared memory with its own workers: the main
+// lane (`workers` processes) runs jobs of any size; the reserve lane
+// (`reserve_workers` more) runs only cheap jobs, and only when the main lane
+// has no idle worker for them. Big jobs can thus occupy every main worker and
+// cheap jobs still get a CPU at once: the OS time-slices the reserve worker
+// in among the big ones.
+//
 // Guarantees: every submitted job's callback is called exactly once, with the
 // result or an error (timeout, worker_crashed, internal), unless the job was
 // Abandon()ed first. A worker that dies is replaced at once and its job
@@ -21,6 +28,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -50,6 +58,7 @@ namespace fibpool::supervisor {
 struct PoolOptions {
   std::filesystem::path worker_path;
   unsigned workers = 1;
+  unsigned reserve_workers = 1;  // the cheap-job lane; 0: none
   std::uint64_t max_n = 100'000'000;
   std::chrono::milliseconds job_timeout{30'000};
   std::size_t max_backlog = 10'000;
@@ -71,7 +80,8 @@ struct WorkerView {
 };
 
 struct PoolSnapshot {
-  std::vector<WorkerView> workers;
+  std::vector<WorkerView> workers;          // the main lane
+  std::vector<WorkerView> reserve_workers;  // the cheap-job lane
   unsigned target_workers;
   std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
   std::uint64_t queue_depth;
@@ -114,7 +124,7 @@ class WorkerPool : public JobExecutor {
   void SetMaxBacklog(std::size_t max_backlog) { options_.max_backlog = max_backlog; }
 
   PoolSnapshot Snapshot() const;
-  const std::string& segment_name() const { return segment_.name(); }
+  const std::string& segment_name() const { return lanes_[0].segment.name(); }
 
   // For tests and operators: the pids of the live workers.
   std::vector<pid_t> WorkerPids() const;
@@ -127,9 +137,23 @@ class WorkerPool : public JobExecutor {
     JobCallback callback;  // empty once abandoned
     std::uint64_t submitted_ns;
     std::uint64_t deadline;
+    JobSize size;
     JobState state;
-    int attempts = 0;  // times a worker died running it
+    std::size_t lane = 0;  // while kQueued
+    int attempts = 0;      // times a worker died running it
   };
+  // One queue segment and the workers that take from it. Worker slots
+  // [first_slot, first_slot + kMaxWorkers) of workers_ belong to lane i.
+  struct Lane {
+    ipc::SharedSegment segment;
+    std::optional<ipc::JobQueue> queue;
+    unsigned target = 0;
+    unsigned retiring = 0;           // resize sentinels queued and not yet taken
+    std::uint64_t in_flight = 0;      // pushed and not yet resolved
+    std::uint64_t big_in_flight = 0;  // of which big
+  };
+  static constexpr std::size_t kMainLane = 0;
+  static constexpr std::size_t kReserveLane = 1;
   enum class KillCause { kNone, kTimeout, kCancel, kStop };
   struct Worker {
     std::shared_ptr<WorkerProcess> process;
@@ -139,37 +163,38 @@ class WorkerPool : public JobExecutor {
     std::uint64_t spawned_ns = 0;
   };
 
-  void SpawnInto(std::uint32_t cell);
+  static std::size_t LaneOf(std::uint32_t slot) { return slot / kMaxWorkers; }
+  static std::uint32_t CellOf(std::uint32_t slot) { return slot % kMaxWorkers; }
+  ipc::WorkerCell& CellFor(std::uint32_t slot) const;
+  bool PushTo(std::size_t lane, std::uint64_t job_id);
+  void SpawnInto(std::uint32_t slot);
   // Spawns (or schedules, while backing off) workers up to the target.
   void Replenish();
   void SpawnMissing();
   void HandleLostJob(std::uint64_t job_id, KillCause cause);
-  void KillWorker(std::uint32_t cell, KillCause cause);
-  unsigned LiveWorkers() const;
-  void OnReady(std::uint32_t cell);
-  void OnResult(std::uint32_t cell, ipc::ResultMessage&& message);
-  void OnExit(std::uint32_t cell, int exit_code);
+  void KillWorker(std::uint32_t slot, KillCause cause);
+  unsigned LiveWorkers(std::size_t lane) const;
+  unsigned ReadyWorkers(std::size_t lane) const;
+  void OnReady(std::uint32_t slot);
+  void OnResult(std::uint32_t slot, ipc::ResultMessage&& message);
+  void OnExit(std::uint32_t slot, int exit_code);
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();
   void Tick();
   void MaybeFinishStop();
-  unsigned ReadyWorkers() const;
+  std::vector<WorkerView> Views(std::size_t lane) const;
 
   boost::asio::io_context& io_;
   PoolOptions options_;
   Metrics* metrics_;
-  ipc::SharedSegment segment_;
-  ipc::JobQueue queue_;
-  std::vector<Worker> workers_;  // indexed by queue cell
+  std::array<Lane, 2> lanes_;
+  std::vector<Worker> workers_;  // indexed by slot: lane * kMaxWorkers + cell
   std::unordered_map<std::uint64_t, PendingJob> jobs_;
   Backlog backlog_;
-  std::uint64_t in_flight_ = 0;  // jobs pushed to the queue and not yet resolved
   std::uint64_t next_job_id_ = 1;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer respawn_;
-  unsigned target_ = 0;
-  unsigned retiring_ = 0;       // resize sentinels queued and not yet taken
   unsigned quick_deaths_ = 0;   // consecutive workers that died soon after starting
   std::chrono::milliseconds backoff_{0};
   bool respawn_scheduled_ = false;

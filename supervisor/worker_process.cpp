@@ -1,5 +1,6 @@
 #include "supervisor/worker_process.h"
 
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,15 +24,20 @@ namespace {
 constexpr int kResultFd = 3;
 constexpr std::size_t kReadChunk = 64 * 1024;
 
-// Runs in the child between fork and exec: puts the pipe on fd 3 (clearing
-// close-on-exec even when it is already fd 3) and ties the child's life to
-// the supervisor's.
+// Runs in the child between fork and exec: marks every descriptor above the
+// standard ones close-on-exec (Boost.Process 1.81's own close-all skips a
+// range of them, which would leak the listener and client sockets into the
+// worker), puts the pipe on fd 3 (clearing close-on-exec even when it is
+// already fd 3), and ties the child's life to the supervisor's.
 struct ChildSetup {
   int pipe_fd;
 
   bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const std::filesystem::path&,
                                const char* const*) {
     launcher.fd_whitelist.push_back(kResultFd);
+    if (::close_range(kResultFd + 1, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      return bp::error_code(errno, boost::system::system_category());
+    }
     if (pipe_fd == kResultFd) {
       if (ipc::SetCloseOnExec(kResultFd, false)) return bp::error_code(errno, boost::system::system_category());
     } else if (::dup2(pipe_fd, kResultFd) < 0) {

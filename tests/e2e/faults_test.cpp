@@ -122,7 +122,7 @@ TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequest) {
     EXPECT_EQ(load.wrong(), 0u);
     LineClient client(server.port());
     EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 2); }, 15s));
-    EXPECT_EQ(server.WorkerPids().size(), 2u);
+    EXPECT_EQ(server.WorkerPids().size(), 2u + kReserveWorkers);
     EXPECT_GT(Counter(AskStats(client), "worker_crashes"), 0u);
     EXPECT_EQ(client.Ask("30"), "832040");
   }
@@ -156,7 +156,7 @@ TEST(Faults, KilledSupervisorLeavesNoOrphanAndTheNextStartCleansUp) {
     LineClient client(server.port());
     ASSERT_EQ(client.Ask("30"), "832040");
     workers = server.WorkerPids();
-    ASSERT_EQ(workers.size(), 3u);
+    ASSERT_EQ(workers.size(), 3u + kReserveWorkers);
     ASSERT_FALSE(SegmentsOf(old_pid).empty());
     server.Signal(SIGKILL);
     ASSERT_TRUE(server.WaitExit(5s));
@@ -166,8 +166,8 @@ TEST(Faults, KilledSupervisorLeavesNoOrphanAndTheNextStartCleansUp) {
         },
         1s));
   }
-  // The dead instance's queue segment is still there until the next start.
-  EXPECT_FALSE(SegmentsOf(old_pid).empty());
+  // (Its queue segment stays until an instance starts: in a parallel test run
+  // another test's server may be the one that removes it.)
   // Nothing holds the port: a new instance binds it and removes the leftovers.
   ServerProcess next({"--workers", "1", "--port", std::to_string(port)});
   EXPECT_EQ(next.port(), port);
@@ -186,11 +186,11 @@ TEST(Faults, ResizeUpAndDownUnderLoadLosesNothing) {
   config.Write("workers = 4\n");
   server.Signal(SIGHUP);
   EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 4); }, 10s));
-  EXPECT_EQ(server.WorkerPids().size(), 4u);
+  EXPECT_EQ(server.WorkerPids().size(), 4u + kReserveWorkers);
 
   config.Write("workers = 1\n");
   server.Signal(SIGHUP);
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1) && server.WorkerPids().size() == 1; },
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1) && server.WorkerPids().size() == 1 + kReserveWorkers; },
                       10s));
   const std::uint64_t before = load.answered();
   EXPECT_TRUE(WaitFor([&] { return load.answered() > before + 20; }, 10s));

@@ -1,11 +1,26 @@
-// The line protocol as a client sees it, against the real binaries.
+// The line protocol as a client sees it, against the real binaries: the
+// commands, pipelining and the order of answers.
 #include <gtest/gtest.h>
 
+// Boost.JSON header-only: its implementation, once for all of e2e_tests
+// (tests/support/stats.h).
+#include <boost/json/src.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
+#include "tests/support/stats.h"
+#include "tests/support/wait.h"
 
 namespace fibpool::testing {
 namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 TEST(Protocol, AnswersBareNumbersWithFibonacci) {
   ServerProcess server({"--workers", "2"});
@@ -13,6 +28,155 @@ TEST(Protocol, AnswersBareNumbersWithFibonacci) {
   EXPECT_EQ(client.Ask("30"), "832040");
   EXPECT_EQ(client.Ask("fib 93"), "12200160415121876738");
   EXPECT_EQ(client.Ask("100"), "354224848179261915075");
+}
+
+TEST(Protocol, PingAnswersPongInAnyCase) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("ping"), "pong");
+  EXPECT_EQ(client.Ask("PING"), "pong");
+  EXPECT_EQ(client.Ask(" Ping\r"), "pong");
+}
+
+TEST(Protocol, HelpIsOneLineNamingTheCommands) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send("help\nping\n");
+  const auto help = client.ReadLine();
+  ASSERT_TRUE(help.has_value());
+  for (const char* word : {"ping", "stats", "help", "quit", "fast", "recursive"}) {
+    EXPECT_NE(help->find(word), std::string::npos) << word << " missing from: " << *help;
+  }
+  EXPECT_EQ(client.ReadLine(), "pong");  // help took exactly one line
+}
+
+TEST(Protocol, StatsIsOneLineOfJsonWithTheDocumentedFields) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  ASSERT_EQ(client.Ask("20"), "6765");
+  ASSERT_TRUE(client.Ask("bogus")->starts_with("ERR bad_request"));
+
+  const boost::json::object stats = AskStats(client);
+  const boost::json::array& workers = stats.at("workers").as_array();
+  ASSERT_EQ(workers.size(), 2u);
+  std::uint64_t jobs_done = 0;
+  for (const boost::json::value& w : workers) {
+    const boost::json::object& o = w.as_object();
+    EXPECT_GT(o.at("pid").to_number<std::int64_t>(), 0);
+    const std::string state(o.at("state").as_string());
+    EXPECT_TRUE(state == "idle" || state == "busy" || state == "starting") << state;
+    jobs_done += o.at("jobs_done").to_number<std::uint64_t>();
+    EXPECT_TRUE(o.contains("current_job"));
+  }
+  EXPECT_EQ(jobs_done, 1u);
+  EXPECT_EQ(Counter(stats, "workers_target"), 2u);
+  EXPECT_EQ(Counter(stats, "queue_depth"), 0u);
+  EXPECT_EQ(Counter(stats, "backlog"), 0u);
+  const boost::json::object& errors = stats.at("errors").as_object();
+  for (const char* code : {"bad_request", "out_of_range", "line_too_long", "busy", "timeout",
+                           "worker_crashed", "shutting_down", "internal"}) {
+    EXPECT_TRUE(errors.contains(code)) << code;
+  }
+  EXPECT_EQ(Counter(stats, "errors", "bad_request"), 1u);
+  EXPECT_EQ(Counter(stats, "errors", "internal"), 0u);
+  const boost::json::object& latency = stats.at("job_latency_us").as_object();
+  const auto p50 = latency.at("p50").to_number<double>();
+  const auto p90 = latency.at("p90").to_number<double>();
+  const auto p99 = latency.at("p99").to_number<double>();
+  EXPECT_GT(p50, 0);
+  EXPECT_LE(p50, p90);
+  EXPECT_LE(p90, p99);
+  EXPECT_EQ(client.Ask("ping"), "pong");  // stats took exactly one line
+}
+
+TEST(Protocol, QuitSaysByeThenClosesAndIgnoresWhatFollows) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send("5\nquit\n6\n");
+  EXPECT_EQ(client.ReadLine(), "5");
+  EXPECT_EQ(client.ReadLine(), "bye");
+  EXPECT_EQ(client.ReadLine(seconds(10)), std::nullopt);  // EOF, not an answer to "6"
+  EXPECT_TRUE(client.WaitForClose());
+  // The server itself goes on.
+  LineClient other(server.port());
+  EXPECT_EQ(other.Ask("QUIT"), "bye");
+  EXPECT_TRUE(other.WaitForClose());
+}
+
+TEST(Protocol, PipelinedAnswersComeInRequestOrder) {
+  const std::vector<std::string> table = FibTableByAddition(301);
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  // Slow jobs first, then cheap ones the pool finishes long before, with
+  // supervisor-answered lines and errors in between.
+  std::string request;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 200; ++i) {
+    if (i % 50 == 0) {
+      request += "27 recursive\n";
+      expected.push_back(table[27]);
+    } else if (i % 17 == 0) {
+      request += "ping\n";
+      expected.push_back("pong");
+    } else if (i % 23 == 0) {
+      request += "nope\n";
+      expected.push_back("ERR bad_request");
+    } else {
+      const int n = (i * 37) % 301;
+      request += (i % 3 == 0 ? "fib " : "") + std::to_string(n) + (i % 2 ? " fast\n" : "\n");
+      expected.push_back(table[n]);
+    }
+  }
+  client.Send(request);  // one write
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto line = client.ReadLine();
+    ASSERT_TRUE(line.has_value()) << "no answer to request " << i;
+    if (expected[i].starts_with("ERR")) {
+      EXPECT_TRUE(line->starts_with(expected[i] + " ")) << "request " << i << ": " << *line;
+    } else {
+      EXPECT_EQ(*line, expected[i]) << "request " << i;
+    }
+  }
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
+TEST(Protocol, PipelinedJobsRunOnTwoWorkersAtOnce) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  // About 900 ms each on the reference machine: long enough to be seen.
+  client.Send("44 recursive\n44 recursive\n");
+  std::set<pid_t> busy_pids;
+  std::set<std::uint64_t> busy_jobs;
+  const bool both_busy = WaitFor(
+      [&] {
+        const auto busy = BusyWorkers(AskStats(observer));
+        if (busy.size() != 2) return false;
+        for (const auto& w : busy) {
+          busy_pids.insert(w.pid);
+          if (w.current_job) busy_jobs.insert(*w.current_job);
+        }
+        return true;
+      },
+      seconds(20));
+  EXPECT_TRUE(both_busy) << "never saw two busy workers at the same time";
+  EXPECT_EQ(busy_pids.size(), 2u);
+  EXPECT_EQ(busy_jobs.size(), 2u);  // two different jobs, one per worker
+  EXPECT_EQ(client.ReadLine(), "701408733");
+  EXPECT_EQ(client.ReadLine(), "701408733");
+}
+
+TEST(Protocol, SlowRequestDoesNotDelayOtherConnections) {
+  ServerProcess server({"--workers", "2"});
+  LineClient slow(server.port());
+  LineClient fast(server.port());
+  slow.Send("60 recursive\n");  // practically endless: occupies one worker for good
+  LineClient observer(server.port());
+  ASSERT_TRUE(WaitFor([&] { return BusyWorkers(AskStats(observer)).size() == 1; }, seconds(20)));
+  // The other worker serves other clients meanwhile.
+  EXPECT_EQ(fast.Ask("30"), "832040");
+  EXPECT_EQ(fast.Ask("25 recursive"), "75025");
+  EXPECT_EQ(slow.ReadLine(std::chrono::milliseconds(0)), std::nullopt);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ inline std::string FibReference(std::uint64_t n) {
     mpz_mul(u, a, a);
     mpz_addmul(u, b, b);
     if ((n >> bit) & 1) {
-      mpz_set(a, u);    // F(2k+1)
+      mpz_set(a, u);     // F(2k+1)
       mpz_add(b, t, u);  // F(2k+2)
     } else {
       mpz_set(a, t);  // F(2k)

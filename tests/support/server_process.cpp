@@ -8,14 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/wait.h"
 
@@ -64,14 +66,28 @@ std::string BinDir() {
   return dir ? dir : FIBPOOL_BIN_DIR;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+ServerProcess::ServerProcess(std::vector<std::string> args,
+                             std::map<std::string, std::string> env) {
+  try {
+    Start(std::move(args), env);
+  } catch (...) {
+    Cleanup();  // no process, descriptor or log file outlives a failed start
+    throw;
+  }
+}
+
+void ServerProcess::Start(std::vector<std::string> args,
+                          const std::map<std::string, std::string>& env) {
   char log_template[] = "/tmp/fibpool-test-log.XXXXXX";
   const int log_fd = ::mkstemp(log_template);
   if (log_fd < 0) throw std::runtime_error("mkstemp failed");
   log_path_ = log_template;
 
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    ::close(log_fd);
+    throw std::runtime_error("pipe failed");
+  }
 
   std::vector<std::string> argv_strings = {BinDir() + "/fibpool", "--host", "127.0.0.1"};
   // --port 0 unless the test names a port itself.
@@ -97,7 +113,10 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
   ::close(out[1]);
   ::close(log_fd);
   stdout_fd_ = out[0];
-  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+  if (rc != 0) {
+    pid_ = -1;
+    throw std::runtime_error("cannot start " + argv_strings[0]);
+  }
 
   // Read the ready line, with a deadline.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -122,8 +141,10 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
   port_ = static_cast<std::uint16_t>(std::stoi(ready_line_.substr(colon + 1)));
 }
 
-ServerProcess::~ServerProcess() {
-  if (!exited_) {
+ServerProcess::~ServerProcess() { Cleanup(); }
+
+void ServerProcess::Cleanup() {
+  if (pid_ > 0 && !exited_) {
     last_workers_ = WorkerPids();
     ::kill(pid_, SIGKILL);
     WaitExit(std::chrono::seconds(10));
@@ -131,12 +152,19 @@ ServerProcess::~ServerProcess() {
   // Workers die with their supervisor (parent-death signal); make sure.
   for (pid_t w : last_workers_) ::kill(w, SIGKILL);
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
-  if (!log_path_.empty()) ::unlink(log_path_.c_str());
+  if (!log_path_.empty()) {
+    // A sanitizer finding in the supervisor or a worker fails the test.
+    if (const std::string report = SanitizerReport(Log()); !report.empty()) {
+      ADD_FAILURE() << "sanitizer report in the fibpool log:\n" << report;
+    }
+    ::unlink(log_path_.c_str());
+  }
 }
 
 unsigned ServerProcess::workers_in_ready_line() const {
   const auto at = ready_line_.find("workers=");
-  return at == std::string::npos ? 0 : static_cast<unsigned>(std::stoul(ready_line_.substr(at + 8)));
+  return at == std::string::npos ? 0
+                                 : static_cast<unsigned>(std::stoul(ready_line_.substr(at + 8)));
 }
 
 void ServerProcess::Signal(int signo) const {
@@ -211,7 +239,6 @@ std::vector<std::string> SegmentsOf(pid_t supervisor) {
   return names;
 }
 
-
 CommandResult RunFibpool(std::vector<std::string> args, std::map<std::string, std::string> env,
                          std::chrono::milliseconds timeout) {
   int out[2];
@@ -283,7 +310,26 @@ CommandResult RunFibpool(std::vector<std::string> args, std::map<std::string, st
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (const std::string report = SanitizerReport(result.err); !report.empty()) {
+    ADD_FAILURE() << "sanitizer report in fibpool's stderr:\n" << report;
+  }
   return result;
+}
+
+std::string SanitizerReport(std::string_view text) {
+  // What each sanitizer's report starts with (UBSan: "file:line:col: runtime
+  // error: ..." and, with print_stacktrace, a SUMMARY line).
+  static constexpr std::string_view kMarkers[] = {
+      "ERROR: AddressSanitizer",  "ERROR: LeakSanitizer",
+      "WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer",
+      ": runtime error: ",        "SUMMARY: UndefinedBehaviorSanitizer",
+  };
+  std::size_t first = std::string_view::npos;
+  for (const std::string_view marker : kMarkers) first = std::min(first, text.find(marker));
+  if (first == std::string_view::npos) return {};
+  const std::size_t line = text.rfind('\n', first);
+  const std::size_t start = line == std::string_view::npos ? 0 : line + 1;
+  return std::string(text.substr(start, 16 * 1024));
 }
 
 }  // namespace fibpool::testing

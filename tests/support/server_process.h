@@ -4,7 +4,8 @@
 //
 // The destructor kills (SIGKILL) and reaps the supervisor if the test did not
 // stop it, and then kills any worker it left, so a failing test never leaks
-// processes into the next. Not thread-safe.
+// processes into the next. It also fails the running test when the log holds
+// a sanitizer report (SanitizerReport below). Not thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -14,19 +15,24 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fibpool::testing {
 
 std::string BinDir();
 
+// fibpool's default reserve lane: worker processes beyond --workers that run
+// only cheap jobs. A supervisor has workers + kReserveWorkers children.
+inline constexpr unsigned kReserveWorkers = 1;
+
 class ServerProcess {
  public:
   // Starts fibpool with `args` (after --host 127.0.0.1, and --port 0 unless
-  // `args` has a --port) and extra
-  // environment variables (the test's own FIBPOOL_* variables are not
-  // passed on); waits up to 30 s for the ready line. Throws
-  // std::runtime_error (with the log) if it does not come.
+  // `args` has a --port) and extra environment variables (the test's own
+  // FIBPOOL_* variables are not passed on); waits up to 30 s for the ready
+  // line. Throws std::runtime_error (with the log) if it does not come,
+  // after killing the process and removing its log file.
   explicit ServerProcess(std::vector<std::string> args = {},
                          std::map<std::string, std::string> env = {});
   ~ServerProcess();
@@ -50,6 +56,10 @@ class ServerProcess {
   std::vector<pid_t> WorkerPids() const;
 
  private:
+  void Start(std::vector<std::string> args, const std::map<std::string, std::string>& env);
+  // Kills and reaps what still runs, closes the pipe, removes the log file.
+  void Cleanup();
+
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::uint16_t port_ = 0;
@@ -71,8 +81,7 @@ struct CommandResult {
 // for ServerProcess, stdin /dev/null, and waits for it to exit. Kills it
 // (SIGKILL) when it is still running after `timeout`. Throws
 // std::runtime_error when it cannot be started.
-CommandResult RunFibpool(std::vector<std::string> args,
-                         std::map<std::string, std::string> env = {},
+CommandResult RunFibpool(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // Processes whose parent is `parent`.
@@ -85,5 +94,15 @@ int OpenFdCount();
 std::vector<std::string> FdTargets(pid_t pid);
 // Names under /dev/shm that belong to the fibpool instance `supervisor`.
 std::vector<std::string> SegmentsOf(pid_t supervisor);
+
+// The first sanitizer report (AddressSanitizer, LeakSanitizer,
+// UndefinedBehaviorSanitizer, ThreadSanitizer) in `text`, from the start of
+// its line, at most 16 KiB of it; empty when there is none. In a sanitized
+// build (scripts/sanitize) a finding in fibpool or in one of its workers must
+// fail the test even when the test cannot observe it (a worker that dies of
+// it is replaced and its job retried): ServerProcess, when it goes away, and
+// RunFibpool check the log / stderr with this and, on a report, fail the
+// running test (ADD_FAILURE) with the report.
+std::string SanitizerReport(std::string_view text);
 
 }  // namespace fibpool::testing

@@ -42,7 +42,8 @@ inline std::vector<WorkerStat> WorkersOf(const boost::json::object& stats) {
     s.pid = static_cast<pid_t>(o.at("pid").to_number<std::int64_t>());
     s.state = std::string(o.at("state").as_string());
     s.jobs_done = o.at("jobs_done").to_number<std::uint64_t>();
-    if (!o.at("current_job").is_null()) s.current_job = o.at("current_job").to_number<std::uint64_t>();
+    if (!o.at("current_job").is_null())
+      s.current_job = o.at("current_job").to_number<std::uint64_t>();
     out.push_back(std::move(s));
   }
   return out;

@@ -9,10 +9,10 @@ namespace {
 
 TEST(Backlog, EarliestDeadlineFirstAndTiesInArrivalOrder) {
   Backlog b;
-  b.Push(1, 100);
-  b.Push(2, 50);
-  b.Push(3, 100);
-  b.Push(4, 50);
+  b.Push(1, 100, JobSize::kBig);
+  b.Push(2, 50, JobSize::kCheap);
+  b.Push(3, 100, JobSize::kCheap);
+  b.Push(4, 50, JobSize::kBig);
   EXPECT_EQ(b.Pop(), 2u);
   EXPECT_EQ(b.Pop(), 4u);
   EXPECT_EQ(b.Pop(), 1u);
@@ -23,20 +23,39 @@ TEST(Backlog, EarliestDeadlineFirstAndTiesInArrivalOrder) {
 TEST(Backlog, CheapJobOvertakesExpensiveOneThatArrivedJustBefore) {
   Backlog b;
   const std::uint64_t t0 = 1'000'000;
-  b.Push(1, t0 + EstimatedCostNanos(ipc::Algorithm::kRecursive, 40));
-  b.Push(2, t0 + 10 + EstimatedCostNanos(ipc::Algorithm::kFast, 10));
+  b.Push(1, t0 + EstimatedCostNanos(ipc::Algorithm::kRecursive, 40), JobSize::kBig);
+  b.Push(2, t0 + 10 + EstimatedCostNanos(ipc::Algorithm::kFast, 10), JobSize::kCheap);
   EXPECT_EQ(b.Pop(), 2u);
 }
 
 TEST(Backlog, ExpensiveJobIsNotStarvedByLaterCheapOnes) {
   Backlog b;
   const std::uint64_t big_cost = EstimatedCostNanos(ipc::Algorithm::kRecursive, 30);
-  b.Push(1, 0 + big_cost);
+  b.Push(1, 0 + big_cost, JobSize::kBig);
   // Cheap jobs keep arriving after the big job's deadline has passed.
   for (std::uint64_t i = 0; i < 100; ++i) {
-    b.Push(100 + i, big_cost + 1 + i + EstimatedCostNanos(ipc::Algorithm::kFast, 5));
+    b.Push(100 + i, big_cost + 1 + i + EstimatedCostNanos(ipc::Algorithm::kFast, 5),
+           JobSize::kCheap);
   }
   EXPECT_EQ(b.Pop(), 1u);
+}
+
+TEST(Backlog, OnlyCheapJobsComeOutWhenBigOnesAreNotAllowed) {
+  Backlog b;
+  b.Push(1, 10, JobSize::kBig);
+  b.Push(2, 20, JobSize::kCheap);
+  EXPECT_TRUE(b.Has(JobSize::kBig));
+  EXPECT_EQ(b.Pop(/*cheap_allowed=*/true, /*big_allowed=*/false), 2u);
+  EXPECT_EQ(b.Pop(true, false), std::nullopt);
+  EXPECT_EQ(b.Pop(false, true), 1u);
+  EXPECT_TRUE(b.empty());
+}
+
+TEST(CostModel, SmallJobsAreCheapAndLargeOnesBig) {
+  EXPECT_LT(EstimatedCostNanos(ipc::Algorithm::kFast, 100'000), kBigJobNanos);
+  EXPECT_LT(EstimatedCostNanos(ipc::Algorithm::kRecursive, 30), kBigJobNanos);
+  EXPECT_GT(EstimatedCostNanos(ipc::Algorithm::kRecursive, 40), kBigJobNanos);
+  EXPECT_GT(EstimatedCostNanos(ipc::Algorithm::kFast, 100'000'000), kBigJobNanos);
 }
 
 TEST(CostModel, GrowsWithNForBothAlgorithms) {

@@ -1,0 +1,151 @@
+// Many clients at once, half-closed clients, and the test process's own
+// descriptors, against the real binaries.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fib_reference.h"
+#include "tests/support/line_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/stats.h"
+#include "tests/support/wait.h"
+
+namespace fibpool::testing {
+namespace {
+
+using std::chrono::seconds;
+
+TEST(Concurrency, FiftyClientsAtOnceAllGetCorrectAnswers) {
+  constexpr int kClients = 50;
+  constexpr int kRequests = 20;
+  const std::vector<std::string> table = FibTableByAddition(1000);
+  ServerProcess server({"--workers", "2"});
+  std::atomic<int> correct = 0;
+  std::vector<std::string> failures(kClients);
+  {
+    std::vector<std::jthread> threads;
+    for (int c = 0; c < kClients; ++c) {
+      threads.emplace_back([&, c] {
+        try {
+          LineClient client(server.port());
+          for (int i = 0; i < kRequests; ++i) {
+            const int n = (c * 131 + i * 17) % 1000;
+            const std::string line = (i % 4 == 0 ? "fib " : "") + std::to_string(n) +
+                                     (n <= 25 && i % 2 ? " recursive" : "");
+            const auto answer = client.Ask(line);
+            if (answer == table[n]) {
+              ++correct;
+            } else if (failures[c].empty()) {
+              failures[c] = "'" + line + "' -> '" + answer.value_or("<none>") + "'";
+            }
+          }
+        } catch (const std::exception& e) {
+          failures[c] = e.what();
+        }
+      });
+    }
+  }  // joined
+  for (int c = 0; c < kClients; ++c) EXPECT_EQ(failures[c], "") << "client " << c;
+  EXPECT_EQ(correct.load(), kClients * kRequests);
+  LineClient client(server.port());
+  const auto stats = AskStats(client);
+  EXPECT_EQ(Counter(stats, "connections_total"), kClients + 1u);
+  EXPECT_EQ(Counter(stats, "results"), static_cast<std::uint64_t>(kClients * kRequests));
+}
+
+TEST(Concurrency, PipelinedClientsInParallelEachGetTheirOwnAnswersInOrder) {
+  constexpr int kClients = 8;
+  constexpr int kRequests = 100;
+  const std::vector<std::string> table = FibTableByAddition(500);
+  ServerProcess server({"--workers", "2"});
+  std::vector<std::unique_ptr<LineClient>> clients;
+  for (int c = 0; c < kClients; ++c) clients.push_back(std::make_unique<LineClient>(server.port()));
+  // Every client's requests are in flight before any answer is read, so
+  // their jobs share the pool.
+  for (int c = 0; c < kClients; ++c) {
+    std::string request;
+    for (int i = 0; i < kRequests; ++i) request += std::to_string((c * 61 + i * 7) % 500) + "\n";
+    clients[c]->Send(request);
+  }
+  for (int c = 0; c < kClients; ++c) {
+    for (int i = 0; i < kRequests; ++i) {
+      ASSERT_EQ(clients[c]->ReadLine(), table[(c * 61 + i * 7) % 500])
+          << "client " << c << " request " << i;
+    }
+  }
+}
+
+TEST(Concurrency, HalfClosedClientStillGetsEveryAnswer) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  // printf '10\n20\n' | nc -q1 127.0.0.1 PORT
+  client.Send("10\n20\n");
+  client.ShutdownWrite();
+  EXPECT_EQ(client.ReadLine(), "55");
+  EXPECT_EQ(client.ReadLine(), "6765");
+  EXPECT_TRUE(client.WaitForClose());  // and then the server closes its side
+}
+
+TEST(Concurrency, HalfClosedClientsSlowJobsAreStillAnswered) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  client.Send("40 recursive\n38 recursive\nping\n");
+  client.ShutdownWrite();
+  EXPECT_EQ(client.ReadLine(), "102334155");
+  EXPECT_EQ(client.ReadLine(), "39088169");
+  EXPECT_EQ(client.ReadLine(), "pong");
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(Concurrency, LastLineWithoutNewlineIsAnsweredAtEndOfInput) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send("10\n20");  // printf '10\n20' | nc -q1 ...
+  client.ShutdownWrite();
+  EXPECT_EQ(client.ReadLine(), "55");
+  EXPECT_EQ(client.ReadLine(), "6765");
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(Concurrency, ClientsThatVanishDoNotDisturbOthers) {
+  ServerProcess server({"--workers", "2"});
+  LineClient steady(server.port());
+  for (int i = 0; i < 20; ++i) {
+    LineClient gone(server.port());
+    gone.Send("38 recursive\n1000\n5\n");
+    if (i % 2) {
+      gone.Reset();  // RST with jobs in flight
+    }                // else: FIN from the destructor
+    EXPECT_EQ(steady.Ask(std::to_string(i)), FibReference(i));
+  }
+  EXPECT_EQ(steady.Ask("40 recursive"), "102334155");
+  // The abandoned jobs are dropped or finished: the pool drains to idle.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        const auto stats = AskStats(steady);
+        return Counter(stats, "jobs_pending") == 0 && Counter(stats, "connections_open") == 1;
+      },
+      seconds(20)));
+}
+
+TEST(Concurrency, ManyClientsOpenedAndClosedLeakNoDescriptorsInTheTest) {
+  const int before = OpenFdCount();
+  {
+    ServerProcess server({"--workers", "1"});
+    for (int i = 0; i < 100; ++i) {
+      LineClient client(server.port());
+      ASSERT_EQ(client.Ask("ping"), "pong");
+      if (i % 3 == 0) client.Reset();
+    }
+    const int during = OpenFdCount();
+    EXPECT_LE(during - before, 1) << "the server's stdout pipe, nothing else";
+  }
+  EXPECT_EQ(OpenFdCount(), before);
+}
+
+}  // namespace
+}  // namespace fibpool::testing

@@ -1,0 +1,280 @@
+// Every error code of PROTOCOL.md with the condition that causes it, against
+// the real binaries. After each error but line_too_long the connection stays
+// usable.
+#include <signal.h>
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fib_reference.h"
+#include "tests/support/line_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/stats.h"
+#include "tests/support/wait.h"
+
+namespace fibpool::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// The answer must be "ERR <code> <detail>" with a non-empty detail.
+::testing::AssertionResult IsError(const std::optional<std::string>& answer,
+                                   const std::string& code) {
+  if (!answer) return ::testing::AssertionFailure() << "no answer";
+  const std::string prefix = "ERR " + code + " ";
+  if (!answer->starts_with(prefix) || answer->size() == prefix.size()) {
+    return ::testing::AssertionFailure() << "'" << *answer << "' is not " << prefix << "<detail>";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(Errors, MalformedRequestsAreBadRequests) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  const std::vector<std::string> lines = {
+      "abc",
+      "-5",
+      "+5",
+      "5x",
+      "5 5",
+      "1.5",
+      "0x10",
+      "1e3",
+      "frobnicate",
+      "5 slow",
+      "fib",
+      "fib abc",
+      "fib -1",
+      "fib 5 fast x",
+      "ping 5",
+      "stats now",
+      "quit please",
+      "fib 5 quick",
+      "5 recursive fast",
+      std::string("5\0", 2),
+      std::string("\0", 1),
+      "5\x01",
+      "\x1b[A",
+      "5\x7f",
+      "\xff\xfe",
+      "\xc3\x28",
+      "1 2 3 4 5",
+      "１２",
+  };
+  for (const std::string& line : lines) {
+    EXPECT_TRUE(IsError(client.Ask(line), "bad_request")) << "request '" << line << "'";
+    EXPECT_EQ(client.Ask("ping"), "pong") << "after '" << line << "'";
+  }
+}
+
+TEST(Errors, NegativeNumberDetailSaysSo) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  const auto answer = client.Ask("-5");
+  ASSERT_TRUE(IsError(answer, "bad_request"));
+  EXPECT_NE(answer->find("negative"), std::string::npos) << *answer;
+}
+
+TEST(Errors, UnknownAlgorithmDetailNamesTheChoices) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  const auto answer = client.Ask("5 slow");
+  ASSERT_TRUE(IsError(answer, "bad_request"));
+  EXPECT_NE(answer->find("fast"), std::string::npos) << *answer;
+  EXPECT_NE(answer->find("recursive"), std::string::npos) << *answer;
+}
+
+TEST(Errors, ErrorDetailHasNoControlBytes) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  const auto answer = client.Ask(std::string("fib 5\x01\x02\r\x1b", 9));
+  ASSERT_TRUE(IsError(answer, "bad_request"));
+  for (char c : *answer) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << *answer;
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
+TEST(Errors, RecursiveAbove93IsOutOfRangeNamingTheLimit) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("93 fast"), "12200160415121876738");
+  for (const char* line : {"94 recursive", "fib 94 recursive", "1000 RECURSIVE"}) {
+    const auto answer = client.Ask(line);
+    ASSERT_TRUE(IsError(answer, "out_of_range")) << line;
+    EXPECT_NE(answer->find("93"), std::string::npos) << *answer;
+    EXPECT_EQ(client.Ask("ping"), "pong");
+  }
+}
+
+TEST(Errors, FastAboveMaxNIsOutOfRangeNamingTheLimit) {
+  ServerProcess server({"--workers", "1", "--max-n", "1000"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("1000"), FibReference(1000));
+  for (const char* line : {"1001", "fib 1001 fast", "18446744073709551615", "18446744073709551616",
+                           "1234567890123456789012345"}) {
+    const auto answer = client.Ask(line);
+    ASSERT_TRUE(IsError(answer, "out_of_range")) << line;
+    EXPECT_NE(answer->find("1000"), std::string::npos) << *answer;
+    EXPECT_EQ(client.Ask("ping"), "pong");
+  }
+}
+
+TEST(Errors, HugeNumberIsOutOfRangeWithTheDefaultLimit) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  const auto answer = client.Ask("1234567890123456789012345");
+  ASSERT_TRUE(IsError(answer, "out_of_range"));
+  EXPECT_NE(answer->find("100000000"), std::string::npos) << *answer;
+  EXPECT_TRUE(IsError(client.Ask("100000001"), "out_of_range"));
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
+TEST(Errors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  // 1024 bytes is the longest line allowed (a CR before the LF not counted).
+  const std::string longest = std::string(1022, ' ') + "10";
+  EXPECT_EQ(client.Ask(longest), "55");
+  EXPECT_EQ(client.Ask(longest + "\r"), "55");
+  client.Send("5\n" + std::string(1023, ' ') + "10\nping\n");
+  EXPECT_EQ(client.ReadLine(), "5");  // requests before the long line are answered
+  const auto answer = client.ReadLine();
+  ASSERT_TRUE(IsError(answer, "line_too_long"));
+  EXPECT_NE(answer->find("1024"), std::string::npos) << *answer;
+  EXPECT_EQ(client.ReadLine(seconds(10)), std::nullopt);  // no pong: closed
+  EXPECT_TRUE(client.WaitForClose());
+  LineClient other(server.port());
+  EXPECT_EQ(other.Ask("ping"), "pong");
+}
+
+TEST(Errors, LineTooLongFollowsMaxLineOption) {
+  ServerProcess server({"--workers", "1", "--max-line", "64"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask(std::string(62, ' ') + "10"), "55");
+  client.Send(std::string(63, ' ') + "10\n");
+  const auto answer = client.ReadLine();
+  ASSERT_TRUE(IsError(answer, "line_too_long"));
+  EXPECT_NE(answer->find("64"), std::string::npos) << *answer;
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(Errors, LongLineWithoutNewlineIsLineTooLong) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send(std::string(2000, '7'));  // no LF, and the client keeps the connection open
+  EXPECT_TRUE(IsError(client.ReadLine(), "line_too_long"));
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(Errors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  // Far more than one read of the server: it answers and closes while unread
+  // bytes remain; the answer must still reach the client.
+  client.Send(std::string(100 * 1024, '7'));
+  EXPECT_TRUE(IsError(client.ReadLine(), "line_too_long"));
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(Errors, FullBacklogAnswersBusyAndEveryLineIsAnswered) {
+  ServerProcess server({"--workers", "1", "--max-backlog", "1"});
+  LineClient client(server.port());
+  constexpr int kJobs = 8;
+  std::string request;
+  for (int i = 0; i < kJobs; ++i) request += "36 recursive\n";
+  client.Send(request);  // one write: all read before the first job ends
+  int busy = 0;
+  for (int i = 0; i < kJobs; ++i) {
+    const auto answer = client.ReadLine();
+    ASSERT_TRUE(answer.has_value()) << "no answer to request " << i;
+    if (*answer == "14930352") continue;
+    EXPECT_TRUE(IsError(answer, "busy")) << "request " << i;
+    ++busy;
+  }
+  EXPECT_GE(busy, 1);
+  EXPECT_LT(busy, kJobs);
+  EXPECT_EQ(client.Ask("ping"), "pong");
+  EXPECT_EQ(client.Ask("36 recursive"), "14930352");  // busy is temporary
+  EXPECT_EQ(Counter(AskStats(client), "errors", "busy"), static_cast<std::uint64_t>(busy));
+}
+
+TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
+  ServerProcess server({"--workers", "2", "--job-timeout", "1"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  const auto before = WorkersOf(AskStats(observer));
+  ASSERT_EQ(before.size(), 2u);
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto answer = client.Ask("50 recursive", seconds(10));  // would run for minutes
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(IsError(answer, "timeout"));
+  EXPECT_GE(elapsed, milliseconds(900));
+  EXPECT_LT(elapsed, seconds(5));
+  EXPECT_EQ(client.Ask("ping"), "pong");
+  EXPECT_EQ(client.Ask("30 recursive"), "832040");
+
+  // The pool is back to full size: the killed worker has a successor.
+  boost::json::object stats;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        stats = AskStats(observer);
+        const auto workers = WorkersOf(stats);
+        if (workers.size() != 2) return false;
+        for (const auto& w : workers) {
+          if (w.state == "starting") return false;
+        }
+        return true;
+      },
+      seconds(10)));
+  EXPECT_EQ(Counter(stats, "worker_timeouts"), 1u);
+  EXPECT_EQ(Counter(stats, "errors", "timeout"), 1u);
+  EXPECT_EQ(server.WorkerPids().size(), 2u + kReserveWorkers);
+  int replaced = 0;
+  for (const auto& w : WorkersOf(stats)) {
+    bool known = false;
+    for (const auto& b : before) known = known || b.pid == w.pid;
+    replaced += known ? 0 : 1;
+  }
+  EXPECT_EQ(replaced, 1);
+}
+
+TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");  // runs until killed
+  std::uint64_t job = 0;
+  pid_t victim = -1;
+  for (int kill = 0; kill < 2; ++kill) {
+    // The second time, the job's retry on another worker (the killed one may
+    // still be listed until the supervisor reaps it).
+    const pid_t previous = victim;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          for (const auto& w : BusyWorkers(AskStats(observer))) {
+            if (!w.current_job || w.pid == previous) continue;
+            if (job != 0 && *w.current_job != job) continue;
+            job = *w.current_job;
+            victim = w.pid;
+            return true;
+          }
+          return false;
+        },
+        seconds(10)))
+        << "the job never ran (attempt " << kill + 1 << ")";
+    ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  }
+  EXPECT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+  EXPECT_EQ(client.Ask("ping"), "pong");
+  EXPECT_EQ(client.Ask("20"), "6765");
+  const auto stats = AskStats(observer);
+  EXPECT_EQ(Counter(stats, "job_retries"), 1u);
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 2u);
+  EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 1u);
+}
+
+}  // namespace
+}  // namespace fibpool::testing

@@ -1,0 +1,240 @@
+// The life of the supervisor and its workers, against the real binaries:
+// draining on SIGTERM/SIGINT, workers that die or are killed, SIGHUP, and
+// what the processes hold.
+#include <signal.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/line_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/stats.h"
+#include "tests/support/temp_file.h"
+#include "tests/support/wait.h"
+
+namespace fibpool::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+bool Contains(const std::vector<pid_t>& pids, pid_t pid) {
+  return std::find(pids.begin(), pids.end(), pid) != pids.end();
+}
+
+// True once a new connection to `port` is refused: the server stopped accepting.
+bool Refused(std::uint16_t port) {
+  try {
+    LineClient probe(port);
+    return false;
+  } catch (const std::runtime_error&) {
+    return true;
+  }
+}
+
+// The pool has `target` live workers, all past start-up, none of them `gone`.
+bool PoolIsWhole(LineClient& observer, std::size_t target, pid_t gone = -1) {
+  const auto stats = AskStats(observer);
+  const auto workers = WorkersOf(stats);
+  if (workers.size() != target || Counter(stats, "workers_target") != target) return false;
+  for (const auto& w : workers) {
+    if (w.pid == gone || w.state == "starting") return false;
+  }
+  return true;
+}
+
+class Drain : public ::testing::TestWithParam<int> {};
+
+TEST_P(Drain, AnswersEveryRequestInFlightThenExitsZeroLeavingNothing) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  const std::vector<pid_t> workers = server.WorkerPids();
+  ASSERT_EQ(workers.size(), 2u + kReserveWorkers);
+  ASSERT_FALSE(SegmentsOf(server.pid()).empty());  // so that "empty" below means removed
+
+  // About 120 ms each, two at a time.
+  client.Send("40 recursive\n40 recursive\n40 recursive\n40 recursive\n5\n");
+  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
+  server.Signal(GetParam());
+
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(client.ReadLine(), "102334155") << "request " << i;
+  EXPECT_EQ(client.ReadLine(), "5");
+  EXPECT_TRUE(client.WaitForClose());
+  EXPECT_TRUE(observer.WaitForClose());
+  EXPECT_EQ(server.WaitExit(seconds(10)), 0);
+  for (pid_t w : workers) EXPECT_FALSE(ProcessAlive(w)) << "worker " << w << " outlived fibpool";
+  EXPECT_TRUE(ChildrenOf(server.pid()).empty());
+  EXPECT_TRUE(SegmentsOf(server.pid()).empty());
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("event=drain"), std::string::npos) << log;
+  // The workers ended on their sentinels, not killed after the grace period.
+  EXPECT_EQ(log.find("stop_grace"), std::string::npos) << log;
+}
+
+TEST_P(Drain, IdleServerExitsZeroPromptly) {
+  ServerProcess server({"--workers", "3"});
+  LineClient idle(server.port());  // an open connection does not hold the drain up
+  ASSERT_EQ(idle.Ask("ping"), "pong");
+  const std::vector<pid_t> workers = server.WorkerPids();
+  server.Signal(GetParam());
+  EXPECT_TRUE(idle.WaitForClose());
+  EXPECT_EQ(server.WaitExit(seconds(5)), 0);
+  for (pid_t w : workers) EXPECT_FALSE(ProcessAlive(w));
+  EXPECT_TRUE(SegmentsOf(server.pid()).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, Drain, ::testing::Values(SIGTERM, SIGINT),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return info.param == SIGTERM ? std::string("Sigterm")
+                                                        : std::string("Sigint");
+                         });
+
+TEST(Lifecycle, DrainingServerRefusesNewConnectionsAtOnce) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send("44 recursive\n");  // about 900 ms
+  LineClient observer(server.port());
+  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
+  server.Signal(SIGTERM);
+  // An idle connection is closed when the drain begins: the observable start.
+  ASSERT_TRUE(observer.WaitForClose());
+  // The job still runs, yet the port no longer takes connections (a
+  // connection the kernel accepted now would never be served).
+  EXPECT_TRUE(Refused(server.port())) << "connect succeeded while draining";
+  EXPECT_EQ(client.ReadLine(seconds(0)), std::nullopt) << "the job ended too soon to tell";
+  EXPECT_EQ(client.ReadLine(), "701408733");
+  EXPECT_EQ(server.WaitExit(seconds(10)), 0);
+}
+
+TEST(Lifecycle, RequestSentWhileDrainingGetsExactlyOneAnswer) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send("44 recursive\n");  // about 900 ms
+  LineClient observer(server.port());
+  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(observer.WaitForClose());  // draining now
+  ASSERT_EQ(client.ReadLine(seconds(0)), std::nullopt) << "the job ended too soon to tell";
+  client.Send("5\nping\n");
+
+  EXPECT_EQ(client.ReadLine(), "701408733");
+  const auto late_job = client.ReadLine(seconds(10));
+  EXPECT_TRUE(late_job == "5" || (late_job && late_job->starts_with("ERR shutting_down ")))
+      << "answer to a job sent while draining: " << late_job.value_or("<none: EOF>");
+  const auto late_ping = client.ReadLine(seconds(10));
+  EXPECT_TRUE(late_ping == "pong" || (late_ping && late_ping->starts_with("ERR shutting_down ")))
+      << "answer to a ping sent while draining: " << late_ping.value_or("<none: EOF>");
+  EXPECT_TRUE(client.WaitForClose());
+  EXPECT_EQ(server.WaitExit(seconds(10)), 0);
+}
+
+TEST(Lifecycle, WorkerKilledMidJobIsReplacedAndTheJobRetried) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("44 recursive\n");  // about 900 ms
+  pid_t victim = -1;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto busy = BusyWorkers(AskStats(observer));
+        if (busy.empty() || !busy[0].current_job) return false;
+        victim = busy[0].pid;
+        return true;
+      },
+      seconds(20)));
+  ASSERT_TRUE(Contains(server.WorkerPids(), victim));
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+
+  EXPECT_EQ(client.ReadLine(seconds(20)), "701408733");
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, victim); }, seconds(10)));
+  const auto stats = AskStats(observer);
+  EXPECT_EQ(Counter(stats, "job_retries"), 1u);
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 1u);
+  EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 0u);
+  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(victim); }, seconds(5)));  // reaped
+  const auto children = ChildrenOf(server.pid());
+  EXPECT_EQ(children.size(), 2u + kReserveWorkers);
+  EXPECT_FALSE(Contains(children, victim));
+  EXPECT_EQ(client.Ask("30 recursive"), "832040");  // the pool still works
+}
+
+TEST(Lifecycle, IdleWorkerKilledIsReplaced) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  const pid_t victim = server.WorkerPids().at(0);
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 2, victim); }, seconds(10)));
+  EXPECT_EQ(client.Ask("30"), "832040");
+  EXPECT_EQ(Counter(AskStats(client), "job_retries"), 0u);
+}
+
+TEST(Lifecycle, WorkersHoldNoSockets) {
+  ServerProcess server({"--workers", "2"});
+  // Clients connected while a worker is (re)spawned: their sockets must not
+  // be inherited.
+  LineClient a(server.port());
+  LineClient b(server.port());
+  LineClient observer(server.port());
+  ASSERT_EQ(a.Ask("ping"), "pong");
+  ASSERT_EQ(b.Ask("ping"), "pong");
+  const pid_t victim = server.WorkerPids().at(0);
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, victim); }, seconds(10)));
+
+  const auto is_socket = [](const std::string& t) { return t.starts_with("socket:"); };
+  // The check itself works: the supervisor holds the listener and 3 clients.
+  const auto supervisor_fds = FdTargets(server.pid());
+  EXPECT_GE(std::count_if(supervisor_fds.begin(), supervisor_fds.end(), is_socket), 4);
+  const auto workers = server.WorkerPids();
+  ASSERT_EQ(workers.size(), 2u + kReserveWorkers);
+  for (pid_t w : workers) {
+    const auto fds = FdTargets(w);
+    EXPECT_FALSE(fds.empty()) << "cannot read /proc/" << w << "/fd";
+    for (const std::string& t : fds) EXPECT_FALSE(is_socket(t)) << "worker " << w << " holds " << t;
+  }
+}
+
+TEST(Lifecycle, KilledSupervisorTakesItsWorkersAlongAndTheNextCleansUp) {
+  pid_t old_pid = -1;
+  std::vector<pid_t> workers;
+  {
+    ServerProcess server({"--workers", "2"});
+    old_pid = server.pid();
+    workers = server.WorkerPids();
+    ASSERT_EQ(workers.size(), 2u + kReserveWorkers);
+    server.Signal(SIGKILL);
+    ASSERT_EQ(server.WaitExit(seconds(5)), 128 + SIGKILL);
+    for (pid_t w : workers) {
+      EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(w); }, seconds(5)))
+          << "worker " << w << " outlived its killed supervisor";
+    }
+  }
+  ServerProcess next({"--workers", "1"});
+  EXPECT_TRUE(SegmentsOf(old_pid).empty());  // the dead instance's queue is gone
+  LineClient client(next.port());
+  EXPECT_EQ(client.Ask("10"), "55");
+}
+
+TEST(Lifecycle, SighupAppliesTheNewWorkerCountWithoutDroppingARequest) {
+  TempFile config("workers = 2\n");
+  ServerProcess server({"--config", config.path()});
+  ASSERT_EQ(server.workers_in_ready_line(), 2u);
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("40 recursive\n40 recursive\n40 recursive\n");
+  config.Write("workers = 3\n");
+  server.Signal(SIGHUP);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.ReadLine(), "102334155") << "request " << i;
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 3); }, seconds(10)))
+      << "stats after SIGHUP: " << boost::json::serialize(AskStats(observer));
+  EXPECT_EQ(server.WorkerPids().size(), 3u + kReserveWorkers);
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
+}  // namespace
+}  // namespace fibpool::testing

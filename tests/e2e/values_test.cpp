@@ -1,0 +1,102 @@
+// F(N) as the real server answers it, checked against an independent
+// computation (tests/support/fib_reference.h), never against mpz_fib_ui.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fib_reference.h"
+#include "tests/support/line_client.h"
+#include "tests/support/server_process.h"
+
+namespace fibpool::testing {
+namespace {
+
+TEST(Values, ReferenceAgreesWithTheProtocolsExamples) {
+  // The two references agree with each other and with PROTOCOL.md, so a
+  // mistake in one of them cannot hide a wrong answer.
+  const std::vector<std::string> table = FibTableByAddition(101);
+  for (std::uint64_t n = 0; n <= 100; ++n) EXPECT_EQ(FibReference(n), table[n]) << n;
+  EXPECT_EQ(table[30], "832040");
+  EXPECT_EQ(table[93], "12200160415121876738");
+  EXPECT_EQ(table[100], "354224848179261915075");
+}
+
+TEST(Values, SmallNZeroToHundredAreExact) {
+  const std::vector<std::string> table = FibTableByAddition(101);
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  std::string request;
+  for (int n = 0; n <= 100; ++n) request += std::to_string(n) + "\n";
+  client.Send(request);
+  for (int n = 0; n <= 100; ++n) EXPECT_EQ(client.ReadLine(), table[n]) << "N=" << n;
+}
+
+TEST(Values, LargeNMatchTheFastDoublingReference) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  for (std::uint64_t n : {93u, 94u, 100u, 1000u, 10000u, 65536u}) {
+    EXPECT_EQ(client.Ask(std::to_string(n)), FibReference(n)) << "N=" << n;
+  }
+}
+
+TEST(Values, NearOneMillionIsExact) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  const std::string expected = FibReference(1000003);
+  ASSERT_EQ(expected.size(), 208988u);  // F(n) has about n log10(phi) digits
+  const auto got = client.Ask("1000003");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->size(), expected.size());
+  EXPECT_TRUE(*got == expected) << "F(1000003) differs (" << got->size() << " digits)";
+  EXPECT_EQ(client.Ask("ping"), "pong");  // nothing trailed the big answer
+}
+
+TEST(Values, RecursiveEqualsFastForSmallN) {
+  const std::vector<std::string> table = FibTableByAddition(31);
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  std::string request;
+  for (int n = 0; n <= 30; ++n) {
+    request += std::to_string(n) + " recursive\n" + std::to_string(n) + " fast\n";
+  }
+  client.Send(request);
+  for (int n = 0; n <= 30; ++n) {
+    EXPECT_EQ(client.ReadLine(), table[n]) << "recursive N=" << n;
+    EXPECT_EQ(client.ReadLine(), table[n]) << "fast N=" << n;
+  }
+}
+
+TEST(Values, EveryRequestFormGivesTheSameAnswer) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  for (const char* line :
+       {"30", "fib 30", "30 fast", "fib 30 fast", "30 recursive", "fib 30 recursive", "FIB 30",
+        "30 FAST", "Fib 30 Recursive", "30\r", "  30", "30  ", "\t30\t", " \t fib \t 30 \t fast \t",
+        "fib 30 recursive\r"}) {
+    EXPECT_EQ(client.Ask(line), "832040") << "'" << line << "'";
+  }
+}
+
+TEST(Values, EmptyAndBlankLinesGetNoAnswer) {
+  ServerProcess server({"--workers", "1"});
+  LineClient client(server.port());
+  client.Send("\n\n5\n \t \n\r\n6\n");
+  EXPECT_EQ(client.ReadLine(), "5");
+  EXPECT_EQ(client.ReadLine(), "8");
+  EXPECT_EQ(client.Ask("ping"), "pong");  // nothing else was queued before it
+}
+
+TEST(Values, DefaultAlgorithmCanBeRecursive) {
+  ServerProcess server({"--workers", "1", "--algorithm", "recursive"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("30"), "832040");
+  // Bare N now goes to the recursive algorithm and its limit.
+  const auto answer = client.Ask("94");
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_TRUE(answer->starts_with("ERR out_of_range ")) << *answer;
+  EXPECT_EQ(client.Ask("94 fast"), FibReference(94));
+}
+
+}  // namespace
+}  // namespace fibpool::testing
