@@ -92,6 +92,16 @@ void Take(const po::variables_map& vm, const char* name, T* out) {
   if (vm.count(name)) *out = vm[name].as<T>();
 }
 
+// A duration given in (fractional) seconds, stored in milliseconds.
+void TakeSeconds(const po::variables_map& vm, const char* name, std::chrono::milliseconds* out) {
+  if (!vm.count(name)) return;
+  const double seconds = vm[name].as<double>();
+  if (!(seconds > 0) || seconds > 86400 * 365) {
+    throw ConfigError(std::string(name) + " must be a positive number of seconds");
+  }
+  *out = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
+}
+
 Config Build(const po::variables_map& vm) {
   Config c;
   Take(vm, "config", &c.config_file);
@@ -105,22 +115,14 @@ Config Build(const po::variables_map& vm) {
     c.algorithm = *a;
   }
   Take(vm, "max-n", &c.max_n);
-  if (vm.count("job-timeout")) {
-    const double s = vm["job-timeout"].as<double>();
-    if (!(s > 0) || s > 86400 * 365) throw ConfigError("job-timeout must be a positive number of seconds");
-    c.job_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(s * 1000)));
-  }
+  TakeSeconds(vm, "job-timeout", &c.job_timeout);
   Take(vm, "log-level", &c.log_level);
   Take(vm, "max-line", &c.max_line);
   Take(vm, "max-backlog", &c.max_backlog);
   Take(vm, "max-inflight-per-connection", &c.max_inflight_per_connection);
   Take(vm, "max-output-per-connection", &c.max_output_per_connection);
   Take(vm, "max-connections", &c.max_connections);
-  if (vm.count("idle-timeout")) {
-    const double s = vm["idle-timeout"].as<double>();
-    if (!(s > 0) || s > 86400 * 365) throw ConfigError("idle-timeout must be a positive number of seconds");
-    c.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(s * 1000)));
-  }
+  TakeSeconds(vm, "idle-timeout", &c.idle_timeout);
   Take(vm, "metrics-port", &c.metrics_port);
   if (vm.count("worker-spin-us")) c.worker_spin = std::chrono::microseconds(vm["worker-spin-us"].as<unsigned>());
   Take(vm, "max-jobs-per-worker", &c.max_jobs_per_worker);

@@ -60,6 +60,29 @@ class QueueFixture : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 
+  // Forks a consumer that takes the lock and is killed while holding it;
+  // with a `job_id`, after publishing its claim in `cell` as a take does,
+  // before it advances the head.
+  void KillConsumerHoldingTheLock(std::uint32_t cell = 0, std::uint64_t job_id = 0) {
+    UniqueFd r, w;
+    ASSERT_FALSE(MakePipe(&r, &w));
+    const pid_t child = Fork([&] {
+      SharedSegment mine;
+      JobQueue q = AttachAgain(&mine);
+      q.WithConsumerLock([&] {
+        if (job_id != 0) q.cell(cell).job_id.store(job_id);
+        char c = 'L';
+        (void)WriteAll(w.get(), &c, 1);
+        ::pause();
+      });
+      return 0;
+    });
+    char c = 0;
+    ASSERT_EQ(::read(r.get(), &c, 1), 1);
+    ::kill(child, SIGKILL);
+    EXPECT_EQ(WaitExit(child), 128 + SIGKILL);
+  }
+
   std::string name_;
   SharedSegment segment_;
   std::optional<JobQueue> queue_;
@@ -186,22 +209,7 @@ TEST_F(QueueFixture, SleepingConsumerWakesWhenAJobArrives) {
 
 // A consumer killed while it holds the queue's lock must not wedge the pool.
 TEST_F(QueueFixture, ConsumerKilledHoldingTheLockDoesNotWedgeTheQueue) {
-  UniqueFd r, w;
-  ASSERT_FALSE(MakePipe(&r, &w));
-  const pid_t child = Fork([&] {
-    SharedSegment mine;
-    JobQueue q = AttachAgain(&mine);
-    q.WithConsumerLock([&] {
-      char c = 'L';
-      (void)WriteAll(w.get(), &c, 1);
-      ::pause();  // killed here, lock held
-    });
-    return 0;
-  });
-  char c = 0;
-  ASSERT_EQ(::read(r.get(), &c, 1), 1);
-  ::kill(child, SIGKILL);
-  EXPECT_EQ(WaitExit(child), 128 + SIGKILL);
+  KillConsumerHoldingTheLock();
 
   ASSERT_TRUE(queue_->TryPush(Compute(5)));
   Job job;
@@ -215,28 +223,14 @@ TEST_F(QueueFixture, ConsumerKilledHoldingTheLockDoesNotWedgeTheQueue) {
   EXPECT_EQ(queue_->recoveries(), 1u);
 }
 
+// Forks a consumer that publishes a claim of `job_id` in `cell` under the
+// lock, as a take does, and is killed before it advances the head.
 // Killed after publishing its claim but before advancing the head: the job
 // must end up claimed (for the supervisor to retry) and no longer queued.
 TEST_F(QueueFixture, ConsumerKilledBetweenClaimAndHeadLeavesTheJobClaimedOnly) {
   ASSERT_TRUE(queue_->TryPush(Compute(10)));
   ASSERT_TRUE(queue_->TryPush(Compute(11)));
-  UniqueFd r, w;
-  ASSERT_FALSE(MakePipe(&r, &w));
-  const pid_t child = Fork([&] {
-    SharedSegment mine;
-    JobQueue q = AttachAgain(&mine);
-    q.WithConsumerLock([&] {
-      q.cell(2).job_id.store(10);  // the claim of a take that never finishes
-      char c = 'C';
-      (void)WriteAll(w.get(), &c, 1);
-      ::pause();
-    });
-    return 0;
-  });
-  char c = 0;
-  ASSERT_EQ(::read(r.get(), &c, 1), 1);
-  ::kill(child, SIGKILL);
-  WaitExit(child);
+  KillConsumerHoldingTheLock(2, 10);
 
   queue_->Repair();  // what the supervisor does when it sees the death
   EXPECT_EQ(queue_->Depth(), 1u);
@@ -249,23 +243,7 @@ TEST_F(QueueFixture, ConsumerKilledBetweenClaimAndHeadLeavesTheJobClaimedOnly) {
 TEST_F(QueueFixture, RecoveringConsumerAlsoRepairsAHalfDoneTake) {
   ASSERT_TRUE(queue_->TryPush(Compute(20)));
   ASSERT_TRUE(queue_->TryPush(Compute(21)));
-  UniqueFd r, w;
-  ASSERT_FALSE(MakePipe(&r, &w));
-  const pid_t child = Fork([&] {
-    SharedSegment mine;
-    JobQueue q = AttachAgain(&mine);
-    q.WithConsumerLock([&] {
-      q.cell(4).job_id.store(20);
-      char c = 'C';
-      (void)WriteAll(w.get(), &c, 1);
-      ::pause();
-    });
-    return 0;
-  });
-  char c = 0;
-  ASSERT_EQ(::read(r.get(), &c, 1), 1);
-  ::kill(child, SIGKILL);
-  WaitExit(child);
+  KillConsumerHoldingTheLock(4, 20);
   Job job;
   ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
   EXPECT_EQ(job.id, 21u);
