@@ -6,10 +6,11 @@
 namespace fibpool::supervisor {
 
 namespace {
-// Fitted on the reference machine: F(30) recursive takes ~4 ms; fast F(10^7)
-// with its decimal conversion ~0.4 s. Constants only scale the estimate.
-constexpr double kNanosPerCall = 2.5;
-constexpr double kNanosPerBitLog = 1.5e-1;
+// Fitted on the reference machine (2-core VM, GCC -O3): recursive F(38) takes
+// about 50 ms and F(40) 120 ms; fast F(10^6) about 10 ms, F(10^7) about
+// 0.2 s and F(10^8) about 3 s with its decimal conversion.
+constexpr double kNanosPerCall = 0.6;
+constexpr double kNanosPerBitLog = 1.0;
 constexpr double kFixedNanos = 2'000;  // the hop itself
 }  // namespace
 
