@@ -1,0 +1,57 @@
+#include "bench/baseline_server.h"
+
+#include <string>
+
+namespace fibpool::bench {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& options)
+    : acceptor_(io), executor_(io, options.max_n) {
+  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+
+  env_.limits = supervisor::ParserLimits{ipc::Algorithm::kFast, options.max_n, 93};
+  env_.max_line = options.max_line;
+  env_.max_inflight = options.max_inflight;
+  env_.executor = &executor_;
+  env_.metrics = &metrics_;
+  env_.stats = [this] {
+    return "{\"baseline\":true,\"connections_open\":" + std::to_string(metrics_.connections_open) +
+           ",\"requests\":" + std::to_string(metrics_.requests) +
+           ",\"jobs_done\":" + std::to_string(executor_.jobs_done()) + "}";
+  };
+  env_.on_closed = [this](const std::shared_ptr<supervisor::Connection>& c) {
+    connections_.erase(c);
+  };
+}
+
+void BaselineServer::Start() { Accept(); }
+
+void BaselineServer::Accept() {
+  acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
+    if (stopping_ || ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      auto connection = std::make_shared<supervisor::Connection>(std::move(socket), env_);
+      connections_.insert(connection);
+      connection->Start();
+    }
+    // An accept error (out of descriptors) is retried at once: the bench
+    // opens few connections, so this does not spin in practice.
+    Accept();
+  });
+}
+
+void BaselineServer::Stop() {
+  stopping_ = true;
+  error_code ignored;
+  acceptor_.close(ignored);
+  const auto connections = connections_;  // Drain() may erase from the set
+  for (const auto& c : connections) c->Drain();
+}
+
+}  // namespace fibpool::bench

@@ -1,0 +1,57 @@
+// The benchmark baseline: fibpool's own event loop and protocol
+// (supervisor::Connection, one Asio io_context, one thread) with an
+// InlineExecutor behind it instead of the worker pool. Same parser, same
+// connection code, same writes; only the pool (queue hop, worker wake-up,
+// result pipe) is missing.
+//
+// Lifetime: construct, Start(), run the io_context; Stop() closes the
+// acceptor and drains the connections (each answers what it has read, then
+// closes), after which the io_context runs out of work and run() returns.
+// The constructor throws on bind/listen failure (start-up); nothing on the
+// serving path throws.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "bench/inline_executor.h"
+#include "supervisor/connection.h"
+#include "supervisor/metrics.h"
+
+namespace fibpool::bench {
+
+struct BaselineOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::uint64_t max_n = 100'000'000;
+  std::size_t max_line = 1024;
+  std::size_t max_inflight = 1024;
+};
+
+class BaselineServer {
+ public:
+  BaselineServer(boost::asio::io_context& io, const BaselineOptions& options);
+  BaselineServer(const BaselineServer&) = delete;
+  BaselineServer& operator=(const BaselineServer&) = delete;
+
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  void Start();
+  void Stop();
+
+ private:
+  void Accept();
+
+  boost::asio::ip::tcp::acceptor acceptor_;
+  InlineExecutor executor_;
+  supervisor::Metrics metrics_;
+  supervisor::ConnectionEnv env_;
+  std::set<std::shared_ptr<supervisor::Connection>> connections_;
+  bool stopping_ = false;
+};
+
+}  // namespace fibpool::bench

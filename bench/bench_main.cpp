@@ -1,0 +1,193 @@
+// fibpool-bench: drives fibpool over TCP and compares it, scenario by
+// scenario, with the in-process baseline (fibpool-baseline). See
+// BENCHMARKS.md for what it measures and how to read the output.
+//
+// Prints progress on stderr and the Markdown report on stdout; --json FILE
+// writes the same results as JSON. Exit status: 0 when every answer was
+// right and every request answered (targets missed or not); 1 otherwise;
+// 2 for a usage error.
+#include <sched.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <boost/algorithm/string.hpp>
+#include <boost/program_options.hpp>
+
+#include "bench/child_server.h"
+#include "bench/report.h"
+#include "bench/scenario_runner.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using fibpool::bench::BenchOptions;
+
+std::string FirstLine(const std::string& path, const std::string& key = "") {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (key.empty() || line.rfind(key, 0) == 0) {
+      const auto colon = key.empty() ? std::string::npos : line.find(':');
+      return colon == std::string::npos ? line : boost::trim_copy(line.substr(colon + 1));
+    }
+  }
+  return "?";
+}
+
+std::string UtcNow() {
+  const std::time_t t = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&t));
+  return buf;
+}
+
+unsigned UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+  return static_cast<unsigned>(CPU_COUNT(&set));
+}
+
+std::string Command(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::signal(SIGPIPE, SIG_IGN);
+  const fs::path here = fs::read_symlink("/proc/self/exe").parent_path();
+
+  BenchOptions options;
+  std::vector<std::string> scenarios;
+  std::string target;
+  std::string json_path;
+  std::string fibpool_path = (here / "fibpool").string();
+  std::string baseline_path = (here / "fibpool-baseline").string();
+  unsigned slice_ms = 1000, warmup_ms = 200, busy_window_ms = 1200, stall_cap_ms = 1000;
+  po::options_description desc(
+      "fibpool-bench: load fibpool and an in-process baseline, check every answer, compare\n"
+      "Scenarios: " +
+      boost::join(fibpool::bench::AllScenarioIds(), ", ") +
+      "; groups: all, tiny, recursive, busy, big.\nOptions");
+  auto add = desc.add_options();
+  add("help", "this text");
+  add("scenario", po::value(&scenarios)->composing(),
+      "scenario ids or groups, repeatable or comma-separated (default: all)");
+  add("target", po::value(&target),
+      "HOST:PORT of a running fibpool (default: start the build's fibpool --port 0)");
+  add("fibpool", po::value(&fibpool_path)->default_value(fibpool_path), "fibpool executable");
+  add("baseline", po::value(&baseline_path)->default_value(baseline_path),
+      "fibpool-baseline executable");
+  add("workers", po::value(&options.workers)->default_value(options.workers),
+      "--workers for the fibpool the bench starts (and big jobs in the busy scenario)");
+  add("fibpool-arg", po::value(&options.fibpool_args)->composing(),
+      "extra argument for that fibpool, repeatable (e.g. --fibpool-arg=--worker-spin-us=200)");
+  add("slice-ms", po::value(&slice_ms)->default_value(slice_ms),
+      "measured window of each load slice");
+  add("warmup-ms", po::value(&warmup_ms)->default_value(warmup_ms), "warm-up before each window");
+  add("rounds", po::value(&options.rounds)->default_value(options.rounds),
+      "slices per target in each load scenario (alternating, ABBA)");
+  add("busy-job", po::value(&options.busy_job)->default_value(options.busy_job),
+      "big job of the busy scenario: 'N recursive' or 'N fast'");
+  add("busy-window-ms", po::value(&busy_window_ms)->default_value(busy_window_ms),
+      "measured window of the busy scenario");
+  add("baseline-stall-cap-ms", po::value(&stall_cap_ms)->default_value(stall_cap_ms),
+      "busy scenario: how long to wait for the stalled baseline after the window");
+  add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
+      "runs per target of each big-result scenario");
+  add("quick", "short smoke run: 400 ms slices, 1 big run");
+  add("only", po::value(&options.only),
+      "run just one target, 'fibpool' or 'baseline' (to profile it; no ratios then)");
+  add("json", po::value(&json_path), "also write the results as JSON to this file");
+  add("quiet", "no progress on stderr");
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << desc;
+      return 0;
+    }
+    if (vm.count("quick")) {
+      slice_ms = 400;
+      warmup_ms = 100;
+      busy_window_ms = 800;
+      options.big_runs = 1;
+    }
+    options.verbose = !vm.count("quiet");
+    for (const auto& s : scenarios) {
+      std::vector<std::string> parts;
+      boost::split(parts, s, boost::is_any_of(","), boost::token_compress_on);
+      for (auto& p : parts) {
+        if (!p.empty()) options.scenarios.push_back(p);
+      }
+    }
+    fibpool::bench::SelectScenarios(options.scenarios);  // validates the names
+    if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline") {
+      throw std::invalid_argument("--only wants fibpool or baseline");
+    }
+    if (!target.empty()) {
+      boost::asio::ip::tcp::endpoint endpoint;
+      unsigned ignored = 0;
+      if (!fibpool::bench::ParseReadyLine("listening on " + target, &endpoint, &ignored)) {
+        throw std::invalid_argument("--target wants HOST:PORT, got '" + target + "'");
+      }
+      options.target = endpoint;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "fibpool-bench: " << e.what() << "\n(see fibpool-bench --help)\n";
+    return 2;
+  }
+  options.fibpool_path = fibpool_path;
+  options.baseline_path = baseline_path;
+  options.slice = std::chrono::milliseconds(slice_ms);
+  options.warmup = std::chrono::milliseconds(warmup_ms);
+  options.busy_window = std::chrono::milliseconds(busy_window_ms);
+  options.baseline_stall_cap = std::chrono::milliseconds(stall_cap_ms);
+
+  try {
+    fibpool::bench::ReportContext context;
+    context.command = Command(argc, argv);
+    utsname u{};
+    ::uname(&u);
+    context.conditions.push_back("started " + UtcNow() + "; " + std::to_string(UsableCpus()) +
+                                 " usable CPUs (" + FirstLine("/proc/cpuinfo", "model name") +
+                                 "), Linux " + u.release);
+    const std::string load_before = FirstLine("/proc/loadavg");
+
+    fibpool::bench::ScenarioRunner runner(options);
+    context.fibpool = runner.FibpoolDescription();
+    context.baseline = runner.BaselineDescription();
+    context.workers = options.workers;
+    auto results = runner.RunAll();
+    context.conditions.push_back(
+        "load average (1/5/15 min, runnable/total) before: " + load_before +
+        "; after: " + FirstLine("/proc/loadavg") + "; finished " + UtcNow());
+
+    const fibpool::bench::Report report(std::move(results), context);
+    std::cout << report.Markdown() << std::flush;
+    if (!json_path.empty()) {
+      std::ofstream out(json_path);
+      out << report.Json();
+      if (!out) {
+        std::cerr << "fibpool-bench: could not write " << json_path << "\n";
+        return 1;
+      }
+    }
+    return report.Problems().empty() ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "fibpool-bench: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,71 @@
+// What one load run does (RunSpec: groups of connections against one target,
+// a warm-up, a measured window, a cap on the wait for the last answers) and
+// what it measured (RunResult). Plain data, shared by LoadRun and
+// LoadConnection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "bench/latency_samples.h"
+#include "bench/request_set.h"
+
+namespace fibpool::bench {
+
+// Connections that behave alike. Each keeps `depth` requests outstanding
+// (1: closed loop; more: pipelining), cycling through `requests` (connection
+// i starts at request i, so connections do not move in lockstep).
+struct GroupSpec {
+  std::string name;
+  unsigned connections = 1;
+  unsigned depth = 1;
+  std::vector<RequestLine> requests;
+  // 0: send until the measured window closes; otherwise this many per connection.
+  std::uint64_t max_requests_per_connection = 0;
+  // The group starts sending this long after the run starts.
+  std::chrono::nanoseconds start_delay{0};
+  // Record the latency of every request, not only of those sent inside the
+  // window (background jobs sent before it; count-bounded runs).
+  bool record_all_latency = false;
+};
+
+struct RunSpec {
+  boost::asio::ip::tcp::endpoint target;
+  std::vector<GroupSpec> groups;
+  std::chrono::nanoseconds warmup{0};                        // sent and checked, not measured
+  std::chrono::nanoseconds window{std::chrono::seconds(1)};  // measured; no sending after it
+  // After the window, wait at most this long for the outstanding answers;
+  // what is still missing then is counted unanswered (censored latency).
+  std::chrono::nanoseconds drain_cap{std::chrono::seconds(5)};
+};
+
+struct GroupResult {
+  std::uint64_t sent = 0;
+  std::uint64_t answered = 0;            // answers received and checked, warm-up included
+  std::uint64_t answered_in_window = 0;  // received inside the measured window
+  std::uint64_t wrong = 0;               // answers that were not the expected digits
+  std::uint64_t unanswered = 0;          // outstanding when the wait ended or the connection failed
+  LatencySamples latency;                // requests sent inside the window
+  std::string first_error;               // the first wrong answer or failure, for the report
+};
+
+struct RunResult {
+  std::vector<GroupResult> groups;  // as in RunSpec::groups
+  double window_seconds = 0;        // measured window as run (shorter if all finished early)
+  double run_seconds = 0;           // start to the last answer or the end of the wait
+  double client_cpu_seconds = 0;    // the bench's own CPU time during the run
+  std::string failure;              // could not connect, for example; empty if the run ran
+};
+
+// Shared by the connections of one run; written only by LoadRun.
+struct RunClock {
+  std::int64_t window_start_ns = 0;
+  std::int64_t window_end_ns = 0;
+  bool sending_stopped = false;
+};
+
+}  // namespace fibpool::bench

@@ -1,0 +1,189 @@
+// Micro-benchmarks of the pool's hops: the shared-memory job queue within one
+// process (the cost of TryPush + Pop with no waiting), and a ping-pong between
+// two processes (job through the JobQueue, result frame back through a pipe),
+// which is what one tiny job costs the pool on top of the compute. For scale:
+// a plain pipe ping-pong between two processes.
+//
+// Each benchmark makes its own queue in an unlinked shared-memory segment
+// (nothing left behind, even on a crash) and reaps the child it forks.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "ipc/frame.h"
+#include "ipc/job_queue.h"
+#include "ipc/messages.h"
+#include "ipc/shared_segment.h"
+#include "ipc/unique_fd.h"
+
+namespace {
+
+using fibpool::ipc::Job;
+using fibpool::ipc::JobQueue;
+using fibpool::ipc::SharedSegment;
+
+constexpr std::uint32_t kCapacity = 1024;
+constexpr std::uint32_t kCells = 4;
+
+SharedSegment MakeSegment() {
+  static int counter = 0;
+  SharedSegment s = SharedSegment::Create(
+      "fibpool-micro." + std::to_string(::getpid()) + "." + std::to_string(counter++),
+      JobQueue::BytesFor(kCapacity, kCells));
+  s.Unlink();  // the mapping stays; a forked child inherits it
+  return s;
+}
+
+Job ComputeJob(std::uint64_t id) {
+  return Job{id, fibpool::ipc::JobKind::kCompute, fibpool::ipc::Algorithm::kFast, 20};
+}
+
+// Blocking read of exactly `size` bytes; with `spin`, polls a non-blocking fd.
+bool ReadExactly(int fd, char* out, std::size_t size, bool spin) {
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, out + got, size - got);
+    if (n > 0) {
+      got += static_cast<std::size_t>(n);
+    } else if (n < 0 && (errno == EINTR || (spin && errno == EAGAIN))) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+void BM_QueueHopInProcess(benchmark::State& state) {
+  SharedSegment segment = MakeSegment();
+  JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells);
+  Job out;
+  std::uint64_t id = 1;
+  for (auto _ : state) {
+    queue.TryPush(ComputeJob(id++));
+    queue.WakeConsumers(1);
+    queue.Pop(0, std::chrono::nanoseconds(0), std::chrono::nanoseconds(0), &out);
+    queue.FinishJob(0);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_QueueHopInProcess);
+
+// One tiny job's round trip through the pool's mechanisms, across processes:
+// the parent pushes a job and wakes the consumer; the child (a worker) pops
+// it (spinning `spin_us` before it sleeps on the futex), answers with a
+// ResultMessage frame on a pipe, and the parent reads it (blocking like the
+// supervisor's epoll wait, or spinning on a non-blocking read).
+void BM_QueueHopCrossProcess(benchmark::State& state) {
+  const auto spin = std::chrono::microseconds(state.range(0));
+  const bool parent_spins = state.range(1) != 0;
+  SharedSegment segment = MakeSegment();
+  JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells);
+  fibpool::ipc::UniqueFd read_end, write_end;
+  if (fibpool::ipc::MakePipe(&read_end, &write_end)) {
+    state.SkipWithError("pipe");
+    return;
+  }
+  const pid_t parent = ::getpid();
+  const pid_t child = ::fork();
+  if (child == 0) {
+    read_end.Reset();
+    for (;;) {
+      Job job;
+      const auto status = queue.Pop(0, spin, std::chrono::milliseconds(200), &job);
+      if (status == JobQueue::PopStatus::kEmpty) {
+        if (::getppid() != parent) ::_exit(1);
+        continue;
+      }
+      if (job.kind == fibpool::ipc::JobKind::kSentinel) ::_exit(0);
+      fibpool::ipc::ResultMessage m;
+      m.job_id = job.id;
+      m.text = "6765";
+      const std::string frame = fibpool::ipc::EncodeMessage(fibpool::ipc::FrameType::kResult, m);
+      if (fibpool::ipc::WriteAll(write_end.get(), frame.data(), frame.size())) ::_exit(1);
+      queue.FinishJob(0);
+    }
+  }
+  write_end.Reset();
+  if (parent_spins) ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
+  // Every reply has the same length: one frame header plus a fixed-size body.
+  fibpool::ipc::ResultMessage probe;
+  probe.job_id = 1;
+  probe.text = "6765";
+  const std::size_t reply_size =
+      fibpool::ipc::EncodeMessage(fibpool::ipc::FrameType::kResult, probe).size();
+  std::string reply(reply_size, '\0');
+  fibpool::ipc::FrameDecoder decoder;
+  std::uint64_t id = 1;
+  for (auto _ : state) {
+    queue.TryPush(ComputeJob(id++));
+    queue.WakeConsumers(1);
+    if (!ReadExactly(read_end.get(), reply.data(), reply.size(), parent_spins)) {
+      state.SkipWithError("worker gone");
+      break;
+    }
+    decoder.Feed(reply);
+    fibpool::ipc::FrameDecoder::Frame frame;
+    if (decoder.Next(&frame) == fibpool::ipc::FrameDecoder::Status::kFrame) {
+      auto m = fibpool::ipc::Decode<fibpool::ipc::ResultMessage>(frame.body);
+      benchmark::DoNotOptimize(m);
+    }
+  }
+  queue.TryPush(Job::Sentinel());
+  queue.WakeConsumers(1);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  state.SetLabel("worker spin " + std::to_string(state.range(0)) + " us, supervisor " +
+                 (parent_spins ? "spins" : "blocks"));
+}
+BENCHMARK(BM_QueueHopCrossProcess)
+    ->ArgNames({"spin_us", "parent_spins"})
+    ->Args({0, 0})
+    ->Args({50, 0})
+    ->Args({50, 1})
+    ->UseRealTime()
+    ->MinTime(0.5);
+
+// For scale: 8 bytes there and back between two processes over two pipes,
+// both sides blocking in read().
+void BM_PipePingPong(benchmark::State& state) {
+  fibpool::ipc::UniqueFd to_child_r, to_child_w, to_parent_r, to_parent_w;
+  if (fibpool::ipc::MakePipe(&to_child_r, &to_child_w) ||
+      fibpool::ipc::MakePipe(&to_parent_r, &to_parent_w)) {
+    state.SkipWithError("pipe");
+    return;
+  }
+  const pid_t child = ::fork();
+  if (child == 0) {
+    to_child_w.Reset();
+    to_parent_r.Reset();
+    char buf[8];
+    while (ReadExactly(to_child_r.get(), buf, sizeof buf, false)) {
+      if (fibpool::ipc::WriteAll(to_parent_w.get(), buf, sizeof buf)) break;
+    }
+    ::_exit(0);
+  }
+  to_child_r.Reset();
+  to_parent_w.Reset();
+  char buf[8] = {};
+  for (auto _ : state) {
+    fibpool::ipc::WriteAll(to_child_w.get(), buf, sizeof buf);
+    if (!ReadExactly(to_parent_r.get(), buf, sizeof buf, false)) {
+      state.SkipWithError("child gone");
+      break;
+    }
+  }
+  to_child_w.Reset();  // EOF: the child exits
+  int status = 0;
+  ::waitpid(child, &status, 0);
+}
+BENCHMARK(BM_PipePingPong)->UseRealTime()->MinTime(0.5);
+
+}  // namespace

@@ -1,0 +1,442 @@
+#include "bench/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace fibpool::bench {
+
+namespace {
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// 12345.6 -> "12,346"
+std::string Thousands(double v) {
+  const auto n = static_cast<long long>(std::llround(v));
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+std::string Duration(double us) {
+  if (us < 1000) return Fixed(us, us < 100 ? 1 : 0) + " µs";
+  if (us < 1e6) return Fixed(us / 1e3, us < 1e4 ? 2 : 1) + " ms";
+  return Fixed(us / 1e6, 2) + " s";
+}
+
+std::string Duration(const LatencySamples::Percentile& p) {
+  return (p.lower_bound ? "≥ " : "") + Duration(p.us);
+}
+
+std::string Ratio(double num, double den) {
+  if (den <= 0 || num < 0) return "n/a";
+  const double r = num / den;
+  if (r > 0 && r < 0.1) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2gx", r);
+    return buf;
+  }
+  return Fixed(r, 2) + "x";
+}
+
+double MeanSeconds(const Figures& f) { return f.latency.Summarize().mean_us / 1e6; }
+
+std::string PerAnswer(double seconds, std::uint64_t answers) {
+  if (answers == 0) return "-";
+  return Fixed(seconds * 1e6 / static_cast<double>(answers), 1);
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonNumber(double v) {
+  if (!std::isfinite(v)) return "null";
+  return Fixed(v, 3);
+}
+
+std::string JsonFigures(const Figures& f) {
+  const auto s = f.latency.Summarize();
+  const auto pct = [](const LatencySamples::Percentile& p) {
+    return "{\"us\":" + JsonNumber(p.us) +
+           ",\"lower_bound\":" + (p.lower_bound ? "true" : "false") + "}";
+  };
+  std::ostringstream o;
+  o << "{\"label\":" << JsonString(f.label) << ",\"requests_per_second\":" << JsonNumber(f.rate())
+    << ",\"window_seconds\":" << JsonNumber(f.window_seconds) << ",\"sent\":" << f.sent
+    << ",\"answered\":" << f.answered << ",\"answered_in_window\":" << f.answered_in_window
+    << ",\"wrong\":" << f.wrong << ",\"unanswered\":" << f.unanswered
+    << ",\"latency\":{\"samples\":" << s.count << ",\"censored\":" << s.censored
+    << ",\"mean_us\":" << JsonNumber(s.mean_us) << ",\"min_us\":" << JsonNumber(s.min_us)
+    << ",\"p50\":" << pct(s.p50) << ",\"p90\":" << pct(s.p90) << ",\"p99\":" << pct(s.p99)
+    << ",\"max\":" << pct(s.max) << "},\"per_slice\":[";
+  for (std::size_t i = 0; i < f.per_slice.size(); ++i) {
+    o << (i ? "," : "") << JsonNumber(f.per_slice[i]);
+  }
+  o << "],\"cpu_seconds\":{\"known\":" << (f.cpu_known ? "true" : "false")
+    << ",\"client\":" << JsonNumber(f.client_cpu_seconds)
+    << ",\"server\":" << JsonNumber(f.server_cpu_seconds)
+    << ",\"workers\":" << JsonNumber(f.worker_cpu_seconds)
+    << ",\"server_waiting_for_cpu\":" << JsonNumber(f.server_wait_seconds)
+    << ",\"workers_waiting_for_cpu\":" << JsonNumber(f.worker_wait_seconds)
+    << ",\"server_scheduled_in\":" << f.server_wakeups
+    << ",\"workers_scheduled_in\":" << f.worker_wakeups << "}"
+    << ",\"first_error\":" << JsonString(f.first_error) << "}";
+  return o.str();
+}
+
+const char* MeasureName(ScenarioResult::Measure m) {
+  switch (m) {
+    case ScenarioResult::Measure::kRate:
+      return "requests/s";
+    case ScenarioResult::Measure::kP99:
+      return "tiny-job p99";
+    case ScenarioResult::Measure::kSeconds:
+      return "seconds (mean)";
+  }
+  return "";
+}
+
+struct Headline {
+  std::string fibpool, baseline, ratio;
+  double ratio_value = -1;
+};
+
+Headline HeadlineOf(const ScenarioResult& r) {
+  Headline h;
+  switch (r.measure) {
+    case ScenarioResult::Measure::kRate:
+      h.fibpool = Thousands(r.fibpool.rate());
+      h.baseline = Thousands(r.baseline.rate());
+      h.ratio = Ratio(r.fibpool.rate(), r.baseline.rate());
+      if (r.baseline.rate() > 0) h.ratio_value = r.fibpool.rate() / r.baseline.rate();
+      break;
+    case ScenarioResult::Measure::kP99: {
+      const auto fs = r.fibpool.latency.Summarize();
+      const auto bs = r.baseline.latency.Summarize();
+      const auto f = fs.p99;
+      const auto b = bs.p99;
+      h.fibpool = fs.count ? Duration(f) : "-";
+      h.baseline = bs.count ? Duration(b) : "-";
+      if (fs.count == 0 || bs.count == 0 || f.lower_bound) {
+        h.ratio = "n/a";
+      } else {
+        h.ratio = (b.lower_bound ? "≤ " : "") + Ratio(f.us, b.us);
+        if (b.us > 0) h.ratio_value = f.us / b.us;
+      }
+      break;
+    }
+    case ScenarioResult::Measure::kSeconds: {
+      const double f = MeanSeconds(r.fibpool);
+      const double b = MeanSeconds(r.baseline);
+      h.fibpool = Fixed(f, 3) + " s";
+      h.baseline = Fixed(b, 3) + " s (in-process)";
+      h.ratio = Ratio(f, b);
+      if (b > 0) h.ratio_value = f / b;
+      break;
+    }
+  }
+  return h;
+}
+
+// `totals`: CPU and scheduling as totals over the runs instead of per answer
+// (background jobs: a handful of answers that carry all the work).
+void DetailRow(std::ostringstream& o, const std::string& id, const std::string& who,
+               const Figures& f, bool rate, bool totals = false) {
+  const auto s = f.latency.Summarize();
+  const auto d = [&s](const LatencySamples::Percentile& p) {
+    return s.count == 0 ? std::string("-") : Duration(p);
+  };
+  std::string rate_text = "-";
+  if (rate) {
+    rate_text = Thousands(f.rate());
+    if (f.per_slice.size() > 1) {
+      const auto [lo, hi] = std::minmax_element(f.per_slice.begin(), f.per_slice.end());
+      rate_text += " (" + Thousands(*lo) + "–" + Thousands(*hi) + ")";
+    }
+  }
+  o << "| " << id << " | " << who << " | " << rate_text << " | " << d(s.p50) << " | " << d(s.p90)
+    << " | " << d(s.p99) << " | " << d(s.max) << " | " << f.answered << " | " << f.wrong << " | "
+    << f.unanswered << " | ";
+  if (totals) {
+    if (f.cpu_known) {
+      o << "total " << Fixed(f.server_cpu_seconds, 2) << " s / " << Fixed(f.worker_cpu_seconds, 2)
+        << " s / " << Fixed(f.client_cpu_seconds, 2) << " s | total " << f.server_wakeups << " / "
+        << f.worker_wakeups;
+    } else {
+      o << "- | -";
+    }
+  } else {
+    if (f.cpu_known) {
+      o << PerAnswer(f.server_cpu_seconds, f.answered) << " / "
+        << PerAnswer(f.worker_cpu_seconds, f.answered) << " / "
+        << PerAnswer(f.client_cpu_seconds, f.answered);
+    } else {
+      o << "- / - / " << PerAnswer(f.client_cpu_seconds, f.answered);
+    }
+    o << " | ";
+    if (f.cpu_known && f.answered > 0 && f.label != "in-process") {
+      const auto per = [&f](std::uint64_t n) {
+        return Fixed(static_cast<double>(n) / static_cast<double>(f.answered), 2);
+      };
+      o << per(f.server_wakeups) << " / " << per(f.worker_wakeups);
+    } else {
+      o << "-";
+    }
+  }
+  o << " |\n";
+}
+
+}  // namespace
+
+Report::Report(std::vector<ScenarioResult> results, ReportContext context)
+    : results_(std::move(results)), context_(std::move(context)) {}
+
+const ScenarioResult* Report::Find(const std::string& id) const {
+  for (const auto& r : results_) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<Report::TargetCheck> Report::CheckTargets() const {
+  std::vector<TargetCheck> checks;
+  const auto ratio_target = [&](const std::string& id, const std::string& goal, double min) {
+    TargetCheck c;
+    c.goal = goal;
+    if (const ScenarioResult* r = Find(id)) {
+      const double f = r->fibpool.rate();
+      const double b = r->baseline.rate();
+      c.value = b > 0 ? f / b : 0;
+      c.verdict = c.value >= min ? Verdict::kMet : Verdict::kMissed;
+      c.measured = Fixed(c.value, 2) + "x (" + Thousands(f) + " vs " + Thousands(b) + " req/s)";
+    }
+    checks.push_back(c);
+  };
+  ratio_target("tiny-8", "tiny jobs on 8 connections >= 0.6x baseline", 0.6);
+  ratio_target("tiny-8x16", "pipelined (8 connections x 16 deep) >= 0.3x baseline", 0.3);
+  ratio_target("rec30-8", "`30 recursive` on 8 connections >= 0.9x baseline", 0.9);
+  {
+    TargetCheck c;
+    c.goal = "added p50 latency on 1 connection <= 20 µs over baseline";
+    if (const ScenarioResult* r = Find("tiny-1")) {
+      const double f = r->fibpool.latency.Summarize().p50.us;
+      const double b = r->baseline.latency.Summarize().p50.us;
+      c.value = f - b;
+      c.verdict = c.value <= 20 ? Verdict::kMet : Verdict::kMissed;
+      c.measured = (c.value >= 0 ? "+" : "") + Fixed(c.value, 1) + " µs (p50 " + Duration(f) +
+                   " vs " + Duration(b) + ")";
+    }
+    checks.push_back(c);
+  }
+  {
+    TargetCheck c;
+    c.goal = "tiny-job p99 <= 5 ms while every worker is busy with a big job";
+    if (const ScenarioResult* r = Find("busy")) {
+      const auto summary = r->fibpool.latency.Summarize();
+      const auto p = summary.p99;
+      c.value = p.us / 1e3;
+      c.verdict =
+          (summary.count > 0 && !p.lower_bound && p.us <= 5000) ? Verdict::kMet : Verdict::kMissed;
+      c.measured = "p99 " + Duration(p) + " (p50 " + Duration(r->fibpool.latency.Summarize().p50) +
+                   ", " + Thousands(r->fibpool.rate()) + " req/s)";
+    }
+    checks.push_back(c);
+  }
+  {
+    TargetCheck c;
+    c.goal = "F(10^8) end to end <= 1.15x its in-process compute time";
+    if (const ScenarioResult* r = Find("big-1e8")) {
+      const double f = MeanSeconds(r->fibpool);
+      const double b = MeanSeconds(r->baseline);
+      c.value = b > 0 ? f / b : 0;
+      c.verdict = (b > 0 && f > 0 && c.value <= 1.15) ? Verdict::kMet : Verdict::kMissed;
+      c.measured = Fixed(c.value, 2) + "x (" + Fixed(f, 3) + " s vs " + Fixed(b, 3) + " s)";
+    }
+    checks.push_back(c);
+  }
+  return checks;
+}
+
+std::vector<std::string> Report::Problems() const {
+  std::vector<std::string> out;
+  for (const auto& r : results_) {
+    const auto check = [&](const Figures& f, const std::string& who, bool stall_expected) {
+      if (f.sent == 0 && f.first_error.empty()) return;  // not run (--only)
+      if (f.wrong > 0) {
+        out.push_back(r.id + " " + who + ": " + std::to_string(f.wrong) +
+                      " wrong answers; first: " + f.first_error);
+      }
+      if (f.unanswered > 0 && !stall_expected) {
+        out.push_back(r.id + " " + who + ": " + std::to_string(f.unanswered) + " unanswered; " +
+                      f.first_error);
+      }
+      if (f.answered == 0 && !stall_expected) {
+        out.push_back(r.id + " " + who + ": no answers" +
+                      (f.first_error.empty() ? "" : "; " + f.first_error));
+      }
+    };
+    const bool busy = r.id == "busy";
+    check(r.fibpool, "fibpool", false);
+    check(r.baseline, r.baseline.label, busy);
+    if (r.has_background) {
+      check(r.fibpool_background, "fibpool big jobs", false);
+      check(r.baseline_background, "baseline big jobs", true);
+    }
+  }
+  return out;
+}
+
+std::string Report::Markdown() const {
+  std::ostringstream o;
+  o << "Command: `" << context_.command << "`\n\n";
+  o << "- fibpool: " << context_.fibpool << "\n";
+  o << "- baseline: " << context_.baseline << "\n";
+  for (const auto& c : context_.conditions) o << "- " << c << "\n";
+  o << "\n";
+
+  std::uint64_t checked = 0;
+  std::uint64_t wrong = 0;
+  for (const auto& r : results_) {
+    for (const Figures* f :
+         {&r.fibpool, &r.baseline, &r.fibpool_background, &r.baseline_background}) {
+      checked += f->answered;
+      wrong += f->wrong;
+    }
+  }
+  o << "### Summary\n\n";
+  o << "| scenario | what | measure | fibpool | baseline | fibpool / baseline |\n";
+  o << "|---|---|---|---:|---:|---:|\n";
+  for (const auto& r : results_) {
+    const Headline h = HeadlineOf(r);
+    o << "| " << r.id << " | " << r.title << " | " << MeasureName(r.measure) << " | " << h.fibpool
+      << " | " << h.baseline << " | " << h.ratio << " |\n";
+  }
+  o << "\nEvery answer was checked against F(N) computed in the bench: " << checked << " answers, "
+    << wrong << " wrong.\n";
+
+  o << "\n### Latency and CPU cost\n\n";
+  o << "Latency: request written to last byte of its answer read, for requests sent inside the "
+       "measured windows. CPU per answer (µs): server process / its workers / the bench client, "
+       "over whole runs (warm-up included); in the busy scenario all of it is shown, as totals, on "
+       "the big jobs' rows; for `in-process`, the first figure is the bench thread computing. "
+       "Scheduled "
+       "in per answer: how many times the server's and the workers' threads were put on a CPU "
+       "(wake-ups from sleep plus returns from preemption), from /proc/PID/task/*/schedstat.\n\n";
+  o << "| scenario | target | req/s (slices min–max) | p50 | p90 | p99 | max | answers | wrong | "
+       "unanswered | CPU µs/answer (server / workers / client) | scheduled in per answer "
+       "(server / workers) |\n";
+  o << "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
+  for (const auto& r : results_) {
+    const bool rate = r.measure != ScenarioResult::Measure::kSeconds;
+    DetailRow(o, r.id, r.fibpool.label + (r.has_background ? " (tiny)" : ""), r.fibpool, rate);
+    DetailRow(o, r.id, r.baseline.label + (r.has_background ? " (tiny)" : ""), r.baseline, rate);
+    if (r.has_background) {
+      DetailRow(o, r.id, r.fibpool_background.label + " (big jobs)", r.fibpool_background, false,
+                true);
+      DetailRow(o, r.id, r.baseline_background.label + " (big jobs)", r.baseline_background, false,
+                true);
+    }
+  }
+  bool any_notes = false;
+  for (const auto& r : results_) {
+    for (const auto& n : r.notes) {
+      if (!any_notes) o << "\nNotes:\n";
+      any_notes = true;
+      o << "- " << r.id << ": " << n << "\n";
+    }
+  }
+
+  o << "\n### Targets (measured in this run, --workers " << context_.workers << ")\n\n";
+  o << "| target | measured | verdict |\n|---|---|---|\n";
+  for (const auto& c : CheckTargets()) {
+    o << "| " << c.goal << " | " << (c.verdict == Verdict::kNotRun ? "-" : c.measured) << " | "
+      << (c.verdict == Verdict::kMet      ? "met"
+          : c.verdict == Verdict::kMissed ? "**missed**"
+                                          : "not run")
+      << " |\n";
+  }
+  const auto problems = Problems();
+  if (!problems.empty()) {
+    o << "\n### Problems\n\n";
+    for (const auto& p : problems) o << "- " << p << "\n";
+  }
+  return o.str();
+}
+
+std::string Report::Json() const {
+  std::ostringstream o;
+  o << "{\"command\":" << JsonString(context_.command)
+    << ",\"fibpool\":" << JsonString(context_.fibpool)
+    << ",\"baseline\":" << JsonString(context_.baseline) << ",\"workers\":" << context_.workers
+    << ",\"conditions\":[";
+  for (std::size_t i = 0; i < context_.conditions.size(); ++i) {
+    o << (i ? "," : "") << JsonString(context_.conditions[i]);
+  }
+  o << "],\"scenarios\":[";
+  for (std::size_t i = 0; i < results_.size(); ++i) {
+    const auto& r = results_[i];
+    const Headline h = HeadlineOf(r);
+    o << (i ? "," : "") << "{\"id\":" << JsonString(r.id) << ",\"title\":" << JsonString(r.title)
+      << ",\"measure\":" << JsonString(MeasureName(r.measure))
+      << ",\"ratio\":" << (h.ratio_value >= 0 ? JsonNumber(h.ratio_value) : "null")
+      << ",\"fibpool\":" << JsonFigures(r.fibpool) << ",\"baseline\":" << JsonFigures(r.baseline);
+    if (r.has_background) {
+      o << ",\"fibpool_background\":" << JsonFigures(r.fibpool_background)
+        << ",\"baseline_background\":" << JsonFigures(r.baseline_background);
+    }
+    o << ",\"notes\":[";
+    for (std::size_t k = 0; k < r.notes.size(); ++k) o << (k ? "," : "") << JsonString(r.notes[k]);
+    o << "]}";
+  }
+  o << "],\"targets\":[";
+  const auto checks = CheckTargets();
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const auto& c = checks[i];
+    o << (i ? "," : "") << "{\"goal\":" << JsonString(c.goal)
+      << ",\"measured\":" << JsonString(c.measured) << ",\"value\":" << JsonNumber(c.value)
+      << ",\"verdict\":"
+      << JsonString(c.verdict == Verdict::kMet      ? "met"
+                    : c.verdict == Verdict::kMissed ? "missed"
+                                                    : "not run")
+      << "}";
+  }
+  o << "],\"problems\":[";
+  const auto problems = Problems();
+  for (std::size_t i = 0; i < problems.size(); ++i) o << (i ? "," : "") << JsonString(problems[i]);
+  o << "]}\n";
+  return o.str();
+}
+
+}  // namespace fibpool::bench

@@ -1,0 +1,48 @@
+// Turns the scenarios' results into the benchmark's report: a Markdown
+// summary (one row per scenario: fibpool, baseline, ratio), a detail table of
+// latency percentiles and CPU cost per answer, and the performance
+// targets, each marked met or missed with the figure measured; or the same
+// as JSON. Pure formatting: no I/O, never throws except std::bad_alloc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bench/scenario_result.h"
+
+namespace fibpool::bench {
+
+struct ReportContext {
+  std::string command;                  // how the bench was run
+  std::string fibpool;                  // the fibpool measured
+  std::string baseline;                 // the baseline server
+  std::vector<std::string> conditions;  // machine, load, time
+  unsigned workers = 0;
+};
+
+class Report {
+ public:
+  Report(std::vector<ScenarioResult> results, ReportContext context);
+
+  std::string Markdown() const;
+  std::string Json() const;
+  // Wrong answers, failed or unanswered requests outside the baseline's
+  // deliberate stall: reasons not to trust the figures.
+  std::vector<std::string> Problems() const;
+
+ private:
+  enum class Verdict { kMet, kMissed, kNotRun };
+  struct TargetCheck {
+    std::string goal;
+    std::string measured;
+    Verdict verdict = Verdict::kNotRun;
+    double value = 0;  // the measured figure (ratio, us, ms)
+  };
+  std::vector<TargetCheck> CheckTargets() const;
+  const ScenarioResult* Find(const std::string& id) const;
+
+  std::vector<ScenarioResult> results_;
+  ReportContext context_;
+};
+
+}  // namespace fibpool::bench

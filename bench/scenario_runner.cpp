@@ -1,0 +1,412 @@
+#include "bench/scenario_runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+
+#include "bench/clock.h"
+#include "bench/load_run.h"
+#include "bench/process_cpu.h"
+#include "worker/fibonacci.h"
+
+namespace fibpool::bench {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kStartTimeout{15'000};
+// Tiny requests of the busy scenario start this long after the big jobs.
+constexpr milliseconds kBusyTinyDelay{100};
+// fibpool must answer its big jobs; fibpool's own job timeout bounds them.
+constexpr milliseconds kBusyFibpoolDrainCap{60'000};
+constexpr milliseconds kBigRunCap{180'000};
+
+struct ScenarioDef {
+  const char* id;
+  const char* group;
+};
+
+constexpr ScenarioDef kScenarios[] = {
+    {"tiny-1", "tiny"},       {"tiny-8", "tiny"},       {"tiny-8x16", "tiny"},
+    {"rec30-1", "recursive"}, {"rec30-2", "recursive"}, {"rec30-4", "recursive"},
+    {"rec30-8", "recursive"}, {"busy", "busy"},         {"big-1e7", "big"},
+    {"big-1e8", "big"},
+};
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+void Accumulate(Figures* f, const GroupResult& g, const RunResult& r) {
+  f->window_seconds += r.window_seconds;
+  f->sent += g.sent;
+  f->answered += g.answered;
+  f->answered_in_window += g.answered_in_window;
+  f->wrong += g.wrong;
+  f->unanswered += g.unanswered;
+  f->latency.Merge(g.latency);
+  f->per_slice.push_back(
+      r.window_seconds > 0 ? static_cast<double>(g.answered_in_window) / r.window_seconds : 0);
+  if (f->first_error.empty()) f->first_error = g.first_error;
+}
+
+// "N", "N fast" or "N recursive".
+RequestLine ParseJob(const std::string& text) {
+  const auto space = text.find(' ');
+  const std::uint64_t n = std::stoull(text.substr(0, space));
+  const std::string algorithm = space == std::string::npos ? "fast" : text.substr(space + 1);
+  if (algorithm == "recursive") {
+    if (n > worker::kMaxRecursiveN) throw std::invalid_argument("recursive N above 93");
+    return RecursiveRequest(n);
+  }
+  if (algorithm == "fast") return FastRequest(n);
+  throw std::invalid_argument("unknown algorithm in job '" + text + "'");
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+std::string Summary(const Figures& f) {
+  const auto s = f.latency.Summarize();
+  return Fixed(f.rate(), 0) + " req/s, p50 " + Fixed(s.p50.us, 0) + " us, p99 " +
+         Fixed(s.p99.us, 0) + " us, answered " + std::to_string(f.answered) + ", wrong " +
+         std::to_string(f.wrong) + ", unanswered " + std::to_string(f.unanswered);
+}
+
+}  // namespace
+
+std::vector<std::string> AllScenarioIds() {
+  std::vector<std::string> ids;
+  for (const auto& s : kScenarios) ids.emplace_back(s.id);
+  return ids;
+}
+
+std::vector<std::string> SelectScenarios(const std::vector<std::string>& names) {
+  std::vector<bool> chosen(std::size(kScenarios), names.empty());
+  for (const std::string& name : names) {
+    bool known = false;
+    for (std::size_t i = 0; i < std::size(kScenarios); ++i) {
+      if (name == "all" || name == kScenarios[i].id || name == kScenarios[i].group) {
+        chosen[i] = true;
+        known = true;
+      }
+    }
+    if (!known) throw std::invalid_argument("unknown scenario '" + name + "'");
+  }
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < std::size(kScenarios); ++i) {
+    if (chosen[i]) ids.emplace_back(kScenarios[i].id);
+  }
+  return ids;
+}
+
+ScenarioRunner::ScenarioRunner(BenchOptions options) : options_(std::move(options)) {
+  baseline_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0"}, kStartTimeout);
+  baseline_target_ = Target{"baseline", &baseline_, baseline_.endpoint()};
+  if (options_.target) {
+    fibpool_target_ = Target{"fibpool", nullptr, *options_.target};
+    workers_ = options_.workers;
+  } else {
+    std::vector<std::string> argv = {
+        options_.fibpool_path.string(),   "--host",      "127.0.0.1", "--port", "0", "--workers",
+        std::to_string(options_.workers), "--log-level", "warn"};
+    argv.insert(argv.end(), options_.fibpool_args.begin(), options_.fibpool_args.end());
+    fibpool_ = ChildServer::Start(argv, kStartTimeout);
+    fibpool_target_ = Target{"fibpool", &fibpool_, fibpool_.endpoint()};
+    workers_ = fibpool_.workers() ? fibpool_.workers() : options_.workers;
+  }
+  Progress("fibpool: " + FibpoolDescription());
+  Progress("baseline: " + BaselineDescription());
+}
+
+ScenarioRunner::~ScenarioRunner() {
+  fibpool_.Stop();
+  baseline_.Stop();
+}
+
+std::string ScenarioRunner::FibpoolDescription() const {
+  if (!fibpool_.running()) {
+    return "running at " + fibpool_target_.endpoint.address().to_string() + ":" +
+           std::to_string(fibpool_target_.endpoint.port()) + " (--target), assumed " +
+           std::to_string(workers_) + " workers";
+  }
+  std::string cmd;
+  for (const auto& a : fibpool_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
+  return "`" + cmd + "` (" + fibpool_.ready_line() + ")";
+}
+
+std::string ScenarioRunner::BaselineDescription() const {
+  std::string cmd;
+  for (const auto& a : baseline_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
+  return "`" + cmd + "` (" + baseline_.ready_line() + ")";
+}
+
+void ScenarioRunner::Progress(const std::string& line) const {
+  if (options_.verbose) std::fprintf(stderr, "[fibpool-bench] %s\n", line.c_str());
+}
+
+bool ScenarioRunner::Runs(const Target& target) const {
+  return options_.only.empty() || options_.only == target.label;
+}
+
+void ScenarioRunner::RestartBaseline() {
+  const std::vector<std::string> argv = baseline_.argv();
+  baseline_.Kill();
+  baseline_ = ChildServer::Start(argv, kStartTimeout);
+  baseline_target_.endpoint = baseline_.endpoint();
+}
+
+RunResult ScenarioRunner::RunSlice(Target& target, RunSpec spec, Figures* main,
+                                   Figures* background) {
+  spec.target = target.endpoint;
+  const pid_t pid = target.process ? target.process->pid() : -1;
+  const CpuTimes before = ReadCpuTimes(pid);
+  RunResult r = LoadRun(std::move(spec)).Run();
+  const CpuTimes after = ReadCpuTimes(pid);
+  if (!r.failure.empty()) {
+    if (main->first_error.empty()) main->first_error = r.failure;
+    Progress(target.label + ": " + r.failure);
+    return r;
+  }
+  Accumulate(main, r.groups.back(), r);
+  if (background && r.groups.size() > 1) Accumulate(background, r.groups.front(), r);
+  // With background jobs (busy), the CPU goes mostly to them: count it there.
+  Figures* cpu = background && r.groups.size() > 1 ? background : main;
+  cpu->client_cpu_seconds += r.client_cpu_seconds;
+  cpu->server_cpu_seconds += after.self_seconds - before.self_seconds;
+  cpu->worker_cpu_seconds += std::max(0.0, after.children_seconds - before.children_seconds);
+  cpu->server_wait_seconds += after.self_wait_seconds - before.self_wait_seconds;
+  cpu->worker_wait_seconds +=
+      std::max(0.0, after.children_wait_seconds - before.children_wait_seconds);
+  cpu->server_wakeups += after.self_slices - before.self_slices;
+  if (after.children_slices > before.children_slices) {
+    cpu->worker_wakeups += after.children_slices - before.children_slices;
+  }
+  cpu->cpu_known = pid > 0;
+  return r;
+}
+
+std::vector<ScenarioResult> ScenarioRunner::RunAll() {
+  std::vector<ScenarioResult> results;
+  const auto tiny = TinyRequests();
+  const auto closed = [&tiny](unsigned connections, unsigned depth) {
+    GroupSpec g;
+    g.name = "tiny";
+    g.connections = connections;
+    g.depth = depth;
+    g.requests = tiny;
+    return std::vector<GroupSpec>{g};
+  };
+  const auto recursive = [](unsigned connections) {
+    GroupSpec g;
+    g.name = "recursive";
+    g.connections = connections;
+    g.requests = {RecursiveRequest(30)};
+    return std::vector<GroupSpec>{g};
+  };
+  for (const std::string& id : SelectScenarios(options_.scenarios)) {
+    Progress("scenario " + id);
+    if (id == "tiny-1") {
+      results.push_back(
+          RunLoadScenario(id, "tiny jobs (N <= 20 fast), 1 connection, closed loop", closed(1, 1)));
+    } else if (id == "tiny-8") {
+      results.push_back(RunLoadScenario(id, "tiny jobs, 8 connections, closed loop", closed(8, 1)));
+    } else if (id == "tiny-8x16") {
+      results.push_back(
+          RunLoadScenario(id, "tiny jobs, 8 connections pipelining 16 deep", closed(8, 16)));
+    } else if (id.rfind("rec30-", 0) == 0) {
+      const unsigned k = static_cast<unsigned>(std::stoul(id.substr(6)));
+      results.push_back(RunLoadScenario(id,
+                                        "`30 recursive`, " + std::to_string(k) + " connection" +
+                                            (k > 1 ? "s" : "") + ", closed loop",
+                                        recursive(k)));
+    } else if (id == "busy") {
+      results.push_back(RunBusyScenario());
+    } else if (id == "big-1e7") {
+      results.push_back(RunBigScenario(id, 10'000'000));
+    } else if (id == "big-1e8") {
+      results.push_back(RunBigScenario(id, 100'000'000));
+    }
+  }
+  return results;
+}
+
+ScenarioResult ScenarioRunner::RunLoadScenario(const std::string& id, const std::string& title,
+                                               const std::vector<GroupSpec>& groups) {
+  ScenarioResult res;
+  res.id = id;
+  res.title = title;
+  res.measure = ScenarioResult::Measure::kRate;
+  res.fibpool.label = "fibpool";
+  res.baseline.label = "baseline";
+  for (unsigned round = 0; round < options_.rounds; ++round) {
+    // ABBA: each target goes first in every other round.
+    Target* order[2] = {&baseline_target_, &fibpool_target_};
+    if (round % 2 == 1) std::swap(order[0], order[1]);
+    for (Target* t : order) {
+      if (!Runs(*t)) continue;
+      RunSpec spec;
+      spec.groups = groups;
+      spec.warmup = options_.warmup;
+      spec.window = options_.slice;
+      spec.drain_cap = std::chrono::seconds(10);
+      Figures* f = t == &fibpool_target_ ? &res.fibpool : &res.baseline;
+      RunSlice(*t, spec, f, nullptr);
+      Progress(id + " round " + std::to_string(round + 1) + " " + t->label + ": " +
+               Fixed(f->per_slice.empty() ? 0 : f->per_slice.back(), 0) + " req/s");
+    }
+  }
+  Progress(id + " fibpool:  " + Summary(res.fibpool));
+  Progress(id + " baseline: " + Summary(res.baseline));
+  return res;
+}
+
+ScenarioResult ScenarioRunner::RunBusyScenario() {
+  ScenarioResult res;
+  res.id = "busy";
+  res.title = "tiny jobs on 8 connections while " + std::to_string(workers_) + " x `" +
+              options_.busy_job + "` run (sent first, on their own connections)";
+  res.measure = ScenarioResult::Measure::kP99;
+  res.has_background = true;
+  res.fibpool.label = res.fibpool_background.label = "fibpool";
+  res.baseline.label = res.baseline_background.label = "baseline";
+
+  GroupSpec big;
+  big.name = "big";
+  big.connections = workers_;
+  big.requests = {ParseJob(options_.busy_job)};
+  big.max_requests_per_connection = 1;
+  big.record_all_latency = true;
+  GroupSpec tiny;
+  tiny.name = "tiny";
+  tiny.connections = 8;
+  tiny.requests = TinyRequests();
+  tiny.start_delay = kBusyTinyDelay;
+
+  RunSpec spec;
+  spec.groups = {big, tiny};
+  // The tiny requests are measured from their very first one: a closed-loop
+  // client stuck behind the big jobs may send only that one.
+  spec.warmup = kBusyTinyDelay;
+  spec.window = options_.busy_window;
+  const double busy_until = std::chrono::duration<double>(spec.warmup + spec.window).count();
+
+  // fibpool first: the baseline is left stalled and must be restarted.
+  spec.drain_cap = kBusyFibpoolDrainCap;
+  if (Runs(fibpool_target_)) {
+    RunSlice(fibpool_target_, spec, &res.fibpool, &res.fibpool_background);
+    Progress("busy fibpool: " + Summary(res.fibpool));
+  }
+  const auto fb = res.fibpool_background.latency.Summarize();
+  if (fb.count > 0 && fb.censored == 0) {
+    // The shortest big job must outlast the window for "every worker busy" to hold.
+    const double shortest = fb.min_us;
+    if (res.fibpool_background.answered >= workers_ && shortest / 1e6 < busy_until) {
+      res.notes.push_back("a big job ended after " + Fixed(shortest / 1e6, 2) +
+                          " s, before the window closed at " + Fixed(busy_until, 2) +
+                          " s: part of the window had a free worker");
+    }
+  }
+
+  spec.drain_cap = options_.baseline_stall_cap;
+  if (!Runs(baseline_target_)) return res;
+  RunSlice(baseline_target_, spec, &res.baseline, &res.baseline_background);
+  Progress("busy baseline: " + Summary(res.baseline));
+  if (res.baseline.unanswered + res.baseline_background.unanswered > 0) {
+    res.notes.push_back(
+        "the baseline computes inline and stalled: " + std::to_string(res.baseline.unanswered) +
+        " tiny and " + std::to_string(res.baseline_background.unanswered) +
+        " big requests were still unanswered when the bench stopped waiting (" +
+        Fixed(std::chrono::duration<double>(options_.baseline_stall_cap).count(), 1) +
+        " s after the window); its latencies are lower bounds, and it was restarted");
+    RestartBaseline();
+  }
+  return res;
+}
+
+ScenarioResult ScenarioRunner::RunBigScenario(const std::string& id, std::uint64_t n) {
+  ScenarioResult res;
+  res.id = id;
+  res.title =
+      "F(" + std::to_string(n) + ") fast, end to end on 1 connection, vs computed in the bench";
+  res.measure = ScenarioResult::Measure::kSeconds;
+  res.fibpool.label = "fibpool";
+  res.baseline.label = "in-process";
+
+  std::shared_ptr<const std::string> reference;
+  const auto in_process = [&] {
+    // The first run makes the reference answer, so it always runs.
+    if (reference && !Runs(baseline_target_)) return;
+    const double cpu_start = ThreadCpuSeconds();
+    const std::int64_t start = NowNanos();
+    worker::BigFibonacci fib(n);
+    const std::size_t size = fib.DecimalBufferSize();
+    auto buffer = std::make_unique_for_overwrite<char[]>(size);
+    const std::size_t length = fib.WriteDecimal(buffer.get());
+    const std::int64_t elapsed = NowNanos() - start;
+    res.baseline.server_cpu_seconds += ThreadCpuSeconds() - cpu_start;
+    res.baseline.cpu_known = true;
+    res.baseline.latency.Add(elapsed);
+    res.baseline.window_seconds += NanosToSeconds(elapsed);
+    ++res.baseline.sent;
+    ++res.baseline.answered;
+    ++res.baseline.answered_in_window;
+    res.baseline.per_slice.push_back(NanosToSeconds(elapsed));
+    if (!reference) {
+      reference = std::make_shared<const std::string>(buffer.get(), length);
+    } else if (reference->size() != length ||
+               std::memcmp(reference->data(), buffer.get(), length)) {
+      ++res.baseline.wrong;
+    }
+    Progress(id + " in-process: " + Fixed(NanosToSeconds(elapsed), 3) + " s");
+  };
+  const auto end_to_end = [&] {
+    if (!Runs(fibpool_target_)) return;
+    GroupSpec g;
+    g.name = "big";
+    g.requests = {FastRequest(n, reference)};
+    g.max_requests_per_connection = 1;
+    g.record_all_latency = true;
+    RunSpec spec;
+    spec.groups = {g};
+    spec.window = kBigRunCap;
+    spec.drain_cap = milliseconds(0);
+    const RunResult r = RunSlice(fibpool_target_, spec, &res.fibpool, nullptr);
+    if (!res.fibpool.per_slice.empty()) res.fibpool.per_slice.back() = r.run_seconds;
+    Progress(id + " fibpool end to end: " + Fixed(r.run_seconds, 3) + " s");
+  };
+  const unsigned runs = std::max(1u, options_.big_runs);
+  for (unsigned i = 0; i < runs; ++i) {
+    if (i % 2 == 0 || !reference) {
+      in_process();
+      end_to_end();
+    } else {
+      end_to_end();
+      in_process();
+    }
+  }
+  // Wall time is what the target is about; CPU time says whether a gap is
+  // the pool's work or the machine's other tenants.
+  const double per_run = 1.0 / runs;
+  if (res.fibpool.cpu_known) {
+    res.notes.push_back(
+        "CPU per run: fibpool's workers " + Fixed(res.fibpool.worker_cpu_seconds * per_run, 3) +
+        " s, supervisor " + Fixed(res.fibpool.server_cpu_seconds * per_run * 1e3, 1) +
+        " ms, bench client " + Fixed(res.fibpool.client_cpu_seconds * per_run * 1e3, 1) +
+        " ms (reading and checking " + std::to_string(reference ? reference->size() + 1 : 0) +
+        " bytes); in-process compute " + Fixed(res.baseline.server_cpu_seconds * per_run, 3) +
+        " s CPU");
+  }
+  return res;
+}
+
+}  // namespace fibpool::bench

@@ -1,0 +1,93 @@
+// Runs the benchmark's scenarios against fibpool and the baseline, in one
+// process, alternating the two target by target and round by round (ABBA
+// order) so that both see the same background noise of a shared machine.
+//
+// Owns the servers it starts: fibpool (unless BenchOptions::target names a
+// running one) and fibpool-baseline; both are stopped when the runner is
+// destroyed. The baseline is killed and restarted when the busy scenario
+// leaves it stalled in a big job.
+//
+// Failure: the constructor throws std::runtime_error when a server cannot be
+// started (start-up). A scenario that goes wrong (wrong answers, a failed
+// connection) is recorded in its result, never thrown.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "bench/child_server.h"
+#include "bench/load_spec.h"
+#include "bench/scenario_result.h"
+
+namespace fibpool::bench {
+
+struct BenchOptions {
+  // Scenario ids or groups (tiny, recursive, busy, big); empty: all.
+  std::vector<std::string> scenarios;
+  // A running fibpool to measure; empty: the bench starts one.
+  std::optional<boost::asio::ip::tcp::endpoint> target;
+  std::filesystem::path fibpool_path;     // fibpool executable
+  std::filesystem::path baseline_path;    // fibpool-baseline executable
+  unsigned workers = 2;                   // --workers for the fibpool the bench starts
+  std::vector<std::string> fibpool_args;  // extra arguments for it
+  std::chrono::milliseconds slice{1000};  // measured window of one load slice
+  std::chrono::milliseconds warmup{200};  // before each slice's window
+  unsigned rounds = 4;                    // slices per target per load scenario
+  // The busy scenario's big job; it must outlast the window (about 2.7 s on the
+  // 2-core reference machine: `44 recursive` takes 1 s there, too short).
+  std::string busy_job = "46 recursive";
+  std::chrono::milliseconds busy_window{1200};
+  // Busy scenario: how long to wait for the stalled baseline after the window.
+  std::chrono::milliseconds baseline_stall_cap{1000};
+  unsigned big_runs = 2;  // runs per target of each big-result scenario
+  std::string only;       // "fibpool" or "baseline": run just that target (to profile it)
+  bool verbose = true;    // progress on stderr
+};
+
+// Every scenario id, in the order they run, and the groups that select them.
+std::vector<std::string> AllScenarioIds();
+// Expands ids and groups ("all", "tiny", "recursive", "busy", "big");
+// throws std::invalid_argument on an unknown name.
+std::vector<std::string> SelectScenarios(const std::vector<std::string>& names);
+
+class ScenarioRunner {
+ public:
+  explicit ScenarioRunner(BenchOptions options);
+  ~ScenarioRunner();
+
+  std::vector<ScenarioResult> RunAll();
+  // What the report prints about the servers measured.
+  std::string FibpoolDescription() const;
+  std::string BaselineDescription() const;
+
+ private:
+  struct Target {
+    std::string label;
+    ChildServer* process = nullptr;  // null: not started by the bench
+    boost::asio::ip::tcp::endpoint endpoint;
+  };
+
+  ScenarioResult RunLoadScenario(const std::string& id, const std::string& title,
+                                 const std::vector<GroupSpec>& groups);
+  ScenarioResult RunBusyScenario();
+  ScenarioResult RunBigScenario(const std::string& id, std::uint64_t n);
+  RunResult RunSlice(Target& target, RunSpec spec, Figures* main, Figures* background);
+  void RestartBaseline();
+  bool Runs(const Target& target) const;
+  void Progress(const std::string& line) const;
+
+  BenchOptions options_;
+  ChildServer fibpool_;
+  ChildServer baseline_;
+  Target fibpool_target_;
+  Target baseline_target_;
+  unsigned workers_ = 0;  // workers of the fibpool measured
+};
+
+}  // namespace fibpool::bench
