@@ -1,5 +1,7 @@
 #include "bench/inline_executor.h"
 
+#include <unistd.h>
+
 #include <limits>
 #include <utility>
 
@@ -20,7 +22,7 @@ std::optional<std::uint64_t> InlineExecutor::Submit(ipc::Algorithm algorithm, st
   limits.max_fast_n = max_fast_n_;
   limits.inline_limit = std::numeric_limits<std::size_t>::max();  // never a result buffer
   worker::JobOutcome outcome =
-      worker::RunJob(ipc::Job{id, ipc::JobKind::kCompute, algorithm, n}, limits, std::string());
+      worker::RunJob(ipc::Job{id, ipc::JobKind::kCompute, algorithm, n}, limits, ::getpid());
   ++jobs_done_;
 
   supervisor::JobResult result;

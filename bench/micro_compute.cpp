@@ -1,3 +1,4 @@
+#include <unistd.h>
 // Micro-benchmarks of the compute itself, for scale beside the hops: a tiny
 // job as a worker runs it (RunJob: F(20) fast, to decimal), and the classic
 // `30 recursive` job.
@@ -13,7 +14,7 @@ void BM_RunJobTinyFast(benchmark::State& state) {
                               static_cast<std::uint64_t>(state.range(0))};
   const fibpool::worker::RunnerLimits limits;
   for (auto _ : state) {
-    auto outcome = fibpool::worker::RunJob(job, limits, "unused");
+    auto outcome = fibpool::worker::RunJob(job, limits, ::getpid());
     benchmark::DoNotOptimize(outcome.message.text);
   }
 }

@@ -32,6 +32,8 @@ po::options_description Options() {
       ("workers", po::value<unsigned>(), "worker processes (default: CPUs this process may use)")
       ("reserve-workers", po::value<unsigned>(),
        "extra workers kept for cheap jobs while big ones hold the others, 0 to 16 (default 1)")
+      ("worker-nice", po::value<int>(),
+       "nice value of the workers, 0 to 19; the supervisor and the reserve workers stay at 0 (default 0)")
       ("algorithm", po::value<std::string>(), "default algorithm: fast or recursive (default fast)")
       ("max-n", po::value<std::uint64_t>(), "largest N for fast (default 100000000)")
       ("job-timeout", po::value<double>(), "seconds a job may run before its worker is killed (default 30)")
@@ -109,6 +111,7 @@ Config Build(const po::variables_map& vm) {
   Take(vm, "port", &c.port);
   Take(vm, "workers", &c.workers);
   Take(vm, "reserve-workers", &c.reserve_workers);
+  Take(vm, "worker-nice", &c.worker_nice);
   if (vm.count("algorithm")) {
     const auto a = ipc::ParseAlgorithm(OptionName(vm["algorithm"].as<std::string>()));
     if (!a) throw ConfigError("algorithm must be fast or recursive");
@@ -131,6 +134,7 @@ Config Build(const po::variables_map& vm) {
 
   if (c.workers == 0) c.workers = AvailableCpus();
   if (c.workers > kMaxWorkers) throw ConfigError("workers must be 1 to " + std::to_string(kMaxWorkers));
+  if (c.worker_nice < 0 || c.worker_nice > 19) throw ConfigError("worker-nice must be 0 to 19");
   if (c.reserve_workers > 16) throw ConfigError("reserve-workers must be 0 to 16");
   if (c.max_n > 1'000'000'000) throw ConfigError("max-n must be at most 1000000000");
   if (c.max_line < 16) throw ConfigError("max-line must be at least 16");

@@ -1,5 +1,6 @@
 #include "supervisor/connection.h"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include "supervisor/cost_model.h"
@@ -184,7 +185,16 @@ void Connection::Complete(std::uint64_t seq, JobResult&& result) {
   held_bytes_ -= r.held_bytes;
   r.held_bytes = r.text.size() + r.buffer_length;
   held_bytes_ += r.held_bytes;
-  Write();
+  WriteSoon();
+}
+
+void Connection::WriteSoon() {
+  if (write_posted_) return;
+  write_posted_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->write_posted_ = false;
+    self->Write();
+  });
 }
 
 void Connection::Write() {

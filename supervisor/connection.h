@@ -8,7 +8,8 @@
 // request in flight always may hold that answer, however large. A connection
 // with nothing pending and no traffic for idle_timeout is closed. One write is in flight at a time; every answer that is
 // ready at the front goes out in it (a gather write, large results straight
-// from their shared-memory mapping).
+// from their shared-memory mapping); answers that complete in the same
+// event-loop turn are written together.
 //
 // Lifetime: keeps itself alive through shared_from_this() while an operation
 // is pending; the server holds it in its registry until on_closed. When the
@@ -79,7 +80,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Handle(std::string_view line);
   void PushReady(std::string text);
   void Complete(std::uint64_t seq, JobResult&& result);
+  // Writes the answers ready at the front, unless a write is in flight.
   void Write();
+  // Write() once the current event-loop turn is over: answers completed in
+  // the same turn (one read of a worker's pipe brings many) share one write.
+  void WriteSoon();
   void MaybeFinish();
   // Sends FIN after the last answer, then reads and discards until the
   // client closes too (or kLinger passes), so that our close never turns
@@ -99,6 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t held_bytes_ = 0;  // answers held or expected, in bytes
   bool reading_ = false;
   bool writing_now_ = false;
+  bool write_posted_ = false;
   bool read_closed_ = false;   // EOF, quit, line_too_long or drain: read no more
   bool parse_closed_ = false;  // quit or line_too_long: ignore what follows
   bool closed_ = false;

@@ -31,6 +31,7 @@ PoolOptions PoolOptionsFrom(const Config& c) {
   o.worker_path = WorkerPath(c);
   o.workers = c.workers;
   o.reserve_workers = c.reserve_workers;
+  o.worker_nice = c.worker_nice;
   o.max_n = c.max_n;
   o.job_timeout = c.job_timeout;
   o.max_backlog = c.max_backlog;

@@ -98,6 +98,7 @@ void WorkerPool::SpawnInto(std::uint32_t slot) {
       "--spin-us", std::to_string(options_.worker_spin.count()),
       "--max-jobs", std::to_string(options_.max_jobs_per_worker),
       "--max-memory-mb", std::to_string(options_.max_worker_memory_mb),
+      "--nice", std::to_string(LaneOf(slot) == kMainLane ? options_.worker_nice : 0),
       "--log-level", options_.log_level,
   };
   WorkerProcess::Events events;
@@ -110,6 +111,7 @@ void WorkerPool::SpawnInto(std::uint32_t slot) {
   workers_[slot] = Worker{};
   workers_[slot].process = WorkerProcess::Spawn(io_, options_.worker_path, args, std::move(events));
   workers_[slot].spawned_ns = ipc::MonotonicNanos();
+  ++lanes_[LaneOf(slot)].live;
   spdlog::debug("event=worker_spawned lane={} cell={} pid={}", kLaneNames[LaneOf(slot)],
                 CellOf(slot), workers_[slot].process->pid());
 }
@@ -150,6 +152,7 @@ void WorkerPool::SpawnMissing() {
 
 void WorkerPool::OnReady(std::uint32_t slot) {
   workers_[slot].ready = true;
+  ++lanes_[LaneOf(slot)].ready;
   if (starting_ && ReadyWorkers(kMainLane) == lanes_[kMainLane].target &&
       ReadyWorkers(kReserveLane) == lanes_[kReserveLane].target) {
     starting_ = false;
@@ -158,22 +161,9 @@ void WorkerPool::OnReady(std::uint32_t slot) {
   Pump();
 }
 
-unsigned WorkerPool::ReadyWorkers(std::size_t lane) const {
-  unsigned n = 0;
-  for (std::uint32_t cell = 0; cell < kMaxWorkers; ++cell) {
-    const Worker& w = workers_[lane * kMaxWorkers + cell];
-    n += (w.process && w.ready) ? 1 : 0;
-  }
-  return n;
-}
+unsigned WorkerPool::ReadyWorkers(std::size_t lane) const { return lanes_[lane].ready; }
 
-unsigned WorkerPool::LiveWorkers(std::size_t lane) const {
-  unsigned n = 0;
-  for (std::uint32_t cell = 0; cell < kMaxWorkers; ++cell) {
-    n += workers_[lane * kMaxWorkers + cell].process ? 1 : 0;
-  }
-  return n;
-}
+unsigned WorkerPool::LiveWorkers(std::size_t lane) const { return lanes_[lane].live; }
 
 std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                                 JobCallback callback, ErrorCode* error) {
@@ -340,6 +330,8 @@ void WorkerPool::OnExit(std::uint32_t slot, int exit_code) {
   Worker worker = std::move(workers_[slot]);
   workers_[slot] = Worker{};
   Lane& lane = lanes_[LaneOf(slot)];
+  --lane.live;
+  if (worker.ready) --lane.ready;
   lane.queue->Repair();
   const std::uint64_t claimed = CellFor(slot).job_id.exchange(0);
   CellFor(slot).pid.store(0);

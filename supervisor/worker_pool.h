@@ -59,6 +59,7 @@ struct PoolOptions {
   std::filesystem::path worker_path;
   unsigned workers = 1;
   unsigned reserve_workers = 1;  // the cheap-job lane; 0: none
+  int worker_nice = 0;           // nice value of main-lane workers (the reserve lane runs at 0)
   std::uint64_t max_n = 100'000'000;
   std::chrono::milliseconds job_timeout{30'000};
   std::size_t max_backlog = 10'000;
@@ -149,6 +150,8 @@ class WorkerPool : public JobExecutor {
     std::optional<ipc::JobQueue> queue;
     unsigned target = 0;
     unsigned retiring = 0;           // resize sentinels queued and not yet taken
+    unsigned live = 0;               // worker processes
+    unsigned ready = 0;              // of which attached and ready
     std::uint64_t in_flight = 0;      // pushed and not yet resolved
     std::uint64_t big_in_flight = 0;  // of which big
   };

@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include "ipc/segment_names.h"
 #include "worker/fibonacci.h"
 
 namespace fibpool::worker {
@@ -16,8 +17,7 @@ ipc::ResultMessage Message(std::uint64_t id, ipc::ResultStatus status, std::stri
   return m;
 }
 
-JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits,
-                   const std::string& buffer_name) {
+JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor) {
   if (limits.max_memory_bytes > 0 && EstimatedFastMemoryBytes(job.n) > limits.max_memory_bytes) {
     constexpr std::uint64_t kMiB = 1024 * 1024;
     return JobOutcome{
@@ -36,6 +36,7 @@ JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits,
     out.message.text = fib.ToDecimal();
     return out;
   }
+  const std::string buffer_name = ipc::ResultSegmentName(supervisor, job.id);
   std::string why;
   auto buffer = ipc::SharedSegment::TryCreate(buffer_name, size, &why);
   if (!buffer) {
@@ -58,8 +59,7 @@ std::uint64_t EstimatedFastMemoryBytes(std::uint64_t n) {
          (8u << 20);
 }
 
-JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits,
-                  const std::string& buffer_name) {
+JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor) {
   try {
     switch (job.algorithm) {
       case ipc::Algorithm::kRecursive:
@@ -68,7 +68,7 @@ JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits,
                           {}};
       case ipc::Algorithm::kFast:
         if (job.n > limits.max_fast_n) break;
-        return RunFast(job, limits, buffer_name);
+        return RunFast(job, limits, supervisor);
       default:
         return JobOutcome{Message(job.id, ipc::ResultStatus::kFailed, "unknown algorithm"), {}};
     }

@@ -6,6 +6,8 @@
 // a result buffer that cannot be made becomes a non-kOk ResultMessage.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -35,8 +37,8 @@ struct JobOutcome {
   ipc::SharedSegment buffer;
 };
 
-// `buffer_name` is the name to create a result buffer under, if one is needed.
-JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits,
-                  const std::string& buffer_name);
+// A result buffer, if one is needed, is named for `supervisor` and the job
+// (ipc::ResultSegmentName).
+JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor);
 
 }  // namespace fibpool::worker

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       ("inline-limit", po::value(&options.limits.inline_limit), "largest inline result")
       ("spin-us", po::value(&spin_us), "busy-wait before sleeping")
       ("max-jobs", po::value(&options.max_jobs), "recycle after this many jobs")
+      ("nice", po::value(&options.nice), "raise the nice value by this much")
       ("max-memory-mb", po::value(&max_memory_mb), "memory limit in MiB")
       ("log-level", po::value(&log_level), "log level");
   try {

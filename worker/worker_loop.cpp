@@ -1,6 +1,7 @@
 #include "worker/worker_loop.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -44,6 +45,9 @@ int RunWorker(const WorkerOptions& options) {
   // Ctrl-C in a terminal reaches the whole process group; the supervisor
   // decides when workers stop (sentinels), so they ignore it.
   std::signal(SIGINT, SIG_IGN);
+  // Lower priority (never higher: that needs privileges) so that the
+  // supervisor and the reserve lane win the CPU when they wake up.
+  if (options.nice > 0) ::setpriority(PRIO_PROCESS, 0, options.nice);
 
   std::string why;
   auto segment = ipc::SharedSegment::TryOpen(options.segment,
@@ -58,8 +62,9 @@ int RunWorker(const WorkerOptions& options) {
   queue->cell(options.cell).pid.store(::getpid());
 
   const int fd = options.result_fd;
-  const auto send = [fd](ipc::FrameType type, const auto& message) {
-    const std::string frame = ipc::EncodeMessage(type, message);
+  ipc::FrameWriter writer;
+  const auto send = [fd, &writer](ipc::FrameType type, const auto& message) {
+    const std::string_view frame = writer.Encode(type, message);
     return ipc::WriteAll(fd, frame.data(), frame.size());
   };
   if (send(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell})) {
@@ -79,8 +84,7 @@ int RunWorker(const WorkerOptions& options) {
         break;
     }
     if (job.kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
-    JobOutcome outcome = RunJob(job, options.limits,
-                                     ipc::ResultSegmentName(options.supervisor_pid, job.id));
+    JobOutcome outcome = RunJob(job, options.limits, options.supervisor_pid);
     if (send(ipc::FrameType::kResult, outcome.message)) return ipc::kExitPipeBroken;
     outcome.buffer.Disown();  // the supervisor owns it now
     queue->FinishJob(options.cell);

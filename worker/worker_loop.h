@@ -28,6 +28,7 @@ struct WorkerOptions {
   std::chrono::microseconds spin{50};  // busy-wait before sleeping on the queue
   std::uint64_t max_jobs = 0;          // exit kExitRecycle after this many jobs (0: never)
   std::uint64_t max_rss_bytes = 0;     // exit kExitRecycle after a job leaves RSS above this
+  int nice = 0;                        // raise this process's nice value by this much
 };
 
 int RunWorker(const WorkerOptions& options);

@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include "ipc/segment_names.h"
 #include "worker/job_runner.h"
+
+#include <unistd.h>
 
 namespace fibpool::worker {
 namespace {
@@ -57,7 +60,7 @@ TEST(Fibonacci, WriteDecimalReportsTheExactDigitCount) {
 
 TEST(JobRunner, SmallResultsTravelInline) {
   const JobOutcome out = RunJob(ipc::Job{7, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 100},
-                                RunnerLimits{}, "fibpool.unused");
+                                RunnerLimits{}, ::getpid());
   EXPECT_EQ(out.message.job_id, 7u);
   EXPECT_EQ(out.message.status, ipc::ResultStatus::kOk);
   EXPECT_EQ(out.message.text, "354224848179261915075");
@@ -65,11 +68,12 @@ TEST(JobRunner, SmallResultsTravelInline) {
 }
 
 TEST(JobRunner, LargeResultsGoToAResultBuffer) {
-  const std::string name = "fibpool-test." + std::to_string(::getpid()) + ".runner";
+  // Named for this process (alive, so no fibpool start removes it meanwhile).
+  const std::string name = ipc::ResultSegmentName(::getpid(), 8);
   RunnerLimits limits;
   limits.inline_limit = 100;
   JobOutcome out =
-      RunJob(ipc::Job{8, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 1000}, limits, name);
+      RunJob(ipc::Job{8, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 1000}, limits, ::getpid());
   ASSERT_EQ(out.message.status, ipc::ResultStatus::kOk);
   EXPECT_EQ(out.message.buffer_name, name);
   EXPECT_EQ(out.message.buffer_length, 209u);  // F(1000) has 209 digits
@@ -81,10 +85,10 @@ TEST(JobRunner, LargeResultsGoToAResultBuffer) {
 TEST(JobRunner, OutOfRangeIsAnAnswerNotACrash) {
   RunnerLimits limits;
   limits.max_fast_n = 10;
-  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 11}, limits, "x")
+  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 11}, limits, ::getpid())
                 .message.status,
             ipc::ResultStatus::kOutOfRange);
-  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kRecursive, 94}, limits, "x")
+  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kRecursive, 94}, limits, ::getpid())
                 .message.status,
             ipc::ResultStatus::kOutOfRange);
 }
