@@ -2,9 +2,11 @@
 // body of one frame (frame.h). Format: doc/shared_memory.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include <cereal/details/helpers.hpp>
 #include <cereal/types/string.hpp>
 
 namespace fibpool::ipc {
@@ -33,6 +35,30 @@ struct ReadyMessage {
   }
 };
 
+// No string in a message is longer than a frame body may be.
+inline constexpr std::size_t kMaxMessageString = 1u << 20;
+
+// A std::string whose encoded length is checked before anything is allocated:
+// cereal's own string loader resizes to whatever length a (corrupt) frame
+// claims. Same bytes on the wire as a plain std::string.
+template <std::size_t Max>
+struct BoundedString {
+  std::string& value;
+
+  template <class Archive>
+  void save(Archive& ar) const {
+    ar(value);
+  }
+  template <class Archive>
+  void load(Archive& ar) {
+    cereal::size_type size = 0;
+    ar(cereal::make_size_tag(size));
+    if (size > Max) throw cereal::Exception("string length over the limit");
+    value.resize(static_cast<std::size_t>(size));
+    ar(cereal::binary_data(value.data(), value.size()));
+  }
+};
+
 enum class ResultStatus : std::uint8_t {
   kOk = 1,          // payload: the decimal digits, inline or in a result buffer
   kOutOfRange = 2,  // detail: the limit; the supervisor normally catches this first
@@ -51,7 +77,8 @@ struct ResultMessage {
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(job_id, status, text, buffer_name, buffer_length);
+    ar(job_id, status, BoundedString<kMaxMessageString>{text},
+       BoundedString<kMaxMessageString>{buffer_name}, buffer_length);
   }
 };
 

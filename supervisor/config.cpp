@@ -33,7 +33,7 @@ po::options_description Options() {
       ("reserve-workers", po::value<unsigned>(),
        "extra workers kept for cheap jobs while big ones hold the others, 0 to 16 (default 1)")
       ("worker-nice", po::value<int>(),
-       "nice value of the workers, 0 to 19; the supervisor and the reserve workers stay at 0 (default 0)")
+       "nice value of the workers, 0 to 19; the supervisor and the reserve workers stay at 0 (default 10)")
       ("algorithm", po::value<std::string>(), "default algorithm: fast or recursive (default fast)")
       ("max-n", po::value<std::uint64_t>(), "largest N for fast (default 100000000)")
       ("job-timeout", po::value<double>(), "seconds a job may run before its worker is killed (default 30)")

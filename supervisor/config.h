@@ -26,7 +26,7 @@ struct Config {
   std::uint16_t port = 25000;
   unsigned workers = 0;  // 0 before LoadConfig; then >= 1
   unsigned reserve_workers = 1;  // extra workers that run only cheap jobs
-  int worker_nice = 0;           // nice value of the (main-lane) workers
+  int worker_nice = 10;          // nice value of the (main-lane) workers
   ipc::Algorithm algorithm = ipc::Algorithm::kFast;
   std::uint64_t max_n = 100'000'000;
   std::chrono::milliseconds job_timeout{30'000};

@@ -59,7 +59,7 @@ struct PoolOptions {
   std::filesystem::path worker_path;
   unsigned workers = 1;
   unsigned reserve_workers = 1;  // the cheap-job lane; 0: none
-  int worker_nice = 0;           // nice value of main-lane workers (the reserve lane runs at 0)
+  int worker_nice = 10;          // nice value of main-lane workers (the reserve lane runs at 0)
   std::uint64_t max_n = 100'000'000;
   std::chrono::milliseconds job_timeout{30'000};
   std::size_t max_backlog = 10'000;

@@ -79,5 +79,34 @@ TEST(FrameDecoder, UnknownTypeIsCorruptAndStaysCorrupt) {
   EXPECT_EQ(d.Next(&f), FrameDecoder::Status::kCorrupt);
 }
 
+TEST(Codec, AHugeStringLengthInAResultIsRejectedWithoutAllocatingIt) {
+  // job_id 1, status kOk, then a text length of 4 GiB and no text bytes.
+  std::string body;
+  const std::uint64_t id = 1, length = 1ull << 32;
+  body.append(reinterpret_cast<const char*>(&id), 8);
+  body.push_back(static_cast<char>(ResultStatus::kOk));
+  body.append(reinterpret_cast<const char*>(&length), 8);
+  EXPECT_FALSE(Decode<ResultMessage>(body).has_value());
+}
+
+TEST(Codec, BoundedStringsKeepTheWireFormatOfPlainStrings) {
+  ResultMessage m;
+  m.job_id = 3;
+  m.text = "832040";
+  m.buffer_name = "fibpool.1.r3";
+  const auto decoded = Decode<ResultMessage>(Encode(m));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->text, "832040");
+  EXPECT_EQ(decoded->buffer_name, "fibpool.1.r3");
+  std::string plain;
+  {
+    std::ostringstream out;
+    cereal::BinaryOutputArchive archive(out);
+    archive(m.job_id, m.status, m.text, m.buffer_name, m.buffer_length);
+    plain = out.str();
+  }
+  EXPECT_EQ(Encode(m), plain);
+}
+
 }  // namespace
 }  // namespace fibpool::ipc

@@ -1,0 +1,103 @@
+// libFuzzer target: what a worker writes on its result pipe, as the
+// supervisor decodes it (supervisor/worker_process.cpp, OnBytes):
+// bytes -> FrameDecoder -> Decode<ReadyMessage> / Decode<ResultMessage>.
+// A corrupt or malicious worker must not crash the supervisor nor make it
+// allocate without bound.
+//
+// Invariants checked (a violation aborts, which libFuzzer reports):
+// - nothing crashes, leaks or trips ASan/UBSan, and no single allocation
+//   exceeds libFuzzer's -malloc_limit_mb (by default its -rss_limit_mb, 2048);
+// - the frames do not depend on how the bytes are split into reads;
+//   kCorrupt is final; a body is at most kMaxFrameBody bytes;
+// - a message that decodes re-encodes into a frame that decodes to the same
+//   message.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ipc/codec.h"
+#include "ipc/frame.h"
+#include "ipc/messages.h"
+
+namespace {
+
+using fibpool::ipc::Decode;
+using fibpool::ipc::EncodeMessage;
+using fibpool::ipc::FrameDecoder;
+using fibpool::ipc::FrameType;
+using fibpool::ipc::ReadyMessage;
+using fibpool::ipc::ResultMessage;
+
+void Check(bool condition) {
+  if (!condition) std::abort();
+}
+
+struct Frames {
+  std::vector<std::pair<FrameType, std::string>> frames;
+  bool corrupt = false;
+};
+
+Frames Split(std::string_view bytes, std::size_t chunk) {
+  FrameDecoder decoder;
+  Frames out;
+  for (std::size_t at = 0; at < bytes.size() && !out.corrupt; at += chunk) {
+    decoder.Feed(bytes.substr(at, chunk));
+    FrameDecoder::Frame frame;
+    for (;;) {
+      const auto status = decoder.Next(&frame);
+      if (status == FrameDecoder::Status::kNeedMore) break;
+      if (status == FrameDecoder::Status::kCorrupt) {
+        out.corrupt = true;
+        Check(decoder.Next(&frame) == FrameDecoder::Status::kCorrupt);  // final
+        break;
+      }
+      Check(frame.type == FrameType::kReady || frame.type == FrameType::kResult);
+      Check(frame.body.size() <= fibpool::ipc::kMaxFrameBody);
+      out.frames.emplace_back(frame.type, std::string(frame.body));
+    }
+  }
+  return out;
+}
+
+bool Same(const ResultMessage& a, const ResultMessage& b) {
+  return a.job_id == b.job_id && a.status == b.status && a.text == b.text &&
+         a.buffer_name == b.buffer_name && a.buffer_length == b.buffer_length;
+}
+
+// What OnBytes does with a frame, plus a round trip of what decoded.
+void DecodeBody(FrameType type, std::string_view body) {
+  if (type == FrameType::kReady) {
+    if (const auto m = Decode<ReadyMessage>(body)) {
+      const std::string again = EncodeMessage(FrameType::kReady, *m);
+      const auto back = Decode<ReadyMessage>(std::string_view(again).substr(8));
+      Check(back && back->pid == m->pid && back->cell == m->cell);
+    }
+  } else {
+    if (const auto m = Decode<ResultMessage>(body)) {
+      const std::string again = EncodeMessage(FrameType::kResult, *m);
+      const auto back = Decode<ResultMessage>(std::string_view(again).substr(8));
+      Check(back && Same(*back, *m));
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  const Frames whole = Split(bytes, bytes.size() + 1);
+  const Frames bytewise = Split(bytes, 1);
+  const Frames odd = Split(bytes, 13);
+  Check(whole.corrupt == bytewise.corrupt && whole.corrupt == odd.corrupt);
+  Check(whole.frames == bytewise.frames && whole.frames == odd.frames);
+  for (const auto& [type, body] : whole.frames) {
+    DecodeBody(type, body);
+    // A body of the other type, as a confused or malicious worker might send.
+    DecodeBody(type == FrameType::kReady ? FrameType::kResult : FrameType::kReady, body);
+  }
+  return 0;
+}
