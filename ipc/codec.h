@@ -9,49 +9,85 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <istream>
+#include <ostream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <string_view>
 
-#include <boost/interprocess/streams/bufferstream.hpp>
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/string.hpp>
 
 namespace fibpool::ipc {
 
+namespace detail {
+
+// Streams over caller memory, built once per thread and re-pointed per call:
+// constructing a std::iostream (and its locale) per job costs more than the
+// job itself for tiny ones.
+class SpanBuf : public std::streambuf {
+ public:
+  void Reset(std::span<char> out) { setp(out.data(), out.data() + out.size()); }
+  std::size_t written() const { return static_cast<std::size_t>(pptr() - pbase()); }
+};
+
+class ViewBuf : public std::streambuf {
+ public:
+  void Reset(std::string_view in) {
+    char* p = const_cast<char*>(in.data());  // read only: nothing writes through it
+    setg(p, p, p + in.size());
+  }
+};
+
+struct Streams {
+  SpanBuf out_buf;
+  ViewBuf in_buf;
+  std::ostream out{&out_buf};
+  std::istream in{&in_buf};
+};
+
+inline Streams& ThreadStreams() {
+  thread_local Streams streams;
+  return streams;
+}
+
+}  // namespace detail
+
 // Encodes `value` into `out`; on success stores the encoded size in *written.
 template <class T>
 bool EncodeInto(const T& value, std::span<char> out, std::size_t* written) {
-  boost::interprocess::obufferstream stream(out.data(), out.size());
+  detail::Streams& s = detail::ThreadStreams();
+  s.out_buf.Reset(out);
+  s.out.clear();
   try {
-    cereal::BinaryOutputArchive archive(stream);
+    cereal::BinaryOutputArchive archive(s.out);
     archive(value);
   } catch (const std::exception&) {
     return false;
   }
-  if (!stream.good()) return false;
-  *written = static_cast<std::size_t>(stream.tellp());
+  *written = s.out_buf.written();
   return true;
 }
 
 template <class T>
 std::string Encode(const T& value) {
-  std::string out;
+  std::ostringstream stream;
   {
-    std::ostringstream stream;
     cereal::BinaryOutputArchive archive(stream);
     archive(value);
-    out = std::move(stream).str();
   }
-  return out;
+  return std::move(stream).str();
 }
 
 template <class T>
 std::optional<T> Decode(std::string_view bytes) {
-  boost::interprocess::ibufferstream stream(bytes.data(), bytes.size());
+  detail::Streams& s = detail::ThreadStreams();
+  s.in_buf.Reset(bytes);
+  s.in.clear();
   T value{};
   try {
-    cereal::BinaryInputArchive archive(stream);
+    cereal::BinaryInputArchive archive(s.in);
     archive(value);
   } catch (const std::exception&) {
     return std::nullopt;
