@@ -7,10 +7,10 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
-#include <span>
 #include <istream>
+#include <optional>
 #include <ostream>
+#include <span>
 #include <sstream>
 #include <streambuf>
 #include <string>

@@ -1,9 +1,9 @@
 #include "ipc/futex.h"
 
-#include <ctime>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <ctime>
 
 namespace fibpool::ipc {
 
@@ -17,13 +17,13 @@ void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
   ts.tv_sec = static_cast<time_t>(secs.count());
   ts.tv_nsec = static_cast<long>((timeout - secs).count());
   // Not FUTEX_PRIVATE_FLAG: the word is shared between processes.
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT, expected, &ts,
-            nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT, expected, &ts, nullptr,
+            0);
 }
 
 void FutexWake(std::atomic<std::uint32_t>* word, int count) {
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE, count, nullptr,
-            nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE, count, nullptr, nullptr,
+            0);
 }
 
 }  // namespace fibpool::ipc

@@ -136,7 +136,8 @@ bool JobQueue::TryTake(std::uint32_t cell, Job* out, bool* corrupt) {
   if (head == control_->tail.load(std::memory_order_acquire)) return false;
   const Slot& slot = slots_[head % header_->capacity];
   std::optional<Job> job;
-  if (slot.length <= sizeof slot.bytes) job = Decode<Job>(std::string_view(slot.bytes, slot.length));
+  if (slot.length <= sizeof slot.bytes)
+    job = Decode<Job>(std::string_view(slot.bytes, slot.length));
   *corrupt = !job.has_value();
   if (job && job->kind == JobKind::kCompute) {
     WorkerCell& c = cells_[cell];

@@ -12,8 +12,8 @@
 // anywhere in between leaves either the job still queued (it will run
 // elsewhere) or the job queued *and* claimed by the dead worker, a state that
 // Repair() undoes (and the supervisor still keeps only the first answer to a
-// job, should one ever arrive twice). No job is ever taken without a claim, so the supervisor always knows which
-// worker held which job when it died.
+// job, should one ever arrive twice). No job is ever taken without a claim, so the supervisor
+// always knows which worker held which job when it died.
 //
 // Waiting: consumers spin briefly, then sleep on a futex word. Sleeps are
 // bounded by the caller's `wait`, so a lost wake-up (for example one taken by
@@ -70,8 +70,8 @@ class JobQueue {
   // first. Spins for `spin`, then sleeps up to `wait` in total before
   // returning kEmpty. kCorrupt: the slot did not decode (the job is dropped and
   // the cell left free).
-  PopStatus Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
-                std::chrono::nanoseconds wait, Job* out);
+  PopStatus Pop(std::uint32_t cell, std::chrono::nanoseconds spin, std::chrono::nanoseconds wait,
+                Job* out);
   // Clears the claim in `cell` once the job's answer has been sent.
   void FinishJob(std::uint32_t cell);
 

@@ -13,11 +13,11 @@ namespace fibpool::ipc {
 
 // How a worker process ends, as its exit status tells the supervisor.
 enum WorkerExit : int {
-  kExitSentinel = 0,       // took a sentinel
-  kExitPipeBroken = 1,     // the supervisor stopped reading
-  kExitAttachFailed = 2,   // could not attach to the queue
-  kExitOrphaned = 3,       // the supervisor is gone
-  kExitRecycle = 10,       // reached max_jobs_per_worker or max_worker_memory
+  kExitSentinel = 0,      // took a sentinel
+  kExitPipeBroken = 1,    // the supervisor stopped reading
+  kExitAttachFailed = 2,  // could not attach to the queue
+  kExitOrphaned = 3,      // the supervisor is gone
+  kExitRecycle = 10,      // reached max_jobs_per_worker or max_worker_memory
 };
 
 enum class FrameType : std::uint32_t {

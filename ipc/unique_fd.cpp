@@ -1,8 +1,8 @@
 #include "ipc/unique_fd.h"
 
-#include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
 
 namespace fibpool::ipc {
 

@@ -9,8 +9,7 @@ void Backlog::Push(std::uint64_t job_id, std::uint64_t deadline, JobSize size) {
 std::optional<std::uint64_t> Backlog::Pop(bool cheap_allowed, bool big_allowed) {
   Heap* from = nullptr;
   if (cheap_allowed && !heaps_[0].empty()) from = &heaps_[0];
-  if (big_allowed && !heaps_[1].empty() &&
-      (from == nullptr || heaps_[0].top() > heaps_[1].top())) {
+  if (big_allowed && !heaps_[1].empty() && (from == nullptr || heaps_[0].top() > heaps_[1].top())) {
     from = &heaps_[1];
   }
   if (from == nullptr) return std::nullopt;

@@ -22,7 +22,9 @@ namespace {
 constexpr const char* kEnvPrefix = "FIBPOOL_";
 
 po::options_description Options() {
-  po::options_description desc("Options (also FIBPOOL_<NAME> in the environment and NAME = VALUE in the config file)");
+  po::options_description desc(
+      "Options (also FIBPOOL_<NAME> in the environment and NAME = VALUE in the config file)");
+  // clang-format off
   desc.add_options()
       ("help", "print this help and exit")
       ("version", "print the version and exit")
@@ -56,6 +58,7 @@ po::options_description Options() {
       ("max-worker-memory", po::value<std::uint64_t>(),
        "MiB a worker may use: larger jobs fail up front, a worker left above it is replaced (default 0 = no limit)")
       ("worker-path", po::value<std::string>(), "fibpool-worker executable (default: beside fibpool)");
+  // clang-format on
   return desc;
 }
 
@@ -127,21 +130,25 @@ Config Build(const po::variables_map& vm) {
   Take(vm, "max-connections", &c.max_connections);
   TakeSeconds(vm, "idle-timeout", &c.idle_timeout);
   Take(vm, "metrics-port", &c.metrics_port);
-  if (vm.count("worker-spin-us")) c.worker_spin = std::chrono::microseconds(vm["worker-spin-us"].as<unsigned>());
+  if (vm.count("worker-spin-us"))
+    c.worker_spin = std::chrono::microseconds(vm["worker-spin-us"].as<unsigned>());
   Take(vm, "max-jobs-per-worker", &c.max_jobs_per_worker);
   Take(vm, "max-worker-memory", &c.max_worker_memory_mb);
   Take(vm, "worker-path", &c.worker_path);
 
   if (c.workers == 0) c.workers = AvailableCpus();
-  if (c.workers > kMaxWorkers) throw ConfigError("workers must be 1 to " + std::to_string(kMaxWorkers));
+  if (c.workers > kMaxWorkers)
+    throw ConfigError("workers must be 1 to " + std::to_string(kMaxWorkers));
   if (c.worker_nice < 0 || c.worker_nice > 19) throw ConfigError("worker-nice must be 0 to 19");
   if (c.reserve_workers > 16) throw ConfigError("reserve-workers must be 0 to 16");
   if (c.max_n > 1'000'000'000) throw ConfigError("max-n must be at most 1000000000");
   if (c.max_line < 16) throw ConfigError("max-line must be at least 16");
   if (c.max_backlog == 0) throw ConfigError("max-backlog must be at least 1");
-  if (c.max_inflight_per_connection == 0) throw ConfigError("max-inflight-per-connection must be at least 1");
+  if (c.max_inflight_per_connection == 0)
+    throw ConfigError("max-inflight-per-connection must be at least 1");
   if (c.max_connections == 0) throw ConfigError("max-connections must be at least 1");
-  if (c.metrics_port < -1 || c.metrics_port > 65535) throw ConfigError("metrics-port must be -1 (off) or 0 to 65535");
+  if (c.metrics_port < -1 || c.metrics_port > 65535)
+    throw ConfigError("metrics-port must be -1 (off) or 0 to 65535");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels)) {
     throw ConfigError("log-level must be one of trace, debug, info, warn, error, critical, off");
@@ -203,12 +210,14 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
     po::store(po::command_line_parser(args).options(desc).run(), vm);
     if (vm.count("help")) {
       std::ostringstream text;
-      text << "Usage: fibpool [options]\nA Fibonacci service: a line protocol over TCP, answered by a\n"
+      text << "Usage: fibpool [options]\nA Fibonacci service: a line protocol over TCP, answered "
+              "by a\n"
               "pool of worker processes.\n\n"
            << desc;
       return {ConfigOutcome::Action::kHelp, {}, text.str()};
     }
-    if (vm.count("version")) return {ConfigOutcome::Action::kVersion, {}, "fibpool " FIBPOOL_VERSION "\n"};
+    if (vm.count("version"))
+      return {ConfigOutcome::Action::kVersion, {}, "fibpool " FIBPOOL_VERSION "\n"};
 
     std::ostringstream env_ini;
     for (const auto& [name, value] : env) {

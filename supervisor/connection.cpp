@@ -41,7 +41,8 @@ void Connection::ArmIdleTimer() {
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || self->closed_ || self->lingering_) return;
     const bool busy = !self->responses_.empty() || self->writing_now_;
-    if (!busy && std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
+    if (!busy &&
+        std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
       self->CloseGracefully();
       return;
@@ -214,19 +215,20 @@ void Connection::Write() {
     buffers.emplace_back(r.text.data(), r.text.size());
   }
   writing_now_ = true;
-  asio::async_write(socket_, buffers, [self = shared_from_this()](const error_code& ec, std::size_t n) {
-    self->writing_now_ = false;
-    self->env_.metrics->bytes_out += n;
-    self->last_activity_ = std::chrono::steady_clock::now();
-    for (const Response& r : self->writing_) self->held_bytes_ -= r.held_bytes;
-    self->writing_.clear();
-    if (ec) {
-      self->Close();
-      return;
-    }
-    self->ProcessLines();  // lines held back by max_inflight
-    self->Read();
-  });
+  asio::async_write(socket_, buffers,
+                    [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                      self->writing_now_ = false;
+                      self->env_.metrics->bytes_out += n;
+                      self->last_activity_ = std::chrono::steady_clock::now();
+                      for (const Response& r : self->writing_) self->held_bytes_ -= r.held_bytes;
+                      self->writing_.clear();
+                      if (ec) {
+                        self->Close();
+                        return;
+                      }
+                      self->ProcessLines();  // lines held back by max_inflight
+                      self->Read();
+                    });
 }
 
 void Connection::MaybeFinish() {

@@ -6,8 +6,8 @@
 // holds or expects (estimated from N before the job runs) exceed
 // max_output_bytes; it reads again as answers drain. A connection with one
 // request in flight always may hold that answer, however large. A connection
-// with nothing pending and no traffic for idle_timeout is closed. One write is in flight at a time; every answer that is
-// ready at the front goes out in it (a gather write, large results straight
+// with nothing pending and no traffic for idle_timeout is closed. One write is in flight at a time;
+// every answer that is ready at the front goes out in it (a gather write, large results straight
 // from their shared-memory mapping); answers that complete in the same
 // event-loop turn are written together.
 //
@@ -30,10 +30,10 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "ipc/shared_segment.h"
+#include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
 #include "supervisor/request_parser.h"
-#include "supervisor/job_executor.h"
 
 namespace fibpool::supervisor {
 

@@ -4,14 +4,22 @@ namespace fibpool::supervisor {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return "bad_request";
-    case ErrorCode::kOutOfRange: return "out_of_range";
-    case ErrorCode::kLineTooLong: return "line_too_long";
-    case ErrorCode::kBusy: return "busy";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kWorkerCrashed: return "worker_crashed";
-    case ErrorCode::kShuttingDown: return "shutting_down";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kBadRequest:
+      return "bad_request";
+    case ErrorCode::kOutOfRange:
+      return "out_of_range";
+    case ErrorCode::kLineTooLong:
+      return "line_too_long";
+    case ErrorCode::kBusy:
+      return "busy";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kWorkerCrashed:
+      return "worker_crashed";
+    case ErrorCode::kShuttingDown:
+      return "shutting_down";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

@@ -48,12 +48,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       Set(http::status::not_found, "text/plain", "try /metrics or /healthz\n");
     }
     if (request.method() == http::verb::head) response_.body().clear();
-    http::async_write(stream_, response_,
-                      [self = shared_from_this()](beast::error_code, std::size_t) {
-                        beast::error_code ignored;
-                        self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both,
-                                                        ignored);
-                      });
+    http::async_write(
+        stream_, response_, [self = shared_from_this()](beast::error_code, std::size_t) {
+          beast::error_code ignored;
+          self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        });
   }
 
   void Set(http::status status, const char* type, std::string body) {

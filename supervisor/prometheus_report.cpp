@@ -45,8 +45,7 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
   Exposition e;
   e.Header("fibpool_requests_total", "counter", "Request lines answered, by outcome.");
   e.Sample("fibpool_requests_total{outcome=\"ok\"}", D(m.results));
-  e.Sample("fibpool_requests_total{outcome=\"command\"}",
-           D(m.requests - m.results - [&] {
+  e.Sample("fibpool_requests_total{outcome=\"command\"}", D(m.requests - m.results - [&] {
              std::uint64_t errors = 0;
              for (auto n : m.errors) errors += n;
              return errors;
@@ -100,8 +99,8 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
   e.Single("fibpool_connections_open", "gauge", "Client connections open.", D(m.connections_open));
   e.Single("fibpool_connections_total", "counter", "Client connections accepted.",
            D(m.connections_total));
-  e.Single("fibpool_connections_refused_total", "counter", "Connections refused over max_connections.",
-           D(m.connections_refused));
+  e.Single("fibpool_connections_refused_total", "counter",
+           "Connections refused over max_connections.", D(m.connections_refused));
   e.Single("fibpool_connections_idle_closed_total", "counter", "Connections closed for idleness.",
            D(m.connections_idle_closed));
   e.Single("fibpool_bytes_in_total", "counter", "Bytes read from clients.", D(m.bytes_in));

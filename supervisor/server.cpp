@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/write.hpp>
 
 #include "supervisor/prometheus_report.h"
 #include "supervisor/stats_report.h"
@@ -150,7 +150,8 @@ void Server::Accept() {
 void Server::Refuse(asio::ip::tcp::socket socket) {
   ++metrics_.connections_refused;
   auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
-  static const std::string kLine = ErrorLine(ErrorCode::kBusy, "too many connections; try again later");
+  static const std::string kLine =
+      ErrorLine(ErrorCode::kBusy, "too many connections; try again later");
   asio::async_write(*s, asio::buffer(kLine), [s](const error_code&, std::size_t) {
     error_code ignored;
     s->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

@@ -26,8 +26,11 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   }
   const LatencyWindow::Percentiles p = metrics.job_latency.Compute();
   const auto us = [](double v) { return static_cast<std::uint64_t>(v + 0.5); };
-  json::object latency{{"count", p.count},    {"p50", us(p.p50_us)}, {"p90", us(p.p90_us)},
-                       {"p99", us(p.p99_us)}, {"max", us(p.max_us)}};
+  json::object latency{{"count", p.count},
+                       {"p50", us(p.p50_us)},
+                       {"p90", us(p.p90_us)},
+                       {"p99", us(p.p99_us)},
+                       {"max", us(p.max_us)}};
   json::object root;
   root["workers"] = to_json(pool.workers);
   root["reserve_workers"] = to_json(pool.reserve_workers);

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include <boost/interprocess/shared_memory_object.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/interprocess/shared_memory_object.hpp>
 
 #include "ipc/result_buffer.h"
 #include "ipc/segment_names.h"
@@ -34,8 +34,7 @@ ipc::SharedSegment CreateQueueSegment(const std::string& name) {
 
 std::string Seconds(std::chrono::milliseconds ms) {
   const auto count = ms.count();
-  return count % 1000 == 0 ? std::to_string(count / 1000) + " s"
-                           : std::to_string(count) + " ms";
+  return count % 1000 == 0 ? std::to_string(count / 1000) + " s" : std::to_string(count) + " ms";
 }
 
 std::uint64_t ToNanos(std::chrono::milliseconds ms) {
@@ -90,6 +89,7 @@ void WorkerPool::Start(std::function<void()> on_ready, std::function<void(std::s
 void WorkerPool::SpawnInto(std::uint32_t slot) {
   CellFor(slot).job_id.store(0);
   CellFor(slot).pid.store(0);
+  // clang-format off
   const std::vector<std::string> args = {
       "--segment", lanes_[LaneOf(slot)].segment.name(),
       "--cell", std::to_string(CellOf(slot)),
@@ -101,6 +101,7 @@ void WorkerPool::SpawnInto(std::uint32_t slot) {
       "--nice", std::to_string(LaneOf(slot) == kMainLane ? options_.worker_nice : 0),
       "--log-level", options_.log_level,
   };
+  // clang-format on
   WorkerProcess::Events events;
   events.on_ready = [this, slot](const ipc::ReadyMessage&) { OnReady(slot); };
   events.on_result = [this, slot](ipc::ResultMessage&& m) { OnResult(slot, std::move(m)); };
@@ -141,8 +142,8 @@ void WorkerPool::SpawnMissing() {
         SpawnInto(slot);
       } catch (const std::exception& e) {
         backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
-        spdlog::error("event=worker_spawn_failed slot={} why=\"{}\" backoff_ms={}", slot,
-                      e.what(), backoff_.count());
+        spdlog::error("event=worker_spawn_failed slot={} why=\"{}\" backoff_ms={}", slot, e.what(),
+                      backoff_.count());
         Replenish();
         return;
       }
@@ -179,8 +180,8 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
   const std::uint64_t now = ipc::MonotonicNanos();
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
   const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-  jobs_.emplace(id, PendingJob{algorithm, n, std::move(callback), now, now + cost, size,
-                               JobState::kBacklog});
+  jobs_.emplace(
+      id, PendingJob{algorithm, n, std::move(callback), now, now + cost, size, JobState::kBacklog});
   backlog_.Push(id, now + cost, size);
   Pump();
   return id;
@@ -312,10 +313,11 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, KillCause cause) {
     Finish(job_id, JobResult{ErrorCode::kTimeout,
                              "job ran past " + Seconds(options_.job_timeout) +
                                  "; its worker was killed and replaced",
-                             {}, 0});
+                             {},
+                             0});
   } else if (++job.attempts >= 2) {
-    Finish(job_id, JobResult{ErrorCode::kWorkerCrashed,
-                             "the worker running this job died twice", {}, 0});
+    Finish(job_id,
+           JobResult{ErrorCode::kWorkerCrashed, "the worker running this job died twice", {}, 0});
   } else {
     ++metrics_->job_retries;
     Lane& l = lanes_[job.lane];
@@ -340,11 +342,16 @@ void WorkerPool::OnExit(std::uint32_t slot, int exit_code) {
   const bool took_sentinel = exit_code == ipc::kExitSentinel;
   if (took_sentinel && lane.retiring > 0 && !sentinels_sent_) --lane.retiring;
   const char* cause = "crash";
-  if (took_sentinel) cause = sentinels_sent_ ? "stop" : "resize";
-  else if (exit_code == ipc::kExitRecycle) cause = "recycle";
-  else if (worker.killed == KillCause::kTimeout) cause = "timeout";
-  else if (worker.killed == KillCause::kCancel) cause = "cancel";
-  else if (worker.killed == KillCause::kStop) cause = "stop_grace";
+  if (took_sentinel)
+    cause = sentinels_sent_ ? "stop" : "resize";
+  else if (exit_code == ipc::kExitRecycle)
+    cause = "recycle";
+  else if (worker.killed == KillCause::kTimeout)
+    cause = "timeout";
+  else if (worker.killed == KillCause::kCancel)
+    cause = "cancel";
+  else if (worker.killed == KillCause::kStop)
+    cause = "stop_grace";
   const bool crashed = std::string_view(cause) == "crash";
 
   if (exit_code == ipc::kExitRecycle) ++metrics_->worker_recycles;

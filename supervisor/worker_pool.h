@@ -66,8 +66,8 @@ struct PoolOptions {
   std::chrono::microseconds worker_spin{50};
   std::string log_level = "info";
   std::chrono::milliseconds stop_grace{5'000};  // after sentinels, before SIGKILL
-  std::uint64_t max_jobs_per_worker = 0;         // 0: never recycle
-  std::uint64_t max_worker_memory_mb = 0;        // 0: no limit
+  std::uint64_t max_jobs_per_worker = 0;        // 0: never recycle
+  std::uint64_t max_worker_memory_mb = 0;       // 0: no limit
 };
 
 // A running job that nobody waits for is stopped once it has run this long.
@@ -149,9 +149,9 @@ class WorkerPool : public JobExecutor {
     ipc::SharedSegment segment;
     std::optional<ipc::JobQueue> queue;
     unsigned target = 0;
-    unsigned retiring = 0;           // resize sentinels queued and not yet taken
-    unsigned live = 0;               // worker processes
-    unsigned ready = 0;              // of which attached and ready
+    unsigned retiring = 0;            // resize sentinels queued and not yet taken
+    unsigned live = 0;                // worker processes
+    unsigned ready = 0;               // of which attached and ready
     std::uint64_t in_flight = 0;      // pushed and not yet resolved
     std::uint64_t big_in_flight = 0;  // of which big
   };
@@ -198,7 +198,7 @@ class WorkerPool : public JobExecutor {
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer respawn_;
-  unsigned quick_deaths_ = 0;   // consecutive workers that died soon after starting
+  unsigned quick_deaths_ = 0;  // consecutive workers that died soon after starting
   std::chrono::milliseconds backoff_{0};
   bool respawn_scheduled_ = false;
   std::function<void()> on_ready_;

@@ -39,7 +39,8 @@ struct ChildSetup {
       return bp::error_code(errno, boost::system::system_category());
     }
     if (pipe_fd == kResultFd) {
-      if (ipc::SetCloseOnExec(kResultFd, false)) return bp::error_code(errno, boost::system::system_category());
+      if (ipc::SetCloseOnExec(kResultFd, false))
+        return bp::error_code(errno, boost::system::system_category());
     } else if (::dup2(pipe_fd, kResultFd) < 0) {
       return bp::error_code(errno, boost::system::system_category());
     }
@@ -129,8 +130,10 @@ void WorkerProcess::WaitForExit() {
     // evaluate_exit_code folds signals; ask for the raw status for the logs.
     const int native = self->process_->native_exit_code();
     int code = 0;
-    if (WIFEXITED(native)) code = WEXITSTATUS(native);
-    else if (WIFSIGNALED(native)) code = 128 + WTERMSIG(native);
+    if (WIFEXITED(native))
+      code = WEXITSTATUS(native);
+    else if (WIFSIGNALED(native))
+      code = 128 + WTERMSIG(native);
     self->exited_ = true;
     self->events_.on_exit(code);
   });

@@ -20,13 +20,12 @@ ipc::ResultMessage Message(std::uint64_t id, ipc::ResultStatus status, std::stri
 JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor) {
   if (limits.max_memory_bytes > 0 && EstimatedFastMemoryBytes(job.n) > limits.max_memory_bytes) {
     constexpr std::uint64_t kMiB = 1024 * 1024;
-    return JobOutcome{
-        Message(job.id, ipc::ResultStatus::kOutOfRange,
-                "F(" + std::to_string(job.n) + ") needs about " +
-                    std::to_string(EstimatedFastMemoryBytes(job.n) / kMiB) +
-                    " MiB, above max_worker_memory (" +
-                    std::to_string(limits.max_memory_bytes / kMiB) + " MiB)"),
-        {}};
+    return JobOutcome{Message(job.id, ipc::ResultStatus::kOutOfRange,
+                              "F(" + std::to_string(job.n) + ") needs about " +
+                                  std::to_string(EstimatedFastMemoryBytes(job.n) / kMiB) +
+                                  " MiB, above max_worker_memory (" +
+                                  std::to_string(limits.max_memory_bytes / kMiB) + " MiB)"),
+                      {}};
   }
   JobOutcome out;
   out.message.job_id = job.id;
@@ -55,8 +54,7 @@ std::uint64_t EstimatedFastMemoryBytes(std::uint64_t n) {
   // F(n) has 0.694 n bits; GMP holds a few operands of that size at once,
   // and the decimal conversion about two more plus 0.209 n digit bytes.
   const double bits = 0.6942419 * static_cast<double>(n);
-  return static_cast<std::uint64_t>(6.0 * bits / 8.0 + 0.21 * static_cast<double>(n)) +
-         (8u << 20);
+  return static_cast<std::uint64_t>(6.0 * bits / 8.0 + 0.21 * static_cast<double>(n)) + (8u << 20);
 }
 
 JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor) {
@@ -64,8 +62,8 @@ JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits, pid_t supervi
     switch (job.algorithm) {
       case ipc::Algorithm::kRecursive:
         if (job.n > kMaxRecursiveN) break;
-        return JobOutcome{Message(job.id, ipc::ResultStatus::kOk, std::to_string(FibRecursive(job.n))),
-                          {}};
+        return JobOutcome{
+            Message(job.id, ipc::ResultStatus::kOk, std::to_string(FibRecursive(job.n))), {}};
       case ipc::Algorithm::kFast:
         if (job.n > limits.max_fast_n) break;
         return RunFast(job, limits, supervisor);

@@ -2,8 +2,8 @@
 #include <exception>
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/program_options.hpp>
 
 #include "worker/worker_loop.h"
 
@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   std::uint64_t spin_us = 50;
   std::uint64_t max_memory_mb = 0;
   po::options_description desc("fibpool-worker (started by fibpool)");
+  // clang-format off
   desc.add_options()
       ("segment", po::value(&options.segment)->required(), "job queue segment")
       ("cell", po::value(&options.cell)->required(), "this worker's cell")
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
       ("nice", po::value(&options.nice), "raise the nice value by this much")
       ("max-memory-mb", po::value(&max_memory_mb), "memory limit in MiB")
       ("log-level", po::value(&log_level), "log level");
+  // clang-format on
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);

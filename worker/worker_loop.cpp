@@ -50,8 +50,8 @@ int RunWorker(const WorkerOptions& options) {
   if (options.nice > 0) ::setpriority(PRIO_PROCESS, 0, options.nice);
 
   std::string why;
-  auto segment = ipc::SharedSegment::TryOpen(options.segment,
-                                             ipc::SharedSegment::Access::kReadWrite, &why);
+  auto segment =
+      ipc::SharedSegment::TryOpen(options.segment, ipc::SharedSegment::Access::kReadWrite, &why);
   std::optional<ipc::JobQueue> queue;
   if (segment) queue = ipc::JobQueue::Attach(segment->data(), segment->size(), &why);
   if (!queue || options.cell >= queue->cells()) {

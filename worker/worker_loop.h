@@ -5,8 +5,8 @@
 // sentinel; kExitRecycle after max_jobs jobs or when a job left its memory
 // above max_rss_bytes (checked between jobs, never during one); non-zero
 // otherwise when its pipe to the supervisor breaks, when the supervisor is
-// gone (its parent pid changed), or when the queue cannot be attached. A worker holds no socket; its only
-// channels are the queue segment and the result pipe.
+// gone (its parent pid changed), or when the queue cannot be attached. A worker holds no socket;
+// its only channels are the queue segment and the result pipe.
 #pragma once
 
 #include <sys/types.h>
@@ -20,10 +20,10 @@
 namespace fibpool::worker {
 
 struct WorkerOptions {
-  std::string segment;         // the job queue's segment name
-  std::uint32_t cell = 0;      // this worker's cell in the queue
-  pid_t supervisor_pid = 0;    // exit when the parent is no longer this pid
-  int result_fd = 3;           // write end of the result pipe
+  std::string segment;       // the job queue's segment name
+  std::uint32_t cell = 0;    // this worker's cell in the queue
+  pid_t supervisor_pid = 0;  // exit when the parent is no longer this pid
+  int result_fd = 3;         // write end of the result pipe
   RunnerLimits limits;
   std::chrono::microseconds spin{50};  // busy-wait before sleeping on the queue
   std::uint64_t max_jobs = 0;          // exit kExitRecycle after this many jobs (0: never)

@@ -162,7 +162,8 @@ TEST(Faults, KilledSupervisorLeavesNoOrphanAndTheNextStartCleansUp) {
     ASSERT_TRUE(server.WaitExit(5s));
     EXPECT_TRUE(WaitFor(
         [&] {
-          return std::none_of(workers.begin(), workers.end(), [](pid_t p) { return ProcessAlive(p); });
+          return std::none_of(workers.begin(), workers.end(),
+                              [](pid_t p) { return ProcessAlive(p); });
         },
         1s));
   }
@@ -190,8 +191,9 @@ TEST(Faults, ResizeUpAndDownUnderLoadLosesNothing) {
 
   config.Write("workers = 1\n");
   server.Signal(SIGHUP);
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1) && server.WorkerPids().size() == 1 + kReserveWorkers; },
-                      10s));
+  EXPECT_TRUE(WaitFor(
+      [&] { return PoolIsWhole(client, 1) && server.WorkerPids().size() == 1 + kReserveWorkers; },
+      10s));
   const std::uint64_t before = load.answered();
   EXPECT_TRUE(WaitFor([&] { return load.answered() > before + 20; }, 10s));
   load.Stop();

@@ -223,7 +223,8 @@ TEST_F(Hostile, FiveThousandSimultaneousClientsEachGetTheirAnswer) {
 
   std::vector<std::unique_ptr<LineClient>> clients;
   clients.reserve(kClients);
-  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<LineClient>(server_->port()));
+  for (int i = 0; i < kClients; ++i)
+    clients.push_back(std::make_unique<LineClient>(server_->port()));
   ASSERT_TRUE(WaitFor([&] { return OpenConnections() >= kClients + 2; }, seconds(20)))
       << OpenConnections() << " connections open; fibpool's " << OpenFileLimitOf(server_->pid());
   for (int i = 0; i < kClients; ++i) {
@@ -246,7 +247,8 @@ TEST_F(Hostile, SlowlorisClientsAreServedWithoutHurtingOthers) {
   constexpr int kClients = 20;
   const std::string request = "fib 90\nping\n";
   std::vector<std::unique_ptr<LineClient>> clients;
-  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<LineClient>(server_->port()));
+  for (int i = 0; i < kClients; ++i)
+    clients.push_back(std::make_unique<LineClient>(server_->port()));
   // One byte every 50 ms on each connection.
   for (char byte : request) {
     for (auto& c : clients) c->Send(std::string_view(&byte, 1));
@@ -283,8 +285,10 @@ TEST_F(Hostile, PipeliningWithoutReadingIsPushedBackAndAnsweredInOrder) {
     pollfd p{fd, POLLOUT, 0};
     if (::poll(&p, 1, 500) == 0) break;
     const ssize_t n = ::send(fd, requests.data() + sent, requests.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) sent += static_cast<std::size_t>(n);
-    else ASSERT_TRUE(errno == EAGAIN || errno == EINTR) << "send: errno " << errno;
+    if (n > 0)
+      sent += static_cast<std::size_t>(n);
+    else
+      ASSERT_TRUE(errno == EAGAIN || errno == EINTR) << "send: errno " << errno;
   }
   // The server stopped reading: its request count (to which the canary and
   // the observer add a few) holds still, far short of 100,000. How much the
@@ -363,8 +367,8 @@ TEST_F(Hostile, BinaryGarbageGetsOneErrorPerLineAndTheConnectionSurvives) {
   }
   for (int i = 0; i < kLines; ++i) {
     const auto answer = client.ReadLine(seconds(10));
-    ASSERT_TRUE(answer && answer->starts_with("ERR bad_request ")) << "line " << i << ": "
-                                                                  << answer.value_or("<none>");
+    ASSERT_TRUE(answer && answer->starts_with("ERR bad_request "))
+        << "line " << i << ": " << answer.value_or("<none>");
   }
   EXPECT_EQ(client.Ask("ping", seconds(10)), "pong");
   EXPECT_EQ(client.Ask("fib 93", seconds(10)), "12200160415121876738");
@@ -457,8 +461,8 @@ TEST_F(Hostile, ResetInTheMiddleOfBigAnswersHurtsNobody) {
   }
   EXPECT_TRUE(WaitFor([&] { return OpenConnections() == 2; }, seconds(10)))
       << OpenConnections() << " connections open";
-  EXPECT_TRUE(WaitFor([&] { return SegmentsOf(server_->pid()).size() <= segments_before; },
-                      seconds(10)))
+  EXPECT_TRUE(
+      WaitFor([&] { return SegmentsOf(server_->pid()).size() <= segments_before; }, seconds(10)))
       << SegmentsOf(server_->pid()).size() << " shared-memory segments, " << segments_before
       << " before";
   LineClient next(server_->port());

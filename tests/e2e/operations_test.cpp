@@ -47,8 +47,7 @@ TEST(Operations, MetricsEndpointServesPrometheusTextThatCountsRequests) {
   EXPECT_EQ(metrics.rfind("HTTP/1.0 200 OK", 0), 0u) << metrics.substr(0, 100);
   EXPECT_NE(metrics.find("text/plain; version=0.0.4"), std::string::npos);
   EXPECT_NE(metrics.find("fibpool_requests_total{outcome=\"ok\"} 2\n"), std::string::npos);
-  EXPECT_NE(metrics.find("fibpool_requests_total{outcome=\"bad_request\"} 1\n"),
-            std::string::npos);
+  EXPECT_NE(metrics.find("fibpool_requests_total{outcome=\"bad_request\"} 1\n"), std::string::npos);
   EXPECT_NE(metrics.find("fibpool_job_duration_seconds_count{algorithm=\"fast\"} 1\n"),
             std::string::npos);
   EXPECT_NE(metrics.find("fibpool_job_duration_seconds_count{algorithm=\"recursive\"} 1\n"),
@@ -108,8 +107,8 @@ TEST(Operations, LogsOneLinePerWorkerDeathAndNoneForSuccessfulRequests) {
   EXPECT_EQ(log_lines(), before) << server.Log();
   const pid_t worker = WorkersOf(AskStats(client)).front().pid;
   ::kill(worker, SIGKILL);
-  EXPECT_TRUE(WaitFor(
-      [&] { return server.Log().find("event=worker_died") != std::string::npos; }, 5s));
+  EXPECT_TRUE(
+      WaitFor([&] { return server.Log().find("event=worker_died") != std::string::npos; }, 5s));
   const std::string log = server.Log();
   EXPECT_NE(log.find("pid=" + std::to_string(worker)), std::string::npos);
   EXPECT_NE(log.find("cause=crash"), std::string::npos);

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   };
   const std::string ready = EncodeMessage(FrameType::kReady, ReadyMessage{4242, 1});
   write("ready", ready);
-  write("result_inline", EncodeMessage(FrameType::kResult,
-                                       Result(7, ResultStatus::kOk, "354224848179261915075")));
+  write("result_inline",
+        EncodeMessage(FrameType::kResult, Result(7, ResultStatus::kOk, "354224848179261915075")));
   write("result_buffer",
         EncodeMessage(FrameType::kResult,
                       Result(8, ResultStatus::kOk, "", "fibpool.4242.result.8", 20898764)));

@@ -24,11 +24,11 @@
 
 namespace {
 
-using fibpool::supervisor::ErrorLine;
 using fibpool::supervisor::ErrorCodeName;
+using fibpool::supervisor::ErrorLine;
 using fibpool::supervisor::LineBuffer;
-using fibpool::supervisor::ParserLimits;
 using fibpool::supervisor::ParseRequest;
+using fibpool::supervisor::ParserLimits;
 using fibpool::supervisor::Request;
 
 constexpr std::size_t kMaxLine = 1024;

@@ -320,9 +320,8 @@ std::string SanitizerReport(std::string_view text) {
   // What each sanitizer's report starts with (UBSan: "file:line:col: runtime
   // error: ..." and, with print_stacktrace, a SUMMARY line).
   static constexpr std::string_view kMarkers[] = {
-      "ERROR: AddressSanitizer",  "ERROR: LeakSanitizer",
-      "WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer",
-      ": runtime error: ",        "SUMMARY: UndefinedBehaviorSanitizer",
+      "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "WARNING: ThreadSanitizer",
+      "ERROR: ThreadSanitizer",  ": runtime error: ",    "SUMMARY: UndefinedBehaviorSanitizer",
   };
   std::size_t first = std::string_view::npos;
   for (const std::string_view marker : kMarkers) first = std::min(first, text.find(marker));

@@ -45,11 +45,11 @@ TEST(Config, CommandLineBeatsEnvironmentBeatsFileBeatsDefault) {
   ConfigFile file("workers = 2\nport = 3000\nmax_n = 500\n# comment\nalgorithm = recursive\n");
   const Environment env = {{"FIBPOOL_WORKERS", "3"}, {"FIBPOOL_PORT", "4000"}};
   const Config c = Load({"--config", file.path(), "--workers", "4"}, env);
-  EXPECT_EQ(c.workers, 4u);                               // command line
-  EXPECT_EQ(c.port, 4000);                                // environment over file
-  EXPECT_EQ(c.max_n, 500u);                               // file over default
-  EXPECT_EQ(c.algorithm, ipc::Algorithm::kRecursive);     // file
-  EXPECT_EQ(c.job_timeout, std::chrono::seconds(30));     // default
+  EXPECT_EQ(c.workers, 4u);                            // command line
+  EXPECT_EQ(c.port, 4000);                             // environment over file
+  EXPECT_EQ(c.max_n, 500u);                            // file over default
+  EXPECT_EQ(c.algorithm, ipc::Algorithm::kRecursive);  // file
+  EXPECT_EQ(c.job_timeout, std::chrono::seconds(30));  // default
   EXPECT_EQ(Load({"--config", file.path()}, env).workers, 3u);
   EXPECT_EQ(Load({"--config", file.path()}).workers, 2u);
 }

@@ -85,10 +85,12 @@ TEST(JobRunner, LargeResultsGoToAResultBuffer) {
 TEST(JobRunner, OutOfRangeIsAnAnswerNotACrash) {
   RunnerLimits limits;
   limits.max_fast_n = 10;
-  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 11}, limits, ::getpid())
-                .message.status,
-            ipc::ResultStatus::kOutOfRange);
-  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kRecursive, 94}, limits, ::getpid())
+  EXPECT_EQ(
+      RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 11}, limits, ::getpid())
+          .message.status,
+      ipc::ResultStatus::kOutOfRange);
+  EXPECT_EQ(RunJob(ipc::Job{1, ipc::JobKind::kCompute, ipc::Algorithm::kRecursive, 94}, limits,
+                   ::getpid())
                 .message.status,
             ipc::ResultStatus::kOutOfRange);
 }

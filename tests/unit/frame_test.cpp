@@ -34,8 +34,8 @@ TEST(FrameDecoder, YieldsFramesSplitAnywhere) {
   ResultMessage m;
   m.job_id = 9;
   m.text = "354224848179261915075";
-  const std::string stream = EncodeMessage(FrameType::kResult, m) +
-                             EncodeMessage(FrameType::kReady, ReadyMessage{123, 4});
+  const std::string stream =
+      EncodeMessage(FrameType::kResult, m) + EncodeMessage(FrameType::kReady, ReadyMessage{123, 4});
   for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
     FrameDecoder d;
     d.Feed(std::string_view(stream).substr(0, cut));

@@ -10,8 +10,8 @@
 #include <boost/interprocess/shared_memory_object.hpp>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ipc/shared_segment.h"

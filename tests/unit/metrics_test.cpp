@@ -50,8 +50,9 @@ TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"ok\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"timeout\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"command\"} 1\n"), std::string::npos);
-  EXPECT_NE(text.find("fibpool_job_duration_seconds_bucket{algorithm=\"recursive\",le=\"0.001\"} 1\n"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("fibpool_job_duration_seconds_bucket{algorithm=\"recursive\",le=\"0.001\"} 1\n"),
+      std::string::npos);
   EXPECT_NE(text.find("fibpool_workers_busy 1\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_workers_alive 2\n"), std::string::npos);
   // Every sample line belongs to a metric announced by a TYPE line.
@@ -71,7 +72,8 @@ TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
   EXPECT_EQ(json.find('\n'), std::string::npos);
   const auto v = boost::json::parse(json).as_object();
   EXPECT_EQ(v.at("workers").as_array().size(), 2u);
-  EXPECT_EQ(v.at("workers").as_array()[0].as_object().at("current_job").to_number<std::int64_t>(), 7);
+  EXPECT_EQ(v.at("workers").as_array()[0].as_object().at("current_job").to_number<std::int64_t>(),
+            7);
   EXPECT_TRUE(v.at("workers").as_array()[1].as_object().at("current_job").is_null());
   EXPECT_EQ(v.at("errors").as_object().at("busy").to_number<std::uint64_t>(), 1u);
   EXPECT_TRUE(v.at("metrics_port").is_null());
