@@ -199,26 +199,7 @@ TEST(Lifecycle, WorkersHoldNoSockets) {
   }
 }
 
-TEST(Lifecycle, KilledSupervisorTakesItsWorkersAlongAndTheNextCleansUp) {
-  pid_t old_pid = -1;
-  std::vector<pid_t> workers;
-  {
-    ServerProcess server({"--workers", "2"});
-    old_pid = server.pid();
-    workers = server.WorkerPids();
-    ASSERT_EQ(workers.size(), 2u + kReserveWorkers);
-    server.Signal(SIGKILL);
-    ASSERT_EQ(server.WaitExit(seconds(5)), 128 + SIGKILL);
-    for (pid_t w : workers) {
-      EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(w); }, seconds(5)))
-          << "worker " << w << " outlived its killed supervisor";
-    }
-  }
-  ServerProcess next({"--workers", "1"});
-  EXPECT_TRUE(SegmentsOf(old_pid).empty());  // the dead instance's queue is gone
-  LineClient client(next.port());
-  EXPECT_EQ(client.Ask("10"), "55");
-}
+// A killed supervisor: tests/e2e/faults_test.cpp (KilledSupervisorLeavesNoOrphan...).
 
 TEST(Lifecycle, SighupAppliesTheNewWorkerCountWithoutDroppingARequest) {
   TempFile config("workers = 2\n");

@@ -59,6 +59,29 @@ std::vector<std::string> ServerEnvironment(const std::map<std::string, std::stri
   return env;
 }
 
+// posix_spawn of `argv` with ServerEnvironment(env), stdout and stderr on the
+// given descriptors and, if asked, stdin from /dev/null. Returns its error.
+int Spawn(std::vector<std::string> argv_strings, const std::map<std::string, std::string>& env,
+          bool null_stdin, int out_fd, int err_fd, pid_t* pid) {
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings = ServerEnvironment(env);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (null_stdin)
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  const int rc = ::posix_spawn(pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  return rc;
+}
+
 }  // namespace
 
 std::string BinDir() {
@@ -95,21 +118,7 @@ void ServerProcess::Start(std::vector<std::string> args,
     argv_strings.insert(argv_strings.end(), {"--port", "0"});
   }
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  std::vector<std::string> env_strings = ServerEnvironment(env);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
-  const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  const int rc = Spawn(std::move(argv_strings), env, /*null_stdin=*/false, out[1], log_fd, &pid_);
   ::close(out[1]);
   ::close(log_fd);
   stdout_fd_ = out[0];
@@ -250,22 +259,8 @@ CommandResult RunFibpool(std::vector<std::string> args, std::map<std::string, st
     throw std::runtime_error("pipe failed");
   }
   args.insert(args.begin(), BinDir() + "/fibpool");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_strings = ServerEnvironment(env);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  const int rc = Spawn(std::move(args), env, /*null_stdin=*/true, out[1], err[1], &pid);
   ::close(out[1]);
   ::close(err[1]);
   CommandResult result;
