@@ -509,12 +509,4 @@ PoolSnapshot WorkerPool::Snapshot() const {
   return s;
 }
 
-std::vector<pid_t> WorkerPool::WorkerPids() const {
-  std::vector<pid_t> pids;
-  for (const auto& w : workers_) {
-    if (w.process) pids.push_back(w.process->pid());
-  }
-  return pids;
-}
-
 }  // namespace fibpool::supervisor

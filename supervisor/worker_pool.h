@@ -127,9 +127,6 @@ class WorkerPool : public JobExecutor {
   PoolSnapshot Snapshot() const;
   const std::string& segment_name() const { return lanes_[0].segment.name(); }
 
-  // For tests and operators: the pids of the live workers.
-  std::vector<pid_t> WorkerPids() const;
-
  private:
   enum class JobState { kBacklog, kQueued };
   struct PendingJob {

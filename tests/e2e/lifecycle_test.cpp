@@ -94,15 +94,21 @@ INSTANTIATE_TEST_SUITE_P(Signals, Drain, ::testing::Values(SIGTERM, SIGINT),
                                                         : std::string("Sigint");
                          });
 
+// Starts a drain while `client`'s `44 recursive` (about 900 ms) runs on the
+// one worker; returns once the drain is observable: the idle `observer`
+// connection is closed when it begins.
+void DrainWithAJobInFlight(ServerProcess& server, LineClient& client, LineClient& observer) {
+  client.Send("44 recursive\n");
+  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(observer.WaitForClose());
+}
+
 TEST(Lifecycle, DrainingServerRefusesNewConnectionsAtOnce) {
   ServerProcess server({"--workers", "1"});
   LineClient client(server.port());
-  client.Send("44 recursive\n");  // about 900 ms
   LineClient observer(server.port());
-  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
-  server.Signal(SIGTERM);
-  // An idle connection is closed when the drain begins: the observable start.
-  ASSERT_TRUE(observer.WaitForClose());
+  ASSERT_NO_FATAL_FAILURE(DrainWithAJobInFlight(server, client, observer));
   // The job still runs, yet the port no longer takes connections (a
   // connection the kernel accepted now would never be served).
   EXPECT_TRUE(Refused(server.port())) << "connect succeeded while draining";
@@ -114,11 +120,8 @@ TEST(Lifecycle, DrainingServerRefusesNewConnectionsAtOnce) {
 TEST(Lifecycle, RequestSentWhileDrainingGetsExactlyOneAnswer) {
   ServerProcess server({"--workers", "1"});
   LineClient client(server.port());
-  client.Send("44 recursive\n");  // about 900 ms
   LineClient observer(server.port());
-  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
-  server.Signal(SIGTERM);
-  ASSERT_TRUE(observer.WaitForClose());  // draining now
+  ASSERT_NO_FATAL_FAILURE(DrainWithAJobInFlight(server, client, observer));
   ASSERT_EQ(client.ReadLine(seconds(0)), std::nullopt) << "the job ended too soon to tell";
   client.Send("5\nping\n");
 
