@@ -70,7 +70,7 @@ void BM_QueueHopInProcess(benchmark::State& state) {
     queue.TryPush(ComputeJob(id++));
     queue.WakeConsumers(1);
     queue.Pop(0, std::chrono::nanoseconds(0), std::chrono::nanoseconds(0), &out);
-    queue.FinishJob(0);
+    queue.FinishBatch(0);
     benchmark::DoNotOptimize(out);
   }
 }
@@ -108,7 +108,7 @@ void BM_QueueHopCrossProcess(benchmark::State& state) {
       m.text = "6765";
       const std::string frame = fibpool::ipc::EncodeMessage(fibpool::ipc::FrameType::kResult, m);
       if (fibpool::ipc::WriteAll(write_end.get(), frame.data(), frame.size())) ::_exit(1);
-      queue.FinishJob(0);
+      queue.FinishBatch(0);
     }
   }
   write_end.Reset();

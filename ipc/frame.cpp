@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "ipc/unique_fd.h"
+
 namespace fibpool::ipc {
 
 std::string EncodeFrame(FrameType type, std::string_view body) {
@@ -12,6 +14,13 @@ std::string EncodeFrame(FrameType type, std::string_view body) {
   std::memcpy(frame.data() + 4, &n, 4);
   std::memcpy(frame.data() + kFrameHeaderBytes, body.data(), body.size());
   return frame;
+}
+
+std::error_code FrameWriter::Flush(int fd) {
+  if (buffer_.empty()) return {};
+  const std::error_code error = WriteAll(fd, buffer_.data(), buffer_.size());
+  buffer_.clear();
+  return error;
 }
 
 void FrameDecoder::Feed(std::string_view bytes) {

@@ -11,6 +11,7 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "ipc/codec.h"
 #include "ipc/messages.h"
@@ -27,28 +28,34 @@ std::string EncodeMessage(FrameType type, const Message& message) {
   return EncodeFrame(type, Encode(message));
 }
 
-// Encodes frames into one buffer it reuses: once warm, a frame costs no
-// allocation and no stream construction (the hot path of a worker).
-// Not thread-safe; the view returned is valid until the next Encode().
+// Encodes frames into one buffer it reuses and writes them out together:
+// once warm, a frame costs no allocation and no stream construction, and a
+// batch of frames one write (the hot path of a worker). Not thread-safe.
 class FrameWriter {
  public:
   FrameWriter() : buf_(&buffer_), stream_(&buf_) {}
   FrameWriter(const FrameWriter&) = delete;
   FrameWriter& operator=(const FrameWriter&) = delete;
 
+  // Appends one frame to the pending bytes.
   template <class Message>
-  std::string_view Encode(FrameType type, const Message& message) {
-    buffer_.assign(kFrameHeaderBytes, '\0');
+  void Append(FrameType type, const Message& message) {
+    const std::size_t start = buffer_.size();
+    buffer_.append(kFrameHeaderBytes, '\0');
     {
       cereal::BinaryOutputArchive archive(stream_);
       archive(message);
     }
     const auto t = static_cast<std::uint32_t>(type);
-    const auto n = static_cast<std::uint32_t>(buffer_.size() - kFrameHeaderBytes);
-    std::memcpy(buffer_.data(), &t, 4);
-    std::memcpy(buffer_.data() + 4, &n, 4);
-    return buffer_;
+    const auto n = static_cast<std::uint32_t>(buffer_.size() - start - kFrameHeaderBytes);
+    std::memcpy(buffer_.data() + start, &t, 4);
+    std::memcpy(buffer_.data() + start + 4, &n, 4);
   }
+  // The frames appended since the last Flush().
+  std::string_view pending() const { return buffer_; }
+  // Writes the pending frames to `fd` (blocking) and forgets them, whether
+  // the write succeeded or not.
+  std::error_code Flush(int fd);
 
  private:
   // A streambuf that appends to a std::string.

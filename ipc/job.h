@@ -23,13 +23,16 @@ struct Job {
   JobKind kind = JobKind::kCompute;
   Algorithm algorithm = Algorithm::kFast;
   std::uint64_t n = 0;
+  // The supervisor's estimate of the time it takes (nanoseconds): how a
+  // worker decides how many queued jobs to take at once (JobQueue::PopBatch).
+  std::uint64_t cost_ns = 0;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(id, kind, algorithm, n);
+    ar(id, kind, algorithm, n, cost_ns);
   }
 
-  static Job Sentinel() { return Job{0, JobKind::kSentinel, Algorithm::kFast, 0}; }
+  static Job Sentinel() { return Job{0, JobKind::kSentinel, Algorithm::kFast, 0, 0}; }
   bool operator==(const Job&) const = default;
 };
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -126,36 +127,56 @@ void JobQueue::WakeConsumers(int count) {
   if (control_->sleepers.load(std::memory_order_seq_cst) > 0) FutexWake(&control_->wake_seq, count);
 }
 
-bool JobQueue::TryTake(std::uint32_t cell, Job* out, bool* corrupt) {
+std::optional<Job> JobQueue::DecodeSlot(std::uint64_t position) const {
+  const Slot& slot = slots_[position % header_->capacity];
+  if (slot.length > sizeof slot.bytes) return std::nullopt;
+  return Decode<Job>(std::string_view(slot.bytes, slot.length));
+}
+
+bool JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out, bool* corrupt) {
   RobustLock lock(&control_->mutex);
   if (lock.recovered()) {
     control_->recoveries.fetch_add(1, std::memory_order_relaxed);
     RepairLocked();
   }
   const std::uint64_t head = control_->head.load(std::memory_order_relaxed);
-  if (head == control_->tail.load(std::memory_order_acquire)) return false;
-  const Slot& slot = slots_[head % header_->capacity];
-  std::optional<Job> job;
-  if (slot.length <= sizeof slot.bytes)
-    job = Decode<Job>(std::string_view(slot.bytes, slot.length));
-  *corrupt = !job.has_value();
-  if (job && job->kind == JobKind::kCompute) {
-    WorkerCell& c = cells_[cell];
-    c.started_ns.store(MonotonicNanos(), std::memory_order_relaxed);
-    c.job_id.store(job->id, std::memory_order_release);
+  const std::uint64_t tail = control_->tail.load(std::memory_order_acquire);
+  if (head == tail) return false;
+  out->size = 0;
+  std::optional<Job> first = DecodeSlot(head);
+  *corrupt = !first.has_value();
+  if (first) {
+    out->jobs[out->size++] = *first;
+    if (first->kind == JobKind::kCompute) {
+      std::uint64_t cost = first->cost_ns;
+      const std::uint32_t most = std::clamp(limit.jobs, 1u, kMaxBatch);
+      for (std::uint64_t p = head + 1; p != tail && out->size < most; ++p) {
+        std::optional<Job> next = DecodeSlot(p);
+        if (!next || next->kind != JobKind::kCompute || cost + next->cost_ns > limit.cost_ns) {
+          break;
+        }
+        cost += next->cost_ns;
+        out->jobs[out->size++] = *next;
+      }
+      WorkerCell& c = cells_[cell];
+      for (std::uint32_t i = 0; i < out->size; ++i) {
+        c.claims[i].store(out->jobs[i].id, std::memory_order_relaxed);
+      }
+      c.claimed.store(out->size, std::memory_order_release);
+    }
   }
-  control_->head.store(head + 1, std::memory_order_release);
-  if (job) *out = *job;
+  control_->head.store(head + (first ? out->size : 1), std::memory_order_release);
   return true;
 }
 
-JobQueue::PopStatus JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
-                                  std::chrono::nanoseconds wait, Job* out) {
+JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                       std::chrono::nanoseconds wait, TakeLimit limit,
+                                       JobBatch* out) {
   const std::uint64_t start = MonotonicNanos();
   const auto elapsed = [start] { return std::chrono::nanoseconds(MonotonicNanos() - start); };
   bool corrupt = false;
   for (;;) {
-    if (Depth() > 0 && TryTake(cell, out, &corrupt)) {
+    if (Depth() > 0 && TryTake(cell, limit, out, &corrupt)) {
       return corrupt ? PopStatus::kCorrupt : PopStatus::kJob;
     }
     const auto spent = elapsed();
@@ -171,29 +192,64 @@ JobQueue::PopStatus JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds s
   }
 }
 
+JobQueue::PopStatus JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                  std::chrono::nanoseconds wait, Job* out) {
+  JobBatch batch;
+  const PopStatus status = PopBatch(cell, spin, wait, TakeLimit{0, 1}, &batch);
+  if (status == PopStatus::kJob) *out = batch.jobs[0];
+  return status;
+}
+
+void JobQueue::StartJob(std::uint32_t cell, std::uint64_t job_id) {
+  WorkerCell& c = cells_[cell];
+  c.started_ns.store(MonotonicNanos(), std::memory_order_relaxed);
+  c.job_id.store(job_id, std::memory_order_release);
+}
+
+void JobQueue::FinishBatch(std::uint32_t cell) {
+  WorkerCell& c = cells_[cell];
+  c.job_id.store(0, std::memory_order_release);
+  c.claimed.store(0, std::memory_order_release);
+}
+
 void JobQueue::Repair() {
   RobustLock lock(&control_->mutex);
   if (lock.recovered()) control_->recoveries.fetch_add(1, std::memory_order_relaxed);
   RepairLocked();
 }
 
-void JobQueue::RepairLocked() {
-  const std::uint64_t head = control_->head.load(std::memory_order_relaxed);
-  if (head == control_->tail.load(std::memory_order_acquire)) return;
-  const Slot& slot = slots_[head % header_->capacity];
-  if (slot.length > sizeof slot.bytes) return;
-  const auto job = Decode<Job>(std::string_view(slot.bytes, slot.length));
-  if (!job || job->kind != JobKind::kCompute) return;
+bool JobQueue::IsClaimed(std::uint64_t job_id) const {
   for (std::uint32_t i = 0; i < header_->cells; ++i) {
-    if (cells_[i].job_id.load(std::memory_order_acquire) == job->id) {
-      control_->head.store(head + 1, std::memory_order_release);
-      return;
+    const WorkerCell& c = cells_[i];
+    const std::uint32_t claimed = std::min(c.claimed.load(std::memory_order_acquire), kMaxBatch);
+    for (std::uint32_t k = 0; k < claimed; ++k) {
+      if (c.claims[k].load(std::memory_order_relaxed) == job_id) return true;
     }
   }
+  return false;
 }
 
-void JobQueue::FinishJob(std::uint32_t cell) {
-  cells_[cell].job_id.store(0, std::memory_order_release);
+void JobQueue::RepairLocked() {
+  // A take claims a run of jobs from the head, so a half-done one left such
+  // a run: skip it.
+  std::uint64_t head = control_->head.load(std::memory_order_relaxed);
+  const std::uint64_t tail = control_->tail.load(std::memory_order_acquire);
+  for (; head != tail; ++head) {
+    const std::optional<Job> job = DecodeSlot(head);
+    if (!job || job->kind != JobKind::kCompute || !IsClaimed(job->id)) break;
+  }
+  control_->head.store(head, std::memory_order_release);
+}
+
+std::vector<std::uint64_t> JobQueue::TakeClaims(std::uint32_t cell, std::uint64_t* running) {
+  WorkerCell& c = cells_[cell];
+  *running = c.job_id.exchange(0, std::memory_order_acq_rel);
+  const std::uint32_t claimed =
+      std::min(c.claimed.exchange(0, std::memory_order_acq_rel), kMaxBatch);
+  std::vector<std::uint64_t> ids;
+  ids.reserve(claimed);
+  for (std::uint32_t k = 0; k < claimed; ++k) ids.push_back(c.claims[k].load());
+  return ids;
 }
 
 std::uint64_t JobQueue::Depth() const {

@@ -1,19 +1,21 @@
-// The bounded job queue in shared memory, and the per-worker "current job"
-// cells beside it. Layout and protocol: doc/shared_memory.md.
+// The bounded job queue in shared memory, and the per-worker "claim" cells
+// beside it. Layout and protocol: docs/shared_memory.md.
 //
-// One producer (the supervisor) pushes; many consumers (the workers) pop.
+// One producer (the supervisor) pushes; many consumers (the workers) pop,
+// one job or a batch of consecutive cheap ones at a time.
 // Ownership: JobQueue is a view; it does not own the memory, which must stay
 // mapped while the view is used (the SharedSegment that holds it outlives it).
 //
 // Process safety: consumers serialise among themselves with a robust
 // process-shared mutex; the producer never takes it. Every store that a
 // consumer makes under the lock leaves the state consistent, in this order:
-// copy the slot, publish the claim in its cell, advance head. A consumer killed
-// anywhere in between leaves either the job still queued (it will run
-// elsewhere) or the job queued *and* claimed by the dead worker, a state that
-// Repair() undoes (and the supervisor still keeps only the first answer to a
-// job, should one ever arrive twice). No job is ever taken without a claim, so the supervisor
-// always knows which worker held which job when it died.
+// copy the slots, publish the claims in its cell, advance head. A consumer
+// killed anywhere in between leaves either the jobs still queued (they will
+// run elsewhere) or jobs queued *and* claimed by the dead worker, a state
+// that Repair() undoes (and the supervisor still keeps only the first answer
+// to a job, should one ever arrive twice). No job is ever taken without a
+// claim, so the supervisor always knows which jobs a worker held when it
+// died, and which one of them it was running.
 //
 // Waiting: consumers spin briefly, then sleep on a futex word. Sleeps are
 // bounded by the caller's `wait`, so a lost wake-up (for example one taken by
@@ -22,26 +24,47 @@
 
 #include <pthread.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ipc/job.h"
 
 namespace fibpool::ipc {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x316c6f6f70626966ULL;  // "fibpool1"
-inline constexpr std::uint32_t kLayoutVersion = 1;
+inline constexpr std::uint32_t kLayoutVersion = 2;
 inline constexpr std::size_t kSlotBytes = 64;
+// The most jobs one take claims.
+inline constexpr std::uint32_t kMaxBatch = 32;
 
-// What one worker is doing, as it tells the supervisor without a syscall.
+// What one worker holds and does, as it tells the supervisor without a syscall.
 struct WorkerCell {
-  std::atomic<std::uint64_t> job_id;      // job taken and not yet answered; 0 = none
-  std::atomic<std::uint64_t> started_ns;  // MonotonicNanos() when it was taken
+  std::atomic<std::uint64_t> job_id;      // the job it is running now; 0 = none
+  std::atomic<std::uint64_t> started_ns;  // MonotonicNanos() when job_id started
   std::atomic<std::int32_t> pid;          // worker's pid, written when it attaches
+  std::atomic<std::uint32_t> claimed;     // how many entries of `claims` are live
+  // The compute jobs it took and has not answered yet (job_id among them).
+  std::array<std::atomic<std::uint64_t>, kMaxBatch> claims;
+};
+
+// How much one take may claim beyond the oldest job (which it always takes):
+// further compute jobs while their summed cost_ns stays within `cost_ns`, at
+// most `jobs` in all.
+struct TakeLimit {
+  std::uint64_t cost_ns = 0;
+  std::uint32_t jobs = kMaxBatch;
+};
+
+// The jobs one take returned, in queue order.
+struct JobBatch {
+  std::array<Job, kMaxBatch> jobs;
+  std::uint32_t size = 0;
 };
 
 std::uint64_t MonotonicNanos();
@@ -66,22 +89,33 @@ class JobQueue {
   void WakeConsumers(int count);
 
   // --- consumers ---
-  // Takes the oldest job. For a kCompute job, publishes the claim in `cell`
-  // first. Spins for `spin`, then sleeps up to `wait` in total before
-  // returning kEmpty. kCorrupt: the slot did not decode (the job is dropped and
-  // the cell left free).
+  // Takes the oldest job, and after it the compute jobs that follow, within
+  // `limit`. Compute jobs are claimed in `cell` before head moves. A
+  // sentinel is only ever taken alone, and unclaimed.
+  // Spins for `spin`, then sleeps up to `wait` in total before returning
+  // kEmpty. kCorrupt: the oldest slot did not decode (that job is dropped,
+  // nothing is claimed).
+  PopStatus PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
+                     std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
+  // PopBatch of one job.
   PopStatus Pop(std::uint32_t cell, std::chrono::nanoseconds spin, std::chrono::nanoseconds wait,
                 Job* out);
-  // Clears the claim in `cell` once the job's answer has been sent.
-  void FinishJob(std::uint32_t cell);
+  // Marks the claimed job `job_id` as the one `cell` runs from now on (0:
+  // none), with the start time the supervisor's timeouts count from.
+  void StartJob(std::uint32_t cell, std::uint64_t job_id);
+  // Clears every claim in `cell` once the answers have been sent.
+  void FinishBatch(std::uint32_t cell);
 
   // --- after a consumer died ---
-  // Takes the consumers' lock and undoes a half-done take: a job that is
-  // both claimed in some cell and still at the head is removed from the
-  // queue, so that every job is either queued or claimed, never both. The
-  // supervisor calls it before it reads a dead worker's claim; a consumer
-  // that inherits a dead owner's lock does the same.
+  // Takes the consumers' lock and undoes a half-done take: jobs at the head
+  // that are also claimed in some cell are removed from the queue, so that
+  // every job is either queued or claimed, never both. The supervisor calls
+  // it before it reads a dead worker's claims; a consumer that inherits a
+  // dead owner's lock does the same.
   void Repair();
+  // The claims in `cell`, cleared (the supervisor, once the worker is dead
+  // and Repair() has run). *running: the job it was running, or 0.
+  std::vector<std::uint64_t> TakeClaims(std::uint32_t cell, std::uint64_t* running);
 
   // --- anyone ---
   std::uint64_t Depth() const;
@@ -100,7 +134,9 @@ class JobQueue {
   struct Slot;
   JobQueue(Header* header, Control* control, WorkerCell* cells, Slot* slots)
       : header_(header), control_(control), cells_(cells), slots_(slots) {}
-  bool TryTake(std::uint32_t cell, Job* out, bool* corrupt);
+  bool TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out, bool* corrupt);
+  std::optional<Job> DecodeSlot(std::uint64_t position) const;
+  bool IsClaimed(std::uint64_t job_id) const;
   void RepairLocked();
   pthread_mutex_t* mutex() const;
 

@@ -1,5 +1,5 @@
 // Messages a worker sends the supervisor on its pipe, each the cereal-encoded
-// body of one frame (frame.h). Format: doc/shared_memory.md.
+// body of one frame (frame.h). Format: docs/shared_memory.md.
 #pragma once
 
 #include <cstddef>

@@ -24,6 +24,10 @@ constexpr std::uint64_t kQuickDeathNs = 1'000'000'000;
 constexpr unsigned kQuickDeathsBeforeBackoff = 3;
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5'000};
+// Estimated work a lane may hold ahead of its ready workers, per worker: enough
+// for a worker to take whole batches of tiny jobs (worker/worker_loop.h), small
+// enough that a job arriving later waits at most this long behind them.
+constexpr std::uint64_t kQueuedCostPerWorkerNs = 128'000;
 const char* const kLaneNames[] = {"main", "reserve"};
 
 ipc::SharedSegment CreateQueueSegment(const std::string& name) {
@@ -88,6 +92,7 @@ void WorkerPool::Start(std::function<void()> on_ready, std::function<void(std::s
 
 void WorkerPool::SpawnInto(std::uint32_t slot) {
   CellFor(slot).job_id.store(0);
+  CellFor(slot).claimed.store(0);
   CellFor(slot).pid.store(0);
   // clang-format off
   const std::vector<std::string> args = {
@@ -180,10 +185,10 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
   const std::uint64_t now = ipc::MonotonicNanos();
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
   const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-  jobs_.emplace(
-      id, PendingJob{algorithm, n, std::move(callback), now, now + cost, size, JobState::kBacklog});
+  jobs_.emplace(id, PendingJob{algorithm, n, std::move(callback), now, now + cost, cost, size,
+                               JobState::kBacklog});
   backlog_.Push(id, now + cost, size);
-  Pump();
+  PumpSoon();
   return id;
 }
 
@@ -202,21 +207,40 @@ void WorkerPool::Abandon(std::uint64_t job_id) {
 bool WorkerPool::PushTo(std::size_t lane, std::uint64_t job_id) {
   PendingJob& job = jobs_.at(job_id);
   Lane& l = lanes_[lane];
-  if (!l.queue->TryPush(ipc::Job{job_id, ipc::JobKind::kCompute, job.algorithm, job.n})) {
+  if (!l.queue->TryPush(
+          ipc::Job{job_id, ipc::JobKind::kCompute, job.algorithm, job.n, job.cost_ns})) {
     return false;
   }
   job.state = JobState::kQueued;
   job.lane = lane;
   ++l.in_flight;
+  l.cost_in_flight += job.cost_ns;
   if (job.size == JobSize::kBig) ++l.big_in_flight;
   return true;
+}
+
+void WorkerPool::LeaveLane(PendingJob& job) {
+  Lane& l = lanes_[job.lane];
+  --l.in_flight;
+  l.cost_in_flight -= job.cost_ns;
+  if (job.size == JobSize::kBig) --l.big_in_flight;
+}
+
+void WorkerPool::PumpSoon() {
+  if (pump_posted_) return;
+  pump_posted_ = true;
+  asio::post(io_, [this] {
+    pump_posted_ = false;
+    Pump();
+  });
 }
 
 void WorkerPool::Pump() {
   // Main lane: a big job only when a main worker is free for it (no big job
   // waits in the queue where a cheap one would queue behind it); cheap jobs
-  // also while nothing big is in the lane, up to one queued per worker so
-  // that a worker finishing a job finds the next without a round trip.
+  // also while nothing big is in the lane, up to kQueuedCostPerWorkerNs of
+  // estimated work per worker, so that a worker finishing a job finds the
+  // next without a round trip and takes tiny ones in batches.
   // Reserve lane: cheap jobs the main lane cannot start at once.
   Lane& main = lanes_[kMainLane];
   Lane& reserve = lanes_[kReserveLane];
@@ -226,8 +250,9 @@ void WorkerPool::Pump() {
   for (;;) {
     const bool main_free = main.in_flight < main_ready;
     const bool cheap_to_main =
-        main_free || (main.big_in_flight == 0 && main.in_flight < 2 * main_ready);
-    const bool cheap_to_reserve = reserve.in_flight < 2 * reserve_ready;
+        main_free ||
+        (main.big_in_flight == 0 && main.cost_in_flight < main_ready * kQueuedCostPerWorkerNs);
+    const bool cheap_to_reserve = reserve.cost_in_flight < reserve_ready * kQueuedCostPerWorkerNs;
     std::size_t lane = kMainLane;
     std::optional<std::uint64_t> id = backlog_.Pop(cheap_to_main, main_free);
     if (!id && cheap_to_reserve) {
@@ -281,17 +306,13 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   auto it = jobs_.find(message.job_id);
   if (it == jobs_.end() || it->second.state != JobState::kQueued) return;  // answered already
   Finish(message.job_id, std::move(result));
-  Pump();
+  PumpSoon();
 }
 
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   auto it = jobs_.find(job_id);
   PendingJob& job = it->second;
-  if (job.state == JobState::kQueued) {
-    Lane& l = lanes_[job.lane];
-    --l.in_flight;
-    if (job.size == JobSize::kBig) --l.big_in_flight;
-  }
+  if (job.state == JobState::kQueued) LeaveLane(job);
   JobCallback callback = std::move(job.callback);
   if (callback) metrics_->RecordJob(job.algorithm, ipc::MonotonicNanos() - job.submitted_ns);
   jobs_.erase(it);
@@ -299,14 +320,16 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   MaybeFinishStop();
 }
 
-void WorkerPool::HandleLostJob(std::uint64_t job_id, KillCause cause) {
+void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
   // A result buffer the worker made but never announced.
   boost::interprocess::shared_memory_object::remove(
       ipc::ResultSegmentName(::getpid(), job_id).c_str());
   auto it = jobs_.find(job_id);
   if (it == jobs_.end() || it->second.state != JobState::kQueued) return;
   PendingJob& job = it->second;
-  if (!job.callback) {
+  if (!was_running) {
+    Requeue(job_id, job);  // taken in the same batch, not started: not its fault
+  } else if (!job.callback) {
     Finish(job_id, {});  // abandoned: nobody to tell
   } else if (cause == KillCause::kTimeout) {
     ++metrics_->worker_timeouts;
@@ -320,12 +343,14 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, KillCause cause) {
            JobResult{ErrorCode::kWorkerCrashed, "the worker running this job died twice", {}, 0});
   } else {
     ++metrics_->job_retries;
-    Lane& l = lanes_[job.lane];
-    --l.in_flight;
-    if (job.size == JobSize::kBig) --l.big_in_flight;
-    job.state = JobState::kBacklog;
-    backlog_.Push(job_id, job.deadline, job.size);
+    Requeue(job_id, job);
   }
+}
+
+void WorkerPool::Requeue(std::uint64_t job_id, PendingJob& job) {
+  LeaveLane(job);
+  job.state = JobState::kBacklog;
+  backlog_.Push(job_id, job.deadline, job.size);
 }
 
 void WorkerPool::OnExit(std::uint32_t slot, int exit_code) {
@@ -335,7 +360,8 @@ void WorkerPool::OnExit(std::uint32_t slot, int exit_code) {
   --lane.live;
   if (worker.ready) --lane.ready;
   lane.queue->Repair();
-  const std::uint64_t claimed = CellFor(slot).job_id.exchange(0);
+  std::uint64_t running = 0;
+  const std::vector<std::uint64_t> claimed = lane.queue->TakeClaims(CellOf(slot), &running);
   CellFor(slot).pid.store(0);
   const pid_t pid = worker.process->pid();
 
@@ -371,14 +397,15 @@ void WorkerPool::OnExit(std::uint32_t slot, int exit_code) {
     }
   }
   if (crashed || worker.killed != KillCause::kNone) {
-    spdlog::warn("event=worker_died lane={} cell={} pid={} exit_code={} job={} cause={}",
-                 kLaneNames[LaneOf(slot)], CellOf(slot), pid, exit_code, claimed, cause);
+    spdlog::warn("event=worker_died lane={} cell={} pid={} exit_code={} job={} claimed={} cause={}",
+                 kLaneNames[LaneOf(slot)], CellOf(slot), pid, exit_code, running, claimed.size(),
+                 cause);
   } else {
     spdlog::info("event=worker_exited lane={} cell={} pid={} cause={}", kLaneNames[LaneOf(slot)],
                  CellOf(slot), pid, cause);
   }
 
-  if (claimed != 0) HandleLostJob(claimed, worker.killed);
+  for (const std::uint64_t id : claimed) HandleLostJob(id, id == running, worker.killed);
 
   if (starting_ && !worker.ready) {
     starting_ = false;

@@ -15,8 +15,9 @@
 //
 // Guarantees: every submitted job's callback is called exactly once, with the
 // result or an error (timeout, worker_crashed, internal), unless the job was
-// Abandon()ed first. A worker that dies is replaced at once and its job
-// retried once; a job past job_timeout gets its worker killed and replaced; a
+// Abandon()ed first. A worker that dies is replaced at once, the job it was
+// running retried once, and the other jobs it had taken (a batch) go back to
+// the backlog; a job past job_timeout gets its worker killed and replaced; a
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
 // exponential back-off instead of in a tight loop.
@@ -135,6 +136,7 @@ class WorkerPool : public JobExecutor {
     JobCallback callback;  // empty once abandoned
     std::uint64_t submitted_ns;
     std::uint64_t deadline;
+    std::uint64_t cost_ns;  // estimated
     JobSize size;
     JobState state;
     std::size_t lane = 0;  // while kQueued
@@ -146,11 +148,12 @@ class WorkerPool : public JobExecutor {
     ipc::SharedSegment segment;
     std::optional<ipc::JobQueue> queue;
     unsigned target = 0;
-    unsigned retiring = 0;            // resize sentinels queued and not yet taken
-    unsigned live = 0;                // worker processes
-    unsigned ready = 0;               // of which attached and ready
-    std::uint64_t in_flight = 0;      // pushed and not yet resolved
-    std::uint64_t big_in_flight = 0;  // of which big
+    unsigned retiring = 0;             // resize sentinels queued and not yet taken
+    unsigned live = 0;                 // worker processes
+    unsigned ready = 0;                // of which attached and ready
+    std::uint64_t in_flight = 0;       // pushed and not yet resolved
+    std::uint64_t big_in_flight = 0;   // of which big
+    std::uint64_t cost_in_flight = 0;  // their estimated cost, summed
   };
   static constexpr std::size_t kMainLane = 0;
   static constexpr std::size_t kReserveLane = 1;
@@ -171,7 +174,12 @@ class WorkerPool : public JobExecutor {
   // Spawns (or schedules, while backing off) workers up to the target.
   void Replenish();
   void SpawnMissing();
-  void HandleLostJob(std::uint64_t job_id, KillCause cause);
+  // A job a dead worker had claimed: retried (once, if it was the one
+  // running), or answered with the error its worker's death means.
+  void HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause);
+  // Back to the backlog, out of its lane.
+  void Requeue(std::uint64_t job_id, PendingJob& job);
+  void LeaveLane(PendingJob& job);
   void KillWorker(std::uint32_t slot, KillCause cause);
   unsigned LiveWorkers(std::size_t lane) const;
   unsigned ReadyWorkers(std::size_t lane) const;
@@ -180,6 +188,9 @@ class WorkerPool : public JobExecutor {
   void OnExit(std::uint32_t slot, int exit_code);
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();
+  // Pump() once the current event-loop turn is over: the jobs of every
+  // request read in this turn reach the queue together.
+  void PumpSoon();
   void Tick();
   void MaybeFinishStop();
   std::vector<WorkerView> Views(std::size_t lane) const;
@@ -204,6 +215,7 @@ class WorkerPool : public JobExecutor {
   bool starting_ = true;
   bool stopping_ = false;
   bool sentinels_sent_ = false;
+  bool pump_posted_ = false;
 };
 
 }  // namespace fibpool::supervisor

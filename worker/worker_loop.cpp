@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -63,17 +64,17 @@ int RunWorker(const WorkerOptions& options) {
 
   const int fd = options.result_fd;
   ipc::FrameWriter writer;
-  const auto send = [fd, &writer](ipc::FrameType type, const auto& message) {
-    const std::string_view frame = writer.Encode(type, message);
-    return ipc::WriteAll(fd, frame.data(), frame.size());
-  };
-  if (send(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell})) {
-    return ipc::kExitPipeBroken;
-  }
+  writer.Append(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell});
+  if (writer.Flush(fd)) return ipc::kExitPipeBroken;
 
+  ipc::JobBatch batch;
   for (std::uint64_t jobs_done = 0;;) {
-    ipc::Job job;
-    switch (queue->Pop(options.cell, options.spin, kParentCheck, &job)) {
+    ipc::TakeLimit limit{options.batch_budget_ns, ipc::kMaxBatch};
+    if (options.max_jobs > 0) {
+      limit.jobs = static_cast<std::uint32_t>(
+          std::min<std::uint64_t>(limit.jobs, options.max_jobs - jobs_done));
+    }
+    switch (queue->PopBatch(options.cell, options.spin, kParentCheck, limit, &batch)) {
       case ipc::JobQueue::PopStatus::kEmpty:
         if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
         continue;
@@ -83,12 +84,22 @@ int RunWorker(const WorkerOptions& options) {
       case ipc::JobQueue::PopStatus::kJob:
         break;
     }
-    if (job.kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
-    JobOutcome outcome = RunJob(job, options.limits, options.supervisor_pid);
-    if (send(ipc::FrameType::kResult, outcome.message)) return ipc::kExitPipeBroken;
-    outcome.buffer.Disown();  // the supervisor owns it now
-    queue->FinishJob(options.cell);
-    ++jobs_done;
+    if (batch.jobs[0].kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
+    // The answers of a batch go out in one write; one that names a result
+    // buffer goes out at once, so that the buffer can be disowned.
+    for (std::uint32_t i = 0; i < batch.size; ++i) {
+      queue->StartJob(options.cell, batch.jobs[i].id);
+      JobOutcome outcome = RunJob(batch.jobs[i], options.limits, options.supervisor_pid);
+      queue->StartJob(options.cell, 0);
+      writer.Append(ipc::FrameType::kResult, outcome.message);
+      if (!outcome.buffer.empty()) {
+        if (writer.Flush(fd)) return ipc::kExitPipeBroken;
+        outcome.buffer.Disown();  // the supervisor owns it now
+      }
+    }
+    if (writer.Flush(fd)) return ipc::kExitPipeBroken;
+    queue->FinishBatch(options.cell);
+    jobs_done += batch.size;
     if (options.max_jobs > 0 && jobs_done >= options.max_jobs) return ipc::kExitRecycle;
     if (options.max_rss_bytes > 0 && ResidentBytes() > options.max_rss_bytes) {
       spdlog::info("event=worker_recycle cause=memory rss_bytes={}", ResidentBytes());

@@ -1,5 +1,6 @@
-// The worker process's main loop: take a job from the shared queue, run it,
-// send the result on the pipe to the supervisor, repeat.
+// The worker process's main loop: take a job (or a batch of consecutive cheap
+// ones) from the shared queue, run them, send their results on the pipe to
+// the supervisor in one write, repeat.
 //
 // Returns (as the exit status) one of ipc::WorkerExit: 0 when it takes a
 // sentinel; kExitRecycle after max_jobs jobs or when a job left its memory
@@ -26,9 +27,12 @@ struct WorkerOptions {
   int result_fd = 3;         // write end of the result pipe
   RunnerLimits limits;
   std::chrono::microseconds spin{50};  // busy-wait before sleeping on the queue
-  std::uint64_t max_jobs = 0;          // exit kExitRecycle after this many jobs (0: never)
-  std::uint64_t max_rss_bytes = 0;     // exit kExitRecycle after a job leaves RSS above this
-  int nice = 0;                        // raise this process's nice value by this much
+  // Take further queued jobs along with the first while their estimated
+  // cost sums to at most this (0: one job at a time).
+  std::uint64_t batch_budget_ns = 64'000;
+  std::uint64_t max_jobs = 0;       // exit kExitRecycle after this many jobs (0: never)
+  std::uint64_t max_rss_bytes = 0;  // exit kExitRecycle after a job leaves RSS above this
+  int nice = 0;                     // raise this process's nice value by this much
 };
 
 int RunWorker(const WorkerOptions& options);

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstring>
 
 #include "ipc/codec.h"
 #include "ipc/job.h"
+#include "ipc/unique_fd.h"
 
 namespace fibpool::ipc {
 namespace {
@@ -68,6 +71,28 @@ TEST(FrameDecoder, OversizedLengthIsCorruptBeforeAnyAllocation) {
   FrameDecoder::Frame f;
   EXPECT_EQ(d.Next(&f), FrameDecoder::Status::kCorrupt);
   EXPECT_EQ(d.buffered(), 8u);
+}
+
+TEST(FrameWriter, FlushWritesEveryAppendedFrameInOneGoThenStartsAfresh) {
+  UniqueFd r, w;
+  ASSERT_FALSE(MakePipe(&r, &w));
+  FrameWriter writer;
+  ResultMessage m;
+  m.job_id = 5;
+  m.text = "5";
+  writer.Append(FrameType::kReady, ReadyMessage{77, 2});
+  writer.Append(FrameType::kResult, m);
+  const std::string expected =
+      EncodeMessage(FrameType::kReady, ReadyMessage{77, 2}) + EncodeMessage(FrameType::kResult, m);
+  EXPECT_EQ(writer.pending(), expected);
+  ASSERT_FALSE(writer.Flush(w.get()));
+  EXPECT_TRUE(writer.pending().empty());
+  std::string got(expected.size(), '\0');
+  ASSERT_EQ(::read(r.get(), got.data(), got.size()), static_cast<ssize_t>(got.size()));
+  EXPECT_EQ(got, expected);
+  writer.Append(FrameType::kResult, m);
+  EXPECT_TRUE(writer.Flush(-1));  // a failed write is reported, and its bytes dropped
+  EXPECT_TRUE(writer.pending().empty());
 }
 
 TEST(FrameDecoder, UnknownTypeIsCorruptAndStaysCorrupt) {

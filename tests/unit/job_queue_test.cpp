@@ -44,7 +44,15 @@ class QueueFixture : public ::testing::Test {
     return *q;
   }
 
-  static Job Compute(std::uint64_t id) { return Job{id, JobKind::kCompute, Algorithm::kFast, id}; }
+  static Job Compute(std::uint64_t id, std::uint64_t cost_ns = 1) {
+    return Job{id, JobKind::kCompute, Algorithm::kFast, id, cost_ns};
+  }
+
+  std::vector<std::uint64_t> IdsOf(const JobBatch& batch) {
+    std::vector<std::uint64_t> ids;
+    for (std::uint32_t i = 0; i < batch.size; ++i) ids.push_back(batch.jobs[i].id);
+    return ids;
+  }
 
   // Forks a child that runs fn() and exits with its return value.
   template <class Fn>
@@ -61,16 +69,17 @@ class QueueFixture : public ::testing::Test {
   }
 
   // Forks a consumer that takes the lock and is killed while holding it;
-  // with a `job_id`, after publishing its claim in `cell` as a take does,
+  // with `job_ids`, after publishing their claims in `cell` as a take does,
   // before it advances the head.
-  void KillConsumerHoldingTheLock(std::uint32_t cell = 0, std::uint64_t job_id = 0) {
+  void KillConsumerHoldingTheLock(std::uint32_t cell = 0, std::vector<std::uint64_t> job_ids = {}) {
     UniqueFd r, w;
     ASSERT_FALSE(MakePipe(&r, &w));
     const pid_t child = Fork([&] {
       SharedSegment mine;
       JobQueue q = AttachAgain(&mine);
       q.WithConsumerLock([&] {
-        if (job_id != 0) q.cell(cell).job_id.store(job_id);
+        for (std::size_t i = 0; i < job_ids.size(); ++i) q.cell(cell).claims[i].store(job_ids[i]);
+        q.cell(cell).claimed.store(static_cast<std::uint32_t>(job_ids.size()));
         char c = 'L';
         (void)WriteAll(w.get(), &c, 1);
         ::pause();
@@ -95,10 +104,15 @@ TEST_F(QueueFixture, PushedJobsComeOutInOrderWithTheirClaim) {
   Job job;
   ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
   EXPECT_EQ(job, Compute(1));
+  EXPECT_EQ(queue_->cell(3).claimed.load(), 1u);
+  EXPECT_EQ(queue_->cell(3).claims[0].load(), 1u);
+  EXPECT_EQ(queue_->cell(3).job_id.load(), 0u);  // claimed, not started
+  queue_->StartJob(3, 1);
   EXPECT_EQ(queue_->cell(3).job_id.load(), 1u);
   EXPECT_GT(queue_->cell(3).started_ns.load(), 0u);
-  queue_->FinishJob(3);
+  queue_->FinishBatch(3);
   EXPECT_EQ(queue_->cell(3).job_id.load(), 0u);
+  EXPECT_EQ(queue_->cell(3).claimed.load(), 0u);
   ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
   EXPECT_EQ(job.id, 2u);
   EXPECT_EQ(queue_->Pop(3, 0ns, 1ms, &job), JobQueue::PopStatus::kEmpty);
@@ -112,12 +126,50 @@ TEST_F(QueueFixture, FullQueueRefusesPushesUntilAJobIsTaken) {
   EXPECT_TRUE(queue_->TryPush(Compute(65)));
 }
 
+TEST_F(QueueFixture, BatchTakesFollowingJobsWithinTheCostBudget) {
+  for (std::uint64_t id = 1; id <= 5; ++id) ASSERT_TRUE(queue_->TryPush(Compute(id, 10)));
+  ASSERT_TRUE(queue_->TryPush(Compute(6, 1000)));
+  ASSERT_TRUE(queue_->TryPush(Compute(7, 10)));
+  JobBatch batch;
+  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{30, kMaxBatch}, &batch),
+            JobQueue::PopStatus::kJob);
+  EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(queue_->cell(2).claimed.load(), 3u);
+  EXPECT_EQ(queue_->cell(2).claims[2].load(), 3u);
+  queue_->FinishBatch(2);
+  // The expensive job ends the batch before it...
+  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch),
+            JobQueue::PopStatus::kJob);
+  EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{4, 5}));
+  // ...and is taken alone however small the budget, at the head.
+  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{0, kMaxBatch}, &batch),
+            JobQueue::PopStatus::kJob);
+  EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{6}));
+  EXPECT_EQ(queue_->Depth(), 1u);
+}
+
+TEST_F(QueueFixture, BatchStopsAtTheJobLimitAndAtASentinel) {
+  for (std::uint64_t id = 1; id <= 3; ++id) ASSERT_TRUE(queue_->TryPush(Compute(id)));
+  ASSERT_TRUE(queue_->TryPush(Job::Sentinel()));
+  ASSERT_TRUE(queue_->TryPush(Compute(4)));
+  JobBatch batch;
+  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, 2}, &batch), JobQueue::PopStatus::kJob);
+  EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{1, 2}));
+  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch),
+            JobQueue::PopStatus::kJob);
+  EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{3}));
+  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch),
+            JobQueue::PopStatus::kJob);
+  ASSERT_EQ(batch.size, 1u);
+  EXPECT_EQ(batch.jobs[0].kind, JobKind::kSentinel);
+}
+
 TEST_F(QueueFixture, SentinelsCarryNoClaim) {
   ASSERT_TRUE(queue_->TryPush(Job::Sentinel()));
   Job job;
   ASSERT_EQ(queue_->Pop(1, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
   EXPECT_EQ(job.kind, JobKind::kSentinel);
-  EXPECT_EQ(queue_->cell(1).job_id.load(), 0u);
+  EXPECT_EQ(queue_->cell(1).claimed.load(), 0u);
 }
 
 TEST_F(QueueFixture, AttachChecksTheHeader) {
@@ -129,8 +181,8 @@ TEST_F(QueueFixture, AttachChecksTheHeader) {
   EXPECT_TRUE(JobQueue::Attach(segment_.data(), segment_.size(), &why).has_value());
 }
 
-// One producer and several consumer processes at once: every job is taken
-// exactly once, and each consumer leaves on its own sentinel.
+// One producer and several consumer processes at once, taking batches: every
+// job is taken exactly once, and each consumer leaves on its own sentinel.
 TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
   constexpr int kConsumers = 3;
   constexpr std::uint64_t kJobs = 20'000;
@@ -142,14 +194,17 @@ TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
     pids.push_back(Fork([&, c, wfd = w.get()] {
       SharedSegment mine;
       JobQueue q = AttachAgain(&mine);
+      JobBatch batch;
       for (;;) {
-        Job job;
-        if (q.Pop(static_cast<std::uint32_t>(c), 20us, 1s, &job) != JobQueue::PopStatus::kJob) {
+        if (q.PopBatch(static_cast<std::uint32_t>(c), 20us, 1s, TakeLimit{8, kMaxBatch}, &batch) !=
+            JobQueue::PopStatus::kJob) {
           return 3;
         }
-        if (job.kind == JobKind::kSentinel) return 0;
-        if (WriteAll(wfd, &job.id, sizeof job.id)) return 4;
-        q.FinishJob(static_cast<std::uint32_t>(c));
+        if (batch.jobs[0].kind == JobKind::kSentinel) return 0;
+        for (std::uint32_t i = 0; i < batch.size; ++i) {
+          if (WriteAll(wfd, &batch.jobs[i].id, sizeof batch.jobs[i].id)) return 4;
+        }
+        q.FinishBatch(static_cast<std::uint32_t>(c));
       }
     }));
     reads.push_back(std::move(r));
@@ -223,27 +278,30 @@ TEST_F(QueueFixture, ConsumerKilledHoldingTheLockDoesNotWedgeTheQueue) {
   EXPECT_EQ(queue_->recoveries(), 1u);
 }
 
-// Forks a consumer that publishes a claim of `job_id` in `cell` under the
-// lock, as a take does, and is killed before it advances the head.
-// Killed after publishing its claim but before advancing the head: the job
-// must end up claimed (for the supervisor to retry) and no longer queued.
-TEST_F(QueueFixture, ConsumerKilledBetweenClaimAndHeadLeavesTheJobClaimedOnly) {
+// Killed after publishing the claims of a batch but before advancing the
+// head: the jobs must end up claimed (for the supervisor to retry) and no
+// longer queued.
+TEST_F(QueueFixture, ConsumerKilledBetweenClaimAndHeadLeavesTheJobsClaimedOnly) {
   ASSERT_TRUE(queue_->TryPush(Compute(10)));
   ASSERT_TRUE(queue_->TryPush(Compute(11)));
-  KillConsumerHoldingTheLock(2, 10);
+  ASSERT_TRUE(queue_->TryPush(Compute(12)));
+  KillConsumerHoldingTheLock(2, {10, 11});
 
   queue_->Repair();  // what the supervisor does when it sees the death
   EXPECT_EQ(queue_->Depth(), 1u);
-  EXPECT_EQ(queue_->cell(2).job_id.load(), 10u);
+  std::uint64_t running = 99;
+  EXPECT_EQ(queue_->TakeClaims(2, &running), (std::vector<std::uint64_t>{10, 11}));
+  EXPECT_EQ(running, 0u);
+  EXPECT_EQ(queue_->cell(2).claimed.load(), 0u);
   Job job;
   ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
-  EXPECT_EQ(job.id, 11u);
+  EXPECT_EQ(job.id, 12u);
 }
 
 TEST_F(QueueFixture, RecoveringConsumerAlsoRepairsAHalfDoneTake) {
   ASSERT_TRUE(queue_->TryPush(Compute(20)));
   ASSERT_TRUE(queue_->TryPush(Compute(21)));
-  KillConsumerHoldingTheLock(4, 20);
+  KillConsumerHoldingTheLock(4, {20});
   Job job;
   ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
   EXPECT_EQ(job.id, 21u);
