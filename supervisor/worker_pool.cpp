@@ -8,6 +8,7 @@
 #include <boost/interprocess/shared_memory_object.hpp>
 
 #include "ipc/result_buffer.h"
+#include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "supervisor/cost_model.h"
 
@@ -104,6 +105,7 @@ void WorkerPool::SpawnInto(std::uint32_t slot) {
       "--max-jobs", std::to_string(options_.max_jobs_per_worker),
       "--max-memory-mb", std::to_string(options_.max_worker_memory_mb),
       "--nice", std::to_string(LaneOf(slot) == kMainLane ? options_.worker_nice : 0),
+      "--slice-us", std::to_string(LaneOf(slot) == kMainLane ? 0 : ipc::kLatencySlice.count()),
       "--log-level", options_.log_level,
   };
   // clang-format on

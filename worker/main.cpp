@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   fibpool::worker::WorkerOptions options;
   std::string log_level = "info";
   std::uint64_t spin_us = 50;
+  std::int64_t slice_us = 0;
   std::uint64_t max_memory_mb = 0;
   po::options_description desc("fibpool-worker (started by fibpool)");
   // clang-format off
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
       ("inline-limit", po::value(&options.limits.inline_limit), "largest inline result")
       ("spin-us", po::value(&spin_us), "busy-wait before sleeping")
       ("max-jobs", po::value(&options.max_jobs), "recycle after this many jobs")
-      ("nice", po::value(&options.nice), "raise the nice value by this much")
+      ("nice", po::value(&options.nice), "raise the nice value to at least this")
+      ("slice-us", po::value(&slice_us), "scheduler time slice (0: default)")
       ("max-memory-mb", po::value(&max_memory_mb), "memory limit in MiB")
       ("log-level", po::value(&log_level), "log level");
   // clang-format on
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.spin = std::chrono::microseconds(spin_us);
+  options.slice = std::chrono::microseconds(slice_us);
   options.max_rss_bytes = max_memory_mb << 20;
   options.limits.max_memory_bytes = max_memory_mb << 20;
   spdlog::set_level(spdlog::level::from_str(log_level));

@@ -1,7 +1,6 @@
 #include "worker/worker_loop.h"
 
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "ipc/frame.h"
 #include "ipc/job_queue.h"
+#include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "ipc/shared_segment.h"
 #include "ipc/unique_fd.h"
@@ -46,9 +46,10 @@ int RunWorker(const WorkerOptions& options) {
   // Ctrl-C in a terminal reaches the whole process group; the supervisor
   // decides when workers stop (sentinels), so they ignore it.
   std::signal(SIGINT, SIG_IGN);
-  // Lower priority (never higher: that needs privileges) so that the
-  // supervisor and the reserve lane win the CPU when they wake up.
-  if (options.nice > 0) ::setpriority(PRIO_PROCESS, 0, options.nice);
+  // The main lane: lower priority and the default slice, so that the
+  // supervisor and the reserve lane win the CPU when they wake up. The
+  // reserve lane: a short slice, like the supervisor's.
+  ipc::SetScheduling(options.nice, options.slice);
 
   std::string why;
   auto segment =

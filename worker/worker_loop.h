@@ -30,9 +30,10 @@ struct WorkerOptions {
   // Take further queued jobs along with the first while their estimated
   // cost sums to at most this (0: one job at a time).
   std::uint64_t batch_budget_ns = 64'000;
-  std::uint64_t max_jobs = 0;       // exit kExitRecycle after this many jobs (0: never)
-  std::uint64_t max_rss_bytes = 0;  // exit kExitRecycle after a job leaves RSS above this
-  int nice = 0;                     // raise this process's nice value by this much
+  std::uint64_t max_jobs = 0;          // exit kExitRecycle after this many jobs (0: never)
+  std::uint64_t max_rss_bytes = 0;     // exit kExitRecycle after a job leaves RSS above this
+  int nice = 0;                        // raise this process's nice value to at least this
+  std::chrono::microseconds slice{0};  // its scheduler time slice (0: the kernel's default)
 };
 
 int RunWorker(const WorkerOptions& options);

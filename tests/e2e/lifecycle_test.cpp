@@ -2,9 +2,12 @@
 // draining on SIGTERM/SIGINT, workers that die or are killed, SIGHUP, and
 // what the processes hold.
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -199,6 +202,55 @@ TEST(Lifecycle, WorkersHoldNoSockets) {
     const auto fds = FdTargets(w);
     EXPECT_FALSE(fds.empty()) << "cannot read /proc/" << w << "/fd";
     for (const std::string& t : fds) EXPECT_FALSE(is_socket(t)) << "worker " << w << " holds " << t;
+  }
+}
+
+// The kernel's scheduling attributes of a process (sched_getattr(2)): its
+// nice value and, on kernels with EEVDF custom slices, its slice in ns.
+struct Scheduling {
+  int nice = 0;
+  std::uint64_t slice_ns = 0;
+};
+
+Scheduling SchedulingOf(pid_t pid) {
+  struct {
+    std::uint32_t size, policy;
+    std::uint64_t flags;
+    std::int32_t nice;
+    std::uint32_t priority;
+    std::uint64_t runtime, deadline, period;
+    std::uint32_t util_min, util_max;
+  } attr{};
+  if (::syscall(SYS_sched_getattr, pid, &attr, sizeof attr, 0) != 0) {
+    ADD_FAILURE() << "sched_getattr " << pid;
+  }
+  return {attr.nice, attr.runtime};
+}
+
+TEST(Lifecycle, BigJobWorkersYieldTheCpuToTheSupervisorAndTheReserveLane) {
+  ServerProcess server({"--workers", "2", "--worker-nice", "7"});
+  LineClient client(server.port());
+  const auto stats = AskStats(client);
+  const Scheduling supervisor = SchedulingOf(server.pid());
+  const Scheduling mine = SchedulingOf(::getpid());
+  EXPECT_EQ(supervisor.nice, mine.nice);
+  ASSERT_EQ(WorkersOf(stats).size(), 2u);
+  for (const WorkerStat& w : WorkersOf(stats)) {
+    const Scheduling main = SchedulingOf(w.pid);
+    EXPECT_EQ(main.nice, std::max(7, mine.nice)) << "main-lane worker " << w.pid;
+    EXPECT_GT(main.slice_ns, supervisor.slice_ns) << "main-lane worker " << w.pid;
+  }
+  const auto& reserve = stats.at("reserve_workers").as_array();
+  ASSERT_EQ(reserve.size(), kReserveWorkers);
+  for (const auto& r : reserve) {
+    const auto pid = static_cast<pid_t>(r.at("pid").to_number<std::int64_t>());
+    const Scheduling lane = SchedulingOf(pid);
+    EXPECT_EQ(lane.nice, mine.nice) << "reserve worker " << pid;
+    EXPECT_EQ(lane.slice_ns, supervisor.slice_ns) << "reserve worker " << pid;
+  }
+  // Kernels before 6.12 have no custom slices and report none.
+  if (supervisor.slice_ns != 0) {
+    EXPECT_EQ(supervisor.slice_ns, 100'000u);
   }
 }
 
