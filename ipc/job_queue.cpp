@@ -31,6 +31,7 @@ struct JobQueue::Control {
   alignas(64) std::atomic<std::uint64_t> tail;  // next slot to fill; the producer
   alignas(64) std::atomic<std::uint32_t> wake_seq;
   std::atomic<std::uint32_t> sleepers;
+  std::atomic<std::uint32_t> spinner;  // cell + 1 of the consumer that spins; 0: none
 };
 
 struct JobQueue::Slot {
@@ -174,17 +175,30 @@ JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseco
                                        JobBatch* out) {
   const std::uint64_t start = MonotonicNanos();
   const auto elapsed = [start] { return std::chrono::nanoseconds(MonotonicNanos() - start); };
+  // One spinner per queue is enough to catch the next job at once; more
+  // would only burn CPU the supervisor and the clients need.
+  std::uint32_t none = 0;
+  bool spinner = spin.count() > 0 && control_->spinner.compare_exchange_strong(none, cell + 1);
+  const auto stop_spinning = [&] {
+    if (spinner) control_->spinner.store(0, std::memory_order_release);
+    spinner = false;
+  };
   bool corrupt = false;
   for (;;) {
     if (Depth() > 0 && TryTake(cell, limit, out, &corrupt)) {
+      stop_spinning();
       return corrupt ? PopStatus::kCorrupt : PopStatus::kJob;
     }
     const auto spent = elapsed();
-    if (spent >= wait) return PopStatus::kEmpty;
-    if (spent < spin) {
+    if (spent >= wait) {
+      stop_spinning();
+      return PopStatus::kEmpty;
+    }
+    if (spinner && spent < spin) {
       std::this_thread::yield();
       continue;
     }
+    stop_spinning();
     const std::uint32_t seq = control_->wake_seq.load(std::memory_order_seq_cst);
     control_->sleepers.fetch_add(1, std::memory_order_seq_cst);
     if (Depth() == 0) FutexWait(&control_->wake_seq, seq, wait - spent);
@@ -243,6 +257,8 @@ void JobQueue::RepairLocked() {
 
 std::vector<std::uint64_t> JobQueue::TakeClaims(std::uint32_t cell, std::uint64_t* running) {
   WorkerCell& c = cells_[cell];
+  std::uint32_t mine = cell + 1;
+  control_->spinner.compare_exchange_strong(mine, 0);  // it died spinning
   *running = c.job_id.exchange(0, std::memory_order_acq_rel);
   const std::uint32_t claimed =
       std::min(c.claimed.exchange(0, std::memory_order_acq_rel), kMaxBatch);

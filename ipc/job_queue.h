@@ -17,9 +17,10 @@
 // claim, so the supervisor always knows which jobs a worker held when it
 // died, and which one of them it was running.
 //
-// Waiting: consumers spin briefly, then sleep on a futex word. Sleeps are
-// bounded by the caller's `wait`, so a lost wake-up (for example one taken by
-// a stopped process) costs at most one wait period, never a hang.
+// Waiting: one consumer at a time spins briefly, then sleeps on a futex word;
+// the others sleep at once. Sleeps are bounded by the caller's `wait`, so a
+// lost wake-up (for example one taken by a stopped process) costs at most one
+// wait period, never a hang.
 #pragma once
 
 #include <pthread.h>
@@ -92,9 +93,9 @@ class JobQueue {
   // Takes the oldest job, and after it the compute jobs that follow, within
   // `limit`. Compute jobs are claimed in `cell` before head moves. A
   // sentinel is only ever taken alone, and unclaimed.
-  // Spins for `spin`, then sleeps up to `wait` in total before returning
-  // kEmpty. kCorrupt: the oldest slot did not decode (that job is dropped,
-  // nothing is claimed).
+  // Spins for `spin` (unless another consumer spins already), then sleeps
+  // up to `wait` in total before returning kEmpty. kCorrupt: the oldest slot did not decode (that
+  // job is dropped, nothing is claimed).
   PopStatus PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
                      std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
   // PopBatch of one job.
@@ -113,8 +114,9 @@ class JobQueue {
   // it before it reads a dead worker's claims; a consumer that inherits a
   // dead owner's lock does the same.
   void Repair();
-  // The claims in `cell`, cleared (the supervisor, once the worker is dead
-  // and Repair() has run). *running: the job it was running, or 0.
+  // The claims in `cell`, cleared, and the spinning role if it died with it
+  // (the supervisor, once the worker is dead and Repair() has run).
+  // *running: the job it was running, or 0.
   std::vector<std::uint64_t> TakeClaims(std::uint32_t cell, std::uint64_t* running);
 
   // --- anyone ---
