@@ -1,8 +1,9 @@
 // Micro-benchmarks of the pool's hops: the shared-memory job queue within one
 // process (the cost of TryPush + Pop with no waiting), and a ping-pong between
-// two processes (job through the JobQueue, result frame back through a pipe),
-// which is what one tiny job costs the pool on top of the compute. For scale:
-// a plain pipe ping-pong between two processes.
+// two processes (jobs through the JobQueue, result frames back through a
+// pipe, one job or a batch per round), which is what a tiny job costs the
+// pool on top of the compute. For scale: a plain pipe ping-pong between two
+// processes.
 //
 // Each benchmark makes its own queue in an unlinked shared-memory segment
 // (nothing left behind, even on a crash) and reaps the child it forks.
@@ -41,8 +42,9 @@ SharedSegment MakeSegment() {
   return s;
 }
 
+// A tiny job, with about the cost estimate the supervisor gives it.
 Job ComputeJob(std::uint64_t id) {
-  return Job{id, fibpool::ipc::JobKind::kCompute, fibpool::ipc::Algorithm::kFast, 20};
+  return Job{id, fibpool::ipc::JobKind::kCompute, fibpool::ipc::Algorithm::kFast, 20, 2'000};
 }
 
 // Blocking read of exactly `size` bytes; with `spin`, polls a non-blocking fd.
@@ -76,14 +78,17 @@ void BM_QueueHopInProcess(benchmark::State& state) {
 }
 BENCHMARK(BM_QueueHopInProcess);
 
-// One tiny job's round trip through the pool's mechanisms, across processes:
-// the parent pushes a job and wakes the consumer; the child (a worker) pops
-// it (spinning `spin_us` before it sleeps on the futex), answers with a
-// ResultMessage frame on a pipe, and the parent reads it (blocking like the
-// supervisor's epoll wait, or spinning on a non-blocking read).
+// Tiny jobs' round trip through the pool's mechanisms, across processes: the
+// parent pushes `batch` jobs and wakes the consumer; the child (a worker)
+// takes them as a worker does (spinning `spin_us` before it sleeps on the
+// futex; up to 64 us of estimated work per take), answers each with a
+// ResultMessage frame, all of a take in one write, and the parent reads them
+// (blocking like the supervisor's epoll wait, or spinning on a non-blocking
+// read). Time per job: the items/s column.
 void BM_QueueHopCrossProcess(benchmark::State& state) {
   const auto spin = std::chrono::microseconds(state.range(0));
   const bool parent_spins = state.range(1) != 0;
+  const auto batch = static_cast<std::uint64_t>(state.range(2));
   SharedSegment segment = MakeSegment();
   JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells);
   fibpool::ipc::UniqueFd read_end, write_end;
@@ -95,19 +100,23 @@ void BM_QueueHopCrossProcess(benchmark::State& state) {
   const pid_t child = ::fork();
   if (child == 0) {
     read_end.Reset();
+    fibpool::ipc::JobBatch jobs;
+    fibpool::ipc::FrameWriter writer;
     for (;;) {
-      Job job;
-      const auto status = queue.Pop(0, spin, std::chrono::milliseconds(200), &job);
+      const auto status = queue.PopBatch(0, spin, std::chrono::milliseconds(200),
+                                         fibpool::ipc::TakeLimit{64'000}, &jobs);
       if (status == JobQueue::PopStatus::kEmpty) {
         if (::getppid() != parent) ::_exit(1);
         continue;
       }
-      if (job.kind == fibpool::ipc::JobKind::kSentinel) ::_exit(0);
-      fibpool::ipc::ResultMessage m;
-      m.job_id = job.id;
-      m.text = "6765";
-      const std::string frame = fibpool::ipc::EncodeMessage(fibpool::ipc::FrameType::kResult, m);
-      if (fibpool::ipc::WriteAll(write_end.get(), frame.data(), frame.size())) ::_exit(1);
+      if (jobs.jobs[0].kind == fibpool::ipc::JobKind::kSentinel) ::_exit(0);
+      for (std::uint32_t i = 0; i < jobs.size; ++i) {
+        fibpool::ipc::ResultMessage m;
+        m.job_id = jobs.jobs[i].id;
+        m.text = "6765";
+        writer.Append(fibpool::ipc::FrameType::kResult, m);
+      }
+      if (writer.Flush(write_end.get())) ::_exit(1);
       queue.FinishBatch(0);
     }
   }
@@ -119,35 +128,38 @@ void BM_QueueHopCrossProcess(benchmark::State& state) {
   probe.text = "6765";
   const std::size_t reply_size =
       fibpool::ipc::EncodeMessage(fibpool::ipc::FrameType::kResult, probe).size();
-  std::string reply(reply_size, '\0');
+  std::string replies(reply_size * batch, '\0');
   fibpool::ipc::FrameDecoder decoder;
   std::uint64_t id = 1;
   for (auto _ : state) {
-    queue.TryPush(ComputeJob(id++));
+    for (std::uint64_t i = 0; i < batch; ++i) queue.TryPush(ComputeJob(id++));
     queue.WakeConsumers(1);
-    if (!ReadExactly(read_end.get(), reply.data(), reply.size(), parent_spins)) {
+    if (!ReadExactly(read_end.get(), replies.data(), replies.size(), parent_spins)) {
       state.SkipWithError("worker gone");
       break;
     }
-    decoder.Feed(reply);
+    decoder.Feed(replies);
     fibpool::ipc::FrameDecoder::Frame frame;
-    if (decoder.Next(&frame) == fibpool::ipc::FrameDecoder::Status::kFrame) {
+    while (decoder.Next(&frame) == fibpool::ipc::FrameDecoder::Status::kFrame) {
       auto m = fibpool::ipc::Decode<fibpool::ipc::ResultMessage>(frame.body);
       benchmark::DoNotOptimize(m);
     }
   }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch));
   queue.TryPush(Job::Sentinel());
   queue.WakeConsumers(1);
   int status = 0;
   ::waitpid(child, &status, 0);
   state.SetLabel("worker spin " + std::to_string(state.range(0)) + " us, supervisor " +
-                 (parent_spins ? "spins" : "blocks"));
+                 (parent_spins ? "spins" : "blocks") + ", " + std::to_string(batch) +
+                 " jobs per round");
 }
 BENCHMARK(BM_QueueHopCrossProcess)
-    ->ArgNames({"spin_us", "parent_spins"})
-    ->Args({0, 0})
-    ->Args({50, 0})
-    ->Args({50, 1})
+    ->ArgNames({"spin_us", "parent_spins", "batch"})
+    ->Args({0, 0, 1})
+    ->Args({50, 0, 1})
+    ->Args({50, 1, 1})
+    ->Args({50, 0, 16})
     ->UseRealTime()
     ->MinTime(0.5);
 
