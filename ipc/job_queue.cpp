@@ -125,7 +125,18 @@ bool JobQueue::TryPush(const Job& job) {
 
 void JobQueue::WakeConsumers(int count) {
   control_->wake_seq.fetch_add(1, std::memory_order_seq_cst);
-  if (control_->sleepers.load(std::memory_order_seq_cst) > 0) FutexWake(&control_->wake_seq, count);
+  // A spinner seen here sees the pushed jobs: it checks the queue again
+  // after giving up the role, and hands on what it leaves (WakeOne).
+  if (control_->spinner.load(std::memory_order_seq_cst) != 0) --count;
+  if (count > 0 && control_->sleepers.load(std::memory_order_seq_cst) > 0) {
+    FutexWake(&control_->wake_seq, count);
+  }
+}
+
+void JobQueue::HandOn() {
+  if (Depth() == 0 || control_->sleepers.load(std::memory_order_seq_cst) == 0) return;
+  control_->wake_seq.fetch_add(1, std::memory_order_seq_cst);
+  FutexWake(&control_->wake_seq, 1);
 }
 
 std::optional<Job> JobQueue::DecodeSlot(std::uint64_t position) const {
@@ -187,6 +198,7 @@ JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseco
   for (;;) {
     if (Depth() > 0 && TryTake(cell, limit, out, &corrupt)) {
       stop_spinning();
+      HandOn();
       return corrupt ? PopStatus::kCorrupt : PopStatus::kJob;
     }
     const auto spent = elapsed();
@@ -279,6 +291,9 @@ std::uint32_t JobQueue::cells() const { return header_->cells; }
 WorkerCell& JobQueue::cell(std::uint32_t index) const { return cells_[index]; }
 std::uint64_t JobQueue::recoveries() const {
   return control_->recoveries.load(std::memory_order_relaxed);
+}
+std::uint32_t JobQueue::sleepers() const {
+  return control_->sleepers.load(std::memory_order_relaxed);
 }
 pthread_mutex_t* JobQueue::mutex() const { return &control_->mutex; }
 

@@ -43,6 +43,9 @@ inline constexpr std::uint32_t kLayoutVersion = 2;
 inline constexpr std::size_t kSlotBytes = 64;
 // The most jobs one take claims.
 inline constexpr std::uint32_t kMaxBatch = 32;
+// The estimated work a worker takes at once, beyond the first job: enough for
+// a batch of tiny jobs (about 2 us each), a small delay for the jobs in it.
+inline constexpr std::uint64_t kBatchCostNs = 64'000;
 
 // What one worker holds and does, as it tells the supervisor without a syscall.
 struct WorkerCell {
@@ -86,7 +89,10 @@ class JobQueue {
   // --- producer (a single process) ---
   // Appends `job`; false when the queue is full. Does not wake anyone.
   bool TryPush(const Job& job);
-  // Wakes up to `count` sleeping consumers; no syscall when none sleeps.
+  // Makes sure that `count` consumers look at the queue: the one spinning
+  // now, if any, counts as one; sleeping ones are woken for the rest. No
+  // syscall when none is needed. A consumer that takes jobs and leaves some
+  // queued wakes one more, so jobs pushed together spread over the workers.
   void WakeConsumers(int count);
 
   // --- consumers ---
@@ -126,6 +132,8 @@ class JobQueue {
   WorkerCell& cell(std::uint32_t index) const;
   // How many times a consumer found the lock's previous owner dead.
   std::uint64_t recoveries() const;
+  // How many consumers sleep on the futex now.
+  std::uint32_t sleepers() const;
   // Runs fn() while holding the consumers' lock (tests: to die holding it).
   template <class Fn>
   void WithConsumerLock(Fn&& fn);
@@ -138,6 +146,8 @@ class JobQueue {
       : header_(header), control_(control), cells_(cells), slots_(slots) {}
   bool TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out, bool* corrupt);
   std::optional<Job> DecodeSlot(std::uint64_t position) const;
+  // Wakes one sleeping consumer if jobs are queued (after a take).
+  void HandOn();
   bool IsClaimed(std::uint64_t job_id) const;
   void RepairLocked();
   pthread_mutex_t* mutex() const;

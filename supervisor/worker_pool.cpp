@@ -246,7 +246,10 @@ void WorkerPool::Pump() {
   // Reserve lane: cheap jobs the main lane cannot start at once.
   Lane& main = lanes_[kMainLane];
   Lane& reserve = lanes_[kReserveLane];
-  std::array<int, 2> pushed{};
+  // Takes a worker will need for what is pushed (as JobQueue::PopBatch
+  // groups jobs): how many consumers to wake.
+  std::array<int, 2> takes{};
+  std::array<std::uint64_t, 2> take_cost{};
   const std::uint64_t main_ready = ReadyWorkers(kMainLane);
   const std::uint64_t reserve_ready = ReadyWorkers(kReserveLane);
   for (;;) {
@@ -268,10 +271,15 @@ void WorkerPool::Pump() {
       backlog_.Push(*id, it->second.deadline, it->second.size);
       break;
     }
-    ++pushed[lane];
+    const std::uint64_t cost = it->second.cost_ns;
+    if (takes[lane] == 0 || take_cost[lane] + cost > ipc::kBatchCostNs) {
+      ++takes[lane];
+      take_cost[lane] = 0;
+    }
+    take_cost[lane] += cost;
   }
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
-    if (pushed[lane] > 0) lanes_[lane].queue->WakeConsumers(pushed[lane]);
+    if (takes[lane] > 0) lanes_[lane].queue->WakeConsumers(takes[lane]);
   }
 }
 

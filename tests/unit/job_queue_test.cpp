@@ -3,6 +3,7 @@
 #include "ipc/job_queue.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 
 #include "ipc/shared_segment.h"
 #include "ipc/unique_fd.h"
+#include "tests/support/wait.h"
 
 namespace fibpool::ipc {
 namespace {
@@ -239,6 +241,50 @@ TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
   ASSERT_EQ(seen.size(), kJobs);
   for (std::uint64_t id = 1; id <= kJobs; ++id) ASSERT_EQ(seen.count(id), 1u) << id;
   EXPECT_EQ(queue_->Depth(), 0u);
+}
+
+// Two jobs pushed together and one wake-up: the consumer that takes the first
+// wakes the other for the second, which runs at once instead of after the
+// sleeper's 30 s wait.
+TEST_F(QueueFixture, ConsumerThatLeavesJobsQueuedWakesAnother) {
+  constexpr int kConsumers = 2;
+  UniqueFd taken_r, taken_w, release_r, release_w;
+  ASSERT_FALSE(MakePipe(&taken_r, &taken_w));
+  ASSERT_FALSE(MakePipe(&release_r, &release_w));
+  std::vector<pid_t> pids;
+  for (int c = 0; c < kConsumers; ++c) {
+    pids.push_back(Fork([&, c] {
+      release_w.Reset();  // so that the parent's exit releases it, whatever happens
+      taken_r.Reset();
+      SharedSegment mine;
+      JobQueue q = AttachAgain(&mine);
+      Job job;
+      if (q.Pop(static_cast<std::uint32_t>(c), 0ns, 30s, &job) != JobQueue::PopStatus::kJob) {
+        return 1;
+      }
+      if (WriteAll(taken_w.get(), &job.id, sizeof job.id)) return 2;
+      char c2 = 0;
+      return ::read(release_r.get(), &c2, 1) == 1 ? 0 : 3;  // holds its job until released
+    }));
+  }
+  taken_w.Reset();
+  release_r.Reset();
+  ASSERT_TRUE(testing::WaitFor([&] { return queue_->sleepers() == kConsumers; }, 10s));
+  ASSERT_TRUE(queue_->TryPush(Compute(1, kBatchCostNs)));
+  ASSERT_TRUE(queue_->TryPush(Compute(2, kBatchCostNs)));
+  queue_->WakeConsumers(1);
+  std::set<std::uint64_t> taken;
+  for (int i = 0; i < kConsumers; ++i) {
+    pollfd p{taken_r.get(), POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, 5'000), 1) << "job " << i + 1 << " not taken within 5 s";
+    std::uint64_t id = 0;
+    ASSERT_EQ(::read(taken_r.get(), &id, sizeof id), static_cast<ssize_t>(sizeof id));
+    taken.insert(id);
+  }
+  EXPECT_EQ(taken, (std::set<std::uint64_t>{1, 2}));
+  const char go[kConsumers] = {'g', 'g'};
+  ASSERT_FALSE(WriteAll(release_w.get(), go, sizeof go));
+  for (pid_t pid : pids) EXPECT_EQ(WaitExit(pid), 0);
 }
 
 TEST_F(QueueFixture, SleepingConsumerWakesWhenAJobArrives) {
