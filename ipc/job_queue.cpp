@@ -41,6 +41,9 @@ struct JobQueue::Slot {
 
 namespace {
 
+constexpr std::uint64_t kContendedYieldNs = 1'000'000;
+constexpr std::uint64_t kSpinBackOffNs = 1'000'000'000;
+
 constexpr std::size_t AlignUp(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
 
 struct Offsets {
@@ -189,7 +192,8 @@ JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseco
   // One spinner per queue is enough to catch the next job at once; more
   // would only burn CPU the supervisor and the clients need.
   std::uint32_t none = 0;
-  bool spinner = spin.count() > 0 && control_->spinner.compare_exchange_strong(none, cell + 1);
+  bool spinner = spin.count() > 0 && start >= no_spin_until_ &&
+                 control_->spinner.compare_exchange_strong(none, cell + 1);
   const auto stop_spinning = [&] {
     if (spinner) control_->spinner.store(0, std::memory_order_release);
     spinner = false;
@@ -207,7 +211,12 @@ JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseco
       return PopStatus::kEmpty;
     }
     if (spinner && spent < spin) {
+      const std::uint64_t before = MonotonicNanos();
       std::this_thread::yield();
+      // Back a whole time slice later: a process of another program got the
+      // CPU, and would again on every yield. Sleeping on the futex wakes this
+      // process sooner than spinning against it; try again after a while.
+      if (MonotonicNanos() - before > kContendedYieldNs) no_spin_until_ = before + kSpinBackOffNs;
       continue;
     }
     stop_spinning();

@@ -99,8 +99,10 @@ class JobQueue {
   // Takes the oldest job, and after it the compute jobs that follow, within
   // `limit`. Compute jobs are claimed in `cell` before head moves. A
   // sentinel is only ever taken alone, and unclaimed.
-  // Spins for `spin` (unless another consumer spins already), then sleeps
-  // up to `wait` in total before returning kEmpty. kCorrupt: the oldest slot did not decode (that
+  // Spins for `spin` (unless another consumer spins already, or a yield
+  // came back a time slice late within the last second: another program
+  // wants the CPU), then sleeps up to `wait` in total before returning
+  // kEmpty. kCorrupt: the oldest slot did not decode (that
   // job is dropped, nothing is claimed).
   PopStatus PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
                      std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
@@ -156,6 +158,9 @@ class JobQueue {
   Control* control_;
   WorkerCell* cells_;
   Slot* slots_;
+  // This process does not spin before this time (MonotonicNanos): its last
+  // yield came back a whole time slice later.
+  std::uint64_t no_spin_until_ = 0;
 };
 
 }  // namespace fibpool::ipc
