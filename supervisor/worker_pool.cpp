@@ -25,10 +25,11 @@ constexpr std::uint64_t kQuickDeathNs = 1'000'000'000;
 constexpr unsigned kQuickDeathsBeforeBackoff = 3;
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5'000};
-// Estimated work a lane may hold ahead of its ready workers, per worker: enough
-// for a worker to take whole batches of tiny jobs (worker/worker_loop.h), small
-// enough that a job arriving later waits at most this long behind them.
-constexpr std::uint64_t kQueuedCostPerWorkerNs = 128'000;
+// Estimated work a lane may hold ahead of its ready workers, per worker: two
+// batches (ipc::kBatchCostNs), so that a worker finds the next batch waiting,
+// and little enough that a job arriving later waits at most this long behind
+// them.
+constexpr std::uint64_t kQueuedCostPerWorkerNs = 2 * ipc::kBatchCostNs;
 const char* const kLaneNames[] = {"main", "reserve"};
 
 ipc::SharedSegment CreateQueueSegment(const std::string& name) {
