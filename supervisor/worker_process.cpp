@@ -7,7 +7,7 @@
 
 #include <csignal>
 
-#include <boost/asio/read.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/process/v2/posix/default_launcher.hpp>
 #include <boost/process/v2/stdio.hpp>
 
@@ -68,6 +68,7 @@ std::shared_ptr<WorkerProcess> WorkerProcess::Spawn(asio::io_context& io,
   worker->pid_ = worker->process_->id();
   write_end.Reset();  // the child holds the only write end: its exit is our EOF
   worker->pipe_.assign(read_end.Release());
+  worker->pipe_.non_blocking(true);  // ReadNow() must never block the event loop
   worker->Read();
   return worker;
 }
@@ -87,15 +88,32 @@ void WorkerProcess::Signal(int signo) {
 }
 
 void WorkerProcess::Read() {
-  pipe_.async_read_some(asio::buffer(buffer_),
-                        [self = shared_from_this()](const bp::error_code& ec, std::size_t n) {
-                          if (ec) {
-                            // EOF: the worker is gone (or going); its exit status follows.
-                            self->WaitForExit();
-                            return;
-                          }
-                          self->OnBytes(n);
-                        });
+  // Wait for the pipe to become readable, then read once: a read that did
+  // not fill the buffer emptied the pipe, so there is no need for a second
+  // read that would only say EAGAIN (async_read_some makes that attempt).
+  pipe_.async_wait(asio::posix::stream_descriptor::wait_read,
+                   [self = shared_from_this()](const bp::error_code& ec) {
+                     if (ec) {
+                       self->WaitForExit();
+                       return;
+                     }
+                     self->ReadNow();
+                   });
+}
+
+void WorkerProcess::ReadNow() {
+  bp::error_code ec;
+  const std::size_t n = pipe_.read_some(asio::buffer(buffer_), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    Read();
+    return;
+  }
+  if (ec) {
+    // EOF: the worker is gone (or going); its exit status follows.
+    WaitForExit();
+    return;
+  }
+  OnBytes(n);
 }
 
 void WorkerProcess::OnBytes(std::size_t n) {
@@ -121,7 +139,13 @@ void WorkerProcess::OnBytes(std::size_t n) {
       return;
     }
   }
-  Read();
+  if (n == buffer_.size()) {
+    // The pipe may hold more (if it is larger than the buffer), and no new
+    // readiness event would say so.
+    asio::post(pipe_.get_executor(), [self = shared_from_this()] { self->ReadNow(); });
+  } else {
+    Read();
+  }
 }
 
 void WorkerProcess::WaitForExit() {

@@ -63,6 +63,7 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
  private:
   WorkerProcess(boost::asio::io_context& io, Events events);
   void Read();
+  void ReadNow();
   void OnBytes(std::size_t n);
   void WaitForExit();
 

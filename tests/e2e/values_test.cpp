@@ -52,6 +52,26 @@ TEST(Values, NearOneMillionIsExact) {
   EXPECT_EQ(client.Ask("ping"), "pong");  // nothing trailed the big answer
 }
 
+// Answers just under the inline limit travel in pipe frames larger than the
+// pipe and the supervisor's read buffer: each arrives in several reads.
+TEST(Values, PipelinedAnswersJustUnderTheInlineLimitAreExact) {
+  ServerProcess server({"--workers", "1", "--reserve-workers", "0"});
+  LineClient client(server.port());
+  const std::vector<std::uint64_t> ns = {313'000, 313'001, 313'002, 313'003};
+  std::string request;
+  for (std::uint64_t n : ns) request += std::to_string(n) + "\n";
+  client.Send(request + "ping\n");
+  for (std::uint64_t n : ns) {
+    const std::string expected = FibReference(n);
+    ASSERT_GT(expected.size(), 65'000u);  // over the 64 KiB read buffer
+    ASSERT_LT(expected.size(), 65'536u);  // under the inline limit
+    const auto got = client.ReadLine();
+    ASSERT_TRUE(got.has_value()) << "N=" << n;
+    EXPECT_TRUE(*got == expected) << "F(" << n << ") differs (" << got->size() << " digits)";
+  }
+  EXPECT_EQ(client.ReadLine(), "pong");
+}
+
 TEST(Values, RecursiveEqualsFastForSmallN) {
   const std::vector<std::string> table = FibTableByAddition(31);
   ServerProcess server({"--workers", "2"});
