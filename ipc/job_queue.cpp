@@ -129,7 +129,7 @@ bool JobQueue::TryPush(const Job& job) {
 void JobQueue::WakeConsumers(int count) {
   control_->wake_seq.fetch_add(1, std::memory_order_seq_cst);
   // A spinner seen here sees the pushed jobs: it checks the queue again
-  // after giving up the role, and hands on what it leaves (WakeOne).
+  // after giving up the role, and hands on what it leaves (HandOn).
   if (control_->spinner.load(std::memory_order_seq_cst) != 0) --count;
   if (count > 0 && control_->sleepers.load(std::memory_order_seq_cst) > 0) {
     FutexWake(&control_->wake_seq, count);

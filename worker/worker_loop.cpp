@@ -70,7 +70,8 @@ int RunWorker(const WorkerOptions& options) {
 
   ipc::JobBatch batch;
   for (std::uint64_t jobs_done = 0;;) {
-    ipc::TakeLimit limit{options.batch_budget_ns, ipc::kMaxBatch};
+    // Batches as the supervisor expects them when it decides whom to wake.
+    ipc::TakeLimit limit{ipc::kBatchCostNs, ipc::kMaxBatch};
     if (options.max_jobs > 0) {
       limit.jobs = static_cast<std::uint32_t>(
           std::min<std::uint64_t>(limit.jobs, options.max_jobs - jobs_done));

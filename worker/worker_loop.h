@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <string>
 
-#include "ipc/job_queue.h"
 #include "worker/job_runner.h"
 
 namespace fibpool::worker {
@@ -28,9 +27,6 @@ struct WorkerOptions {
   int result_fd = 3;         // write end of the result pipe
   RunnerLimits limits;
   std::chrono::microseconds spin{50};  // busy-wait before sleeping on the queue
-  // Take further queued jobs along with the first while their estimated
-  // cost sums to at most this (0: one job at a time).
-  std::uint64_t batch_budget_ns = ipc::kBatchCostNs;
   std::uint64_t max_jobs = 0;          // exit kExitRecycle after this many jobs (0: never)
   std::uint64_t max_rss_bytes = 0;     // exit kExitRecycle after a job leaves RSS above this
   int nice = 0;                        // raise this process's nice value to at least this
