@@ -28,23 +28,9 @@ base_project=fibpool-deploytest
 scale_project=fibpool-deploytest-scale
 work=$(mktemp -d /tmp/fibpool-deploytest.XXXXXX)
 log=$work/compose.log
-passed=0
-failed=0
 bg_pids=()
-
-say() { echo "deploy: $*"; }
-pass() { passed=$((passed + 1)); say "PASS $*"; }
-fail() { failed=$((failed + 1)); say "FAIL $*"; }
-# check DESCRIPTION COMMAND...: runs the command, counts the outcome, never exits.
-check() {
-  local what=$1; shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-# need DESCRIPTION COMMAND...: like check, but later steps cannot run without it.
-need() {
-  local what=$1; shift
-  if "$@"; then pass "$what"; else fail "$what"; exit 1; fi
-}
+test_name=deploy
+source "$repo/tests/deploy/lib.sh"
 
 # compose PROJECT FILE ARGS...: podman-compose, output to the log. podman-compose 1.0.3
 # exits 0 even when a podman command it ran failed (it prints "exit code: N"), so those
@@ -81,11 +67,7 @@ cleanup() {
     down "$base_project" "$base_file"
   fi
   [[ ${DEPLOY_KEEP_LOG:-} == 1 ]] && say "log kept: $log" || rm -rf "$work"
-  ((rc != 0 && failed == 0)) && failed=1
-  say "finished in ${SECONDS}s"
-  echo "deploy: $passed passed, $failed failed"
-  ((failed == 0)) || exit 1
-  exit 0
+  finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -96,14 +78,14 @@ need "container-setup" bash "$repo/../shared/tools/container-setup"
 # Host port: 25000 as in the docs, unless something already listens there.
 port=${DEPLOY_PORT:-25000}
 if [[ -z ${DEPLOY_PORT:-} ]] && nc -z 127.0.0.1 "$port" 2>/dev/null; then
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   say "127.0.0.1:25000 is taken; publishing on $port instead"
 fi
 export FIBPOOL_PUBLISH=127.0.0.1:$port
-metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+metrics_port=$(free_port)
 export FIBPOOL_METRICS_PUBLISH=127.0.0.1:$metrics_port
-unset FIBPOOL_WORKERS FIBPOOL_CONF_FILE FIBPOOL_REPLICAS FIBPOOL_ALGORITHM FIBPOOL_MAX_N \
-  FIBPOOL_JOB_TIMEOUT FIBPOOL_LOG_LEVEL FIBPOOL_CONFIG
+# Settings of the shell running the test must not reach the containers.
+unset $(compgen -e | grep '^FIBPOOL_' | grep -v '_PUBLISH$') 2>/dev/null || true
 
 # Leftovers of an interrupted earlier run.
 down "$scale_project" "$scale_file"
@@ -113,23 +95,13 @@ down "$base_project" "$base_file"
 # ask LINE: the first answer line to LINE on the published port.
 ask() { printf '%s\nquit\n' "$1" | nc -w 20 127.0.0.1 "$port" 2>/dev/null | head -n 1 || true; }
 # worker_counts: "<length of the workers array> <workers_target>" from `stats`.
-worker_counts() {
-  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(len(d["workers"]), d["workers_target"])' \
-    "$(ask stats)" 2>/dev/null || true
-}
+worker_counts() { json_field "$(ask stats)" 'len(d["workers"]), d["workers_target"]'; }
 # stats_field CONTAINER EXPR: EXPR (Python, on the parsed JSON `d`) of `stats` asked
 # inside CONTAINER, for replicas that publish no port.
 stats_field() {
   local json
   json=$(podman exec "$1" sh -c "printf 'stats\nquit\n' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true)
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$json" 2>/dev/null || true
-}
-wait_for() { # wait_for SECONDS COMMAND...: polls until the command succeeds
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.5
-  done
+  json_field "$json" "$2"
 }
 pong() { [[ $(ask ping) == pong ]]; }
 metrics_count_answers() {
