@@ -131,6 +131,8 @@ got=$(worker_counts)
 check "FIBPOOL_WORKERS=3 -> stats: 3 workers, workers_target 3 (got '$got')" test "$got" = "3 3"
 check "healthcheck command passes (podman healthcheck run)" podman healthcheck run "$ctr"
 check "GET /metrics on the published 9100 counts the answers" metrics_count_answers
+shm_kib=$(podman exec "$ctr" df -k /dev/shm | awk 'NR == 2 { print $2 }' || true)
+check "/dev/shm is the compose file's shm_size, 256 MiB (got ${shm_kib:-?} KiB)" test "$shm_kib" = 262144
 uid=$(podman exec "$ctr" id -u || true)
 check "runs as a non-root user (uid $uid)" test -n "$uid" -a "$uid" != 0
 procs=$(podman top "$ctr" args | grep -c /usr/local/bin/fibpool-worker || true)
