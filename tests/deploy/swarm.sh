@@ -78,7 +78,10 @@ cleanup() {
     v1 "$v1_scale_project" deploy/docker-compose.scale.yml down -t 5
     v1 "$v1_project" deploy/docker-compose.yml down -t 5
     run d volume rm "${stack}_prometheus-data"
-    left=$(d ps -aq | wc -l)
+    left=$( (d ps -aq --filter "label=com.docker.stack.namespace=$stack"
+      for proj in "$v1_project" "$v1_scale_project"; do
+        d ps -aq --filter "label=com.docker.compose.project=$proj"
+      done) | wc -l)
     [[ $dockerd_pid == running ]] || {
       kill "$dockerd_pid" 2>/dev/null
       wait_for 60 bash -c "! kill -0 $dockerd_pid 2>/dev/null"
