@@ -149,7 +149,9 @@ void Connection::ProcessLines() {
 }
 
 void Connection::EndUnterminated() {
-  if (read_closed_ || lines_.buffered() == 0) return;
+  // A line connection (the common case) pays nothing here.
+  if (boundary_.mode() == RequestBoundary::Mode::kLine || read_closed_ || lines_.buffered() == 0)
+    return;
   error_code ec;
   if (socket_.available(ec) > 0 || ec) return;  // the next read decides
   switch (boundary_.Decide(ParseRequest(lines_.Unterminated(), env_.limits))) {
