@@ -66,5 +66,56 @@ TEST(LinePort, AnIdleConnectionFreesItsSlotTheMomentTheServerClosesIt) {
   EXPECT_EQ(Counter(AskStats(next), "connections_refused"), 0u);
 }
 
+std::size_t Occurrences(const std::string& text, const std::string& what) {
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+// The log line holding `what`, from its start up to `what`.
+std::string LinePrefix(const std::string& log, const std::string& what) {
+  const auto at = log.find(what);
+  if (at == std::string::npos) return {};
+  const auto newline = log.rfind('\n', at);
+  const auto start = newline == std::string::npos ? 0 : newline + 1;
+  return log.substr(start, at - start);
+}
+
+TEST(LinePort, RefusedConnectionsAreLoggedAtInfoAtMostOnceASecond) {
+  ServerProcess server({"--workers", "1", "--max-connections", "1"});
+  LineClient holder(server.port());
+  ASSERT_EQ(holder.Ask("ping"), "pong");
+  constexpr int kRefused = 20;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRefused; ++i) {
+    LineClient refused(server.port());
+    ASSERT_TRUE(refused.ReadLine()->starts_with("ERR busy")) << "connection " << i;
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(Counter(AskStats(holder), "connections_refused"), std::uint64_t{kRefused});
+  const std::string log = server.Log();
+  const std::size_t lines = Occurrences(log, "event=connection_refused");
+  EXPECT_GE(lines, 1u) << log;
+  EXPECT_LE(lines, 1 + static_cast<std::size_t>(
+                           std::chrono::duration_cast<std::chrono::seconds>(elapsed).count()))
+      << log;
+  EXPECT_NE(LinePrefix(log, "event=connection_refused").find(" info "), std::string::npos) << log;
+}
+
+TEST(LinePort, IdleAndLineTooLongClosesAreLoggedAtDebug) {
+  ServerProcess server(
+      {"--workers", "1", "--idle-timeout", "0.3", "--max-line", "16", "--log-level", "debug"});
+  LineClient idle(server.port());
+  ASSERT_EQ(idle.Ask("ping"), "pong");
+  ASSERT_TRUE(idle.WaitForClose(seconds(5)));
+  LineClient talker(server.port());
+  ASSERT_TRUE(talker.Ask(std::string(17, '1'))->starts_with("ERR line_too_long"));
+  ASSERT_TRUE(talker.WaitForClose());
+  const std::string log = server.Log();
+  EXPECT_EQ(Occurrences(log, "event=connection_closed reason=idle"), 1u) << log;
+  EXPECT_EQ(Occurrences(log, "event=connection_closed reason=line_too_long"), 1u) << log;
+  EXPECT_NE(LinePrefix(log, "reason=idle").find(" debug "), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace fibpool::testing
