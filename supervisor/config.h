@@ -1,4 +1,4 @@
-// fibpool's settings (PROTOCOL.md, "Command line and configuration") and how
+// fibpool's settings (README.md, "Settings") and how
 // they are read: command line, then FIBPOOL_* environment, then the INI file
 // named by --config / FIBPOOL_CONFIG, then built-in defaults.
 //

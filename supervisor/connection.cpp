@@ -1,5 +1,10 @@
 #include "supervisor/connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -13,6 +18,25 @@ using boost::system::error_code;
 namespace {
 constexpr std::size_t kMaxAnswersPerWrite = 256;
 constexpr std::chrono::seconds kLinger{1};
+
+// Logs `what` at debug, at most once per kLogInterval.
+void LogClose(RateLimitedLog* limit, std::string_view what) {
+  std::uint64_t suppressed = 0;
+  if (limit && spdlog::should_log(spdlog::level::debug) &&
+      limit->Admit(std::chrono::steady_clock::now(), &suppressed)) {
+    spdlog::debug("event=connection_closed reason={} suppressed={}", what, suppressed);
+  }
+}
+
+std::string HttpDetail(std::string_view detail, int metrics_port) {
+  std::string out(detail);
+  if (metrics_port >= 0) {
+    out += "; /metrics and /healthz are served on port " + std::to_string(metrics_port);
+  } else {
+    out += "; start fibpool with --metrics-port for /metrics and /healthz";
+  }
+  return out;
+}
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
@@ -20,6 +44,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
       env_(env),
       lines_(env.max_line),
       idle_timer_(socket_.get_executor()),
+      pause_timer_(socket_.get_executor()),
       last_activity_(std::chrono::steady_clock::now()) {}
 
 void Connection::Start() {
@@ -44,6 +69,7 @@ void Connection::ArmIdleTimer() {
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
+      LogClose(self->env_.idle_close_log, "idle");
       self->CloseGracefully();
       return;
     }
@@ -90,9 +116,12 @@ void Connection::Read() {
 }
 
 void Connection::OnRead(std::size_t n) {
+  const std::string_view bytes(read_buffer_.data(), n);
   env_.metrics->bytes_in += n;
   last_activity_ = std::chrono::steady_clock::now();
-  lines_.Append(std::string_view(read_buffer_.data(), n));
+  boundary_.Saw(bytes, lines_.buffered());
+  CancelPause();  // more bytes: a pause starts again from them
+  lines_.Append(bytes);
   ProcessLines();
   Read();
 }
@@ -101,19 +130,76 @@ void Connection::ProcessLines() {
   std::string_view line;
   while (!closed_ && !parse_closed_ && MayTakeMore()) {
     const auto status = lines_.Next(&line);
-    if (status == LineBuffer::Status::kNeedMore) break;
+    if (status == LineBuffer::Status::kNeedMore) {
+      EndUnterminated();
+      break;
+    }
     if (status == LineBuffer::Status::kTooLong) {
       ++env_.metrics->requests;
       env_.metrics->CountError(ErrorCode::kLineTooLong);
       PushReady(ErrorLine(ErrorCode::kLineTooLong,
                           "line longer than " + std::to_string(env_.max_line) + " bytes"));
-      parse_closed_ = read_closed_ = true;
+      LogClose(env_.line_too_long_log, "line_too_long");
+      StopParsing();
       break;
     }
     Handle(line);
   }
   Write();
 }
+
+void Connection::EndUnterminated() {
+  // A line connection (the common case) pays nothing here.
+  if (boundary_.mode() == RequestBoundary::Mode::kLine || read_closed_ || lines_.buffered() == 0)
+    return;
+  error_code ec;
+  if (socket_.available(ec) > 0 || ec) return;  // the next read decides
+  switch (boundary_.Decide(ParseRequest(lines_.Unterminated(), env_.limits))) {
+    case RequestBoundary::Action::kWaitForMore:
+      return;
+    case RequestBoundary::Action::kAnswerNow:
+      return AnswerUnterminated();
+    case RequestBoundary::Action::kAnswerAfterPause:
+      return ArmPause();
+  }
+}
+
+void Connection::AnswerUnterminated() {
+  const std::string_view request = lines_.Unterminated();  // valid until the next Append
+  lines_.SkipUnterminated();
+  boundary_.Answered();
+  Handle(request);
+}
+
+void Connection::ArmPause() {
+  if (pause_armed_) return;
+  pause_armed_ = true;
+  // Acknowledge the bytes now, not after the delayed-ACK timer: a client
+  // whose Nagle algorithm holds back the rest of its line sends it at once.
+  const int one = 1;
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+  pause_timer_.expires_after(kFirstRequestPause);
+  pause_timer_.async_wait(
+      [self = shared_from_this(), generation = pause_generation_](const error_code& ec) {
+        if (ec || generation != self->pause_generation_ || self->closed_) return;
+        self->pause_armed_ = false;
+        if (self->lingering_ || self->parse_closed_ || self->read_closed_ || !self->MayTakeMore())
+          return;
+        error_code e;
+        if (self->socket_.available(e) > 0 || e) return;  // the pending read decides
+        self->AnswerUnterminated();
+        self->Write();
+      });
+}
+
+void Connection::CancelPause() {
+  if (!pause_armed_) return;
+  pause_armed_ = false;
+  ++pause_generation_;
+  pause_timer_.cancel();
+}
+
+void Connection::StopParsing() { parse_closed_ = read_closed_ = true; }
 
 void Connection::Handle(std::string_view line) {
   Request request = ParseRequest(line, env_.limits);
@@ -129,11 +215,17 @@ void Connection::Handle(std::string_view line) {
     case Request::Kind::kStats:
       return PushReady(env_.stats() + "\n");
     case Request::Kind::kQuit:
-      parse_closed_ = read_closed_ = true;
+      StopParsing();
       return PushReady("bye\n");
     case Request::Kind::kInvalid:
       env_.metrics->CountError(request.error);
       return PushReady(ErrorLine(request.error, request.detail));
+    case Request::Kind::kHttp:
+      // The rest of the HTTP request would be answered line by line with
+      // ERR; one explanation, then the connection closes.
+      env_.metrics->CountError(request.error);
+      StopParsing();
+      return PushReady(ErrorLine(request.error, HttpDetail(request.detail, env_.metrics_port)));
     case Request::Kind::kCompute:
       break;
   }
@@ -238,6 +330,8 @@ void Connection::MaybeFinish() {
 
 void Connection::CloseGracefully() {
   lingering_ = true;
+  ReleaseSlot();
+  CancelPause();
   error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   idle_timer_.cancel();
@@ -258,9 +352,16 @@ void Connection::Close() {
   held_bytes_ = 0;
   error_code ignored;
   idle_timer_.cancel();
+  CancelPause();
   socket_.close(ignored);
-  --env_.metrics->connections_open;
+  ReleaseSlot();
   env_.on_closed(shared_from_this());
+}
+
+void Connection::ReleaseSlot() {
+  if (slot_released_) return;
+  slot_released_ = true;
+  --env_.metrics->connections_open;
 }
 
 }  // namespace fibpool::supervisor

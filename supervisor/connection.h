@@ -1,12 +1,16 @@
 // One client connection: reads request lines, answers each exactly once and
-// in request order, while the jobs behind them run in parallel.
+// in request order, while the jobs behind them run in parallel. A client that
+// never sends a newline is served one request per read (request_boundary.h).
 //
 // Flow control: the connection stops reading (TCP pushes back on the client)
 // while it has max_inflight unanswered requests, or while the answers it
 // holds or expects (estimated from N before the job runs) exceed
 // max_output_bytes; it reads again as answers drain. A connection with one
 // request in flight always may hold that answer, however large. A connection
-// with nothing pending and no traffic for idle_timeout is closed. One write is in flight at a time;
+// with nothing pending and no traffic for idle_timeout is closed. Its
+// connection slot (Metrics::connections_open, which max_connections counts)
+// is free as soon as the server has nothing more to send, before the client
+// has closed its side. One write is in flight at a time;
 // every answer that is ready at the front goes out in it (a gather write, large results straight
 // from their shared-memory mapping); answers that complete in the same
 // event-loop turn are written together.
@@ -33,6 +37,8 @@
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
+#include "supervisor/rate_limited_log.h"
+#include "supervisor/request_boundary.h"
 #include "supervisor/request_parser.h"
 
 namespace fibpool::supervisor {
@@ -48,7 +54,10 @@ struct ConnectionEnv {
   std::chrono::milliseconds idle_timeout{300'000};
   JobExecutor* executor = nullptr;
   Metrics* metrics = nullptr;
-  std::function<std::string()> stats;  // the `stats` line, without LF
+  int metrics_port = -1;  // named to a client that sends HTTP here; -1: no metrics server
+  std::function<std::string()> stats;           // the `stats` line, without LF
+  RateLimitedLog* idle_close_log = nullptr;     // debug lines about idle closes
+  RateLimitedLog* line_too_long_log = nullptr;  // debug lines about line_too_long closes
   std::function<void(const std::shared_ptr<Connection>&)> on_closed;
 };
 
@@ -77,7 +86,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ArmIdleTimer();
   void OnRead(std::size_t n);
   void ProcessLines();
+  // The bytes after the last line when the socket has nothing more to read:
+  // a request, now or after a pause, or not yet (request_boundary.h).
+  void EndUnterminated();
+  void AnswerUnterminated();
+  void ArmPause();
+  void CancelPause();
   void Handle(std::string_view line);
+  // Takes no more requests after the answers already queued.
+  void StopParsing();
   void PushReady(std::string text);
   void Complete(std::uint64_t seq, JobResult&& result);
   // Writes the answers ready at the front, unless a write is in flight.
@@ -90,6 +107,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // client closes too (or kLinger passes), so that our close never turns
   // into a reset that could destroy answers the client has not read yet.
   void CloseGracefully();
+  // Frees the connection's slot (connections_open), once.
+  void ReleaseSlot();
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
@@ -99,7 +118,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Response> responses_;  // unanswered or unwritten, in request order
   std::uint64_t first_seq_ = 0;     // sequence number of responses_.front()
   std::vector<Response> writing_;   // the answers in the write in flight
+  RequestBoundary boundary_;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer pause_timer_;  // kFirstRequestPause
+  std::uint64_t pause_generation_ = 0;     // a stale pause's handler does nothing
+  bool pause_armed_ = false;
   std::chrono::steady_clock::time_point last_activity_;
   std::uint64_t held_bytes_ = 0;  // answers held or expected, in bytes
   bool reading_ = false;
@@ -110,6 +133,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   bool draining_ = false;
   bool lingering_ = false;  // FIN sent; waiting for the client's
+  bool slot_released_ = false;
 };
 
 }  // namespace fibpool::supervisor

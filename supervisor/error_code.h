@@ -1,4 +1,4 @@
-// The protocol's error codes (PROTOCOL.md, "Errors") and the ERR line.
+// The protocol's error codes (docs/protocol.md, "Errors") and the ERR line.
 #pragma once
 
 #include <string>

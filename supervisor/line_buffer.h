@@ -1,4 +1,4 @@
-// Splits a connection's byte stream into request lines (PROTOCOL.md,
+// Splits a connection's byte stream into request lines (docs/protocol.md,
 // "Transport"). Pure: no I/O. Holds at most max_line + a read's worth of
 // bytes: a line longer than max_line is reported, not buffered.
 #pragma once
@@ -21,6 +21,11 @@ class LineBuffer {
   // final, the stream cannot be trusted to resynchronise.
   Status Next(std::string_view* line);
   std::size_t buffered() const { return buffer_.size() - consumed_; }
+  // The bytes after the last line Next() returned (valid until the next
+  // Append), and dropping them: a request that ends without a newline
+  // (request_boundary.h). Only meaningful once Next() returned kNeedMore.
+  std::string_view Unterminated() const { return std::string_view(buffer_).substr(consumed_); }
+  void SkipUnterminated() { consumed_ = buffer_.size(); }
 
  private:
   std::size_t max_line_;

@@ -1,4 +1,4 @@
-// fibpool: the supervisor. See server.h for what it does, PROTOCOL.md for
+// fibpool: the supervisor. See server.h for what it does, docs/protocol.md for
 // what its clients see.
 #include <csignal>
 #include <iostream>

@@ -47,6 +47,13 @@ std::string Quote(std::string_view token) {
 
 Request ParseCompute(std::string_view number, std::string_view algorithm_name,
                      const ParserLimits& limits) {
+  // The first problem in the line is the one reported: the number, then the algorithm.
+  if (!AllDigits(number)) {
+    if (number.starts_with('-') && AllDigits(number.substr(1))) {
+      return Invalid(ErrorCode::kBadRequest, "N must not be negative");
+    }
+    return Invalid(ErrorCode::kBadRequest, "not a number or command: " + Quote(number));
+  }
   ipc::Algorithm algorithm = limits.default_algorithm;
   if (!algorithm_name.empty()) {
     const auto parsed = ipc::ParseAlgorithm(Lower(algorithm_name));
@@ -55,12 +62,6 @@ Request ParseCompute(std::string_view number, std::string_view algorithm_name,
                      "unknown algorithm " + Quote(algorithm_name) + " (fast or recursive)");
     }
     algorithm = *parsed;
-  }
-  if (!AllDigits(number)) {
-    if (number.starts_with('-') && AllDigits(number.substr(1))) {
-      return Invalid(ErrorCode::kBadRequest, "N must not be negative");
-    }
-    return Invalid(ErrorCode::kBadRequest, "not a number or command: " + Quote(number));
   }
   const std::uint64_t limit =
       algorithm == ipc::Algorithm::kRecursive ? limits.max_recursive_n : limits.max_fast_n;
@@ -76,6 +77,17 @@ Request ParseCompute(std::string_view number, std::string_view algorithm_name,
   r.n = n;
   r.algorithm = algorithm;
   return r;
+}
+
+// An HTTP request line: `METHOD TARGET HTTP/x.y`.
+bool IsHttpRequestLine(const std::array<std::string_view, kMaxTokens>& tokens, std::size_t count) {
+  static constexpr std::string_view kMethods[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                  "OPTIONS", "CONNECT", "TRACE", "PATCH"};
+  if (count != 3 || !tokens[2].starts_with("HTTP/")) return false;
+  for (const std::string_view method : kMethods) {
+    if (tokens[0] == method) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -104,6 +116,12 @@ Request ParseRequest(std::string_view line, const ParserLimits& limits) {
     tokens[count++] = line.substr(start, i - start);
   }
   if (count == 0) return Request{};
+  if (IsHttpRequestLine(tokens, count)) {
+    Request r =
+        Invalid(ErrorCode::kBadRequest, "this port speaks fibpool's line protocol, not HTTP");
+    r.kind = Request::Kind::kHttp;
+    return r;
+  }
 
   const std::string command = Lower(tokens[0]);
   const auto bare = [&](Request::Kind kind) {

@@ -1,4 +1,4 @@
-// Parses one request line of the line protocol (PROTOCOL.md, "Requests").
+// Parses one request line of the line protocol (docs/protocol.md, "Requests").
 // Pure: no I/O, no allocation beyond the returned detail text. A client's bad
 // input is a value (Request::Kind::kInvalid with an error code), never an
 // exception.
@@ -20,12 +20,14 @@ struct ParserLimits {
 };
 
 struct Request {
-  enum class Kind { kEmpty, kCompute, kPing, kStats, kHelp, kQuit, kInvalid };
+  // kEmpty: a blank line (only spaces and tabs), which is ignored.
+  // kHttp: an HTTP request line (`GET / HTTP/1.1`) sent to the line protocol.
+  enum class Kind { kEmpty, kCompute, kPing, kStats, kHelp, kQuit, kInvalid, kHttp };
   Kind kind = Kind::kEmpty;
   // kCompute:
   std::uint64_t n = 0;
   ipc::Algorithm algorithm = ipc::Algorithm::kFast;
-  // kInvalid:
+  // kInvalid and kHttp:
   ErrorCode error = ErrorCode::kBadRequest;
   std::string detail;
 };

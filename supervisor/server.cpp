@@ -42,6 +42,27 @@ PoolOptions PoolOptionsFrom(const Config& c) {
   return o;
 }
 
+// "cannot listen for LISTENER on HOST:PORT: WHY", for start-up failures.
+std::string ListenError(std::string_view listener, const std::string& host, std::uint16_t port,
+                        const error_code& ec) {
+  return "cannot listen for " + std::string(listener) + " on " + host + ":" + std::to_string(port) +
+         ": " + ec.message();
+}
+
+// Binds and listens on host:port, or throws std::runtime_error naming the
+// listener and the address (no library source locations).
+void Listen(asio::ip::tcp::acceptor& acceptor, const std::string& host, std::uint16_t port) {
+  error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error(ListenError("the line protocol", host, port, ec));
+  const asio::ip::tcp::endpoint endpoint(address, port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error(ListenError("the line protocol", host, port, ec));
+}
+
 // Many clients need many descriptors: take what the hard limit allows.
 void RaiseOpenFileLimit() {
   rlimit limit{};
@@ -60,13 +81,10 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       acceptor_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       accept_retry_(io_),
+      startup_timer_(io_),
       started_(std::chrono::steady_clock::now()) {
   RaiseOpenFileLimit();
-  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config_.host), config_.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
+  Listen(acceptor_, config_.host, config_.port);
 
   const PoolOptions pool_options = PoolOptionsFrom(config_);
   if (::access(pool_options.worker_path.c_str(), X_OK) != 0) {
@@ -86,11 +104,18 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
                      metrics_server_ ? metrics_server_->port() : -1);
   };
   if (config_.metrics_port >= 0) {
-    metrics_server_ = std::make_unique<MetricsServer>(
-        io_, config_.host, static_cast<std::uint16_t>(config_.metrics_port),
-        [this] { return PrometheusText(pool_->Snapshot(), metrics_); },
-        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); });
+    const auto port = static_cast<std::uint16_t>(config_.metrics_port);
+    try {
+      metrics_server_ = std::make_unique<MetricsServer>(
+          io_, config_.host, port, [this] { return PrometheusText(pool_->Snapshot(), metrics_); },
+          [this] { return !draining_ && !pool_->Snapshot().workers.empty(); });
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
+    }
+    connection_env_.metrics_port = metrics_server_->port();
   }
+  connection_env_.idle_close_log = &idle_close_log_;
+  connection_env_.line_too_long_log = &line_too_long_log_;
   connection_env_.on_closed = [this](const std::shared_ptr<Connection>& c) {
     connections_.erase(c);
     MaybeExit();
@@ -101,8 +126,20 @@ Server::~Server() = default;
 
 int Server::Run() {
   std::string failure;
+  // A worker that never reports ready (a wrong --worker-path, a binary that
+  // hangs) fails the start-up instead of hanging it.
+  startup_timer_.expires_after(kStartupTimeout);
+  startup_timer_.async_wait([this, &failure](const error_code& ec) {
+    if (ec || ready_) return;
+    failure = "the workers did not report ready within " + std::to_string(kStartupTimeout.count()) +
+              " s (worker executable " + WorkerPath(config_).string() +
+              "; is it fibpool-worker, and does it start?)";
+    io_.stop();
+  });
   pool_->Start(
       [this] {
+        ready_ = true;
+        startup_timer_.cancel();
         const auto bound = acceptor_.local_endpoint();
         spdlog::info("event=ready address={}:{} workers={} segment={} metrics_port={}",
                      bound.address().to_string(), bound.port(), config_.workers,
@@ -114,6 +151,7 @@ int Server::Run() {
         Accept();
       },
       [this, &failure](std::string why) {
+        startup_timer_.cancel();
         failure = std::move(why);
         io_.stop();
       });
@@ -135,7 +173,7 @@ void Server::Accept() {
       });
       return;
     }
-    if (connections_.size() >= config_.max_connections) {
+    if (metrics_.connections_open >= config_.max_connections) {
       Refuse(std::move(socket));
       Accept();
       return;
@@ -149,6 +187,11 @@ void Server::Accept() {
 
 void Server::Refuse(asio::ip::tcp::socket socket) {
   ++metrics_.connections_refused;
+  std::uint64_t suppressed = 0;
+  if (refused_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) {
+    spdlog::info("event=connection_refused reason=max_connections max_connections={} suppressed={}",
+                 config_.max_connections, suppressed);
+  }
   auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
   static const std::string kLine =
       ErrorLine(ErrorCode::kBusy, "too many connections; try again later");
@@ -161,6 +204,15 @@ void Server::Refuse(asio::ip::tcp::socket socket) {
 void Server::WaitForSignal() {
   signals_.async_wait([this](const error_code& ec, int signo) {
     if (ec) return;
+    if (signo != SIGHUP && !ready_) {
+      // Nothing is served yet: stop at once (the pool's destructor ends the
+      // workers and removes the shared memory).
+      spdlog::info("event=stopped_during_startup signal={}",
+                   signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      startup_timer_.cancel();
+      io_.stop();
+      return;
+    }
     if (signo == SIGHUP) {
       Reload();
     } else if (!draining_) {

@@ -1,11 +1,15 @@
 // The supervisor's front: the listening socket, the client connections, the
 // signals, and the worker pool behind them, all on one Asio event loop.
 //
-// Start-up: bind and listen (failing fast if the address is taken), start the
-// workers, then print the ready line and accept. SIGTERM/SIGINT drain: stop
+// Start-up: bind and listen (failing fast if the address is taken, with a
+// message naming the listener and the address), start the workers, then
+// print the ready line and accept. Workers that are not all ready within
+// kStartupTimeout fail the start-up; SIGTERM/SIGINT before ready stop it at
+// once (Run() returns 0). SIGTERM/SIGINT drain: stop
 // accepting, answer every request already read, stop the pool with
 // sentinels, and return from Run() with 0. SIGHUP re-reads the config file.
-// Past max_connections, a new connection gets `ERR busy` and is closed. The
+// Past max_connections, a new connection gets `ERR busy` and is closed (and
+// an info line, at most one per kLogInterval, counts them). The
 // soft limit on open files is raised to the hard limit at start.
 //
 // Failure: the constructor and Run() throw on start-up errors (bind, shared
@@ -27,9 +31,13 @@
 #include "supervisor/connection.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
+#include "supervisor/rate_limited_log.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
+
+// How long the workers may take to report ready at start-up.
+inline constexpr std::chrono::seconds kStartupTimeout{10};
 
 class Server {
  public:
@@ -55,12 +63,17 @@ class Server {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer accept_retry_;
+  boost::asio::steady_timer startup_timer_;
   Metrics metrics_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   ConnectionEnv connection_env_;
   std::set<std::shared_ptr<Connection>> connections_;
   std::chrono::steady_clock::time_point started_;
+  RateLimitedLog refused_log_;
+  RateLimitedLog idle_close_log_;
+  RateLimitedLog line_too_long_log_;
+  bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;
   int exit_code_ = 0;

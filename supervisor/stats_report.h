@@ -1,4 +1,4 @@
-// The one-line JSON answer to `stats` (PROTOCOL.md): the pool's workers and
+// The one-line JSON answer to `stats` (docs/protocol.md): the pool's workers and
 // queues, the counters, and latency percentiles.
 #pragma once
 

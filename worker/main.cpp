@@ -1,4 +1,5 @@
 // fibpool-worker: started only by the supervisor (see worker_loop.h).
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -8,6 +9,12 @@
 #include "worker/worker_loop.h"
 
 int main(int argc, char** argv) {
+  // Ctrl-C in a terminal, `kill -- -PGID`, `timeout` and systemd's
+  // KillMode=control-group signal the whole process group. The supervisor
+  // alone decides when workers stop (sentinels; the parent-death signal if it
+  // dies), so a worker ignores these from its first instruction, long before
+  // it reports ready.
+  for (const int signo : {SIGTERM, SIGINT, SIGHUP}) std::signal(signo, SIG_IGN);
   namespace po = boost::program_options;
   fibpool::worker::WorkerOptions options;
   std::string log_level = "info";

@@ -43,9 +43,6 @@ int RunWorker(const WorkerOptions& options) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
   std::signal(SIGPIPE, SIG_IGN);
-  // Ctrl-C in a terminal reaches the whole process group; the supervisor
-  // decides when workers stop (sentinels), so they ignore it.
-  std::signal(SIGINT, SIG_IGN);
   // The main lane: lower priority and the default slice, so that the
   // supervisor and the reserve lane win the CPU when they wake up. The
   // reserve lane: a short slice, like the supervisor's.

@@ -1,4 +1,4 @@
-// Every error code of PROTOCOL.md with the condition that causes it, against
+// Every error code of docs/protocol.md with the condition that causes it, against
 // the real binaries. After each error but line_too_long the connection stays
 // usable.
 #include <signal.h>

@@ -13,7 +13,7 @@ namespace fibpool::testing {
 namespace {
 
 TEST(Values, ReferenceAgreesWithTheProtocolsExamples) {
-  // The two references agree with each other and with PROTOCOL.md, so a
+  // The two references agree with each other and with docs/protocol.md, so a
   // mistake in one of them cannot hide a wrong answer.
   const std::vector<std::string> table = FibTableByAddition(101);
   for (std::uint64_t n = 0; n <= 100; ++n) EXPECT_EQ(FibReference(n), table[n]) << n;

@@ -40,7 +40,8 @@ void Check(bool condition) {
 void CheckRequest(std::string_view line, const ParserLimits& limits) {
   const Request r = ParseRequest(line, limits);
   switch (r.kind) {
-    case Request::Kind::kInvalid: {
+    case Request::Kind::kInvalid:
+    case Request::Kind::kHttp: {
       Check(!r.detail.empty());
       const std::string err = ErrorLine(r.error, r.detail);
       const std::string prefix = "ERR " + std::string(ErrorCodeName(r.error)) + " ";

@@ -70,6 +70,35 @@ std::optional<std::string> LineClient::ReadLine(std::chrono::milliseconds timeou
   }
 }
 
+std::optional<std::string> LineClient::Recv(std::size_t max, std::chrono::milliseconds timeout) {
+  if (!buffer_.empty()) {
+    std::string out = buffer_.substr(0, max);
+    buffer_.erase(0, out.size());
+    return out;
+  }
+  if (eof_) return std::nullopt;
+  pollfd p{fd_, POLLIN, 0};
+  int r = 0;
+  while ((r = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
+  }
+  if (r <= 0) return std::nullopt;
+  std::string out(max, '\0');
+  ssize_t n = 0;
+  while ((n = ::recv(fd_, out.data(), max, 0)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) {
+    eof_ = true;
+    return std::nullopt;
+  }
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+void LineClient::SetNoDelay(bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &value, sizeof value);
+}
+
 std::optional<std::string> LineClient::Ask(std::string_view line,
                                            std::chrono::milliseconds timeout) {
   Send(std::string(line) + "\n");

@@ -22,6 +22,14 @@ class LineClient {
   void Send(std::string_view bytes);
   // The next line without its LF; std::nullopt on EOF or when `timeout` passes.
   std::optional<std::string> ReadLine(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // What one recv() of at most `max` bytes returns (bytes already buffered by
+  // ReadLine first), as a client that takes each read as one answer sees
+  // it; std::nullopt on EOF or when `timeout` passes.
+  std::optional<std::string> Recv(std::size_t max,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // TCP_NODELAY is on by default; off, the kernel's Nagle algorithm holds a
+  // small write back while an earlier one is unacknowledged.
+  void SetNoDelay(bool on);
   // Sends `line` + LF and reads one line of answer.
   std::optional<std::string> Ask(std::string_view line,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -60,9 +60,10 @@ std::vector<std::string> ServerEnvironment(const std::map<std::string, std::stri
 }
 
 // posix_spawn of `argv` with ServerEnvironment(env), stdout and stderr on the
-// given descriptors and, if asked, stdin from /dev/null. Returns its error.
+// given descriptors, if asked stdin from /dev/null and, if asked, in a new
+// process group. Returns its error.
 int Spawn(std::vector<std::string> argv_strings, const std::map<std::string, std::string>& env,
-          bool null_stdin, int out_fd, int err_fd, pid_t* pid) {
+          bool null_stdin, int out_fd, int err_fd, pid_t* pid, bool own_process_group = false) {
   std::vector<char*> argv;
   for (auto& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -77,7 +78,14 @@ int Spawn(std::vector<std::string> argv_strings, const std::map<std::string, std
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
-  const int rc = ::posix_spawn(pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  if (own_process_group) {
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+  }
+  const int rc = ::posix_spawn(pid, argv[0], &actions, &attributes, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return rc;
 }
@@ -89,10 +97,10 @@ std::string BinDir() {
   return dir ? dir : FIBPOOL_BIN_DIR;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args,
-                             std::map<std::string, std::string> env) {
+ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
+                             bool own_process_group) {
   try {
-    Start(std::move(args), env);
+    Start(std::move(args), env, own_process_group);
   } catch (...) {
     Cleanup();  // no process, descriptor or log file outlives a failed start
     throw;
@@ -100,7 +108,7 @@ ServerProcess::ServerProcess(std::vector<std::string> args,
 }
 
 void ServerProcess::Start(std::vector<std::string> args,
-                          const std::map<std::string, std::string>& env) {
+                          const std::map<std::string, std::string>& env, bool own_process_group) {
   char log_template[] = "/tmp/fibpool-test-log.XXXXXX";
   const int log_fd = ::mkstemp(log_template);
   if (log_fd < 0) throw std::runtime_error("mkstemp failed");
@@ -118,7 +126,8 @@ void ServerProcess::Start(std::vector<std::string> args,
     argv_strings.insert(argv_strings.end(), {"--port", "0"});
   }
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  const int rc = Spawn(std::move(argv_strings), env, /*null_stdin=*/false, out[1], log_fd, &pid_);
+  const int rc = Spawn(std::move(argv_strings), env, /*null_stdin=*/false, out[1], log_fd, &pid_,
+                       own_process_group);
   ::close(out[1]);
   ::close(log_fd);
   stdout_fd_ = out[0];

@@ -32,9 +32,13 @@ class ServerProcess {
   // `args` has a --port) and extra environment variables (the test's own
   // FIBPOOL_* variables are not passed on); waits up to 30 s for the ready
   // line. Throws std::runtime_error (with the log) if it does not come,
-  // after killing the process and removing its log file.
+  // after killing the process and removing its log file. With
+  // `own_process_group` the supervisor leads a new process group (its pid is
+  // the group id), as under a service manager: kill(-pid()) signals it and
+  // its workers, not the test.
   explicit ServerProcess(std::vector<std::string> args = {},
-                         std::map<std::string, std::string> env = {});
+                         std::map<std::string, std::string> env = {},
+                         bool own_process_group = false);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -56,7 +60,8 @@ class ServerProcess {
   std::vector<pid_t> WorkerPids() const;
 
  private:
-  void Start(std::vector<std::string> args, const std::map<std::string, std::string>& env);
+  void Start(std::vector<std::string> args, const std::map<std::string, std::string>& env,
+             bool own_process_group);
   // Kills and reaps what still runs, closes the pipe, removes the log file.
   void Cleanup();
 

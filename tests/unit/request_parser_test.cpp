@@ -68,6 +68,25 @@ TEST(RequestParser, RejectsWhatIsNotANonNegativeNumber) {
   }
 }
 
+TEST(RequestParser, TheFirstProblemInTheLineIsReported) {
+  EXPECT_NE(Parse("abc slow").detail.find("'abc'"), std::string::npos);
+  EXPECT_NE(Parse("fib abc slow").detail.find("'abc'"), std::string::npos);
+  EXPECT_NE(Parse("-5 slow").detail.find("negative"), std::string::npos);
+  EXPECT_NE(Parse("30 slow").detail.find("'slow'"), std::string::npos);
+}
+
+TEST(RequestParser, AnHttpRequestLineIsRecognisedAsHttp) {
+  for (std::string_view line :
+       {"GET / HTTP/1.1\r", "GET /metrics HTTP/1.0", "HEAD /healthz HTTP/1.1", "POST /x HTTP/2"}) {
+    const Request r = Parse(line);
+    EXPECT_EQ(r.kind, Request::Kind::kHttp) << line;
+    EXPECT_EQ(r.error, ErrorCode::kBadRequest) << line;
+    EXPECT_NE(r.detail.find("HTTP"), std::string::npos) << line;
+  }
+  EXPECT_EQ(Parse("GET / FTP").kind, Request::Kind::kInvalid);
+  EXPECT_EQ(Parse("get 30").kind, Request::Kind::kInvalid);
+}
+
 TEST(RequestParser, ControlBytesAreBadRequests) {
   using namespace std::string_view_literals;
   for (std::string_view line : {"3\0"sv, "\x01"sv, "30\x1b"sv, "3\r0"sv, "\x7f"sv}) {
