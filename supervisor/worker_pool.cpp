@@ -8,7 +8,7 @@
 #include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "ipc/worker_args.h"
-#include "supervisor/dispatch_policy.h"
+#include "supervisor/dispatcher.h"
 #include "supervisor/worker_result.h"
 
 namespace fibpool::supervisor {
@@ -151,16 +151,6 @@ void WorkerPool::Abandon(std::uint64_t job_id) {
   MaybeFinishStop();
 }
 
-bool WorkerPool::PushTo(std::size_t lane, std::uint64_t job_id, PendingJob& job) {
-  if (!lanes_[lane].Push(
-          ipc::Job{job_id, ipc::JobKind::kCompute, job.algorithm, job.n, job.cost_ns}, job.big())) {
-    return false;
-  }
-  job.state = PendingJob::State::kQueued;
-  job.lane = lane;
-  return true;
-}
-
 void WorkerPool::PumpSoon() {
   if (pump_posted_) return;
   pump_posted_ = true;
@@ -171,27 +161,7 @@ void WorkerPool::PumpSoon() {
 }
 
 void WorkerPool::Pump() {
-  std::array<WakeCounter, 2> wakes{};
-  for (;;) {
-    const Admission admit = Admit(lanes_[kMainLane].load(), lanes_[kReserveLane].load());
-    std::size_t lane = kMainLane;
-    std::optional<std::uint64_t> id = backlog_.Pop(admit.cheap_to_main, admit.big_to_main);
-    if (!id && admit.cheap_to_reserve) {
-      lane = kReserveLane;
-      id = backlog_.Pop(/*cheap_allowed=*/true, /*big_allowed=*/false);
-    }
-    if (!id) break;
-    PendingJob* job = jobs_.Find(*id);
-    if (job == nullptr) continue;  // abandoned while waiting
-    if (!PushTo(lane, *id, *job)) {
-      backlog_.Push(*id, job->deadline, job->size);
-      break;
-    }
-    wakes[lane].Add(job->cost_ns);
-  }
-  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
-    if (wakes[lane].takes() > 0) lanes_[lane].queue().WakeConsumers(wakes[lane].takes());
-  }
+  DispatchWaiting(backlog_, jobs_, lanes_[kMainLane], lanes_[kReserveLane]);
 }
 
 void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {

@@ -26,12 +26,9 @@
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
-// which lane, whom to wake), JobTable (jobs and the retry rule),
+// which lane, whom to wake) applied by dispatcher.h, JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
-// WorkerSlots (the processes). worker_pool.cpp is a little over 350 lines:
-// what is left in it is the wiring of these units to the worker events and
-// timers, each handler short, and splitting it further would split handlers
-// that read and update the same pool state.
+// WorkerSlots (the processes).
 //
 // Threading: everything runs on the io_context's single thread. Owns the
 // lanes (their segments are unlinked on destruction) and the workers (killed
@@ -107,13 +104,12 @@ class WorkerPool : public JobExecutor {
   const std::string& segment_name() const { return lanes_[kMainLane].segment_name(); }
 
  private:
-  static constexpr std::size_t kMainLane = 0;
+  static constexpr std::size_t kMainLane = 0;  // the lane numbers DispatchWaiting uses
   static constexpr std::size_t kReserveLane = 1;
   using Worker = WorkerSlots::Worker;
   static std::size_t LaneOf(std::uint32_t slot) { return WorkerSlots::LaneOf(slot); }
   static std::uint32_t CellOf(std::uint32_t slot) { return WorkerSlots::CellOf(slot); }
   ipc::WorkerCell& CellFor(std::uint32_t slot) const;
-  bool PushTo(std::size_t lane, std::uint64_t job_id, PendingJob& job);
   void SpawnInto(std::uint32_t slot);
   // Spawns (or schedules, while backing off) workers up to the target.
   void Replenish();
