@@ -241,7 +241,7 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
   if (starting_ && !worker.ready) {
     starting_ = false;
     if (on_failed_) {
-      on_failed_("worker exited with " + ExitStatusText(status) + " during start-up");
+      on_failed_("worker exited (" + ExitStatusText(status) + ") during start-up");
     }
     return;
   }
