@@ -15,7 +15,7 @@ BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& opti
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
 
-  env_.limits = supervisor::ParserLimits{ipc::Algorithm::kFast, options.max_n, 93};
+  env_.limits = supervisor::ParserLimits{ipc::Algorithm::kFast, options.max_n, ipc::kMaxRecursiveN};
   env_.max_line = options.max_line;
   env_.max_inflight = options.max_inflight;
   env_.executor = &executor_;

@@ -62,7 +62,8 @@ RequestLine ParseJob(const std::string& text) {
   const std::uint64_t n = std::stoull(text.substr(0, space));
   const std::string algorithm = space == std::string::npos ? "fast" : text.substr(space + 1);
   if (algorithm == "recursive") {
-    if (n > worker::kMaxRecursiveN) throw std::invalid_argument("recursive N above 93");
+    if (n > worker::kMaxRecursiveN)
+      throw std::invalid_argument("recursive N above " + std::to_string(worker::kMaxRecursiveN));
     return RecursiveRequest(n);
   }
   if (algorithm == "fast") return FastRequest(n);

@@ -18,6 +18,7 @@ enum WorkerExit : int {
   kExitAttachFailed = 2,  // could not attach to the queue
   kExitOrphaned = 3,      // the supervisor is gone
   kExitRecycle = 10,      // reached max_jobs_per_worker or max_worker_memory
+  kExitOutOfMemory = 11,  // GMP could not get memory; the job's answer was sent first
 };
 
 enum class FrameType : std::uint32_t {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "ipc/defaults.h"
 #include "ipc/job.h"
 
 namespace fibpool::supervisor {
@@ -24,13 +25,13 @@ struct Config {
   std::string config_file;  // empty: none
   std::string host = "127.0.0.1";
   std::uint16_t port = 25000;
-  unsigned workers = 0;          // 0 before LoadConfig; then >= 1
-  unsigned reserve_workers = 1;  // extra workers that run only cheap jobs
-  int worker_nice = 10;          // nice value of the (main-lane) workers
+  unsigned workers = 0;                       // 0 before LoadConfig; then >= 1
+  unsigned reserve_workers = 1;               // extra workers that run only cheap jobs
+  int worker_nice = ipc::kDefaultWorkerNice;  // nice value of the (main-lane) workers
   ipc::Algorithm algorithm = ipc::Algorithm::kFast;
-  std::uint64_t max_n = 100'000'000;
+  std::uint64_t max_n = ipc::kDefaultMaxN;
   std::chrono::milliseconds job_timeout{30'000};
-  std::string log_level = "info";
+  std::string log_level{ipc::kDefaultLogLevel};
   std::size_t max_line = 1024;
   std::size_t max_backlog = 10'000;                     // jobs waiting for a worker, all clients
   std::size_t max_inflight_per_connection = 1'024;      // unanswered requests before reading pauses
@@ -38,10 +39,11 @@ struct Config {
   std::size_t max_connections = 10'000;                 // over it: ERR busy and close
   std::chrono::milliseconds idle_timeout{300'000};      // close a connection silent this long
   int metrics_port = -1;                                // HTTP /metrics and /healthz; -1: off
-  std::chrono::microseconds worker_spin{50};  // workers busy-wait this long before sleeping
-  std::uint64_t max_jobs_per_worker = 0;      // recycle a worker after this many jobs; 0: never
-  std::uint64_t max_worker_memory_mb = 0;     // per-worker memory limit in MiB; 0: none
-  std::string worker_path;                    // empty: fibpool-worker beside fibpool
+  std::chrono::microseconds worker_spin =
+      ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
+  std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never
+  std::uint64_t max_worker_memory_mb = 0;  // per-worker memory limit in MiB; 0: none
+  std::string worker_path;                 // empty: fibpool-worker beside fibpool
 };
 
 class ConfigError : public std::runtime_error {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "ipc/defaults.h"
 #include "ipc/job.h"
 #include "supervisor/error_code.h"
 
@@ -15,8 +16,8 @@ namespace fibpool::supervisor {
 
 struct ParserLimits {
   ipc::Algorithm default_algorithm = ipc::Algorithm::kFast;
-  std::uint64_t max_fast_n = 100'000'000;
-  std::uint64_t max_recursive_n = 93;
+  std::uint64_t max_fast_n = ipc::kDefaultMaxN;
+  std::uint64_t max_recursive_n = ipc::kMaxRecursiveN;
 };
 
 struct Request {

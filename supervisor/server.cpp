@@ -21,27 +21,6 @@ using boost::system::error_code;
 
 namespace {
 
-std::filesystem::path WorkerPath(const Config& config) {
-  if (!config.worker_path.empty()) return config.worker_path;
-  return std::filesystem::read_symlink("/proc/self/exe").parent_path() / "fibpool-worker";
-}
-
-PoolOptions PoolOptionsFrom(const Config& c) {
-  PoolOptions o;
-  o.worker_path = WorkerPath(c);
-  o.workers = c.workers;
-  o.reserve_workers = c.reserve_workers;
-  o.worker_nice = c.worker_nice;
-  o.max_n = c.max_n;
-  o.job_timeout = c.job_timeout;
-  o.max_backlog = c.max_backlog;
-  o.worker_spin = c.worker_spin;
-  o.log_level = c.log_level;
-  o.max_jobs_per_worker = c.max_jobs_per_worker;
-  o.max_worker_memory_mb = c.max_worker_memory_mb;
-  return o;
-}
-
 // "cannot listen for LISTENER on HOST:PORT: WHY", for start-up failures.
 std::string ListenError(std::string_view listener, const std::string& host, std::uint16_t port,
                         const error_code& ec) {
@@ -92,7 +71,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   }
   pool_ = std::make_unique<WorkerPool>(io_, pool_options, &metrics_);
 
-  connection_env_.limits = ParserLimits{config_.algorithm, config_.max_n, 93};
+  connection_env_.limits = ParserLimits{config_.algorithm, config_.max_n, ipc::kMaxRecursiveN};
   connection_env_.max_line = config_.max_line;
   connection_env_.max_inflight = config_.max_inflight_per_connection;
   connection_env_.max_output_bytes = config_.max_output_per_connection;
@@ -132,7 +111,7 @@ int Server::Run() {
   startup_timer_.async_wait([this, &failure](const error_code& ec) {
     if (ec || ready_) return;
     failure = "the workers did not report ready within " + std::to_string(kStartupTimeout.count()) +
-              " s (worker executable " + WorkerPath(config_).string() +
+              " s (worker executable " + PoolOptionsFrom(config_).worker_path.string() +
               "; is it fibpool-worker, and does it start?)";
     io_.stop();
   });

@@ -20,11 +20,19 @@
 // the backlog; a job past job_timeout gets its worker killed and replaced; a
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
-// exponential back-off instead of in a tight loop.
+// exponential back-off instead of in a tight loop. A worker whose GMP ran out
+// of memory answers its job (ERR internal) before it exits; that job is not
+// retried.
+//
+// The decisions live in pure units; this class wires them to the processes
+// and timers: Lane (a queue and its load), dispatch_policy.h (which job to
+// which lane, whom to wake) applied by dispatcher.h, JobTable (jobs and the retry rule),
+// RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
+// WorkerSlots (the processes).
 //
 // Threading: everything runs on the io_context's single thread. Owns the
-// queue segment (unlinked on destruction) and the workers (killed and reaped
-// on destruction, if Stop() did not end them first).
+// lanes (their segments are unlinked on destruction) and the workers (killed
+// and reaped on destruction, if Stop() did not end them first).
 #pragma once
 
 #include <sys/types.h>
@@ -32,12 +40,10 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -46,58 +52,27 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
-#include "ipc/shared_segment.h"
 #include "supervisor/backlog.h"
-#include "supervisor/config.h"
 #include "supervisor/error_code.h"
 #include "supervisor/job_executor.h"
+#include "supervisor/job_table.h"
+#include "supervisor/lane.h"
 #include "supervisor/metrics.h"
+#include "supervisor/pool_options.h"
+#include "supervisor/pool_snapshot.h"
+#include "supervisor/respawn_backoff.h"
+#include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
+#include "supervisor/worker_slots.h"
 
 namespace fibpool::supervisor {
 
-struct PoolOptions {
-  std::filesystem::path worker_path;
-  unsigned workers = 1;
-  unsigned reserve_workers = 1;  // the cheap-job lane; 0: none
-  int worker_nice = 10;          // nice value of main-lane workers (the reserve lane runs at 0)
-  std::uint64_t max_n = 100'000'000;
-  std::chrono::milliseconds job_timeout{30'000};
-  std::size_t max_backlog = 10'000;
-  std::chrono::microseconds worker_spin{50};
-  std::string log_level = "info";
-  std::chrono::milliseconds stop_grace{5'000};  // after sentinels, before SIGKILL
-  std::uint64_t max_jobs_per_worker = 0;        // 0: never recycle
-  std::uint64_t max_worker_memory_mb = 0;       // 0: no limit
-};
-
-// A running job that nobody waits for is stopped once it has run this long.
-inline constexpr std::chrono::milliseconds kCancelAfter{200};
-
-struct WorkerView {
-  pid_t pid;
-  std::string state;  // starting, idle, busy
-  std::uint64_t jobs_done;
-  std::uint64_t current_job;  // 0 = none
-};
-
-struct PoolSnapshot {
-  std::vector<WorkerView> workers;          // the main lane
-  std::vector<WorkerView> reserve_workers;  // the cheap-job lane
-  unsigned target_workers;
-  std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
-  std::uint64_t queue_depth;
-  std::size_t backlog;
-  std::size_t jobs_pending;  // submitted and not yet answered
-  std::uint64_t lock_recoveries;
-};
-
 class WorkerPool : public JobExecutor {
  public:
-  // Creates the queue segment (removing segments of dead instances first).
+  // Creates the queue segments (removing segments of dead instances first).
   // Throws on failure (start-up).
   WorkerPool(boost::asio::io_context& io, PoolOptions options, Metrics* metrics);
-  ~WorkerPool() override;
+  ~WorkerPool() override = default;
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
@@ -122,54 +97,19 @@ class WorkerPool : public JobExecutor {
   // are spawned; extra ones take a sentinel after their current job and exit.
   void Resize(unsigned workers);
   // Settings that apply to jobs from now on.
-  void SetJobTimeout(std::chrono::milliseconds timeout) { options_.job_timeout = timeout; }
-  void SetMaxBacklog(std::size_t max_backlog) { options_.max_backlog = max_backlog; }
+  void SetJobTimeout(std::chrono::milliseconds timeout) { options_.settings.job_timeout = timeout; }
+  void SetMaxBacklog(std::size_t max_backlog) { options_.settings.max_backlog = max_backlog; }
 
   PoolSnapshot Snapshot() const;
-  const std::string& segment_name() const { return lanes_[0].segment.name(); }
+  const std::string& segment_name() const { return lanes_[kMainLane].segment_name(); }
 
  private:
-  enum class JobState { kBacklog, kQueued };
-  struct PendingJob {
-    ipc::Algorithm algorithm;
-    std::uint64_t n;
-    JobCallback callback;  // empty once abandoned
-    std::uint64_t submitted_ns;
-    std::uint64_t deadline;
-    std::uint64_t cost_ns;  // estimated
-    JobSize size;
-    JobState state;
-    std::size_t lane = 0;  // while kQueued
-    int attempts = 0;      // times a worker died running it
-  };
-  // One queue segment and the workers that take from it. Worker slots
-  // [first_slot, first_slot + kMaxWorkers) of workers_ belong to lane i.
-  struct Lane {
-    ipc::SharedSegment segment;
-    std::optional<ipc::JobQueue> queue;
-    unsigned target = 0;
-    unsigned retiring = 0;             // resize sentinels queued and not yet taken
-    unsigned live = 0;                 // worker processes
-    unsigned ready = 0;                // of which attached and ready
-    std::uint64_t in_flight = 0;       // pushed and not yet resolved
-    std::uint64_t big_in_flight = 0;   // of which big
-    std::uint64_t cost_in_flight = 0;  // their estimated cost, summed
-  };
-  static constexpr std::size_t kMainLane = 0;
+  static constexpr std::size_t kMainLane = 0;  // the lane numbers DispatchWaiting uses
   static constexpr std::size_t kReserveLane = 1;
-  enum class KillCause { kNone, kTimeout, kCancel, kStop };
-  struct Worker {
-    std::shared_ptr<WorkerProcess> process;
-    bool ready = false;
-    KillCause killed = KillCause::kNone;  // why the supervisor killed it, if it did
-    std::uint64_t jobs_done = 0;
-    std::uint64_t spawned_ns = 0;
-  };
-
-  static std::size_t LaneOf(std::uint32_t slot) { return slot / kMaxWorkers; }
-  static std::uint32_t CellOf(std::uint32_t slot) { return slot % kMaxWorkers; }
+  using Worker = WorkerSlots::Worker;
+  static std::size_t LaneOf(std::uint32_t slot) { return WorkerSlots::LaneOf(slot); }
+  static std::uint32_t CellOf(std::uint32_t slot) { return WorkerSlots::CellOf(slot); }
   ipc::WorkerCell& CellFor(std::uint32_t slot) const;
-  bool PushTo(std::size_t lane, std::uint64_t job_id);
   void SpawnInto(std::uint32_t slot);
   // Spawns (or schedules, while backing off) workers up to the target.
   void Replenish();
@@ -179,13 +119,11 @@ class WorkerPool : public JobExecutor {
   void HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause);
   // Back to the backlog, out of its lane.
   void Requeue(std::uint64_t job_id, PendingJob& job);
-  void LeaveLane(PendingJob& job);
-  void KillWorker(std::uint32_t slot, KillCause cause);
-  unsigned LiveWorkers(std::size_t lane) const;
-  unsigned ReadyWorkers(std::size_t lane) const;
   void OnReady(std::uint32_t slot);
   void OnResult(std::uint32_t slot, ipc::ResultMessage&& message);
-  void OnExit(std::uint32_t slot, int exit_code);
+  void OnExit(std::uint32_t slot, ExitStatus status);
+  void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
+               std::uint64_t running, std::size_t claimed) const;
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();
   // Pump() once the current event-loop turn is over: the jobs of every
@@ -193,21 +131,18 @@ class WorkerPool : public JobExecutor {
   void PumpSoon();
   void Tick();
   void MaybeFinishStop();
-  std::vector<WorkerView> Views(std::size_t lane) const;
 
   boost::asio::io_context& io_;
   PoolOptions options_;
   Metrics* metrics_;
   std::array<Lane, 2> lanes_;
-  std::vector<Worker> workers_;  // indexed by slot: lane * kMaxWorkers + cell
-  std::unordered_map<std::uint64_t, PendingJob> jobs_;
+  WorkerSlots workers_;
+  JobTable jobs_;
   Backlog backlog_;
-  std::uint64_t next_job_id_ = 1;
+  RespawnBackoff backoff_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer respawn_;
-  unsigned quick_deaths_ = 0;  // consecutive workers that died soon after starting
-  std::chrono::milliseconds backoff_{0};
   bool respawn_scheduled_ = false;
   std::function<void()> on_ready_;
   std::function<void(std::string)> on_failed_;

@@ -12,6 +12,7 @@
 #include <boost/process/v2/stdio.hpp>
 
 #include "ipc/codec.h"
+#include "ipc/defaults.h"
 #include "ipc/unique_fd.h"
 
 namespace fibpool::supervisor {
@@ -21,7 +22,7 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-constexpr int kResultFd = 3;
+using ipc::kResultFd;
 constexpr std::size_t kReadChunk = 64 * 1024;
 
 // Runs in the child between fork and exec: marks every descriptor above the
@@ -153,13 +154,13 @@ void WorkerProcess::WaitForExit() {
   process_->async_wait([self = shared_from_this()](const bp::error_code&, int) {
     // evaluate_exit_code folds signals; ask for the raw status for the logs.
     const int native = self->process_->native_exit_code();
-    int code = 0;
+    ExitStatus status;
     if (WIFEXITED(native))
-      code = WEXITSTATUS(native);
+      status.code = WEXITSTATUS(native);
     else if (WIFSIGNALED(native))
-      code = 128 + WTERMSIG(native);
+      status.signal = WTERMSIG(native);
     self->exited_ = true;
-    self->events_.on_exit(code);
+    self->events_.on_exit(status);
   });
 }
 

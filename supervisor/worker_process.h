@@ -33,6 +33,7 @@
 
 #include "ipc/frame.h"
 #include "ipc/messages.h"
+#include "supervisor/worker_exit.h"
 
 namespace fibpool::supervisor {
 
@@ -43,8 +44,8 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
     std::function<void(ipc::ResultMessage&&)> on_result;
     // The worker broke the pipe protocol; it is killed, on_exit follows.
     std::function<void(const std::string& why)> on_protocol_error;
-    // exit_code: the process's exit status, or 128 + signal.
-    std::function<void(int exit_code)> on_exit;
+    // How the process ended: its exit status or its terminating signal.
+    std::function<void(ExitStatus status)> on_exit;
   };
 
   // Starts the child. Throws std::system_error when it cannot be started.

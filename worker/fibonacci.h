@@ -6,18 +6,22 @@
 #include <cstdint>
 #include <string>
 
+#include "ipc/defaults.h"
+
 namespace fibpool::worker {
 
 // Largest n whose F(n) fits in 64 bits: the limit of FibRecursive.
-inline constexpr std::uint64_t kMaxRecursiveN = 93;
+using ipc::kMaxRecursiveN;
 
 // The naive recursion F(n) = F(n-1) + F(n-2), deliberately exponential
 // (about 1.618^n calls): the CPU-bound job of the classic demo. n <= 93.
 std::uint64_t FibRecursive(std::uint64_t n);
 
 // F(n) exactly, with GMP's Lucas-sequence algorithm. Owns its mpz value.
-// Throws std::bad_alloc when GMP cannot get memory (see the allocator set in
-// worker_loop.cpp), never aborts for that reason.
+// When GMP cannot get memory, what happens is what the process's GMP memory
+// functions do: in the worker (gmp_memory.h) the running job is answered
+// "out of memory" and the worker exits cleanly; with GMP's own functions the
+// process aborts. No exception comes out of GMP.
 class BigFibonacci {
  public:
   explicit BigFibonacci(std::uint64_t n);

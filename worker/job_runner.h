@@ -2,8 +2,10 @@
 // travel inline; larger ones are written straight into a result buffer in
 // shared memory (ipc/result_buffer.h).
 //
-// Failure behaviour: never throws. An out-of-range n, an allocation failure or
-// a result buffer that cannot be made becomes a non-kOk ResultMessage.
+// Failure behaviour: never throws. An out-of-range n, a failed C++ allocation
+// or a result buffer that cannot be made becomes a non-kOk ResultMessage. GMP
+// running out of memory is the process's GMP memory functions' business
+// (worker/gmp_memory.h).
 #pragma once
 
 #include <sys/types.h>
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ipc/defaults.h"
 #include "ipc/job.h"
 #include "ipc/messages.h"
 #include "ipc/shared_segment.h"
@@ -19,9 +22,9 @@
 namespace fibpool::worker {
 
 struct RunnerLimits {
-  std::uint64_t max_fast_n = 100'000'000;
+  std::uint64_t max_fast_n = ipc::kDefaultMaxN;
   // Results of more digits than this go into a result buffer.
-  std::size_t inline_limit = 64 * 1024;
+  std::size_t inline_limit = ipc::kInlineResultLimit;
   // A fast job whose estimated memory exceeds this fails up front (0: no limit).
   std::uint64_t max_memory_bytes = 0;
 };

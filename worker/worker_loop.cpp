@@ -15,6 +15,7 @@
 #include "ipc/segment_names.h"
 #include "ipc/shared_segment.h"
 #include "ipc/unique_fd.h"
+#include "worker/gmp_memory.h"
 
 namespace fibpool::worker {
 
@@ -36,9 +37,41 @@ std::uint64_t ResidentBytes() {
                   : 0;
 }
 
+// What the GMP out-of-memory handler needs to answer the running job.
+struct RunningJob {
+  ipc::FrameWriter* writer = nullptr;
+  int fd = -1;
+  std::uint64_t id = 0;  // 0: none
+};
+RunningJob running;
+
+[[noreturn]] void AnswerOutOfMemoryAndExit() {
+  if (running.writer != nullptr && running.id != 0) {
+    try {
+      ipc::ResultMessage message;
+      message.job_id = running.id;
+      message.status = ipc::ResultStatus::kFailed;
+      message.text = "out of memory";
+      running.writer->Append(ipc::FrameType::kResult, message);
+      static_cast<void>(running.writer->Flush(running.fd));
+    } catch (...) {
+      // Not even the reserve sufficed: the supervisor sees a crash instead.
+    }
+  }
+  ::_exit(ipc::kExitOutOfMemory);
+}
+
 }  // namespace
 
-int RunWorker(const WorkerOptions& options) {
+RunnerLimits RunnerLimitsFrom(const ipc::WorkerArgs& args) {
+  RunnerLimits limits;
+  limits.max_fast_n = args.max_n;
+  limits.inline_limit = args.inline_limit;
+  limits.max_memory_bytes = args.max_memory_mb << 20;
+  return limits;
+}
+
+int RunWorker(const ipc::WorkerArgs& options) {
   // Die with the supervisor, even if it is killed with SIGKILL.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
@@ -61,7 +94,11 @@ int RunWorker(const WorkerOptions& options) {
   queue->cell(options.cell).pid.store(::getpid());
 
   const int fd = options.result_fd;
+  const RunnerLimits limits = RunnerLimitsFrom(options);
+  const std::uint64_t max_rss_bytes = options.max_memory_mb << 20;
   ipc::FrameWriter writer;
+  running = RunningJob{&writer, fd, 0};
+  InstallGmpMemoryFunctions(AnswerOutOfMemoryAndExit);
   writer.Append(ipc::FrameType::kReady, ipc::ReadyMessage{::getpid(), options.cell});
   if (writer.Flush(fd)) return ipc::kExitPipeBroken;
 
@@ -88,7 +125,9 @@ int RunWorker(const WorkerOptions& options) {
     // buffer goes out at once, so that the buffer can be disowned.
     for (std::uint32_t i = 0; i < batch.size; ++i) {
       queue->StartJob(options.cell, batch.jobs[i].id);
-      JobOutcome outcome = RunJob(batch.jobs[i], options.limits, options.supervisor_pid);
+      running.id = batch.jobs[i].id;
+      JobOutcome outcome = RunJob(batch.jobs[i], limits, options.supervisor_pid);
+      running.id = 0;
       queue->StartJob(options.cell, 0);
       writer.Append(ipc::FrameType::kResult, outcome.message);
       if (!outcome.buffer.empty()) {
@@ -100,7 +139,7 @@ int RunWorker(const WorkerOptions& options) {
     queue->FinishBatch(options.cell);
     jobs_done += batch.size;
     if (options.max_jobs > 0 && jobs_done >= options.max_jobs) return ipc::kExitRecycle;
-    if (options.max_rss_bytes > 0 && ResidentBytes() > options.max_rss_bytes) {
+    if (max_rss_bytes > 0 && ResidentBytes() > max_rss_bytes) {
       spdlog::info("event=worker_recycle cause=memory rss_bytes={}", ResidentBytes());
       return ipc::kExitRecycle;
     }

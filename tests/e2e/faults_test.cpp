@@ -4,13 +4,17 @@
 // documented ERR), and nothing may leak.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <boost/json/src.hpp>
+#include <cstring>
+#include <fstream>
 #include <random>
 #include <thread>
 
 #include "tests/support/line_client.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
@@ -287,6 +291,43 @@ TEST(Faults, JobAboveTheWorkerMemoryLimitFailsAloneWithAClearError) {
   EXPECT_NE(answer->find("max_worker_memory"), std::string::npos);
   EXPECT_EQ(client.Ask("1000"), Expected(1000));
   EXPECT_EQ(Counter(AskStats(client), "worker_crashes"), 0u);
+}
+
+// The worker's address-space size in bytes, from /proc/PID/status.
+std::uint64_t VirtualBytes(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;
+  }
+  return 0;
+}
+
+TEST(Faults, WorkerOutOfGmpMemoryAnswersAnErrorAndThePoolKeepsServing) {
+  if (kAddressSanitized) {
+    GTEST_SKIP() << "AddressSanitizer's allocator reports an exhausted RLIMIT_AS itself "
+                    "instead of returning NULL to GMP's memory functions";
+  }
+  // One worker, no reserve lane: the big job goes to the worker limited here.
+  ServerProcess server({"--workers", "1", "--reserve-workers", "0"});
+  LineClient client(server.port());
+  ASSERT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1); }, 10s));
+  const auto pids = server.WorkerPids();
+  ASSERT_EQ(pids.size(), 1u);
+  const std::uint64_t vm = VirtualBytes(pids[0]);
+  ASSERT_GT(vm, 0u);
+  // Room to run, not for F(10^8)'s operands (about 70 MiB of them).
+  const rlimit limit{vm + (16u << 20), vm + (16u << 20)};
+  ASSERT_EQ(::prlimit(pids[0], RLIMIT_AS, &limit, nullptr), 0) << std::strerror(errno);
+
+  const auto answer = client.Ask("100000000", 60s);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(*answer, "ERR internal out of memory");
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 1, pids); }, 10s));
+  EXPECT_EQ(client.Ask("1000"), Expected(1000));
+  const auto stats = AskStats(client);
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 0u);
+  EXPECT_EQ(Counter(stats, "job_retries"), 0u);
+  EXPECT_NE(server.Log().find("cause=out_of_memory"), std::string::npos) << server.Log();
 }
 
 }  // namespace

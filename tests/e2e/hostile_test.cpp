@@ -38,6 +38,7 @@
 
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"
@@ -49,17 +50,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+constexpr bool kSanitized = kAddressSanitized;
 
 constexpr std::uint64_t kRssBoundMiB = kSanitized ? 1024 : 128;
 constexpr auto kMaxCanaryLatency = seconds(2);

@@ -1,0 +1,49 @@
+// The worker's command line: what the supervisor passes to each worker it
+// starts, built and parsed here and nowhere else, so that the two sides
+// cannot disagree on a name or a default.
+//
+// Format: "--name value" pairs, every field always written by
+// ToCommandLine(); ParseWorkerArgs() accepts them in any order, requires
+// segment, cell, supervisor-pid and max-n, and takes the defaults
+// (ipc/defaults.h) for the others.
+//
+// Failure behaviour: ParseWorkerArgs returns std::nullopt and says why (an
+// unknown name, a missing value or required field, a malformed number).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipc/defaults.h"
+
+namespace fibpool::ipc {
+
+struct WorkerArgs {
+  std::string segment;                              // the job queue's segment name
+  std::uint32_t cell = 0;                           // this worker's cell in the queue
+  pid_t supervisor_pid = 0;                         // exit when the parent is no longer this pid
+  int result_fd = kResultFd;                        // write end of the result pipe
+  std::uint64_t max_n = kDefaultMaxN;               // largest n for fast
+  std::uint64_t inline_limit = kInlineResultLimit;  // largest inline result, in digits
+  std::chrono::microseconds spin = kDefaultWorkerSpin;  // busy-wait before sleeping
+  std::uint64_t max_jobs = 0;                           // recycle after this many jobs (0: never)
+  std::uint64_t max_memory_mb = 0;                      // memory limit in MiB (0: none)
+  int nice = 0;                                         // raise the nice value to at least this
+  std::chrono::microseconds slice{0};  // scheduler time slice (0: the kernel's default)
+  std::string log_level{kDefaultLogLevel};
+
+  bool operator==(const WorkerArgs&) const = default;
+};
+
+// The arguments after the program name.
+std::vector<std::string> ToCommandLine(const WorkerArgs& args);
+
+// `argv` without the program name.
+std::optional<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv, std::string* why);
+
+}  // namespace fibpool::ipc

@@ -1,0 +1,52 @@
+#include "supervisor/job_table.h"
+
+namespace fibpool::supervisor {
+
+LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed) {
+  if (!was_running) return LostJob::kRequeue;
+  if (!job.callback) return LostJob::kDrop;
+  if (killed == KillCause::kTimeout) return LostJob::kTimeout;
+  return ++job.attempts >= 2 ? LostJob::kCrashedTwice : LostJob::kRetry;
+}
+
+Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
+                     std::chrono::milliseconds job_timeout) {
+  if (ran > job_timeout) return Overrun::kTimeout;
+  if (!job.callback && ran > kCancelAfter) return Overrun::kCancel;
+  return Overrun::kNone;
+}
+
+JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
+  switch (action) {
+    case LostJob::kTimeout: {
+      const auto ms = job_timeout.count();
+      const std::string limit =
+          ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+      return JobResult{ErrorCode::kTimeout,
+                       "job ran past " + limit + "; its worker was killed and replaced",
+                       {},
+                       0};
+    }
+    case LostJob::kCrashedTwice:
+      return JobResult{ErrorCode::kWorkerCrashed, "the worker running this job died twice", {}, 0};
+    default:
+      return JobResult{};
+  }
+}
+
+std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, JobCallback callback,
+                            std::uint64_t now_ns) {
+  const std::uint64_t id = next_id_++;
+  const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
+  const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
+  jobs_.emplace(id, PendingJob{algorithm, n, std::move(callback), now_ns, now_ns + cost, cost, size,
+                               PendingJob::State::kBacklog});
+  return id;
+}
+
+PendingJob* JobTable::Find(std::uint64_t id) {
+  const auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+}  // namespace fibpool::supervisor

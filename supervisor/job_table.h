@@ -1,0 +1,86 @@
+// The pool's jobs from Submit() to their answer: where each is (waiting in
+// the backlog or pushed to a lane), its estimated cost, and the rule for a
+// job whose worker died.
+//
+// Retry rule: a job whose worker died running it is retried once; a second
+// death answers ERR worker_crashed. A job its worker had taken in the same
+// batch but not started goes back to the backlog without counting an attempt
+// (it was not its fault). A timeout is not retried. A job nobody waits for
+// any more is dropped.
+//
+// Pure bookkeeping: no I/O, no processes. Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+
+#include "ipc/job.h"
+#include "supervisor/backlog.h"
+#include "supervisor/cost_model.h"
+#include "supervisor/job_executor.h"
+#include "supervisor/worker_exit.h"
+
+namespace fibpool::supervisor {
+
+struct PendingJob {
+  enum class State { kBacklog, kQueued };
+  ipc::Algorithm algorithm;
+  std::uint64_t n;
+  JobCallback callback;  // empty once abandoned
+  std::uint64_t submitted_ns;
+  std::uint64_t deadline;  // the backlog's order: submitted_ns + cost_ns
+  std::uint64_t cost_ns;   // estimated
+  JobSize size;
+  State state = State::kBacklog;
+  std::size_t lane = 0;  // while kQueued
+  int attempts = 0;      // times a worker died running it
+
+  bool big() const { return size == JobSize::kBig; }
+};
+
+// What to do with a job a dead worker had claimed.
+enum class LostJob {
+  kRequeue,       // back to the backlog, no attempt counted
+  kDrop,          // abandoned: resolve it without an answer
+  kTimeout,       // answer ERR timeout
+  kCrashedTwice,  // answer ERR worker_crashed
+  kRetry,         // back to the backlog, an attempt counted
+};
+
+// Decides, and counts the attempt in `job` when its worker died running it.
+// `was_running`: the job the worker was running, not a batch-mate; `killed`:
+// why the pool killed the worker, if it did.
+LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed);
+
+// A running job that nobody waits for is stopped once it has run this long.
+inline constexpr std::chrono::milliseconds kCancelAfter{200};
+
+// Whether a job that has run for `ran` must be stopped (its worker killed):
+// past job_timeout, or abandoned and past kCancelAfter.
+enum class Overrun { kNone, kTimeout, kCancel };
+Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
+                     std::chrono::milliseconds job_timeout);
+
+// The answer for kDrop (none: nobody waits), kTimeout and kCrashedTwice.
+JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout);
+
+class JobTable {
+ public:
+  // A new job in state kBacklog, costed by the cost model; returns its id
+  // (never 0).
+  std::uint64_t Add(ipc::Algorithm algorithm, std::uint64_t n, JobCallback callback,
+                    std::uint64_t now_ns);
+  // nullptr when the job is unknown (answered or abandoned before it ran).
+  PendingJob* Find(std::uint64_t id);
+  void Erase(std::uint64_t id) { jobs_.erase(id); }
+  std::size_t size() const { return jobs_.size(); }
+  bool empty() const { return jobs_.empty(); }
+
+ private:
+  std::unordered_map<std::uint64_t, PendingJob> jobs_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace fibpool::supervisor

@@ -1,0 +1,74 @@
+// One lane of the pool: a job queue in its own shared-memory segment, the
+// count of workers that take from it, and the load of jobs pushed to it and
+// not yet resolved (LaneLoad, what the dispatch policy decides on).
+//
+// Ownership: owns the segment (unlinked on destruction) and the queue in it;
+// not the worker processes, which the pool owns and reports here.
+// Not thread-safe: used on the supervisor's event loop only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipc/job.h"
+#include "ipc/job_queue.h"
+#include "ipc/shared_segment.h"
+#include "supervisor/dispatch_policy.h"
+
+namespace fibpool::supervisor {
+
+class Lane {
+ public:
+  Lane() = default;
+  // Creates segment `name` holding a queue of `capacity` jobs and `cells`
+  // worker cells; a segment of that name is a dead namesake's leftover and is
+  // removed first. Throws on failure (start-up).
+  static Lane Create(const std::string& name, std::uint32_t capacity, std::uint32_t cells);
+
+  const std::string& segment_name() const { return segment_.name(); }
+  ipc::JobQueue& queue() { return *queue_; }
+  const ipc::JobQueue& queue() const { return *queue_; }
+
+  // Pushes a compute job and counts it in the load; false (nothing counted)
+  // when the queue is full.
+  bool Push(const ipc::Job& job, bool big);
+  // A pushed job is resolved (answered, requeued or lost with its worker).
+  void Resolve(std::uint64_t cost_ns, bool big);
+  LaneLoad load() const { return load_; }
+
+  // Clears worker cell `cell` for a new worker.
+  void ResetCell(std::uint32_t cell);
+  // After the worker of `cell` died: repairs the queue (it may have died
+  // holding the lock) and returns the jobs it had claimed, `*running` the
+  // one it was running (0: none).
+  std::vector<std::uint64_t> Reclaim(std::uint32_t cell, std::uint64_t* running);
+
+  // Workers: the pool reports each spawn, ready message and exit.
+  void OnSpawned() { ++live_; }
+  void OnReady() { ++load_.ready; }
+  void OnExited(bool was_ready, bool took_resize_sentinel);
+  unsigned live() const { return live_; }
+  unsigned ready() const { return static_cast<unsigned>(load_.ready); }
+  unsigned target() const { return target_; }
+  void set_target(unsigned target) { target_ = target; }
+  // Workers to spawn to reach the target, not counting those retiring.
+  unsigned Missing() const;
+  // Queues a sentinel for each worker above the target (the pool shrinks
+  // without losing a job); returns how many.
+  unsigned RetireExtra();
+  // Queues one sentinel per live worker that has none yet and wakes them all;
+  // returns how many sentinels it queued.
+  unsigned SendStopSentinels();
+
+ private:
+  ipc::SharedSegment segment_;
+  std::optional<ipc::JobQueue> queue_;
+  LaneLoad load_;
+  unsigned target_ = 0;
+  unsigned retiring_ = 0;  // resize sentinels queued and not yet taken
+  unsigned live_ = 0;      // worker processes
+};
+
+}  // namespace fibpool::supervisor

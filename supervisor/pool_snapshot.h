@@ -1,0 +1,32 @@
+// What the pool reports about itself (WorkerPool::Snapshot()), for `stats`,
+// /metrics and /healthz. Plain values, copied out of the pool.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fibpool::supervisor {
+
+struct WorkerView {
+  pid_t pid;
+  std::string state;  // starting, idle, busy
+  std::uint64_t jobs_done;
+  std::uint64_t current_job;  // 0 = none
+};
+
+struct PoolSnapshot {
+  std::vector<WorkerView> workers;          // the main lane
+  std::vector<WorkerView> reserve_workers;  // the cheap-job lane
+  unsigned target_workers;
+  std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
+  std::uint64_t queue_depth;
+  std::size_t backlog;
+  std::size_t jobs_pending;  // submitted and not yet answered
+  std::uint64_t lock_recoveries;
+};
+
+}  // namespace fibpool::supervisor

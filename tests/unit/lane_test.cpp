@@ -1,0 +1,101 @@
+#include "supervisor/lane.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace fibpool::supervisor {
+namespace {
+
+constexpr std::uint32_t kCells = 8;
+
+std::string TestSegmentName() {
+  return "fibpool-test." + std::to_string(::getpid()) + ".lane." +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
+
+ipc::Job Compute(std::uint64_t id, std::uint64_t cost) {
+  return ipc::Job{id, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 10, cost};
+}
+
+TEST(Lane, CountsTheLoadOfPushedJobsUntilTheyAreResolved) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  ASSERT_TRUE(lane.Push(Compute(1, 100), /*big=*/false));
+  ASSERT_TRUE(lane.Push(Compute(2, 5000), /*big=*/true));
+  EXPECT_EQ(lane.queue().Depth(), 2u);
+  EXPECT_EQ(lane.load().in_flight, 2u);
+  EXPECT_EQ(lane.load().big_in_flight, 1u);
+  EXPECT_EQ(lane.load().cost_in_flight, 5100u);
+  lane.Resolve(5000, true);
+  EXPECT_EQ(lane.load().in_flight, 1u);
+  EXPECT_EQ(lane.load().big_in_flight, 0u);
+  EXPECT_EQ(lane.load().cost_in_flight, 100u);
+}
+
+TEST(Lane, AFullQueueTakesNothingAndCountsNothing) {
+  Lane lane = Lane::Create(TestSegmentName(), 2, kCells);
+  ASSERT_TRUE(lane.Push(Compute(1, 1), false));
+  ASSERT_TRUE(lane.Push(Compute(2, 1), false));
+  EXPECT_FALSE(lane.Push(Compute(3, 1), false));
+  EXPECT_EQ(lane.load().in_flight, 2u);
+}
+
+TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  lane.set_target(3);
+  EXPECT_EQ(lane.Missing(), 3u);
+  for (int i = 0; i < 3; ++i) lane.OnSpawned();
+  EXPECT_EQ(lane.Missing(), 0u);
+  lane.set_target(1);
+  EXPECT_EQ(lane.RetireExtra(), 2u);
+  EXPECT_EQ(lane.queue().Depth(), 2u);
+  EXPECT_EQ(lane.RetireExtra(), 0u);  // already retiring
+  EXPECT_EQ(lane.Missing(), 0u);
+  lane.OnExited(/*was_ready=*/false, /*took_resize_sentinel=*/true);
+  EXPECT_EQ(lane.live(), 2u);
+  EXPECT_EQ(lane.Missing(), 0u);  // one still retiring
+  // Growing again: the retiring worker does not count.
+  lane.set_target(2);
+  EXPECT_EQ(lane.Missing(), 1u);
+}
+
+TEST(Lane, StoppingQueuesASentinelOnlyForWorkersWithoutOne) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  for (int i = 0; i < 3; ++i) lane.OnSpawned();
+  lane.set_target(2);
+  ASSERT_EQ(lane.RetireExtra(), 1u);
+  EXPECT_EQ(lane.SendStopSentinels(), 2u);
+  EXPECT_EQ(lane.queue().Depth(), 3u);
+}
+
+TEST(Lane, ReclaimingADeadWorkersCellReturnsItsClaimsAndTheJobItWasRunning) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  ASSERT_TRUE(lane.Push(Compute(1, 10), false));
+  ASSERT_TRUE(lane.Push(Compute(2, 10), false));
+  ipc::JobBatch batch;
+  ASSERT_EQ(lane.queue().PopBatch(3, std::chrono::microseconds(0), std::chrono::milliseconds(0),
+                                  ipc::TakeLimit{ipc::kBatchCostNs}, &batch),
+            ipc::JobQueue::PopStatus::kJob);
+  ASSERT_EQ(batch.size, 2u);
+  lane.queue().StartJob(3, 1);
+  std::uint64_t running = 0;
+  EXPECT_EQ(lane.Reclaim(3, &running), (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(running, 1u);
+  EXPECT_TRUE(lane.Reclaim(3, &running).empty());
+  lane.ResetCell(3);
+  EXPECT_EQ(lane.queue().cell(3).job_id.load(), 0u);
+}
+
+TEST(Lane, OwnsItsSegmentAndRemovesItWhenDestroyed) {
+  const std::string name = TestSegmentName();
+  {
+    Lane lane = Lane::Create(name, 16, kCells);
+    EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + name));
+  }
+  EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));
+}
+
+}  // namespace
+}  // namespace fibpool::supervisor
