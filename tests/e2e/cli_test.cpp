@@ -285,6 +285,24 @@ TEST(CommandLine, SighupLogsChangesRestartNeededAndOverrides) {
   EXPECT_TRUE(client.Ask("501")->starts_with("ERR out_of_range"));  // max_n needs a restart
 }
 
+TEST(CommandLine, SighupWithAWrongFileLogsTheLineAndChangesNothing) {
+  TempFile config("workers = 2\n");
+  ServerProcess server({"--config", config.path()});
+  ASSERT_EQ(server.workers_in_ready_line(), 2u);
+  config.Write("workers = 3\nmax_line = 8\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload_failed").empty(); },
+                      std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload_failed")
+                  .ends_with("why=\"max_line must be 16 to 1048576, got '8' (from " +
+                             config.path() + ":2)\""))
+      << server.Log();
+  LineClient client(server.port());
+  EXPECT_EQ(Counter(AskStats(client), "workers_target"), 2u);  // workers = 3 not applied
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
 TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {
   ServerProcess server({"--workers", "1"});
   server.Signal(SIGHUP);
