@@ -2,8 +2,14 @@
 // they are read: command line, then FIBPOOL_* environment, then the INI file
 // named by --config / FIBPOOL_CONFIG, then built-in defaults.
 //
-// Failure behaviour: LoadConfig throws ConfigError with a message for the user
-// (unknown option, bad value, unreadable file). Start-up only.
+// Every value is checked against its setting's range (settings.h, the one
+// table of settings); a wrong one is an error that names the setting, the
+// allowed values and where the value came from (--flag, FIBPOOL_NAME or
+// FILE:LINE), even when a higher layer overrides it.
+//
+// Failure behaviour: LoadConfig throws ConfigError with a one-line message for
+// the user (unknown option, extra argument, bad value, unreadable file, a bad
+// line in the file). Start-up and SIGHUP only.
 #pragma once
 
 #include <chrono>
@@ -56,11 +62,21 @@ struct ConfigOutcome {
   Action action = Action::kRun;
   Config config;
   std::string text;  // what to print for kHelp / kVersion
+  // Where each setting not at its default came from ("--port", "FIBPOOL_PORT",
+  // "FILE:LINE"), by command-line name ("max-n").
+  std::map<std::string, std::string> sources;
+  // Settings the config file sets but the environment or the command line
+  // overrides: name -> "FILE:LINE" of the overridden line.
+  std::map<std::string, std::string> overridden_in_file;
+  // For the operator at start: unknown FIBPOOL_* variables, with the closest
+  // setting's variable when one is close.
+  std::vector<std::string> warnings;
 };
 
 using Environment = std::map<std::string, std::string>;
 
-// `args` excludes the program name. Only FIBPOOL_* entries of `env` are read.
+// `args` excludes the program name. Only FIBPOOL_* entries of `env` are read;
+// an empty one counts as unset. A host name is resolved to an address here.
 ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env);
 
 // The process environment as an Environment.

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::stderr_logger_st("fibpool"));
     spdlog::set_level(spdlog::level::from_str(outcome.config.log_level));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l fibpool[%P] %v");
+    for (const std::string& warning : outcome.warnings) {
+      spdlog::warn("event=config_warning why=\"{}\"", warning);
+    }
     // The event loop runs the moment a client or a worker needs it, even
     // while big jobs hold every CPU (ipc/scheduling.h).
     fibpool::ipc::SetScheduling(0, fibpool::ipc::kLatencySlice);

@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 
 #include "supervisor/prometheus_report.h"
+#include "supervisor/reload_summary.h"
 #include "supervisor/stats_report.h"
 
 namespace fibpool::supervisor {
@@ -120,9 +121,12 @@ int Server::Run() {
         ready_ = true;
         startup_timer_.cancel();
         const auto bound = acceptor_.local_endpoint();
-        spdlog::info("event=ready address={}:{} workers={} segment={} metrics_port={}",
-                     bound.address().to_string(), bound.port(), config_.workers,
-                     pool_->segment_name(), metrics_server_ ? metrics_server_->port() : -1);
+        spdlog::info(
+            "event=ready version={} config={} address={}:{} workers={} segment={} "
+            "metrics_port={}",
+            FIBPOOL_VERSION, config_.config_file.empty() ? "none" : config_.config_file,
+            bound.address().to_string(), bound.port(), config_.workers, pool_->segment_name(),
+            metrics_server_ ? metrics_server_->port() : -1);
         std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()), config_.workers);
         std::fflush(stdout);
@@ -219,9 +223,16 @@ void Server::Drain() {
 }
 
 void Server::Reload() {
+  if (config_.config_file.empty()) {
+    spdlog::info(
+        "event=reload_skipped why=\"no config file to re-read: start with --config or "
+        "FIBPOOL_CONFIG\"");
+    return;
+  }
   try {
-    const Config next = LoadConfig(args_, env_).config;
-    spdlog::info("event=reload config={} workers={}", next.config_file, next.workers);
+    const ConfigOutcome outcome = LoadConfig(args_, env_);
+    const Config& next = outcome.config;
+    spdlog::info("event=reload {}", ReloadSummary(config_, outcome));
     if (draining_) return;
     pool_->Resize(next.workers);
     pool_->SetJobTimeout(next.job_timeout);

@@ -3,6 +3,8 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <csignal>
+#include <filesystem>
 #include <optional>
 #include <regex>
 #include <set>
@@ -14,6 +16,7 @@
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
+#include "tests/support/wait.h"
 
 namespace fibpool::testing {
 namespace {
@@ -161,6 +164,156 @@ TEST(CommandLine, BadEnvironmentValueExitsNonZeroWithAMessage) {
   ASSERT_TRUE(r.exit_code.has_value());
   EXPECT_NE(*r.exit_code, 0);
   EXPECT_NE(r.err.find("workers"), std::string::npos) << r.err;
+}
+
+// The first line fibpool printed on stderr.
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// The first log line holding `needle`; empty when there is none.
+std::string LogLineWith(const std::string& log, const std::string& needle) {
+  const auto at = log.find(needle);
+  if (at == std::string::npos) return {};
+  const auto start = log.rfind('\n', at) + 1;  // npos + 1 == 0
+  return log.substr(start, log.find('\n', at) - start);
+}
+
+TEST(CommandLine, WrongValuesExitTwoWithOneLineNamingSettingRangeAndSource) {
+  TempFile file("workers = 1\nmax_connections = -1\n");
+  TempFile nested("workers = 1\nconfig = /etc/fibpool.conf\n");
+  const std::string dir = std::filesystem::temp_directory_path();
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string line;
+  };
+  const std::vector<Case> cases = {
+      {{"--port", "-5"}, {}, "fibpool: port must be 0 to 65535, got '-5' (from --port)"},
+      {{"--port", "0", "--max-n", "-1"},
+       {},
+       "fibpool: max_n must be 0 to 1000000000, got '-1' (from --max-n)"},
+      {{"--port", "0"},
+       {{"FIBPOOL_WORKER_SPIN_US", "-1"}},
+       "fibpool: worker_spin_us must be 0 to 10000, got '-1' (from FIBPOOL_WORKER_SPIN_US)"},
+      {{"--port", "0", "--config", file.path()},
+       {},
+       "fibpool: max_connections must be 1 to 1000000, got '-1' (from " + file.path() + ":2)"},
+      {{"--port", "0", "--config", nested.path()},
+       {},
+       "fibpool: " + nested.path() + ":2: config cannot be set inside a config file"},
+      {{"--port", "0", "--config", dir},
+       {},
+       "fibpool: config file " + dir + " is a directory, not a file"},
+      {{"--port", "0", "30"},
+       {},
+       "fibpool: unexpected argument '30': settings are given as --NAME VALUE"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = RunFibpool(c.args, c.env, std::chrono::seconds(5));
+    ASSERT_TRUE(r.exit_code.has_value()) << c.line << ": did not exit";
+    EXPECT_EQ(*r.exit_code, 2) << c.line;
+    EXPECT_EQ(FirstLine(r.err), c.line);
+    EXPECT_EQ(r.out.find("listening"), std::string::npos) << c.line;
+  }
+}
+
+TEST(CommandLine, UnknownEnvironmentVariableIsWarnedWithTheClosestSetting) {
+  ServerProcess server({"--workers", "1"}, {{"FIBPOOL_WORKRS", "3"}});
+  EXPECT_EQ(server.workers_in_ready_line(), 1u);
+  const std::string line = LogLineWith(server.Log(), "event=config_warning");
+  EXPECT_NE(line.find(" warning fibpool["), std::string::npos) << server.Log();
+  EXPECT_TRUE(
+      line.ends_with("event=config_warning why=\"FIBPOOL_WORKRS is not a fibpool setting "
+                     "and is ignored; did you mean FIBPOOL_WORKERS?\""))
+      << server.Log();
+}
+
+TEST(CommandLine, ReadyLogLineCarriesTheVersionAndTheConfigFile) {
+  TempFile config("workers = 1\n");
+  ServerProcess server({"--config", config.path()});
+  const std::string ready = LogLineWith(server.Log(), "event=ready");
+  EXPECT_NE(ready.find("event=ready version=" FIBPOOL_VERSION " config=" + config.path() + " "),
+            std::string::npos)
+      << server.Log();
+  ServerProcess without({"--workers", "1"});
+  EXPECT_NE(LogLineWith(without.Log(), "event=ready").find(" config=none "), std::string::npos)
+      << without.Log();
+}
+
+TEST(CommandLine, LogLevelWarningInAnyCaseIsAccepted) {
+  ServerProcess server({"--workers", "1", "--log-level", "Warning"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("ping"), "pong");
+  EXPECT_EQ(server.Log().find("event=ready"), std::string::npos) << server.Log();  // info: off
+  ServerProcess upper({"--workers", "1", "--log-level", "INFO"});
+  EXPECT_NE(upper.Log().find("event=ready"), std::string::npos) << upper.Log();
+}
+
+TEST(CommandLine, HostNameLocalhostListensOnTheLoopbackAddress) {
+  ServerProcess server({"--workers", "1", "--host", "localhost"});
+  EXPECT_TRUE(server.ready_line().starts_with("fibpool listening on 127.0.0.1:"))
+      << server.ready_line();
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("ping"), "pong");
+  // The deadline leaves room for a resolver that must time out (no network).
+  const CommandResult r =
+      RunFibpool({"--port", "0", "--host", "no-such-host.invalid"}, {}, std::chrono::seconds(60));
+  ASSERT_TRUE(r.exit_code.has_value());
+  EXPECT_EQ(*r.exit_code, 2);
+  EXPECT_TRUE(FirstLine(r.err).starts_with(
+      "fibpool: host must be an IP address or a host name that resolves, got "
+      "'no-such-host.invalid'"))
+      << r.err;
+}
+
+TEST(CommandLine, SighupLogsChangesRestartNeededAndOverrides) {
+  TempFile config("workers = 2\nmax_n = 500\njob_timeout = 10\n");
+  ServerProcess server({"--config", config.path()}, {{"FIBPOOL_JOB_TIMEOUT", "20"}});
+  ASSERT_EQ(server.workers_in_ready_line(), 2u);
+  config.Write("workers = 3\nmax_n = 600\njob_timeout = 5\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload ").empty(); },
+                      std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload ")
+                  .ends_with("event=reload config=" + config.path() +
+                             " applied=\"workers 2->3\" restart_needed=\"max_n 500->600\" "
+                             "overridden=\"job_timeout (FIBPOOL_JOB_TIMEOUT over " +
+                             config.path() + ":3)\""))
+      << server.Log();
+  LineClient client(server.port());
+  EXPECT_TRUE(
+      WaitFor([&] { return WorkersOf(AskStats(client)).size() == 3; }, std::chrono::seconds(10)));
+  EXPECT_TRUE(client.Ask("501")->starts_with("ERR out_of_range"));  // max_n needs a restart
+}
+
+TEST(CommandLine, SighupWithAWrongFileLogsTheLineAndChangesNothing) {
+  TempFile config("workers = 2\n");
+  ServerProcess server({"--config", config.path()});
+  ASSERT_EQ(server.workers_in_ready_line(), 2u);
+  config.Write("workers = 3\nmax_line = 8\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload_failed").empty(); },
+                      std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload_failed")
+                  .ends_with("why=\"max_line must be 16 to 1048576, got '8' (from " +
+                             config.path() + ":2)\""))
+      << server.Log();
+  LineClient client(server.port());
+  EXPECT_EQ(Counter(AskStats(client), "workers_target"), 2u);  // workers = 3 not applied
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
+TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {
+  ServerProcess server({"--workers", "1"});
+  server.Signal(SIGHUP);
+  EXPECT_TRUE(
+      WaitFor([&] { return server.Log().find("event=reload_skipped") != std::string::npos; },
+              std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_NE(server.Log().find("no config file to re-read"), std::string::npos);
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("ping"), "pong");
 }
 
 TEST(CommandLine, PortInUseFailsFastWithAMessage) {

@@ -120,8 +120,11 @@ void ServerProcess::Start(std::vector<std::string> args,
     throw std::runtime_error("pipe failed");
   }
 
-  std::vector<std::string> argv_strings = {BinDir() + "/fibpool", "--host", "127.0.0.1"};
-  // --port 0 unless the test names a port itself.
+  std::vector<std::string> argv_strings = {BinDir() + "/fibpool"};
+  // --host 127.0.0.1 and --port 0 unless the test names them itself.
+  if (std::find(args.begin(), args.end(), "--host") == args.end()) {
+    argv_strings.insert(argv_strings.end(), {"--host", "127.0.0.1"});
+  }
   if (std::find(args.begin(), args.end(), "--port") == args.end()) {
     argv_strings.insert(argv_strings.end(), {"--port", "0"});
   }

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+
+#include "supervisor/reload_summary.h"
+#include "supervisor/settings.h"
 
 namespace fibpool::supervisor {
 namespace {
@@ -28,6 +32,16 @@ Config Load(const std::vector<std::string>& args, const Environment& env = {}) {
   const ConfigOutcome outcome = LoadConfig(args, env);
   EXPECT_EQ(outcome.action, ConfigOutcome::Action::kRun);
   return outcome.config;
+}
+
+// The message of the ConfigError LoadConfig throws; empty when it does not throw.
+std::string ErrorOf(const std::vector<std::string>& args, const Environment& env = {}) {
+  try {
+    LoadConfig(args, env);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return {};
 }
 
 TEST(Config, DefaultsFollowTheProtocol) {
@@ -89,6 +103,206 @@ TEST(Config, HelpAndVersionAreActions) {
   const ConfigOutcome version = LoadConfig({"--version"}, {});
   EXPECT_EQ(version.action, ConfigOutcome::Action::kVersion);
   EXPECT_EQ(version.text.rfind("fibpool ", 0), 0u);
+}
+
+TEST(Config, NegativeNumbersAreRejectedNotWrapped) {
+  EXPECT_EQ(ErrorOf({"--port", "-5"}), "port must be 0 to 65535, got '-5' (from --port)");
+  EXPECT_EQ(ErrorOf({"--max-n", "-1"}), "max_n must be 0 to 1000000000, got '-1' (from --max-n)");
+  EXPECT_EQ(ErrorOf({"--worker-spin-us", "-1"}),
+            "worker_spin_us must be 0 to 10000, got '-1' (from --worker-spin-us)");
+  for (const char* name :
+       {"max-line", "max-backlog", "max-connections", "max-inflight-per-connection",
+        "max-output-per-connection", "max-jobs-per-worker", "max-worker-memory"}) {
+    const std::string error = ErrorOf({std::string("--") + name, "-1"});
+    EXPECT_NE(error.find(FileName(name) + " must be "), std::string::npos) << error;
+    EXPECT_NE(error.find("got '-1' (from --" + std::string(name) + ")"), std::string::npos)
+        << error;
+  }
+}
+
+TEST(Config, EveryIntegerSettingAcceptsItsRangeAndRejectsOneBeyondIt) {
+  for (const Setting& s : Settings()) {
+    if (s.kind != SettingKind::kInteger) continue;
+    const std::string flag = "--" + std::string(s.name);
+    EXPECT_EQ(ErrorOf({flag, std::to_string(s.min)}), "") << s.name;
+    EXPECT_EQ(ErrorOf({flag, std::to_string(s.max)}), "") << s.name;
+    for (const std::int64_t beyond : {s.min - 1, s.max + 1}) {
+      EXPECT_EQ(ErrorOf({flag, std::to_string(beyond)}),
+                FileName(s.name) + " must be " + RangeText(s) + ", got '" + std::to_string(beyond) +
+                    "' (from " + flag + ")");
+    }
+  }
+}
+
+TEST(Config, WorkersZeroMeansTheCpusAndTheMessageSaysSo) {
+  EXPECT_EQ(Load({"--workers", "0"}).workers, AvailableCpus());
+  EXPECT_EQ(Load({"--workers", "256"}).workers, 256u);
+  EXPECT_EQ(ErrorOf({"--workers", "257"}),
+            "workers must be 0 (the CPUs this process may use) to 256, got '257' (from --workers)");
+}
+
+TEST(Config, SecondsMustBePositiveAndFinite) {
+  EXPECT_EQ(Load({"--job-timeout", "0.001"}).job_timeout, std::chrono::milliseconds(1));
+  for (const char* bad : {"0", "-1", "nan", "inf", "1e300", "soon"}) {
+    EXPECT_EQ(ErrorOf({"--idle-timeout", bad}),
+              std::string("idle_timeout must be 0.001 to 31536000 seconds, got '") + bad +
+                  "' (from --idle-timeout)");
+  }
+}
+
+TEST(Config, NonNumbersAreRejected) {
+  for (const char* bad : {"abc", "", "1.5", "0x10", "12abc", "99999999999999999999999"}) {
+    EXPECT_EQ(ErrorOf({"--max-line", bad}),
+              std::string("max_line must be 16 to 1048576, got '") + bad + "' (from --max-line)");
+  }
+}
+
+TEST(Config, MessagesNameTheEnvironmentVariableOrTheFileLine) {
+  EXPECT_EQ(ErrorOf({}, {{"FIBPOOL_PORT", "-5"}}),
+            "port must be 0 to 65535, got '-5' (from FIBPOOL_PORT)");
+  ConfigFile file("# settings\nworkers = 2\nmax_backlog = 0\n");
+  EXPECT_EQ(ErrorOf({"--config", file.path()}),
+            "max_backlog must be 1 to 1000000, got '0' (from " + file.path() + ":3)");
+  // A wrong value is reported even where a higher layer overrides it.
+  EXPECT_EQ(ErrorOf({"--config", file.path(), "--max-backlog", "5"}),
+            "max_backlog must be 1 to 1000000, got '0' (from " + file.path() + ":3)");
+}
+
+TEST(Config, SourcesAndFileLinesOverriddenAreRecorded) {
+  ConfigFile file("workers = 2\nmax_n = 500\nport = 3000\n");
+  const ConfigOutcome o =
+      LoadConfig({"--config", file.path(), "--workers", "4"}, {{"FIBPOOL_PORT", "4000"}});
+  EXPECT_EQ(o.sources.at("workers"), "--workers");
+  EXPECT_EQ(o.sources.at("port"), "FIBPOOL_PORT");
+  EXPECT_EQ(o.sources.at("max-n"), file.path() + ":2");
+  EXPECT_EQ(o.sources.count("job-timeout"), 0u);
+  EXPECT_EQ(o.overridden_in_file,
+            (std::map<std::string, std::string>{{"port", file.path() + ":3"},
+                                                {"workers", file.path() + ":1"}}));
+}
+
+TEST(ConfigFile, HashAndSemicolonCommentsWholeLineAndTrailing) {
+  ConfigFile file(
+      "; fibpool\n# comment\n  ; indented\n\nworkers = 3 ; three\nmax_n = 700\t# seven hundred\n"
+      "worker_path = /opt/fib#1/worker\n");
+  const Config c = Load({"--config", file.path()});
+  EXPECT_EQ(c.workers, 3u);
+  EXPECT_EQ(c.max_n, 700u);
+  EXPECT_EQ(c.worker_path, "/opt/fib#1/worker");  // '#' not after whitespace is part of the value
+}
+
+TEST(ConfigFile, TheExampleFileIsAccepted) {
+  const Config c = Load({"--config", std::string(FIBPOOL_SOURCE_DIR) + "/deploy/fibpool.conf"});
+  EXPECT_EQ(c.workers, 2u);
+}
+
+TEST(ConfigFile, ErrorsNameTheFileAndLine) {
+  ConfigFile typo("workers = 2\n\nwrokers = 2\n");
+  EXPECT_EQ(ErrorOf({"--config", typo.path()}),
+            typo.path() + ":3: unknown setting 'wrokers'; did you mean workers?");
+  ConfigFile no_equals("workers 2\n");
+  EXPECT_EQ(ErrorOf({"--config", no_equals.path()}),
+            no_equals.path() + ":1: expected NAME = VALUE, got 'workers 2'");
+  ConfigFile section("[fibpool]\nworkers = 2\n");
+  EXPECT_EQ(ErrorOf({"--config", section.path()}),
+            section.path() + ":1: sections are not supported; write NAME = VALUE lines");
+  ConfigFile twice("workers = 2\nmax-n = 5\nworkers = 3\n");
+  EXPECT_EQ(ErrorOf({"--config", twice.path()}),
+            twice.path() + ":3: workers is already set at " + twice.path() + ":1");
+}
+
+TEST(ConfigFile, ConfigInsideAConfigFileIsAnError) {
+  ConfigFile other("workers = 2\n");
+  ConfigFile file("workers = 3\nconfig = " + other.path() + "\n");
+  EXPECT_EQ(ErrorOf({"--config", file.path()}),
+            file.path() + ":2: config cannot be set inside a config file");
+}
+
+TEST(ConfigFile, ADirectoryIsAnError) {
+  const std::string dir = std::filesystem::temp_directory_path();
+  EXPECT_EQ(ErrorOf({"--config", dir}), "config file " + dir + " is a directory, not a file");
+  EXPECT_EQ(ErrorOf({}, {{"FIBPOOL_CONFIG", dir}}),
+            "config file " + dir + " is a directory, not a file");
+}
+
+TEST(Config, ExtraPositionalArgumentsAreAnError) {
+  EXPECT_EQ(ErrorOf({"--workers", "2", "extra"}),
+            "unexpected argument 'extra': settings are given as --NAME VALUE");
+  EXPECT_EQ(ErrorOf({"workers=2"}),
+            "unexpected argument 'workers=2': settings are given as --NAME VALUE");
+}
+
+TEST(Config, UnknownEnvironmentVariableWarnsWithTheClosestSetting) {
+  const ConfigOutcome o = LoadConfig({}, {{"FIBPOOL_WORKRS", "3"},
+                                          {"FIBPOOL_MAXN", "5"},
+                                          {"FIBPOOL_ZZZZZZZZZZZZ", "1"},
+                                          {"FIBPOOL_WORKERS", "2"},
+                                          {"FIBPOOL_CONFIG", ""},
+                                          {"OTHER", "1"}});
+  EXPECT_EQ(o.config.workers, 2u);
+  EXPECT_EQ(o.warnings,
+            (std::vector<std::string>{
+                "FIBPOOL_MAXN is not a fibpool setting and is ignored; did you mean FIBPOOL_MAX_N?",
+                "FIBPOOL_WORKRS is not a fibpool setting and is ignored; did you mean "
+                "FIBPOOL_WORKERS?",
+                "FIBPOOL_ZZZZZZZZZZZZ is not a fibpool setting and is ignored"}));
+  EXPECT_TRUE(LoadConfig({}, {{"FIBPOOL_MAX_N", "5"}}).warnings.empty());
+}
+
+TEST(Config, LogLevelAcceptsAnyCaseAndWarning) {
+  EXPECT_EQ(Load({"--log-level", "INFO"}).log_level, "info");
+  EXPECT_EQ(Load({"--log-level", "Warning"}).log_level, "warn");
+  EXPECT_EQ(Load({"--log-level", "warning"}).log_level, "warn");
+  EXPECT_EQ(Load({}, {{"FIBPOOL_LOG_LEVEL", "DEBUG"}}).log_level, "debug");
+  EXPECT_EQ(ErrorOf({"--log-level", "loud"}),
+            "log_level must be trace, debug, info, warn (or warning), error, critical, off; any "
+            "case, got 'loud' (from --log-level)");
+}
+
+TEST(Config, HostNameIsResolvedToAnAddress) {
+  EXPECT_EQ(Load({"--host", "localhost"}).host, "127.0.0.1");
+  EXPECT_EQ(Load({"--host", "0.0.0.0"}).host, "0.0.0.0");
+  EXPECT_EQ(Load({"--host", "::1"}).host, "::1");
+  const std::string error = ErrorOf({"--host", "no-such-host.invalid"});
+  EXPECT_EQ(error.rfind("host must be an IP address or a host name that resolves, got "
+                        "'no-such-host.invalid' (",
+                        0),
+            0u)
+      << error;
+  EXPECT_NE(error.find("(from --host)"), std::string::npos) << error;
+}
+
+TEST(Config, HelpStatesEachRangeAndDefault) {
+  // --help wraps its lines: compare with every run of blanks as one space.
+  std::string help;
+  for (const char c : LoadConfig({"--help"}, {}).text) {
+    const bool blank = c == ' ' || c == '\n';
+    if (!blank || (!help.empty() && help.back() != ' ')) help.push_back(blank ? ' ' : c);
+  }
+  EXPECT_NE(help.find("(0 to 65535; default 25000)"), std::string::npos) << help;
+  EXPECT_NE(help.find("(16 to 1048576; default 1024)"), std::string::npos) << help;
+  EXPECT_NE(help.find("(0.001 to 31536000 seconds; default 30)"), std::string::npos) << help;
+}
+
+TEST(ReloadSummary, ListsLiveChangesRestartNeededAndOverrides) {
+  ConfigFile file("workers = 2\nport = 3000\nmax_n = 500\njob_timeout = 2.5\n");
+  const ConfigOutcome next = LoadConfig({"--config", file.path()}, {{"FIBPOOL_PORT", "4000"}});
+  Config running;
+  running.config_file = file.path();
+  running.workers = 3;
+  running.port = 4000;
+  EXPECT_EQ(ReloadSummary(running, next),
+            "config=" + file.path() +
+                " applied=\"workers 3->2, job_timeout 30->2.5\" restart_needed=\"max_n "
+                "100000000->500\" overridden=\"port (FIBPOOL_PORT over " +
+                file.path() + ":2)\"");
+}
+
+TEST(ReloadSummary, NothingChangedSaysNone) {
+  ConfigFile file("workers = 2\n");
+  const ConfigOutcome next = LoadConfig({"--config", file.path()}, {});
+  EXPECT_EQ(ReloadSummary(next.config, next),
+            "config=" + file.path() + " applied=none restart_needed=none overridden=none");
 }
 
 TEST(Config, AvailableCpusIsAtLeastOneAndAtMostTheAffinityMask) {

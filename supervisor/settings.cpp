@@ -1,0 +1,313 @@
+#include "supervisor/settings.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+namespace fibpool::supervisor {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+std::string Seconds(milliseconds ms) {
+  std::string text = std::to_string(ms.count() / 1000);
+  std::int64_t fraction = ms.count() % 1000;
+  if (fraction == 0) return text;
+  text.push_back('.');
+  for (std::int64_t digit = 100; fraction != 0; digit /= 10) {
+    text.push_back(static_cast<char>('0' + fraction / digit));
+    fraction %= digit;
+  }
+  return text;
+}
+
+constexpr std::int64_t kYearMs = 365LL * 86400 * 1000;
+
+// clang-format off
+constexpr std::array kSettings = {
+  Setting{"host", SettingKind::kHost, 0, 0, false,
+          "listen address, for the line protocol and the metrics port; a host name is resolved "
+          "at start to its first IPv4 address (else its first IPv6 address)",
+          "an IP address or a host name", "",
+          [](Config& c, std::int64_t, const std::string& t) { c.host = t; },
+          [](const Config& c) { return c.host; }},
+  Setting{"port", SettingKind::kInteger, 0, 65535, false,
+          "listen port; 0 picks a free one", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.port = static_cast<std::uint16_t>(n); },
+          [](const Config& c) { return std::to_string(c.port); }},
+  Setting{"workers", SettingKind::kInteger, 0, kMaxWorkers, true,
+          "worker processes", "0 (the CPUs this process may use) to 256",
+          "the CPUs this process may use (affinity and cgroup quota)",
+          [](Config& c, std::int64_t n, const std::string&) { c.workers = static_cast<unsigned>(n); },
+          [](const Config& c) { return std::to_string(c.workers); }},
+  Setting{"reserve-workers", SettingKind::kInteger, 0, 16, false,
+          "extra workers kept for cheap jobs while big ones hold the others", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.reserve_workers = static_cast<unsigned>(n); },
+          [](const Config& c) { return std::to_string(c.reserve_workers); }},
+  Setting{"worker-nice", SettingKind::kInteger, 0, 19, false,
+          "nice value of the workers; the supervisor and the reserve workers stay at 0", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.worker_nice = static_cast<int>(n); },
+          [](const Config& c) { return std::to_string(c.worker_nice); }},
+  Setting{"algorithm", SettingKind::kAlgorithm, 0, 0, false,
+          "algorithm of a bare N", "fast or recursive", "",
+          [](Config& c, std::int64_t, const std::string& t) { c.algorithm = *ipc::ParseAlgorithm(t); },
+          [](const Config& c) { return std::string(ipc::AlgorithmName(c.algorithm)); }},
+  Setting{"max-n", SettingKind::kInteger, 0, 1'000'000'000, false,
+          "largest N for fast", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_n = static_cast<std::uint64_t>(n); },
+          [](const Config& c) { return std::to_string(c.max_n); }},
+  Setting{"job-timeout", SettingKind::kSeconds, 1, kYearMs, true,
+          "seconds a job may run before its worker is killed", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.job_timeout = milliseconds(n); },
+          [](const Config& c) { return Seconds(c.job_timeout); }},
+  Setting{"log-level", SettingKind::kLogLevel, 0, 0, true,
+          "least severe log event written to stderr",
+          "trace, debug, info, warn (or warning), error, critical, off; any case", "",
+          [](Config& c, std::int64_t, const std::string& t) { c.log_level = t; },
+          [](const Config& c) { return c.log_level; }},
+  Setting{"max-line", SettingKind::kInteger, 16, 1 << 20, false,
+          "longest request line in bytes", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_line = static_cast<std::size_t>(n); },
+          [](const Config& c) { return std::to_string(c.max_line); }},
+  Setting{"max-backlog", SettingKind::kInteger, 1, 1'000'000, true,
+          "jobs waiting for a worker, all clients together, before ERR busy", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_backlog = static_cast<std::size_t>(n); },
+          [](const Config& c) { return std::to_string(c.max_backlog); }},
+  Setting{"max-inflight-per-connection", SettingKind::kInteger, 1, 1'000'000, false,
+          "unanswered requests per connection before the server stops reading it", "", "",
+          [](Config& c, std::int64_t n, const std::string&) {
+            c.max_inflight_per_connection = static_cast<std::size_t>(n);
+          },
+          [](const Config& c) { return std::to_string(c.max_inflight_per_connection); }},
+  Setting{"max-output-per-connection", SettingKind::kInteger, 1024, 1LL << 40, false,
+          "bytes of answers held for one connection before the server stops reading it", "", "",
+          [](Config& c, std::int64_t n, const std::string&) {
+            c.max_output_per_connection = static_cast<std::uint64_t>(n);
+          },
+          [](const Config& c) { return std::to_string(c.max_output_per_connection); }},
+  Setting{"max-connections", SettingKind::kInteger, 1, 1'000'000, false,
+          "open client connections; past it a new one gets ERR busy and is closed", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_connections = static_cast<std::size_t>(n); },
+          [](const Config& c) { return std::to_string(c.max_connections); }},
+  Setting{"idle-timeout", SettingKind::kSeconds, 1, kYearMs, false,
+          "seconds a connection with nothing pending may stay silent before it is closed", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.idle_timeout = milliseconds(n); },
+          [](const Config& c) { return Seconds(c.idle_timeout); }},
+  Setting{"metrics-port", SettingKind::kInteger, -1, 65535, false,
+          "serve Prometheus /metrics and /healthz over HTTP on this port; 0 picks one",
+          "-1 (off) or 0 to 65535", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.metrics_port = static_cast<int>(n); },
+          [](const Config& c) { return std::to_string(c.metrics_port); }},
+  Setting{"worker-spin-us", SettingKind::kInteger, 0, 10'000, false,
+          "microseconds an idle worker spins before sleeping", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.worker_spin = std::chrono::microseconds(n); },
+          [](const Config& c) { return std::to_string(c.worker_spin.count()); }},
+  Setting{"max-jobs-per-worker", SettingKind::kInteger, 0, 1'000'000'000'000, false,
+          "replace a worker after this many jobs; 0 = never", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_jobs_per_worker = static_cast<std::uint64_t>(n); },
+          [](const Config& c) { return std::to_string(c.max_jobs_per_worker); }},
+  Setting{"max-worker-memory", SettingKind::kInteger, 0, 1 << 20, false,
+          "MiB a worker may use: larger jobs fail up front, a worker left above it is replaced; "
+          "0 = no limit", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_worker_memory_mb = static_cast<std::uint64_t>(n); },
+          [](const Config& c) { return std::to_string(c.max_worker_memory_mb); }},
+  Setting{"worker-path", SettingKind::kText, 0, 0, false,
+          "fibpool-worker executable", "a path", "fibpool-worker beside fibpool",
+          [](Config& c, std::int64_t, const std::string& t) { c.worker_path = t; },
+          [](const Config& c) { return c.worker_path; }},
+};
+// clang-format on
+
+std::optional<std::int64_t> Integer(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// Seconds, as milliseconds rounded up.
+std::optional<std::int64_t> Milliseconds(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+      !std::isfinite(seconds) || std::abs(seconds) > 1e15) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(std::ceil(seconds * 1000));
+}
+
+std::optional<std::string> LogLevel(std::string_view text) {
+  std::string level = Lower(text);
+  if (level == "warning") level = "warn";
+  static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug",    "info", "warn",
+                                                              "error", "critical", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), level) == kLevels.end()) return std::nullopt;
+  return level;
+}
+
+// The first IPv4 address `host` names, else its first IPv6 address, as text;
+// or why there is none.
+std::optional<std::string> Resolve(const std::string& host, std::string* why) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) {
+    *why = ::gai_strerror(rc);
+    return std::nullopt;
+  }
+  const addrinfo* chosen = nullptr;
+  for (const addrinfo* a = found; a; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      chosen = a;
+      break;
+    }
+    if (a->ai_family == AF_INET6 && !chosen) chosen = a;
+  }
+  std::optional<std::string> address;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (chosen && ::getnameinfo(chosen->ai_addr, chosen->ai_addrlen, text, sizeof text, nullptr, 0,
+                              NI_NUMERICHOST) == 0) {
+    address = text;
+  } else {
+    *why = "no IPv4 or IPv6 address";
+  }
+  ::freeaddrinfo(found);
+  return address;
+}
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::span<const Setting> Settings() { return kSettings; }
+
+std::string SettingName(std::string_view name) {
+  std::string out = Lower(name);
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+std::string FileName(std::string_view name) {
+  std::string out(name);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+const Setting* FindSetting(std::string_view name) {
+  const std::string wanted = SettingName(name);
+  for (const Setting& s : kSettings) {
+    if (s.name == wanted) return &s;
+  }
+  return nullptr;
+}
+
+std::string RangeText(const Setting& s) {
+  if (!s.range_text.empty()) return std::string(s.range_text);
+  if (s.kind == SettingKind::kSeconds) {
+    return Seconds(milliseconds(s.min)) + " to " + Seconds(milliseconds(s.max)) + " seconds";
+  }
+  return std::to_string(s.min) + " to " + std::to_string(s.max);
+}
+
+std::string DefaultText(const Setting& s) {
+  if (!s.default_text.empty()) return std::string(s.default_text);
+  return s.show(Config{});
+}
+
+std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config& config) {
+  const std::string_view text = Trim(raw);
+  const auto wrong = [&] {
+    return FileName(s.name) + " must be " + RangeText(s) + ", got '" + std::string(raw) + "'";
+  };
+  switch (s.kind) {
+    case SettingKind::kInteger:
+    case SettingKind::kSeconds: {
+      const auto n = s.kind == SettingKind::kInteger ? Integer(text) : Milliseconds(text);
+      if (!n || *n < s.min || *n > s.max) return wrong();
+      s.store(config, *n, {});
+      return std::nullopt;
+    }
+    case SettingKind::kText:
+      s.store(config, 0, std::string(text));
+      return std::nullopt;
+    case SettingKind::kHost: {
+      std::string why;
+      const auto address = Resolve(std::string(text), &why);
+      if (text.empty() || !address) {
+        return "host must be an IP address or a host name that resolves, got '" + std::string(raw) +
+               "' (" + why + ")";
+      }
+      s.store(config, 0, *address);
+      return std::nullopt;
+    }
+    case SettingKind::kAlgorithm:
+      if (!ipc::ParseAlgorithm(Lower(text))) return wrong();
+      s.store(config, 0, Lower(text));
+      return std::nullopt;
+    case SettingKind::kLogLevel: {
+      const auto level = LogLevel(text);
+      if (!level) return wrong();
+      s.store(config, 0, *level);
+      return std::nullopt;
+    }
+  }
+  return wrong();
+}
+
+const Setting* ClosestSetting(std::string_view name) {
+  const std::string wanted = SettingName(name);
+  const Setting* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const Setting& s : kSettings) {
+    const std::size_t d = EditDistance(wanted, s.name);
+    if (!best || d < best_distance) {
+      best = &s;
+      best_distance = d;
+    }
+  }
+  const std::size_t tolerated = std::max<std::size_t>(2, wanted.size() / 3);
+  return best_distance <= tolerated ? best : nullptr;
+}
+
+}  // namespace fibpool::supervisor
