@@ -11,6 +11,7 @@
 #include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "supervisor/cost_model.h"
+#include "supervisor/process_stat.h"
 
 namespace fibpool::supervisor {
 
@@ -527,8 +528,18 @@ std::vector<WorkerView> WorkerPool::Views(std::size_t lane) const {
     const Worker& w = workers_[slot];
     if (!w.process) continue;
     const std::uint64_t job = CellFor(slot).job_id.load();
-    const char* state = !w.ready ? "starting" : (job != 0 ? "busy" : "idle");
-    views.push_back(WorkerView{w.process->pid(), state, w.jobs_done, job});
+    const char* state = w.killed != KillCause::kNone ? "stopping"
+                        : !w.ready                   ? "starting"
+                        : job != 0                   ? "busy"
+                                                     : "idle";
+    WorkerView view{w.process->pid(), state, w.jobs_done, job};
+    view.cpu_seconds = ProcessCpuSeconds(view.pid);
+    if (const auto it = jobs_.find(job); job != 0 && it != jobs_.end()) {
+      view.job_algorithm = it->second.algorithm;
+      view.job_n = it->second.n;
+      view.job_started_ns = CellFor(slot).started_ns.load();
+    }
+    views.push_back(std::move(view));
   }
   return views;
 }
@@ -538,6 +549,8 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.workers = Views(kMainLane);
   s.reserve_workers = Views(kReserveLane);
   s.target_workers = lanes_[kMainLane].target;
+  s.target_reserve_workers = lanes_[kReserveLane].target;
+  s.taken_ns = ipc::MonotonicNanos();
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.count());
   s.queue_depth = lanes_[kMainLane].queue->Depth() + lanes_[kReserveLane].queue->Depth();
   s.backlog = backlog_.size();
