@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
   std::string baseline_path = (here / "fibpool-baseline").string();
   unsigned slice_ms = 1000, warmup_ms = 200, busy_window_ms = 1200, stall_cap_ms = 1000;
   unsigned timeline_window_ms = 5000;
+  // The articles' Python servers, beside this file in the source tree.
+  options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
+  options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
   po::options_description desc(
       "fibpool-bench: load fibpool and an in-process baseline, check every answer, compare\n"
       "Scenarios: " +
@@ -110,6 +113,11 @@ int main(int argc, char** argv) {
       "big job of the timeline scenario, one per worker: 'N recursive' or 'N fast'");
   add("timeline-window-ms", po::value(&timeline_window_ms)->default_value(timeline_window_ms),
       "length of the timeline scenario's run");
+  add("python", po::value(&options.python)->default_value(options.python),
+      "Python 3 for the timeline scenario's Python servers (bench/py_server.py); '' to skip them");
+  add("python-timeline-job",
+      po::value(&options.python_timeline_job)->default_value(options.python_timeline_job),
+      "the Python servers' big job in the timeline scenario");
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
   add("quick", "short smoke run: 400 ms slices, 1 big run");

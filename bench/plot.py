@@ -15,6 +15,8 @@ scenarios:
                            p90, p99, max) as points of the CDF
   timeline.png             the timeline scenario: tiny answers per 100 ms
                            while big jobs start and finish, per server
+                           (fibpool, the baseline, and the Python servers
+                           when the JSON has them)
 
 Plots whose scenarios no file holds are skipped, with a line on stderr.
 """
@@ -27,8 +29,11 @@ import subprocess
 import sys
 import tempfile
 
-COLORS = {"fibpool": "#1f6feb", "baseline": "#cf222e"}
-LABELS = {"fibpool": "fibpool", "baseline": "in-process baseline (fibpool-baseline)"}
+COLORS = {"fibpool": "#1f6feb", "baseline": "#cf222e", "py-threads": "#bf8700",
+          "py-pool": "#8250df"}
+LABELS = {"fibpool": "fibpool", "baseline": "in-process baseline (fibpool-baseline)",
+          "py-threads": "Python, thread per connection",
+          "py-pool": "Python, ProcessPoolExecutor"}
 
 
 def load(paths):
@@ -121,12 +126,16 @@ def timeline(scenarios, out, work):
         return False
     s, src = scenarios["timeline"]
     lines, finishes, start_s = [], [], None
-    for target in ("fibpool", "baseline"):
-        tiny = s[target].get("timeline")
+    servers = [(s["fibpool"], s.get("fibpool_background", {})),
+               (s["baseline"], s.get("baseline_background", {}))]
+    servers += [(o["main"], o["background"]) for o in s.get("others", [])]
+    for main, background in servers:
+        target = main["label"]
+        tiny = main.get("timeline")
         if not tiny:
             continue
-        bucket_s = s[target]["timeline_bucket_ms"] / 1000
-        big = s.get(target + "_background", {}).get("timeline", [])
+        bucket_s = main["timeline_bucket_ms"] / 1000
+        big = background.get("timeline", [])
         length = max(len(tiny), len(big))
         data = os.path.join(work, f"timeline-{target}.dat")
         with open(data, "w") as f:
@@ -139,9 +148,10 @@ def timeline(scenarios, out, work):
             finishes += [((i + 1) * bucket_s, target)] * n
     title = s["title"].replace("`", "")
     what = title.split(", while ")[-1] if ", while " in title else title
-    script = header(out, f"Tiny requests answered per 100 ms while {what} ({src})", 1000, 520)
+    script = header(out, f"Tiny requests answered per 100 ms while {what} ({src})", 1000, 580)
     script += ('set xlabel "seconds since the start of the run"\n'
-               'set ylabel "tiny answers per 100 ms"\nset key top right\nset yrange [0:*]\n')
+               'set ylabel "tiny answers per 100 ms"\nset key outside bottom center horizontal\n'
+               'set yrange [0:*]\n')
     if "start at" in title:
         start_s = float(title.split("start at ")[1].split(" ")[0])
         script += (f'set arrow from {start_s}, graph 0 to {start_s}, graph 1 nohead '
@@ -150,8 +160,8 @@ def timeline(scenarios, out, work):
     for k, (t, target) in enumerate(finishes):
         script += (f'set arrow from {t}, graph 0 to {t}, graph 0.85 nohead dt 2 '
                    f'lc rgb "{COLORS[target]}"\n'
-                   f'set label "{target}: a big job answered" at {t}, graph {0.85 - 0.05 * k} '
-                   f'right offset -0.5,0 tc rgb "{COLORS[target]}"\n')
+                   f'set label "{target}: big job answered" at {t}, graph {0.85 - 0.045 * k} '
+                   f'right offset -0.5,0 font ",9" tc rgb "{COLORS[target]}"\n')
     script += "plot " + ", \\\n     ".join(lines) + "\n"
     gnuplot(script, work)
     return True

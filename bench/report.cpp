@@ -422,6 +422,14 @@ std::string Report::Json() const {
       o << ",\"fibpool_background\":" << JsonFigures(r.fibpool_background)
         << ",\"baseline_background\":" << JsonFigures(r.baseline_background);
     }
+    if (!r.others.empty()) {
+      o << ",\"others\":[";
+      for (std::size_t k = 0; k < r.others.size(); ++k) {
+        o << (k ? "," : "") << "{\"main\":" << JsonFigures(r.others[k].main)
+          << ",\"background\":" << JsonFigures(r.others[k].background) << "}";
+      }
+      o << "]";
+    }
     o << ",\"notes\":[";
     for (std::size_t k = 0; k < r.notes.size(); ++k) o << (k ? "," : "") << JsonString(r.notes[k]);
     o << "]}";

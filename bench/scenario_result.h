@@ -50,6 +50,13 @@ struct ScenarioResult {
   bool has_background = false;
   Figures fibpool_background;
   Figures baseline_background;
+  // Further servers measured the same way (the timeline scenario's Python
+  // servers), each with its big jobs.
+  struct Other {
+    Figures main;
+    Figures background;
+  };
+  std::vector<Other> others;
   std::vector<std::string> notes;
 };
 

@@ -416,6 +416,23 @@ ScenarioResult ScenarioRunner::RunTimelineScenario() {
     res.notes.push_back("the baseline stalled past the bench's wait; it was restarted");
     RestartBaseline();
   }
+  if (options_.python.empty() || !options_.only.empty()) return res;
+  spec.groups.front().requests = {ParseJob(options_.python_timeline_job)};
+  for (const char* mode : {"threads", "pool"}) {
+    ChildServer server = ChildServer::Start({options_.python, options_.python_server.string(),
+                                             "--mode", mode, "--workers", std::to_string(workers_)},
+                                            kStartTimeout);
+    Target target{std::string("py-") + mode, &server, server.endpoint()};
+    ScenarioResult::Other& other = res.others.emplace_back();
+    other.main.label = other.background.label = target.label;
+    other.main.timeline_bucket_ms = other.background.timeline_bucket_ms =
+        res.fibpool.timeline_bucket_ms;
+    RunSlice(target, spec, &other.main, &other.background);
+    Progress("timeline " + target.label + ": " + Summary(other.main));
+    server.Kill();
+  }
+  res.notes.push_back("py-threads and py-pool (bench/py_server.py) ran `" +
+                      options_.python_timeline_job + "` as their big job");
   return res;
 }
 

@@ -49,6 +49,13 @@ struct BenchOptions {
   // The timeline scenario's big job (one per worker) and how long it runs.
   std::string timeline_job = "44 recursive";
   std::chrono::milliseconds timeline_window{5'000};
+  // The timeline scenario also measures the articles' Python servers
+  // (bench/py_server.py: thread per connection, ProcessPoolExecutor) with
+  // this interpreter; empty: not. Their big job takes about as long in
+  // CPython as timeline_job in C++.
+  std::string python;
+  std::filesystem::path python_server;  // py_server.py
+  std::string python_timeline_job = "34 recursive";
   std::string only;     // "fibpool" or "baseline": run just that target (to profile it)
   bool verbose = true;  // progress on stderr (fibpool-bench: only when it is a terminal)
 };
