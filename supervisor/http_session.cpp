@@ -32,7 +32,10 @@ void HttpSession::Start() {
 }
 
 void HttpSession::CloseIfWaiting() {
-  if (!waiting_) return;
+  if (waiting_) Close();
+}
+
+void HttpSession::Close() {
   beast::error_code ignored;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);
@@ -53,7 +56,7 @@ void HttpSession::OnRead(beast::error_code ec) {
     Respond(MalformedRequest(), 11, false);
     return;
   }
-  CloseIfWaiting();
+  Close();
 }
 
 void HttpSession::Respond(HttpAnswer answer, unsigned version, bool head) {

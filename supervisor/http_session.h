@@ -32,6 +32,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void OnRead(boost::beast::error_code ec);
+  void Close();
   void Respond(HttpAnswer answer, unsigned version, bool head);
 
   boost::beast::tcp_stream stream_;

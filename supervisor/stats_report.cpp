@@ -28,7 +28,7 @@ json::array WorkersJson(const std::vector<WorkerView>& views, std::uint64_t now_
     } else {
       o["job"] = nullptr;
     }
-    o["cpu_s"] = w.cpu_seconds;
+    o["cpu_ms"] = static_cast<std::int64_t>(w.cpu_seconds * 1000 + 0.5);
     workers.push_back(std::move(o));
   }
   return workers;

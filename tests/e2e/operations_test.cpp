@@ -160,7 +160,7 @@ TEST(Operations, StatsShowTheJobABusyWorkerRunsAndTheCpuItUsed) {
         const boost::json::object stats = AskStats(client);
         for (const auto& w : stats.at("workers").as_array()) {
           const auto& o = w.as_object();
-          if (!o.at("job").is_null() && o.at("cpu_s").to_number<double>() > 0.05) {
+          if (!o.at("job").is_null() && o.at("cpu_ms").to_number<std::int64_t>() > 50) {
             busy = o;
             return true;
           }
