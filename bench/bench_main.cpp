@@ -2,7 +2,8 @@
 // scenario, with the in-process baseline (fibpool-baseline). See
 // BENCHMARKS.md for what it measures and how to read the output.
 //
-// Prints progress on stderr and the Markdown report on stdout; --json FILE
+// Prints progress on stderr when it is a terminal (which scenario, about how
+// long is left), the Markdown report on stdout; --json FILE
 // writes the same results as JSON. Exit status: 0 when every answer was
 // right and every request answered (targets missed or not); 1 otherwise;
 // 2 for a usage error.
@@ -75,11 +76,15 @@ int main(int argc, char** argv) {
   std::string fibpool_path = (here / "fibpool").string();
   std::string baseline_path = (here / "fibpool-baseline").string();
   unsigned slice_ms = 1000, warmup_ms = 200, busy_window_ms = 1200, stall_cap_ms = 1000;
+  unsigned timeline_window_ms = 5000;
+  // The articles' Python servers, beside this file in the source tree.
+  options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
+  options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
   po::options_description desc(
       "fibpool-bench: load fibpool and an in-process baseline, check every answer, compare\n"
       "Scenarios: " +
       boost::join(fibpool::bench::AllScenarioIds(), ", ") +
-      "; groups: all, tiny, recursive, busy, big.\nOptions");
+      "; groups: all, tiny, recursive, busy, big, timeline.\nOptions");
   auto add = desc.add_options();
   add("help", "this text");
   add("scenario", po::value(&scenarios)->composing(),
@@ -104,13 +109,22 @@ int main(int argc, char** argv) {
       "measured window of the busy scenario");
   add("baseline-stall-cap-ms", po::value(&stall_cap_ms)->default_value(stall_cap_ms),
       "busy scenario: how long to wait for the stalled baseline after the window");
+  add("timeline-job", po::value(&options.timeline_job)->default_value(options.timeline_job),
+      "big job of the timeline scenario, one per worker: 'N recursive' or 'N fast'");
+  add("timeline-window-ms", po::value(&timeline_window_ms)->default_value(timeline_window_ms),
+      "length of the timeline scenario's run");
+  add("python", po::value(&options.python)->default_value(options.python),
+      "Python 3 for the timeline scenario's Python servers (bench/py_server.py); '' to skip them");
+  add("python-timeline-job",
+      po::value(&options.python_timeline_job)->default_value(options.python_timeline_job),
+      "the Python servers' big job in the timeline scenario");
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
   add("quick", "short smoke run: 400 ms slices, 1 big run");
   add("only", po::value(&options.only),
       "run just one target, 'fibpool' or 'baseline' (to profile it; no ratios then)");
   add("json", po::value(&json_path), "also write the results as JSON to this file");
-  add("quiet", "no progress on stderr");
+  add("quiet", "no progress on stderr (there is none when stderr is not a terminal)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -125,7 +139,8 @@ int main(int argc, char** argv) {
       busy_window_ms = 800;
       options.big_runs = 1;
     }
-    options.verbose = !vm.count("quiet");
+    // Progress is for people watching: none in CI logs or redirected runs.
+    options.verbose = !vm.count("quiet") && ::isatty(STDERR_FILENO) == 1;
     for (const auto& s : scenarios) {
       std::vector<std::string> parts;
       boost::split(parts, s, boost::is_any_of(","), boost::token_compress_on);
@@ -154,6 +169,7 @@ int main(int argc, char** argv) {
   options.slice = std::chrono::milliseconds(slice_ms);
   options.warmup = std::chrono::milliseconds(warmup_ms);
   options.busy_window = std::chrono::milliseconds(busy_window_ms);
+  options.timeline_window = std::chrono::milliseconds(timeline_window_ms);
   options.baseline_stall_cap = std::chrono::milliseconds(stall_cap_ms);
 
   try {

@@ -148,6 +148,12 @@ void LoadConnection::Record(const Pending& p, std::int64_t now_ns, bool correct)
     ++result_->answered_in_window;
   }
   if (InWindow(p.sent_ns)) result_->latency.Add(now_ns - p.sent_ns);
+  if (spec_.timeline_bucket.count() > 0) {
+    const auto bucket =
+        static_cast<std::size_t>((now_ns - clock_->start_ns) / spec_.timeline_bucket.count());
+    if (result_->timeline.size() <= bucket) result_->timeline.resize(bucket + 1);
+    ++result_->timeline[bucket];
+  }
   if (!correct) {
     ++result_->wrong;
     if (result_->first_error.empty()) {

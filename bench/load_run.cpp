@@ -73,6 +73,7 @@ RunResult LoadRun::Run() {
 
   const double cpu_before = ThreadCpuSeconds();
   const std::int64_t start = NowNanos();
+  clock.start_ns = start;
   clock.window_start_ns = start + spec_.warmup.count();
   clock.window_end_ns = clock.window_start_ns + spec_.window.count();
 

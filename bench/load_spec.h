@@ -31,6 +31,9 @@ struct GroupSpec {
   // Record the latency of every request, not only of those sent inside the
   // window (background jobs sent before it; count-bounded runs).
   bool record_all_latency = false;
+  // > 0: count the answers received in each interval this long, from the
+  // start of the run (GroupResult::timeline).
+  std::chrono::nanoseconds timeline_bucket{0};
 };
 
 struct RunSpec {
@@ -50,6 +53,7 @@ struct GroupResult {
   std::uint64_t wrong = 0;               // answers that were not the expected digits
   std::uint64_t unanswered = 0;          // outstanding when the wait ended or the connection failed
   LatencySamples latency;                // requests sent inside the window
+  std::vector<std::uint64_t> timeline;   // answers per GroupSpec::timeline_bucket, from the start
   std::string first_error;               // the first wrong answer or failure, for the report
 };
 
@@ -63,6 +67,7 @@ struct RunResult {
 
 // Shared by the connections of one run; written only by LoadRun.
 struct RunClock {
+  std::int64_t start_ns = 0;
   std::int64_t window_start_ns = 0;
   std::int64_t window_end_ns = 0;
   bool sending_stopped = false;

@@ -104,7 +104,13 @@ std::string JsonFigures(const Figures& f) {
   for (std::size_t i = 0; i < f.per_slice.size(); ++i) {
     o << (i ? "," : "") << JsonNumber(f.per_slice[i]);
   }
-  o << "],\"cpu_seconds\":{\"known\":" << (f.cpu_known ? "true" : "false")
+  o << "]";
+  if (!f.timeline.empty()) {
+    o << ",\"timeline_bucket_ms\":" << JsonNumber(f.timeline_bucket_ms) << ",\"timeline\":[";
+    for (std::size_t i = 0; i < f.timeline.size(); ++i) o << (i ? "," : "") << f.timeline[i];
+    o << "]";
+  }
+  o << ",\"cpu_seconds\":{\"known\":" << (f.cpu_known ? "true" : "false")
     << ",\"client\":" << JsonNumber(f.client_cpu_seconds)
     << ",\"server\":" << JsonNumber(f.server_cpu_seconds)
     << ",\"workers\":" << JsonNumber(f.worker_cpu_seconds)
@@ -415,6 +421,14 @@ std::string Report::Json() const {
     if (r.has_background) {
       o << ",\"fibpool_background\":" << JsonFigures(r.fibpool_background)
         << ",\"baseline_background\":" << JsonFigures(r.baseline_background);
+    }
+    if (!r.others.empty()) {
+      o << ",\"others\":[";
+      for (std::size_t k = 0; k < r.others.size(); ++k) {
+        o << (k ? "," : "") << "{\"main\":" << JsonFigures(r.others[k].main)
+          << ",\"background\":" << JsonFigures(r.others[k].background) << "}";
+      }
+      o << "]";
     }
     o << ",\"notes\":[";
     for (std::size_t k = 0; k < r.notes.size(); ++k) o << (k ? "," : "") << JsonString(r.notes[k]);

@@ -19,8 +19,11 @@ struct Figures {
   std::uint64_t answered_in_window = 0;  // for requests/s
   std::uint64_t wrong = 0;
   std::uint64_t unanswered = 0;
-  LatencySamples latency;          // requests sent inside the windows
-  std::vector<double> per_slice;   // requests/s of each slice, or seconds of each big run
+  LatencySamples latency;         // requests sent inside the windows
+  std::vector<double> per_slice;  // requests/s of each slice, or seconds of each big run
+  // Answers per timeline_bucket_ms from the start of the run (timeline scenario).
+  std::vector<std::uint64_t> timeline;
+  double timeline_bucket_ms = 0;
   double client_cpu_seconds = 0;   // the bench's thread, whole runs
   double server_cpu_seconds = 0;   // the server process (supervisor or baseline), whole runs
   double worker_cpu_seconds = 0;   // its child processes (fibpool's workers), whole runs
@@ -47,6 +50,13 @@ struct ScenarioResult {
   bool has_background = false;
   Figures fibpool_background;
   Figures baseline_background;
+  // Further servers measured the same way (the timeline scenario's Python
+  // servers), each with its big jobs.
+  struct Other {
+    Figures main;
+    Figures background;
+  };
+  std::vector<Other> others;
   std::vector<std::string> notes;
 };
 

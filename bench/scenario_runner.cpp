@@ -24,6 +24,10 @@ constexpr milliseconds kBusyTinyDelay{100};
 // fibpool must answer its big jobs; fibpool's own job timeout bounds them.
 constexpr milliseconds kBusyFibpoolDrainCap{60'000};
 constexpr milliseconds kBigRunCap{180'000};
+// The timeline scenario: answers counted per bucket; the big jobs start this
+// long into the run, after a stretch of tiny requests alone.
+constexpr milliseconds kTimelineBucket{100};
+constexpr milliseconds kTimelineBigStart{1'000};
 
 struct ScenarioDef {
   const char* id;
@@ -34,7 +38,7 @@ constexpr ScenarioDef kScenarios[] = {
     {"tiny-1", "tiny"},       {"tiny-8", "tiny"},       {"tiny-8x16", "tiny"},
     {"rec30-1", "recursive"}, {"rec30-2", "recursive"}, {"rec30-4", "recursive"},
     {"rec30-8", "recursive"}, {"busy", "busy"},         {"big-1e7", "big"},
-    {"big-1e8", "big"},
+    {"big-1e8", "big"},       {"timeline", "timeline"},
 };
 
 std::string Fixed(double v, int digits) {
@@ -54,6 +58,20 @@ void Accumulate(Figures* f, const GroupResult& g, const RunResult& r) {
   f->per_slice.push_back(
       r.window_seconds > 0 ? static_cast<double>(g.answered_in_window) / r.window_seconds : 0);
   if (f->first_error.empty()) f->first_error = g.first_error;
+  if (f->timeline.size() < g.timeline.size()) f->timeline.resize(g.timeline.size());
+  for (std::size_t i = 0; i < g.timeline.size(); ++i) f->timeline[i] += g.timeline[i];
+}
+
+// A scenario whose tiny requests run beside big jobs (the background).
+ScenarioResult WithBackground(std::string id, std::string title, ScenarioResult::Measure measure) {
+  ScenarioResult res;
+  res.id = std::move(id);
+  res.title = std::move(title);
+  res.measure = measure;
+  res.has_background = true;
+  res.fibpool.label = res.fibpool_background.label = "fibpool";
+  res.baseline.label = res.baseline_background.label = "baseline";
+  return res;
 }
 
 // "N", "N fast" or "N recursive".
@@ -68,6 +86,17 @@ RequestLine ParseJob(const std::string& text) {
   }
   if (algorithm == "fast") return FastRequest(n);
   throw std::invalid_argument("unknown algorithm in job '" + text + "'");
+}
+
+// One big job on each of `connections` connections, sent once.
+GroupSpec BigJobs(const std::string& job, unsigned connections) {
+  GroupSpec big;
+  big.name = "big";
+  big.connections = connections;
+  big.requests = {ParseJob(job)};
+  big.max_requests_per_connection = 1;
+  big.record_all_latency = true;
+  return big;
 }
 
 double ThreadCpuSeconds() {
@@ -89,6 +118,26 @@ std::vector<std::string> AllScenarioIds() {
   std::vector<std::string> ids;
   for (const auto& s : kScenarios) ids.emplace_back(s.id);
   return ids;
+}
+
+std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOptions& o) {
+  const auto targets = o.only.empty() ? 2 : 1;
+  const auto group = std::find_if(std::begin(kScenarios), std::end(kScenarios),
+                                  [&](const ScenarioDef& s) { return id == s.id; });
+  const std::string_view kind = group == std::end(kScenarios) ? "" : group->group;
+  if (kind == "tiny" || kind == "recursive") return targets * o.rounds * (o.slice + o.warmup);
+  if (kind == "busy") return targets * (kBusyTinyDelay + o.busy_window) + o.baseline_stall_cap;
+  if (kind == "timeline") return targets * o.timeline_window + o.baseline_stall_cap;
+  // Big results: about 0.2 s (F(10^7)) and 4 s (F(10^8)) per run on the
+  // reference machine, computed by the target and again in the bench.
+  const milliseconds run = id == "big-1e7" ? milliseconds(200) : milliseconds(4'000);
+  return 2 * static_cast<int>(o.big_runs) * targets * run;
+}
+
+std::string RemainingText(std::chrono::milliseconds left) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(left).count();
+  return s >= 60 ? std::to_string(s / 60) + " min " + std::to_string(s % 60) + " s"
+                 : std::to_string(s) + " s";
 }
 
 std::vector<std::string> SelectScenarios(const std::vector<std::string>& names) {
@@ -214,8 +263,13 @@ std::vector<ScenarioResult> ScenarioRunner::RunAll() {
     g.requests = {RecursiveRequest(30)};
     return std::vector<GroupSpec>{g};
   };
-  for (const std::string& id : SelectScenarios(options_.scenarios)) {
-    Progress("scenario " + id);
+  const std::vector<std::string> ids = SelectScenarios(options_.scenarios);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
+    milliseconds left{0};
+    for (std::size_t k = i; k < ids.size(); ++k) left += EstimatedDuration(ids[k], options_);
+    Progress("scenario " + std::to_string(i + 1) + "/" + std::to_string(ids.size()) + " " + id +
+             " (about " + RemainingText(left) + " left)");
     if (id == "tiny-1") {
       results.push_back(
           RunLoadScenario(id, "tiny jobs (N <= 20 fast), 1 connection, closed loop", closed(1, 1)));
@@ -236,6 +290,8 @@ std::vector<ScenarioResult> ScenarioRunner::RunAll() {
       results.push_back(RunBigScenario(id, 10'000'000));
     } else if (id == "big-1e8") {
       results.push_back(RunBigScenario(id, 100'000'000));
+    } else if (id == "timeline") {
+      results.push_back(RunTimelineScenario());
     }
   }
   return results;
@@ -272,21 +328,12 @@ ScenarioResult ScenarioRunner::RunLoadScenario(const std::string& id, const std:
 }
 
 ScenarioResult ScenarioRunner::RunBusyScenario() {
-  ScenarioResult res;
-  res.id = "busy";
-  res.title = "tiny jobs on 8 connections while " + std::to_string(workers_) + " x `" +
-              options_.busy_job + "` run (sent first, on their own connections)";
-  res.measure = ScenarioResult::Measure::kP99;
-  res.has_background = true;
-  res.fibpool.label = res.fibpool_background.label = "fibpool";
-  res.baseline.label = res.baseline_background.label = "baseline";
-
-  GroupSpec big;
-  big.name = "big";
-  big.connections = workers_;
-  big.requests = {ParseJob(options_.busy_job)};
-  big.max_requests_per_connection = 1;
-  big.record_all_latency = true;
+  ScenarioResult res =
+      WithBackground("busy",
+                     "tiny jobs on 8 connections while " + std::to_string(workers_) + " x `" +
+                         options_.busy_job + "` run (sent first, on their own connections)",
+                     ScenarioResult::Measure::kP99);
+  const GroupSpec big = BigJobs(options_.busy_job, workers_);
   GroupSpec tiny;
   tiny.name = "tiny";
   tiny.connections = 8;
@@ -331,6 +378,62 @@ ScenarioResult ScenarioRunner::RunBusyScenario() {
         " s after the window); its latencies are lower bounds, and it was restarted");
     RestartBaseline();
   }
+  return res;
+}
+
+ScenarioResult ScenarioRunner::RunTimelineScenario() {
+  ScenarioResult res = WithBackground(
+      "timeline",
+      "tiny jobs on 1 connection, counted per " + std::to_string(kTimelineBucket.count()) +
+          " ms, while " + std::to_string(workers_) + " x `" + options_.timeline_job +
+          "` start at " + Fixed(std::chrono::duration<double>(kTimelineBigStart).count(), 1) + " s",
+      ScenarioResult::Measure::kRate);
+  GroupSpec big = BigJobs(options_.timeline_job, workers_);
+  big.start_delay = kTimelineBigStart;
+  big.timeline_bucket = kTimelineBucket;
+  GroupSpec tiny;
+  tiny.name = "tiny";
+  tiny.connections = 1;
+  tiny.requests = TinyRequests();
+  tiny.timeline_bucket = kTimelineBucket;
+
+  RunSpec spec;
+  spec.groups = {big, tiny};
+  spec.window = options_.timeline_window;
+  for (Figures* f :
+       {&res.fibpool, &res.baseline, &res.fibpool_background, &res.baseline_background}) {
+    f->timeline_bucket_ms = static_cast<double>(kTimelineBucket.count());
+  }
+  spec.drain_cap = kBusyFibpoolDrainCap;
+  if (Runs(fibpool_target_)) {
+    RunSlice(fibpool_target_, spec, &res.fibpool, &res.fibpool_background);
+    Progress("timeline fibpool: " + Summary(res.fibpool));
+  }
+  spec.drain_cap = options_.baseline_stall_cap;
+  if (!Runs(baseline_target_)) return res;
+  RunSlice(baseline_target_, spec, &res.baseline, &res.baseline_background);
+  Progress("timeline baseline: " + Summary(res.baseline));
+  if (res.baseline.unanswered + res.baseline_background.unanswered > 0) {
+    res.notes.push_back("the baseline stalled past the bench's wait; it was restarted");
+    RestartBaseline();
+  }
+  if (options_.python.empty() || !options_.only.empty()) return res;
+  spec.groups.front().requests = {ParseJob(options_.python_timeline_job)};
+  for (const char* mode : {"threads", "pool"}) {
+    ChildServer server = ChildServer::Start({options_.python, options_.python_server.string(),
+                                             "--mode", mode, "--workers", std::to_string(workers_)},
+                                            kStartTimeout);
+    Target target{std::string("py-") + mode, &server, server.endpoint()};
+    ScenarioResult::Other& other = res.others.emplace_back();
+    other.main.label = other.background.label = target.label;
+    other.main.timeline_bucket_ms = other.background.timeline_bucket_ms =
+        res.fibpool.timeline_bucket_ms;
+    RunSlice(target, spec, &other.main, &other.background);
+    Progress("timeline " + target.label + ": " + Summary(other.main));
+    server.Kill();
+  }
+  res.notes.push_back("py-threads and py-pool (bench/py_server.py) ran `" +
+                      options_.python_timeline_job + "` as their big job");
   return res;
 }
 

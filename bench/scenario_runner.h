@@ -28,7 +28,7 @@
 namespace fibpool::bench {
 
 struct BenchOptions {
-  // Scenario ids or groups (tiny, recursive, busy, big); empty: all.
+  // Scenario ids or groups (tiny, recursive, busy, big, timeline); empty: all.
   std::vector<std::string> scenarios;
   // A running fibpool to measure; empty: the bench starts one.
   std::optional<boost::asio::ip::tcp::endpoint> target;
@@ -46,8 +46,18 @@ struct BenchOptions {
   // Busy scenario: how long to wait for the stalled baseline after the window.
   std::chrono::milliseconds baseline_stall_cap{1000};
   unsigned big_runs = 2;  // runs per target of each big-result scenario
-  std::string only;       // "fibpool" or "baseline": run just that target (to profile it)
-  bool verbose = true;    // progress on stderr
+  // The timeline scenario's big job (one per worker) and how long it runs.
+  std::string timeline_job = "44 recursive";
+  std::chrono::milliseconds timeline_window{5'000};
+  // The timeline scenario also measures the articles' Python servers
+  // (bench/py_server.py: thread per connection, ProcessPoolExecutor) with
+  // this interpreter; empty: not. Their big job takes about as long in
+  // CPython as timeline_job in C++.
+  std::string python;
+  std::filesystem::path python_server;  // py_server.py
+  std::string python_timeline_job = "34 recursive";
+  std::string only;     // "fibpool" or "baseline": run just that target (to profile it)
+  bool verbose = true;  // progress on stderr (fibpool-bench: only when it is a terminal)
 };
 
 // Every scenario id, in the order they run, and the groups that select them.
@@ -55,6 +65,11 @@ std::vector<std::string> AllScenarioIds();
 // Expands ids and groups ("all", "tiny", "recursive", "busy", "big");
 // throws std::invalid_argument on an unknown name.
 std::vector<std::string> SelectScenarios(const std::vector<std::string>& names);
+// How long scenario `id` takes with `options` on the reference machine
+// (windows, warm-ups, waits), for the progress lines' "left".
+std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOptions& options);
+// "1 min 5 s", "42 s".
+std::string RemainingText(std::chrono::milliseconds left);
 
 class ScenarioRunner {
  public:
@@ -77,6 +92,9 @@ class ScenarioRunner {
                                  const std::vector<GroupSpec>& groups);
   ScenarioResult RunBusyScenario();
   ScenarioResult RunBigScenario(const std::string& id, std::uint64_t n);
+  // The articles' experiment: the tiny-request rate per 100 ms while big
+  // jobs start and finish.
+  ScenarioResult RunTimelineScenario();
   RunResult RunSlice(Target& target, RunSpec spec, Figures* main, Figures* background);
   void RestartBaseline();
   bool Runs(const Target& target) const;

@@ -49,4 +49,9 @@ PendingJob* JobTable::Find(std::uint64_t id) {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
+const PendingJob* JobTable::Find(std::uint64_t id) const {
+  const auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
 }  // namespace fibpool::supervisor

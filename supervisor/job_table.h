@@ -74,6 +74,7 @@ class JobTable {
                     std::uint64_t now_ns);
   // nullptr when the job is unknown (answered or abandoned before it ran).
   PendingJob* Find(std::uint64_t id);
+  const PendingJob* Find(std::uint64_t id) const;
   void Erase(std::uint64_t id) { jobs_.erase(id); }
   std::size_t size() const { return jobs_.size(); }
   bool empty() const { return jobs_.empty(); }

@@ -1,29 +1,33 @@
-// HTTP on a second port for operators: GET /metrics (Prometheus text) and GET
-// /healthz ("ok", 200, or "unhealthy", 503), with Boost.Beast on the
-// supervisor's event loop. One request per connection; requests over 8 KiB,
-// other paths and methods get 4xx; a client has 10 s to send its request.
+// HTTP on a second port for operators, with Boost.Beast on the supervisor's
+// event loop: the status page at /, /stats.json, /metrics (Prometheus text)
+// and /healthz (http_routes.h says what each answers). One request per
+// connection (http_session.h).
 //
-// Lifetime: owns its acceptor; sessions keep themselves alive. Stop() closes
-// the acceptor (sessions in flight finish). Single-threaded.
+// Lifetime: owns its acceptor; sessions keep themselves alive, and must not
+// outlive the MetricsServer's io_context turns (they read its endpoints).
+// Stop() closes the acceptor and every connection still waiting for its
+// request, so an idle client never holds up a shutdown; answers being
+// written finish. Single-threaded.
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+
+#include "supervisor/http_routes.h"
+#include "supervisor/http_session.h"
 
 namespace fibpool::supervisor {
 
 class MetricsServer {
  public:
-  using Render = std::function<std::string()>;
-  using Healthy = std::function<bool()>;
-
   // Binds host:port (0 picks a port). Throws boost::system::system_error.
   MetricsServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                Render metrics, Healthy healthy);
+                HttpEndpoints endpoints);
   std::uint16_t port() const { return port_; }
   void Start();
   void Stop();
@@ -32,8 +36,8 @@ class MetricsServer {
   void Accept();
 
   boost::asio::ip::tcp::acceptor acceptor_;
-  Render metrics_;
-  Healthy healthy_;
+  HttpEndpoints endpoints_;
+  std::vector<std::weak_ptr<HttpSession>> sessions_;  // open ones, and some already gone
   std::uint16_t port_ = 0;
 };
 

@@ -6,22 +6,33 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "ipc/job.h"
 
 namespace fibpool::supervisor {
 
 struct WorkerView {
   pid_t pid;
-  std::string state;  // starting, idle, busy
+  // starting, idle, busy, or stopping (killed by the supervisor, exit not yet seen)
+  std::string state;
   std::uint64_t jobs_done;
   std::uint64_t current_job;  // 0 = none
+  // The current job's algorithm and N, when current_job is a job still pending.
+  std::optional<ipc::Algorithm> job_algorithm = std::nullopt;
+  std::uint64_t job_n = 0;
+  std::uint64_t job_started_ns = 0;  // ipc::MonotonicNanos() when it started; 0 = none
+  double cpu_seconds = 0;            // user + system CPU time the process has used
 };
 
 struct PoolSnapshot {
   std::vector<WorkerView> workers;          // the main lane
   std::vector<WorkerView> reserve_workers;  // the cheap-job lane
   unsigned target_workers;
+  unsigned target_reserve_workers = 0;
+  std::uint64_t taken_ns = 0;        // ipc::MonotonicNanos() when the snapshot was taken
   std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
   std::uint64_t queue_depth;
   std::size_t backlog;

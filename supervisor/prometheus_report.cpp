@@ -1,6 +1,7 @@
 #include "supervisor/prometheus_report.h"
 
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 
 namespace fibpool::supervisor {
 
@@ -20,11 +21,9 @@ class Exposition {
     out_ += '\n';
   }
   void Sample(const std::string& name_and_labels, double value) {
-    char number[64];
-    std::snprintf(number, sizeof number, "%.17g", value);
     out_ += name_and_labels;
     out_ += ' ';
-    out_ += number;
+    out_ += PrometheusNumber(value);
     out_ += '\n';
   }
   void Single(const char* name, const char* type, const char* help, double value) {
@@ -39,9 +38,31 @@ class Exposition {
 
 double D(std::uint64_t v) { return static_cast<double>(v); }
 
+std::uint64_t Busy(const std::vector<WorkerView>& workers) {
+  std::uint64_t busy = 0;
+  for (const WorkerView& w : workers) busy += w.state == "busy" ? 1 : 0;
+  return busy;
+}
+
 }  // namespace
 
-std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
+std::string PrometheusNumber(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  // Plain decimals read best (0.0001, 1700000000.25, 12345678); far from 1,
+  // where they grow long, the shortest text of all (1e-30, 1e+300).
+  constexpr std::ptrdiff_t kLongestPlain = 24;
+  char number[kLongestPlain];
+  if (const auto fixed =
+          std::to_chars(number, number + sizeof number, value, std::chars_format::fixed);
+      fixed.ec == std::errc()) {
+    return std::string(number, fixed.ptr);
+  }
+  const auto shortest = std::to_chars(number, number + sizeof number, value);
+  return std::string(number, shortest.ptr);
+}
+
+std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const ProcessInfo& process) {
   Exposition e;
   e.Header("fibpool_requests_total", "counter", "Request lines answered, by outcome.");
   e.Sample("fibpool_requests_total{outcome=\"ok\"}", D(m.results));
@@ -63,8 +84,7 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
     const DurationHistogram& h = m.job_duration[a];
     const std::string label = std::string("algorithm=\"") + algorithms[a] + "\"";
     for (std::size_t b = 0; b < DurationHistogram::kBoundsSeconds.size(); ++b) {
-      char le[32];
-      std::snprintf(le, sizeof le, "%g", DurationHistogram::kBoundsSeconds[b]);
+      const std::string le = PrometheusNumber(DurationHistogram::kBoundsSeconds[b]);
       e.Sample("fibpool_job_duration_seconds_bucket{" + label + ",le=\"" + le + "\"}",
                D(h.CumulativeCount(b)));
     }
@@ -73,11 +93,15 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
     e.Sample("fibpool_job_duration_seconds_count{" + label + "}", D(h.count()));
   }
 
-  std::uint64_t busy = 0;
-  for (const WorkerView& w : pool.workers) busy += w.state == "busy" ? 1 : 0;
   e.Single("fibpool_workers_alive", "gauge", "Worker processes running.", D(pool.workers.size()));
-  e.Single("fibpool_workers_busy", "gauge", "Workers running a job.", D(busy));
+  e.Single("fibpool_workers_busy", "gauge", "Workers running a job.", D(Busy(pool.workers)));
   e.Single("fibpool_workers_target", "gauge", "Configured worker count.", D(pool.target_workers));
+  e.Single("fibpool_reserve_workers_alive", "gauge", "Reserve-lane worker processes running.",
+           D(pool.reserve_workers.size()));
+  e.Single("fibpool_reserve_workers_busy", "gauge", "Reserve-lane workers running a job.",
+           D(Busy(pool.reserve_workers)));
+  e.Single("fibpool_reserve_workers_target", "gauge", "Configured reserve-lane worker count.",
+           D(pool.target_reserve_workers));
   e.Single("fibpool_queue_depth", "gauge", "Jobs in the shared-memory queue.", D(pool.queue_depth));
   e.Single("fibpool_backlog", "gauge", "Jobs waiting for room in the queue.", D(pool.backlog));
   e.Single("fibpool_jobs_pending", "gauge", "Jobs submitted and not yet answered.",
@@ -107,6 +131,13 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
   e.Single("fibpool_bytes_out_total", "counter", "Bytes written to clients.", D(m.bytes_out));
   e.Single("fibpool_lock_recoveries_total", "counter",
            "Queue locks recovered from a worker that died holding them.", D(pool.lock_recoveries));
+
+  e.Header("fibpool_build_info", "gauge", "The fibpool version, as a label; always 1.");
+  e.Sample("fibpool_build_info{version=\"" + std::string(process.version) + "\"}", 1);
+  e.Single("fibpool_process_start_time_seconds", "gauge",
+           "When the supervisor started, in seconds since the Unix epoch.", process.start_time_s);
+  e.Single("fibpool_uptime_seconds", "gauge", "Seconds since the supervisor started.",
+           std::chrono::duration<double>(process.uptime).count());
   return e.Take();
 }
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/write.hpp>
 
+#include "supervisor/process_stat.h"
 #include "supervisor/prometheus_report.h"
 #include "supervisor/reload_summary.h"
 #include "supervisor/stats_report.h"
@@ -79,16 +80,22 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.idle_timeout = config_.idle_timeout;
   connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
-  connection_env_.stats = [this] {
-    return StatsJson(pool_->Snapshot(), metrics_, std::chrono::steady_clock::now() - started_,
-                     metrics_server_ ? metrics_server_->port() : -1);
+  const auto process = [this, start_time = ProcessStartTimeSeconds()] {
+    return ProcessInfo{FIBPOOL_VERSION, start_time, std::chrono::steady_clock::now() - started_,
+                       metrics_server_ ? metrics_server_->port() : -1};
+  };
+  connection_env_.stats = [this, process] {
+    return StatsJson(pool_->Snapshot(), metrics_, config_, process());
   };
   if (config_.metrics_port >= 0) {
     const auto port = static_cast<std::uint16_t>(config_.metrics_port);
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
-          io_, config_.host, port, [this] { return PrometheusText(pool_->Snapshot(), metrics_); },
-          [this] { return !draining_ && !pool_->Snapshot().workers.empty(); });
+          io_, config_.host, port,
+          HttpEndpoints{
+              [this, process] { return PrometheusText(pool_->Snapshot(), metrics_, process()); },
+              connection_env_.stats,
+              [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
     }

@@ -6,20 +6,63 @@ namespace fibpool::supervisor {
 
 namespace json = boost::json;
 
-std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
-                      std::chrono::steady_clock::duration uptime, int metrics_port) {
-  const auto to_json = [](const std::vector<WorkerView>& views) {
-    json::array workers;
-    for (const WorkerView& w : views) {
-      json::object o;
-      o["pid"] = w.pid;
-      o["state"] = w.state;
-      o["jobs_done"] = w.jobs_done;
-      o["current_job"] = w.current_job == 0 ? json::value(nullptr) : json::value(w.current_job);
-      workers.push_back(std::move(o));
+namespace {
+
+std::int64_t Millis(std::chrono::nanoseconds d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+json::array WorkersJson(const std::vector<WorkerView>& views, std::uint64_t now_ns) {
+  json::array workers;
+  for (const WorkerView& w : views) {
+    json::object o;
+    o["pid"] = w.pid;
+    o["state"] = w.state;
+    o["jobs_done"] = w.jobs_done;
+    o["current_job"] = w.current_job == 0 ? json::value(nullptr) : json::value(w.current_job);
+    if (w.job_algorithm) {
+      const std::uint64_t started = std::min(w.job_started_ns, now_ns);
+      o["job"] = json::object{{"n", w.job_n},
+                              {"algorithm", ipc::AlgorithmName(*w.job_algorithm)},
+                              {"running_ms", Millis(std::chrono::nanoseconds(now_ns - started))}};
+    } else {
+      o["job"] = nullptr;
     }
-    return workers;
+    o["cpu_ms"] = static_cast<std::int64_t>(w.cpu_seconds * 1000 + 0.5);
+    workers.push_back(std::move(o));
+  }
+  return workers;
+}
+
+json::object SettingsJson(const Config& c) {
+  return json::object{
+      {"config_file", c.config_file.empty() ? json::value(nullptr) : json::value(c.config_file)},
+      {"host", c.host},
+      {"port", c.port},
+      {"workers", c.workers},
+      {"reserve_workers", c.reserve_workers},
+      {"worker_nice", c.worker_nice},
+      {"algorithm", ipc::AlgorithmName(c.algorithm)},
+      {"max_n", c.max_n},
+      {"job_timeout_ms", c.job_timeout.count()},
+      {"log_level", c.log_level},
+      {"max_line", c.max_line},
+      {"max_backlog", c.max_backlog},
+      {"max_inflight_per_connection", c.max_inflight_per_connection},
+      {"max_output_per_connection", c.max_output_per_connection},
+      {"max_connections", c.max_connections},
+      {"idle_timeout_ms", c.idle_timeout.count()},
+      {"metrics_port", c.metrics_port},
+      {"worker_spin_us", c.worker_spin.count()},
+      {"max_jobs_per_worker", c.max_jobs_per_worker},
+      {"max_worker_memory_mb", c.max_worker_memory_mb},
   };
+}
+
+}  // namespace
+
+std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Config& config,
+                      const ProcessInfo& process) {
   json::object errors;
   for (int i = 0; i < kErrorCodeCount; ++i) {
     errors[ErrorCodeName(static_cast<ErrorCode>(i))] = metrics.errors[static_cast<std::size_t>(i)];
@@ -32,9 +75,10 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
                        {"p99", us(p.p99_us)},
                        {"max", us(p.max_us)}};
   json::object root;
-  root["workers"] = to_json(pool.workers);
-  root["reserve_workers"] = to_json(pool.reserve_workers);
+  root["workers"] = WorkersJson(pool.workers, pool.taken_ns);
+  root["reserve_workers"] = WorkersJson(pool.reserve_workers, pool.taken_ns);
   root["workers_target"] = pool.target_workers;
+  root["reserve_workers_target"] = pool.target_reserve_workers;
   root["respawn_backoff_ms"] = pool.respawn_backoff_ms;
   root["worker_recycles"] = metrics.worker_recycles;
   root["worker_cancels"] = metrics.worker_cancels;
@@ -56,8 +100,12 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   root["job_retries"] = metrics.job_retries;
   root["lock_recoveries"] = pool.lock_recoveries;
   root["job_latency_us"] = std::move(latency);
-  root["metrics_port"] = metrics_port < 0 ? json::value(nullptr) : json::value(metrics_port);
-  root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(uptime).count();
+  root["metrics_port"] =
+      process.metrics_port < 0 ? json::value(nullptr) : json::value(process.metrics_port);
+  root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(process.uptime).count();
+  root["uptime_ms"] = Millis(process.uptime);
+  root["version"] = process.version;
+  root["settings"] = SettingsJson(config);
   return json::serialize(root);
 }
 

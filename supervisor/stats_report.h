@@ -1,18 +1,20 @@
-// The one-line JSON answer to `stats` (docs/protocol.md): the pool's workers and
-// queues, the counters, and latency percentiles.
+// The one-line JSON answer to `stats` (docs/protocol.md), also served as
+// /stats.json on the metrics port: the pool's workers (with the job each one
+// runs and the CPU it used) and queues, the counters, latency percentiles,
+// the settings in force, the version and the uptime.
 #pragma once
 
-#include <chrono>
 #include <string>
 
+#include "supervisor/config.h"
 #include "supervisor/metrics.h"
+#include "supervisor/process_info.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
 
 // Without the trailing LF.
-// metrics_port: the HTTP metrics port, or -1 when it is off.
-std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
-                      std::chrono::steady_clock::duration uptime, int metrics_port);
+std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Config& config,
+                      const ProcessInfo& process);
 
 }  // namespace fibpool::supervisor

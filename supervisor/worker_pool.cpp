@@ -331,7 +331,18 @@ PoolSnapshot WorkerPool::Snapshot() const {
   PoolSnapshot s;
   s.workers = workers_.Views(kMainLane, lanes_[kMainLane].queue());
   s.reserve_workers = workers_.Views(kReserveLane, lanes_[kReserveLane].queue());
+  for (auto* lane : {&s.workers, &s.reserve_workers}) {
+    for (WorkerView& view : *lane) {
+      if (view.current_job == 0) continue;
+      if (const PendingJob* job = jobs_.Find(view.current_job)) {
+        view.job_algorithm = job->algorithm;
+        view.job_n = job->n;
+      }
+    }
+  }
   s.target_workers = lanes_[kMainLane].target();
+  s.target_reserve_workers = lanes_[kReserveLane].target();
+  s.taken_ns = ipc::MonotonicNanos();
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.delay().count());
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "supervisor/process_stat.h"
+
 namespace fibpool::supervisor {
 
 WorkerSlots::~WorkerSlots() {
@@ -30,8 +32,14 @@ std::vector<WorkerView> WorkerSlots::Views(std::size_t lane, const ipc::JobQueue
     const Worker& w = workers_[SlotOf(lane, cell)];
     if (!w.process) continue;
     const std::uint64_t job = queue.cell(cell).job_id.load();
-    const char* state = !w.ready ? "starting" : (job != 0 ? "busy" : "idle");
-    views.push_back(WorkerView{w.process->pid(), state, w.jobs_done, job});
+    const char* state = w.killed != KillCause::kNone ? "stopping"
+                        : !w.ready                   ? "starting"
+                        : job != 0                   ? "busy"
+                                                     : "idle";
+    WorkerView view{w.process->pid(), state, w.jobs_done, job};
+    view.cpu_seconds = ProcessCpuSeconds(view.pid);
+    if (job != 0) view.job_started_ns = queue.cell(cell).started_ns.load();
+    views.push_back(std::move(view));
   }
   return views;
 }

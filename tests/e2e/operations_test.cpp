@@ -15,17 +15,25 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// One HTTP/1.0 GET over a raw socket; the whole response (headers and body).
-std::string HttpGet(std::uint16_t port, const std::string& path) {
+// Sends `request` as is over a raw socket; the whole response (headers and
+// body) until the server closes.
+std::string HttpExchange(std::uint16_t port, const std::string& request) {
   LineClient http(port);
-  http.Send("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+  http.Send(request);
   std::string response;
   while (auto line = http.ReadLine(10s)) response += *line + "\n";
   return response;
 }
 
-std::uint16_t MetricsPort(LineClient& client) {
-  return static_cast<std::uint16_t>(AskStats(client).at("metrics_port").to_number<int>());
+// One HTTP/1.0 GET; the whole response.
+std::string HttpGet(std::uint16_t port, const std::string& path) {
+  return HttpExchange(port, "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+}
+
+// The body of an HTTP response (after the blank line).
+std::string BodyOf(const std::string& response) {
+  const auto blank = response.find("\r\n\r\n");
+  return blank == std::string::npos ? "" : response.substr(blank + 4);
 }
 
 TEST(Operations, MetricsAreOffByDefault) {
@@ -66,6 +74,119 @@ TEST(Operations, HealthzAnswersOkAndUnknownPathsAre404) {
   EXPECT_NE(health.find(" 200 "), std::string::npos) << health;
   EXPECT_NE(health.find("ok"), std::string::npos);
   EXPECT_NE(HttpGet(port, "/nope").find(" 404 "), std::string::npos);
+}
+
+TEST(Operations, MetricsWithAQueryStringIsServedLikeMetrics) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::uint16_t port = MetricsPort(client);
+  const std::string metrics = HttpGet(port, "/metrics?x=y&name[]=fibpool_up");
+  EXPECT_EQ(metrics.rfind("HTTP/1.0 200 OK", 0), 0u) << metrics.substr(0, 100);
+  EXPECT_NE(metrics.find("fibpool_workers_alive 1\n"), std::string::npos);
+}
+
+TEST(Operations, OtherMethodsGet405WithAnAllowHeader) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::string response = HttpExchange(
+      MetricsPort(client), "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(response.rfind("HTTP/1.1 405 ", 0), 0u) << response;
+  EXPECT_NE(response.find("\nAllow: GET, HEAD\r"), std::string::npos) << response;
+}
+
+TEST(Operations, MalformedHttpGets400) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::uint16_t port = MetricsPort(client);
+  for (const std::string garbage :
+       {"30\r\n\r\n", "GET /metrics HTTP/9\r\n\r\n", "GET\x01 / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nNo colon\r\n\r\n"}) {
+    const std::string response = HttpExchange(port, garbage);
+    EXPECT_NE(response.find(" 400 Bad Request\r"), std::string::npos) << garbage << response;
+  }
+  // The server is still serving.
+  EXPECT_NE(HttpGet(port, "/healthz").find(" 200 "), std::string::npos);
+}
+
+TEST(Operations, MetricsExportTheReserveLaneTheVersionAndTheStartTime) {
+  const double before = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+  ServerProcess server({"--workers", "2", "--reserve-workers", "1", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::string metrics = HttpGet(MetricsPort(client), "/metrics");
+  EXPECT_NE(metrics.find("\nfibpool_reserve_workers_alive 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nfibpool_reserve_workers_target 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nfibpool_build_info{version=\"" FIBPOOL_VERSION "\"} 1\n"),
+            std::string::npos);
+  const auto at = metrics.find("\nfibpool_process_start_time_seconds ");
+  ASSERT_NE(at, std::string::npos);
+  const double started = std::stod(metrics.substr(at + 36));
+  // /proc's start time has clock-tick resolution: 1 s is ample.
+  EXPECT_GE(started, before - 1);
+  EXPECT_LE(started, before + 60);
+  EXPECT_NE(metrics.find("\nfibpool_uptime_seconds "), std::string::npos);
+}
+
+TEST(Operations, StatusPageAndStatsJsonAreServedOnTheMetricsPort) {
+  ServerProcess server({"--workers", "2", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::uint16_t port = MetricsPort(client);
+  const std::string page = HttpGet(port, "/");
+  EXPECT_EQ(page.rfind("HTTP/1.0 200 OK", 0), 0u) << page.substr(0, 100);
+  EXPECT_NE(page.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+  EXPECT_EQ(BodyOf(page).rfind("<!DOCTYPE html>", 0), 0u);
+
+  const std::string stats = HttpGet(port, "/stats.json");
+  EXPECT_NE(stats.find("Content-Type: application/json"), std::string::npos);
+  const auto json = boost::json::parse(BodyOf(stats)).as_object();
+  EXPECT_EQ(WorkersOf(json).size(), 2u);
+  EXPECT_EQ(json.at("version").as_string(), FIBPOOL_VERSION);
+  EXPECT_EQ(json.at("settings").as_object().at("workers").to_number<int>(), 2);
+  // The same content as `stats`: the same keys.
+  const auto line = AskStats(client);
+  EXPECT_EQ(line.size(), json.size());
+  for (const auto& [key, value] : line) EXPECT_TRUE(json.contains(key)) << key;
+}
+
+TEST(Operations, StatsShowTheJobABusyWorkerRunsAndTheCpuItUsed) {
+  ServerProcess server({"--workers", "1"});
+  LineClient big(server.port());
+  big.Send("50 recursive\n");
+  LineClient client(server.port());
+  boost::json::object busy;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const boost::json::object stats = AskStats(client);
+        for (const auto& w : stats.at("workers").as_array()) {
+          const auto& o = w.as_object();
+          if (!o.at("job").is_null() && o.at("cpu_ms").to_number<std::int64_t>() > 50) {
+            busy = o;
+            return true;
+          }
+        }
+        return false;
+      },
+      20s, 50ms));
+  EXPECT_EQ(busy.at("state").as_string(), "busy");
+  const auto& job = busy.at("job").as_object();
+  EXPECT_EQ(job.at("n").to_number<int>(), 50);
+  EXPECT_EQ(job.at("algorithm").as_string(), "recursive");
+  EXPECT_GE(job.at("running_ms").to_number<std::int64_t>(), 50);
+}
+
+TEST(Operations, AnIdleHttpConnectionDoesNotDelayShutdown) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::uint16_t port = MetricsPort(client);
+  LineClient idle(port);  // connected, sends nothing
+  // Connections are accepted in order: once a later one is answered, the
+  // idle one has been accepted too.
+  ASSERT_NE(HttpGet(port, "/healthz").find(" 200 "), std::string::npos);
+  server.Signal(SIGTERM);
+  // Well within the 10 s an HTTP client has to send its request.
+  EXPECT_EQ(server.WaitExit(3s), 0) << server.Log();
+  EXPECT_TRUE(idle.WaitForClose(1s));
 }
 
 TEST(Operations, ConnectionsOverTheLimitGetBusyAndAreClosed) {

@@ -65,4 +65,9 @@ inline std::uint64_t Counter(const boost::json::object& stats, const char* key,
   return (subkey ? v.as_object().at(subkey) : v).to_number<std::uint64_t>();
 }
 
+// The HTTP metrics port `stats` reports (started with --metrics-port).
+inline std::uint16_t MetricsPort(LineClient& client) {
+  return static_cast<std::uint16_t>(AskStats(client).at("metrics_port").to_number<int>());
+}
+
 }  // namespace fibpool::testing

@@ -4,8 +4,14 @@
 
 #include <boost/json.hpp>
 
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "supervisor/http_routes.h"
 #include "supervisor/prometheus_report.h"
 #include "supervisor/stats_report.h"
+#include "supervisor/status_page.h"
 
 namespace fibpool::supervisor {
 namespace {
@@ -35,8 +41,32 @@ TEST(LatencyWindow, PercentilesOfTheRecentSamples) {
 PoolSnapshot TwoWorkers() {
   PoolSnapshot pool{};
   pool.workers = {{101, "busy", 3, 7}, {102, "idle", 4, 0}};
+  pool.workers[0].job_algorithm = ipc::Algorithm::kRecursive;
+  pool.workers[0].job_n = 45;
+  pool.workers[0].job_started_ns = 1'000'000'000;
+  pool.workers[0].cpu_seconds = 2.5;
+  pool.reserve_workers = {{103, "starting", 0, 0}};
   pool.target_workers = 2;
+  pool.target_reserve_workers = 1;
+  pool.taken_ns = 3'500'000'000;
   return pool;
+}
+
+ProcessInfo SomeProcess() {
+  ProcessInfo p;
+  p.start_time_s = 1'700'000'000.25;
+  p.uptime = std::chrono::milliseconds(3'250);
+  return p;
+}
+
+// The value of the sample line that starts with `name_and_labels` + ' '.
+std::optional<std::string> SampleValue(const std::string& text,
+                                       const std::string& name_and_labels) {
+  const std::string prefix = "\n" + name_and_labels + " ";
+  const auto at = text.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  const auto from = at + prefix.size();
+  return text.substr(from, text.find('\n', from) - from);
 }
 
 TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
@@ -45,7 +75,7 @@ TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
   m.results = 3;
   m.CountError(ErrorCode::kTimeout);
   m.RecordJob(ipc::Algorithm::kRecursive, 1'000'000);
-  const std::string text = PrometheusText(TwoWorkers(), m);
+  const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
   EXPECT_NE(text.find("# TYPE fibpool_requests_total counter\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"ok\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"timeout\"} 1\n"), std::string::npos);
@@ -68,7 +98,9 @@ TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
 TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
   Metrics m;
   m.CountError(ErrorCode::kBusy);
-  const std::string json = StatsJson(TwoWorkers(), m, std::chrono::seconds(3), -1);
+  Config config;
+  config.workers = 2;
+  const std::string json = StatsJson(TwoWorkers(), m, config, SomeProcess());
   EXPECT_EQ(json.find('\n'), std::string::npos);
   const auto v = boost::json::parse(json).as_object();
   EXPECT_EQ(v.at("workers").as_array().size(), 2u);
@@ -78,6 +110,124 @@ TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
   EXPECT_EQ(v.at("errors").as_object().at("busy").to_number<std::uint64_t>(), 1u);
   EXPECT_TRUE(v.at("metrics_port").is_null());
   EXPECT_EQ(v.at("uptime_s").to_number<std::int64_t>(), 3);
+  EXPECT_EQ(v.at("uptime_ms").to_number<std::int64_t>(), 3'250);
+  EXPECT_EQ(v.at("version").as_string(), FIBPOOL_VERSION);
+}
+
+TEST(StatsJson, ShowsTheJobEachWorkerRunsForHowLongAndTheCpuItUsed) {
+  const auto v =
+      boost::json::parse(StatsJson(TwoWorkers(), Metrics{}, Config{}, SomeProcess())).as_object();
+  const auto& busy = v.at("workers").as_array()[0].as_object();
+  const auto& job = busy.at("job").as_object();
+  EXPECT_EQ(job.at("n").to_number<std::uint64_t>(), 45u);
+  EXPECT_EQ(job.at("algorithm").as_string(), "recursive");
+  EXPECT_EQ(job.at("running_ms").to_number<std::int64_t>(), 2'500);
+  EXPECT_EQ(busy.at("cpu_ms").to_number<std::int64_t>(), 2'500);
+  EXPECT_TRUE(v.at("workers").as_array()[1].as_object().at("job").is_null());
+  const auto& reserve = v.at("reserve_workers").as_array();
+  ASSERT_EQ(reserve.size(), 1u);
+  EXPECT_EQ(reserve[0].as_object().at("state").as_string(), "starting");
+  EXPECT_EQ(v.at("reserve_workers_target").to_number<int>(), 1);
+}
+
+TEST(StatsJson, CarriesTheSettingsInForce) {
+  Config config;
+  config.workers = 3;
+  config.job_timeout = std::chrono::milliseconds(1'500);
+  config.config_file = "/etc/fibpool.conf";
+  const auto v =
+      boost::json::parse(StatsJson(TwoWorkers(), Metrics{}, config, SomeProcess())).as_object();
+  const auto& settings = v.at("settings").as_object();
+  EXPECT_EQ(settings.at("workers").to_number<int>(), 3);
+  EXPECT_EQ(settings.at("job_timeout_ms").to_number<int>(), 1'500);
+  EXPECT_EQ(settings.at("config_file").as_string(), "/etc/fibpool.conf");
+  EXPECT_EQ(settings.at("algorithm").as_string(), "fast");
+  EXPECT_EQ(settings.at("max_n").to_number<std::uint64_t>(), Config{}.max_n);
+}
+
+TEST(PrometheusNumber, IsTheShortestTextThatReadsBackAsTheSameDouble) {
+  EXPECT_EQ(PrometheusNumber(0.0024663900000000002), "0.00246639");
+  EXPECT_EQ(PrometheusNumber(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(PrometheusNumber(3), "3");
+  EXPECT_EQ(PrometheusNumber(0.0001), "0.0001");
+  EXPECT_EQ(PrometheusNumber(1'700'000'000.25), "1700000000.25");
+  EXPECT_EQ(PrometheusNumber(12'345'678), "12345678");
+  EXPECT_EQ(PrometheusNumber(1e-30), "1e-30");
+  EXPECT_EQ(PrometheusNumber(1e300), "1e+300");
+  EXPECT_EQ(PrometheusNumber(-2.5), "-2.5");
+  EXPECT_EQ(PrometheusNumber(std::numeric_limits<double>::infinity()), "+Inf");
+  EXPECT_EQ(PrometheusNumber(-std::numeric_limits<double>::infinity()), "-Inf");
+  EXPECT_EQ(PrometheusNumber(std::numeric_limits<double>::quiet_NaN()), "NaN");
+}
+
+TEST(PrometheusText, SumsOfManySmallDurationsPrintShort) {
+  Metrics m;
+  for (int i = 0; i < 3; ++i) m.RecordJob(ipc::Algorithm::kFast, 822'130);
+  const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
+  const auto sum = SampleValue(text, "fibpool_job_duration_seconds_sum{algorithm=\"fast\"}");
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(*sum, PrometheusNumber(m.job_duration[0].sum_seconds()));
+  EXPECT_LE(sum->size(), 20u) << *sum;
+  EXPECT_EQ(
+      SampleValue(text, "fibpool_job_duration_seconds_bucket{algorithm=\"fast\",le=\"0.0001\"}"),
+      "0");
+}
+
+TEST(PrometheusText, ExportsTheReserveLaneTheVersionAndTheUptime) {
+  const std::string text = PrometheusText(TwoWorkers(), Metrics{}, SomeProcess());
+  EXPECT_EQ(SampleValue(text, "fibpool_reserve_workers_alive"), "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_reserve_workers_busy"), "0");
+  EXPECT_EQ(SampleValue(text, "fibpool_reserve_workers_target"), "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_build_info{version=\"" FIBPOOL_VERSION "\"}"), "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_process_start_time_seconds"), "1700000000.25");
+  EXPECT_EQ(SampleValue(text, "fibpool_uptime_seconds"), "3.25");
+}
+
+HttpEndpoints FixedEndpoints(bool healthy = true) {
+  return {[] { return std::string("metrics text\n"); }, [] { return std::string("{\"a\":1}"); },
+          [healthy] { return healthy; }};
+}
+
+TEST(Route, ServesTheStatusPageTheStatsTheMetricsAndHealth) {
+  const HttpEndpoints endpoints = FixedEndpoints();
+  const HttpAnswer page = Route("GET", "/", endpoints);
+  EXPECT_EQ(page.status, 200u);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(page.body, StatusPageHtml());
+  const HttpAnswer stats = Route("GET", "/stats.json", endpoints);
+  EXPECT_EQ(stats.content_type, "application/json");
+  EXPECT_EQ(stats.body, "{\"a\":1}\n");
+  EXPECT_EQ(Route("HEAD", "/metrics", endpoints).body, "metrics text\n");
+  EXPECT_EQ(Route("GET", "/healthz", FixedEndpoints(false)).status, 503u);
+  EXPECT_EQ(Route("GET", "/nope", endpoints).status, 404u);
+}
+
+TEST(Route, IgnoresTheQueryString) {
+  const HttpEndpoints endpoints = FixedEndpoints();
+  EXPECT_EQ(Route("GET", "/metrics?x=y", endpoints).body, "metrics text\n");
+  EXPECT_EQ(Route("GET", "/?refresh=1", endpoints).status, 200u);
+  EXPECT_EQ(Route("GET", "/healthz?", endpoints).body, "ok\n");
+}
+
+TEST(Route, OtherMethodsGet405WithAnAllowHeader) {
+  const HttpAnswer answer = Route("POST", "/metrics", FixedEndpoints());
+  EXPECT_EQ(answer.status, 405u);
+  EXPECT_EQ(answer.allow, "GET, HEAD");
+  EXPECT_TRUE(Route("GET", "/metrics", FixedEndpoints()).allow.empty());
+  EXPECT_EQ(MalformedRequest().status, 400u);
+}
+
+TEST(StatusPage, IsSelfContainedHtmlThatPollsStatsJson) {
+  const std::string_view page = StatusPageHtml();
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("</html>"), std::string_view::npos);
+  EXPECT_NE(page.find("fetch(\"stats.json\""), std::string_view::npos);
+  // Nothing loaded from elsewhere: no URL with a scheme, no external script or style sheet.
+  EXPECT_EQ(page.find("http://"), std::string_view::npos);
+  EXPECT_EQ(page.find("https://"), std::string_view::npos);
+  EXPECT_EQ(page.find("<script src"), std::string_view::npos);
+  EXPECT_EQ(page.find("<link"), std::string_view::npos);
+  EXPECT_EQ(page.find("@import"), std::string_view::npos);
 }
 
 }  // namespace

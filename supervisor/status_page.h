@@ -1,0 +1,15 @@
+// The live status page served at / on the metrics port: one self-contained
+// HTML document (inline style and script, nothing fetched from elsewhere)
+// that polls /stats.json once a second and draws the workers, queues,
+// rates, latencies, errors, restarts and settings. Its source is
+// supervisor/status_page.html, embedded at build time.
+#pragma once
+
+#include <string_view>
+
+namespace fibpool::supervisor {
+
+// The page, valid for the life of the program.
+std::string_view StatusPageHtml();
+
+}  // namespace fibpool::supervisor
