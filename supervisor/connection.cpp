@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "supervisor/connection_manager.h"
 #include "supervisor/cost_model.h"
 
 namespace fibpool::supervisor {
@@ -48,12 +49,16 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
       last_activity_(std::chrono::steady_clock::now()) {}
 
 void Connection::Start() {
-  ++env_.metrics->connections_open;
-  ++env_.metrics->connections_total;
   error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   ArmIdleTimer();
   Read();
+}
+
+void Connection::Enter(ConnectionEvent event) {
+  const ConnectionState before = state_;
+  state_ = NextState(state_, event);
+  if (IsAnswering(before) && !IsAnswering(state_)) env_.manager->ReleaseSlot();
 }
 
 bool Connection::MayTakeMore() const {
@@ -64,8 +69,8 @@ bool Connection::MayTakeMore() const {
 void Connection::ArmIdleTimer() {
   idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-    if (ec || self->closed_ || self->lingering_) return;
-    const bool busy = !self->responses_.empty() || self->writing_now_;
+    if (ec || !IsAnswering(self->state_)) return;
+    const bool busy = !self->responses_.empty() || self->write_in_flight_;
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
@@ -79,43 +84,36 @@ void Connection::ArmIdleTimer() {
 }
 
 void Connection::Drain() {
-  draining_ = true;
+  Enter(ConnectionEvent::kDrain);
   MaybeFinish();
 }
 
 void Connection::Read() {
-  if (reading_ || closed_) return;
-  if (!lingering_ && (read_closed_ || !MayTakeMore())) return;  // resumed by Write()
-  reading_ = true;
+  if (read_in_flight_) return;
+  // Resumed by Write() when flow control held it back.
+  const bool discard = state_ == ConnectionState::kLingering;
+  if (!discard && !(ReadsRequests(state_) && MayTakeMore())) return;
+  read_in_flight_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](const error_code& ec, std::size_t n) {
-                            self->reading_ = false;
-                            if (self->closed_) return;
-                            if (self->lingering_) {
-                              if (ec) {
-                                self->Close();
-                              } else {
-                                self->Read();
-                              }
-                              return;
-                            }
-                            if (ec == asio::error::eof) {
-                              self->read_closed_ = true;
-                              // A last line without LF is still a request.
-                              self->lines_.Append("\n");
-                              self->ProcessLines();
-                              self->MaybeFinish();
-                              return;
-                            }
-                            if (ec) {
-                              self->Close();
-                              return;
-                            }
-                            self->OnRead(n);
+                            self->read_in_flight_ = false;
+                            self->OnRead(ec, n);
                           });
 }
 
-void Connection::OnRead(std::size_t n) {
+void Connection::OnRead(const error_code& ec, std::size_t n) {
+  if (state_ == ConnectionState::kClosed) return;
+  if (state_ == ConnectionState::kLingering) {
+    if (ec) return Close();
+    return Read();
+  }
+  if (ec == asio::error::eof) {
+    Enter(ConnectionEvent::kEndOfInput);
+    lines_.Append("\n");  // a last line without LF is still a request
+    ProcessLines();
+    return MaybeFinish();
+  }
+  if (ec) return Close();
   const std::string_view bytes(read_buffer_.data(), n);
   env_.metrics->bytes_in += n;
   last_activity_ = std::chrono::steady_clock::now();
@@ -128,7 +126,7 @@ void Connection::OnRead(std::size_t n) {
 
 void Connection::ProcessLines() {
   std::string_view line;
-  while (!closed_ && !parse_closed_ && MayTakeMore()) {
+  while (ParsesLines(state_) && MayTakeMore()) {
     const auto status = lines_.Next(&line);
     if (status == LineBuffer::Status::kNeedMore) {
       EndUnterminated();
@@ -150,7 +148,8 @@ void Connection::ProcessLines() {
 
 void Connection::EndUnterminated() {
   // A line connection (the common case) pays nothing here.
-  if (boundary_.mode() == RequestBoundary::Mode::kLine || read_closed_ || lines_.buffered() == 0)
+  if (boundary_.mode() == RequestBoundary::Mode::kLine || !ReadsRequests(state_) ||
+      lines_.buffered() == 0)
     return;
   error_code ec;
   if (socket_.available(ec) > 0 || ec) return;  // the next read decides
@@ -181,10 +180,9 @@ void Connection::ArmPause() {
   pause_timer_.expires_after(kFirstRequestPause);
   pause_timer_.async_wait(
       [self = shared_from_this(), generation = pause_generation_](const error_code& ec) {
-        if (ec || generation != self->pause_generation_ || self->closed_) return;
+        if (ec || generation != self->pause_generation_) return;
         self->pause_armed_ = false;
-        if (self->lingering_ || self->parse_closed_ || self->read_closed_ || !self->MayTakeMore())
-          return;
+        if (!ReadsRequests(self->state_) || !self->MayTakeMore()) return;
         error_code e;
         if (self->socket_.available(e) > 0 || e) return;  // the pending read decides
         self->AnswerUnterminated();
@@ -199,7 +197,7 @@ void Connection::CancelPause() {
   pause_timer_.cancel();
 }
 
-void Connection::StopParsing() { parse_closed_ = read_closed_ = true; }
+void Connection::StopParsing() { Enter(ConnectionEvent::kStopInput); }
 
 void Connection::Handle(std::string_view line) {
   Request request = ParseRequest(line, env_.limits);
@@ -262,7 +260,9 @@ void Connection::PushReady(std::string text) {
 }
 
 void Connection::Complete(std::uint64_t seq, JobResult&& result) {
-  if (closed_ || seq < first_seq_ || seq - first_seq_ >= responses_.size()) return;
+  if (state_ == ConnectionState::kClosed || seq < first_seq_ ||
+      seq - first_seq_ >= responses_.size())
+    return;
   Response& r = responses_[seq - first_seq_];
   r.ready = true;
   r.job_id = 0;
@@ -291,7 +291,7 @@ void Connection::WriteSoon() {
 }
 
 void Connection::Write() {
-  if (writing_now_ || closed_) return;
+  if (write_in_flight_ || state_ == ConnectionState::kClosed) return;
   std::vector<asio::const_buffer> buffers;
   while (!responses_.empty() && responses_.front().ready && writing_.size() < kMaxAnswersPerWrite) {
     writing_.push_back(std::move(responses_.front()));
@@ -306,10 +306,10 @@ void Connection::Write() {
     if (!r.buffer.empty()) buffers.emplace_back(r.buffer.data(), r.buffer_length);
     buffers.emplace_back(r.text.data(), r.text.size());
   }
-  writing_now_ = true;
+  write_in_flight_ = true;
   asio::async_write(socket_, buffers,
                     [self = shared_from_this()](const error_code& ec, std::size_t n) {
-                      self->writing_now_ = false;
+                      self->write_in_flight_ = false;
                       self->env_.metrics->bytes_out += n;
                       self->last_activity_ = std::chrono::steady_clock::now();
                       for (const Response& r : self->writing_) self->held_bytes_ -= r.held_bytes;
@@ -324,13 +324,11 @@ void Connection::Write() {
 }
 
 void Connection::MaybeFinish() {
-  if (closed_ || lingering_ || writing_now_ || !responses_.empty()) return;
-  if (read_closed_ || draining_) CloseGracefully();
+  if (FinishesWhenAnswered(state_) && !write_in_flight_ && responses_.empty()) CloseGracefully();
 }
 
 void Connection::CloseGracefully() {
-  lingering_ = true;
-  ReleaseSlot();
+  Enter(ConnectionEvent::kLinger);
   CancelPause();
   error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
@@ -343,8 +341,8 @@ void Connection::CloseGracefully() {
 }
 
 void Connection::Close() {
-  if (closed_) return;
-  closed_ = true;
+  if (state_ == ConnectionState::kClosed) return;
+  Enter(ConnectionEvent::kClose);
   for (const Response& r : responses_) {
     if (r.job_id != 0) env_.executor->Abandon(r.job_id);
   }
@@ -354,14 +352,7 @@ void Connection::Close() {
   idle_timer_.cancel();
   CancelPause();
   socket_.close(ignored);
-  ReleaseSlot();
-  env_.on_closed(shared_from_this());
-}
-
-void Connection::ReleaseSlot() {
-  if (slot_released_) return;
-  slot_released_ = true;
-  --env_.metrics->connections_open;
+  env_.manager->Stop(shared_from_this());
 }
 
 }  // namespace fibpool::supervisor

@@ -15,9 +15,14 @@
 // from their shared-memory mapping); answers that complete in the same
 // event-loop turn are written together.
 //
+// State: the lifecycle is one ConnectionState (connection_state.h: open,
+// draining, input ended or stopped, lingering, closed), changed only in
+// Enter(); the flags beside it say which asynchronous operations are in
+// flight, which is independent of the lifecycle.
+//
 // Lifetime: keeps itself alive through shared_from_this() while an operation
-// is pending; the server holds it in its registry until on_closed. When the
-// client goes away, jobs it still waits for are abandoned in the pool.
+// is pending; its ConnectionManager holds it from Start until it closes. When
+// the client goes away, jobs it still waits for are abandoned in the pool.
 // Single-threaded: runs on the io_context's thread.
 #pragma once
 
@@ -34,6 +39,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "ipc/shared_segment.h"
+#include "supervisor/connection_state.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
@@ -43,7 +49,7 @@
 
 namespace fibpool::supervisor {
 
-class Connection;
+class ConnectionManager;
 
 // What a connection needs from the server. Outlives every connection.
 struct ConnectionEnv {
@@ -58,13 +64,14 @@ struct ConnectionEnv {
   std::function<std::string()> stats;           // the `stats` line, without LF
   RateLimitedLog* idle_close_log = nullptr;     // debug lines about idle closes
   RateLimitedLog* line_too_long_log = nullptr;  // debug lines about line_too_long closes
-  std::function<void(const std::shared_ptr<Connection>&)> on_closed;
+  ConnectionManager* manager = nullptr;         // holds the connection; counts its slot
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env);
 
+  // Called by the ConnectionManager, which has counted the connection.
   void Start();
   // The server is draining: requests read from now on get ERR shutting_down
   // (commands are still answered); once nothing is pending the connection
@@ -81,10 +88,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::uint64_t held_bytes = 0;  // counted in held_bytes_: estimate, then actual size
   };
 
+  // The lifecycle's one transition point (connection_state.h); frees the
+  // slot when the connection stops answering.
+  void Enter(ConnectionEvent event);
   void Read();
   bool MayTakeMore() const;
   void ArmIdleTimer();
-  void OnRead(std::size_t n);
+  void OnRead(const boost::system::error_code& ec, std::size_t n);
   void ProcessLines();
   // The bytes after the last line when the socket has nothing more to read:
   // a request, now or after a pause, or not yet (request_boundary.h).
@@ -107,8 +117,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // client closes too (or kLinger passes), so that our close never turns
   // into a reset that could destroy answers the client has not read yet.
   void CloseGracefully();
-  // Frees the connection's slot (connections_open), once.
-  void ReleaseSlot();
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
@@ -122,18 +130,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::steady_timer idle_timer_;
   boost::asio::steady_timer pause_timer_;  // kFirstRequestPause
   std::uint64_t pause_generation_ = 0;     // a stale pause's handler does nothing
-  bool pause_armed_ = false;
   std::chrono::steady_clock::time_point last_activity_;
   std::uint64_t held_bytes_ = 0;  // answers held or expected, in bytes
-  bool reading_ = false;
-  bool writing_now_ = false;
-  bool write_posted_ = false;
-  bool read_closed_ = false;   // EOF, quit, line_too_long or drain: read no more
-  bool parse_closed_ = false;  // quit or line_too_long: ignore what follows
-  bool closed_ = false;
-  bool draining_ = false;
-  bool lingering_ = false;  // FIN sent; waiting for the client's
-  bool slot_released_ = false;
+  ConnectionState state_ = ConnectionState::kOpen;
+  // Operations in flight, independent of state_: a pending read brings
+  // requests (kOpen, kDraining) or bytes to discard (kLingering); a write
+  // may be in flight in every state before kLingering. Each completion
+  // handler clears its flag.
+  bool read_in_flight_ = false;
+  bool write_in_flight_ = false;
+  bool write_posted_ = false;  // WriteSoon()'s Write() waits for the end of the turn
+  bool pause_armed_ = false;   // pause_timer_ waits
 };
 
 }  // namespace fibpool::supervisor
