@@ -62,15 +62,15 @@ void Connection::Enter(ConnectionEvent event) {
 }
 
 bool Connection::MayTakeMore() const {
-  if (responses_.empty()) return true;
-  return responses_.size() < env_.max_inflight && held_bytes_ < env_.max_output_bytes;
+  if (answers_.empty()) return true;
+  return answers_.size() < env_.max_inflight && answers_.held_bytes() < env_.max_output_bytes;
 }
 
 void Connection::ArmIdleTimer() {
   idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || !IsAnswering(self->state_)) return;
-    const bool busy = !self->responses_.empty() || self->write_in_flight_;
+    const bool busy = !self->answers_.empty() || self->write_in_flight_;
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
@@ -135,8 +135,8 @@ void Connection::ProcessLines() {
     if (status == LineBuffer::Status::kTooLong) {
       ++env_.metrics->requests;
       env_.metrics->CountError(ErrorCode::kLineTooLong);
-      PushReady(ErrorLine(ErrorCode::kLineTooLong,
-                          "line longer than " + std::to_string(env_.max_line) + " bytes"));
+      answers_.PushReady(ErrorLine(ErrorCode::kLineTooLong,
+                                   "line longer than " + std::to_string(env_.max_line) + " bytes"));
       LogClose(env_.line_too_long_log, "line_too_long");
       StopParsing();
       break;
@@ -207,30 +207,28 @@ void Connection::Handle(std::string_view line) {
     case Request::Kind::kEmpty:
       return;
     case Request::Kind::kPing:
-      return PushReady("pong\n");
+      return answers_.PushReady("pong\n");
     case Request::Kind::kHelp:
-      return PushReady(std::string(HelpText()) + "\n");
+      return answers_.PushReady(std::string(HelpText()) + "\n");
     case Request::Kind::kStats:
-      return PushReady(env_.stats() + "\n");
+      return answers_.PushReady(env_.stats() + "\n");
     case Request::Kind::kQuit:
       StopParsing();
-      return PushReady("bye\n");
+      return answers_.PushReady("bye\n");
     case Request::Kind::kInvalid:
       env_.metrics->CountError(request.error);
-      return PushReady(ErrorLine(request.error, request.detail));
+      return answers_.PushReady(ErrorLine(request.error, request.detail));
     case Request::Kind::kHttp:
       // The rest of the HTTP request would be answered line by line with
       // ERR; one explanation, then the connection closes.
       env_.metrics->CountError(request.error);
       StopParsing();
-      return PushReady(ErrorLine(request.error, HttpDetail(request.detail, env_.metrics_port)));
+      return answers_.PushReady(
+          ErrorLine(request.error, HttpDetail(request.detail, env_.metrics_port)));
     case Request::Kind::kCompute:
       break;
   }
-  const std::uint64_t seq = first_seq_ + responses_.size();
-  responses_.emplace_back();
-  responses_.back().held_bytes = EstimatedAnswerBytes(request.algorithm, request.n);
-  held_bytes_ += responses_.back().held_bytes;
+  const std::uint64_t seq = answers_.Expect(EstimatedAnswerBytes(request.algorithm, request.n));
   ErrorCode error = ErrorCode::kInternal;
   std::weak_ptr<Connection> weak = weak_from_this();
   const auto id = env_.executor->Submit(
@@ -239,45 +237,23 @@ void Connection::Handle(std::string_view line) {
         if (auto self = weak.lock()) self->Complete(seq, std::move(result));
       },
       &error);
-  if (id) {
-    responses_.back().job_id = *id;
-  } else {
-    env_.metrics->CountError(error);
-    Response& r = responses_.back();
-    r.ready = true;
-    r.text = ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
-                                                        : "the server is draining");
-  }
-}
-
-void Connection::PushReady(std::string text) {
-  Response r;
-  r.ready = true;
-  r.text = std::move(text);
-  r.held_bytes = r.text.size();
-  held_bytes_ += r.held_bytes;
-  responses_.push_back(std::move(r));
+  if (id) return answers_.SetJob(seq, *id);
+  env_.metrics->CountError(error);
+  answers_.Fill(seq,
+                ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
+                                                           : "the server is draining"));
 }
 
 void Connection::Complete(std::uint64_t seq, JobResult&& result) {
-  if (state_ == ConnectionState::kClosed || seq < first_seq_ ||
-      seq - first_seq_ >= responses_.size())
-    return;
-  Response& r = responses_[seq - first_seq_];
-  r.ready = true;
-  r.job_id = 0;
+  if (state_ == ConnectionState::kClosed || !answers_.Waits(seq)) return;
   if (result.error) {
     env_.metrics->CountError(*result.error);
-    r.text = ErrorLine(*result.error, result.text);
+    answers_.Fill(seq, ErrorLine(*result.error, result.text));
   } else {
     ++env_.metrics->results;
-    r.buffer = std::move(result.buffer);
-    r.buffer_length = result.buffer_length;
-    r.text = r.buffer.empty() ? std::move(result.text) + "\n" : "\n";
+    std::string text = result.buffer.empty() ? std::move(result.text) + "\n" : "\n";
+    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length);
   }
-  held_bytes_ -= r.held_bytes;
-  r.held_bytes = r.text.size() + r.buffer_length;
-  held_bytes_ += r.held_bytes;
   WriteSoon();
 }
 
@@ -292,19 +268,11 @@ void Connection::WriteSoon() {
 
 void Connection::Write() {
   if (write_in_flight_ || state_ == ConnectionState::kClosed) return;
+  if (answers_.TakeReady(kMaxAnswersPerWrite) == 0) return MaybeFinish();
   std::vector<asio::const_buffer> buffers;
-  while (!responses_.empty() && responses_.front().ready && writing_.size() < kMaxAnswersPerWrite) {
-    writing_.push_back(std::move(responses_.front()));
-    responses_.pop_front();
-    ++first_seq_;
-  }
-  if (writing_.empty()) {
-    MaybeFinish();
-    return;
-  }
-  for (const Response& r : writing_) {
-    if (!r.buffer.empty()) buffers.emplace_back(r.buffer.data(), r.buffer_length);
-    buffers.emplace_back(r.text.data(), r.text.size());
+  for (const AnswerQueue::Answer& a : answers_.writing()) {
+    if (!a.buffer.empty()) buffers.emplace_back(a.buffer.data(), a.buffer_length);
+    buffers.emplace_back(a.text.data(), a.text.size());
   }
   write_in_flight_ = true;
   asio::async_write(socket_, buffers,
@@ -312,8 +280,7 @@ void Connection::Write() {
                       self->write_in_flight_ = false;
                       self->env_.metrics->bytes_out += n;
                       self->last_activity_ = std::chrono::steady_clock::now();
-                      for (const Response& r : self->writing_) self->held_bytes_ -= r.held_bytes;
-                      self->writing_.clear();
+                      self->answers_.Written();
                       if (ec) {
                         self->Close();
                         return;
@@ -324,7 +291,7 @@ void Connection::Write() {
 }
 
 void Connection::MaybeFinish() {
-  if (FinishesWhenAnswered(state_) && !write_in_flight_ && responses_.empty()) CloseGracefully();
+  if (FinishesWhenAnswered(state_) && !write_in_flight_ && answers_.empty()) CloseGracefully();
 }
 
 void Connection::CloseGracefully() {
@@ -343,11 +310,7 @@ void Connection::CloseGracefully() {
 void Connection::Close() {
   if (state_ == ConnectionState::kClosed) return;
   Enter(ConnectionEvent::kClose);
-  for (const Response& r : responses_) {
-    if (r.job_id != 0) env_.executor->Abandon(r.job_id);
-  }
-  responses_.clear();
-  held_bytes_ = 0;
+  for (const std::uint64_t job : answers_.Clear()) env_.executor->Abandon(job);
   error_code ignored;
   idle_timer_.cancel();
   CancelPause();

@@ -29,16 +29,14 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "ipc/shared_segment.h"
+#include "supervisor/answer_queue.h"
 #include "supervisor/connection_state.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
@@ -79,15 +77,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Drain();
 
  private:
-  struct Response {
-    bool ready = false;
-    std::uint64_t job_id = 0;  // while a job computes it
-    std::string text;          // the whole line, LF included, unless `buffer` holds the digits
-    ipc::SharedSegment buffer;
-    std::uint64_t buffer_length = 0;
-    std::uint64_t held_bytes = 0;  // counted in held_bytes_: estimate, then actual size
-  };
-
   // The lifecycle's one transition point (connection_state.h); frees the
   // slot when the connection stops answering.
   void Enter(ConnectionEvent event);
@@ -105,7 +94,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Handle(std::string_view line);
   // Takes no more requests after the answers already queued.
   void StopParsing();
-  void PushReady(std::string text);
   void Complete(std::uint64_t seq, JobResult&& result);
   // Writes the answers ready at the front, unless a write is in flight.
   void Write();
@@ -123,15 +111,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const ConnectionEnv& env_;
   LineBuffer lines_;
   std::array<char, 16 * 1024> read_buffer_;
-  std::deque<Response> responses_;  // unanswered or unwritten, in request order
-  std::uint64_t first_seq_ = 0;     // sequence number of responses_.front()
-  std::vector<Response> writing_;   // the answers in the write in flight
+  AnswerQueue answers_;
   RequestBoundary boundary_;
   boost::asio::steady_timer idle_timer_;
   boost::asio::steady_timer pause_timer_;  // kFirstRequestPause
   std::uint64_t pause_generation_ = 0;     // a stale pause's handler does nothing
   std::chrono::steady_clock::time_point last_activity_;
-  std::uint64_t held_bytes_ = 0;  // answers held or expected, in bytes
   ConnectionState state_ = ConnectionState::kOpen;
   // Operations in flight, independent of state_: a pending read brings
   // requests (kOpen, kDraining) or bytes to discard (kLingering); a write
