@@ -17,6 +17,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
+// Answers in one gather write (connection.h).
 constexpr std::size_t kMaxAnswersPerWrite = 256;
 constexpr std::chrono::seconds kLinger{1};
 

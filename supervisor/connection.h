@@ -3,17 +3,17 @@
 // never sends a newline is served one request per read (request_boundary.h).
 //
 // Flow control: the connection stops reading (TCP pushes back on the client)
-// while it has max_inflight unanswered requests, or while the answers it
-// holds or expects (estimated from N before the job runs) exceed
+// while it has max_inflight unwritten answers, or while the answers it
+// holds or expects (estimated from N before the job runs) reach
 // max_output_bytes; it reads again as answers drain. A connection with one
 // request in flight always may hold that answer, however large. A connection
 // with nothing pending and no traffic for idle_timeout is closed. Its
 // connection slot (Metrics::connections_open, which max_connections counts)
 // is free as soon as the server has nothing more to send, before the client
-// has closed its side. One write is in flight at a time;
-// every answer that is ready at the front goes out in it (a gather write, large results straight
-// from their shared-memory mapping); answers that complete in the same
-// event-loop turn are written together.
+// has closed its side. One write is in flight at a time; the answers ready
+// at the front go out in it, up to kMaxAnswersPerWrite (a gather write,
+// large results straight from their shared-memory mapping); answers that
+// complete in the same event-loop turn are written together.
 //
 // State: the lifecycle is one ConnectionState (connection_state.h: open,
 // draining, input ended or stopped, lingering, closed), changed only in
@@ -22,7 +22,9 @@
 //
 // Lifetime: keeps itself alive through shared_from_this() while an operation
 // is pending; its ConnectionManager holds it from Start until it closes. When
-// the client goes away, jobs it still waits for are abandoned in the pool.
+// the socket fails (the client reset it, a write failed), jobs it still
+// waits for are abandoned in the pool; a client that only shuts down its
+// sending side (EOF) still gets every answer.
 // Single-threaded: runs on the io_context's thread.
 #pragma once
 

@@ -4,8 +4,8 @@
 // server drains.
 //
 // A connection holds its slot (Metrics::connections_open, counted here) from
-// Start until it has nothing more to send (connection_state.h, kLingering),
-// and stays in the set until its socket closes. Lifetime: outlives every
+// Start until it has nothing more to send (connection_state.h, kLingering)
+// or its socket fails, and stays in the set until its socket closes. Lifetime: outlives every
 // connection it holds (a connection calls back into it until it closes).
 // Single-threaded: the io_context's thread. Nothing here throws.
 #pragma once
