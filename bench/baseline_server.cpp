@@ -25,9 +25,7 @@ BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& opti
            ",\"requests\":" + std::to_string(metrics_.requests) +
            ",\"jobs_done\":" + std::to_string(executor_.jobs_done()) + "}";
   };
-  env_.on_closed = [this](const std::shared_ptr<supervisor::Connection>& c) {
-    connections_.erase(c);
-  };
+  env_.manager = &connections_;
 }
 
 void BaselineServer::Start() { Accept(); }
@@ -36,9 +34,7 @@ void BaselineServer::Accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
     if (stopping_ || ec == asio::error::operation_aborted) return;
     if (!ec) {
-      auto connection = std::make_shared<supervisor::Connection>(std::move(socket), env_);
-      connections_.insert(connection);
-      connection->Start();
+      connections_.Start(std::make_shared<supervisor::Connection>(std::move(socket), env_));
     }
     // An accept error (out of descriptors) is retried at once: the bench
     // opens few connections, so this does not spin in practice.
@@ -50,8 +46,7 @@ void BaselineServer::Stop() {
   stopping_ = true;
   error_code ignored;
   acceptor_.close(ignored);
-  const auto connections = connections_;  // Drain() may erase from the set
-  for (const auto& c : connections) c->Drain();
+  connections_.DrainAll();
 }
 
 }  // namespace fibpool::bench

@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -21,6 +20,7 @@
 
 #include "bench/inline_executor.h"
 #include "supervisor/connection.h"
+#include "supervisor/connection_manager.h"
 #include "supervisor/metrics.h"
 
 namespace fibpool::bench {
@@ -50,7 +50,7 @@ class BaselineServer {
   InlineExecutor executor_;
   supervisor::Metrics metrics_;
   supervisor::ConnectionEnv env_;
-  std::set<std::shared_ptr<supervisor::Connection>> connections_;
+  supervisor::ConnectionManager connections_{&metrics_};
   bool stopping_ = false;
 };
 

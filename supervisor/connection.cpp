@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "supervisor/connection_manager.h"
 #include "supervisor/cost_model.h"
 
 namespace fibpool::supervisor {
@@ -16,6 +17,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
+// Answers in one gather write (connection.h).
 constexpr std::size_t kMaxAnswersPerWrite = 256;
 constexpr std::chrono::seconds kLinger{1};
 
@@ -48,24 +50,28 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
       last_activity_(std::chrono::steady_clock::now()) {}
 
 void Connection::Start() {
-  ++env_.metrics->connections_open;
-  ++env_.metrics->connections_total;
   error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   ArmIdleTimer();
   Read();
 }
 
+void Connection::Enter(ConnectionEvent event) {
+  const ConnectionState before = state_;
+  state_ = NextState(state_, event);
+  if (IsAnswering(before) && !IsAnswering(state_)) env_.manager->ReleaseSlot();
+}
+
 bool Connection::MayTakeMore() const {
-  if (responses_.empty()) return true;
-  return responses_.size() < env_.max_inflight && held_bytes_ < env_.max_output_bytes;
+  if (answers_.empty()) return true;
+  return answers_.size() < env_.max_inflight && answers_.held_bytes() < env_.max_output_bytes;
 }
 
 void Connection::ArmIdleTimer() {
   idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-    if (ec || self->closed_ || self->lingering_) return;
-    const bool busy = !self->responses_.empty() || self->writing_now_;
+    if (ec || !IsAnswering(self->state_)) return;
+    const bool busy = !self->answers_.empty() || self->write_in_flight_;
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
@@ -79,43 +85,36 @@ void Connection::ArmIdleTimer() {
 }
 
 void Connection::Drain() {
-  draining_ = true;
+  Enter(ConnectionEvent::kDrain);
   MaybeFinish();
 }
 
 void Connection::Read() {
-  if (reading_ || closed_) return;
-  if (!lingering_ && (read_closed_ || !MayTakeMore())) return;  // resumed by Write()
-  reading_ = true;
+  if (read_in_flight_) return;
+  // Resumed by Write() when flow control held it back.
+  const bool discard = state_ == ConnectionState::kLingering;
+  if (!discard && !(ReadsRequests(state_) && MayTakeMore())) return;
+  read_in_flight_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](const error_code& ec, std::size_t n) {
-                            self->reading_ = false;
-                            if (self->closed_) return;
-                            if (self->lingering_) {
-                              if (ec) {
-                                self->Close();
-                              } else {
-                                self->Read();
-                              }
-                              return;
-                            }
-                            if (ec == asio::error::eof) {
-                              self->read_closed_ = true;
-                              // A last line without LF is still a request.
-                              self->lines_.Append("\n");
-                              self->ProcessLines();
-                              self->MaybeFinish();
-                              return;
-                            }
-                            if (ec) {
-                              self->Close();
-                              return;
-                            }
-                            self->OnRead(n);
+                            self->read_in_flight_ = false;
+                            self->OnRead(ec, n);
                           });
 }
 
-void Connection::OnRead(std::size_t n) {
+void Connection::OnRead(const error_code& ec, std::size_t n) {
+  if (state_ == ConnectionState::kClosed) return;
+  if (state_ == ConnectionState::kLingering) {
+    if (ec) return Close();
+    return Read();
+  }
+  if (ec == asio::error::eof) {
+    Enter(ConnectionEvent::kEndOfInput);
+    lines_.Append("\n");  // a last line without LF is still a request
+    ProcessLines();
+    return MaybeFinish();
+  }
+  if (ec) return Close();
   const std::string_view bytes(read_buffer_.data(), n);
   env_.metrics->bytes_in += n;
   last_activity_ = std::chrono::steady_clock::now();
@@ -128,7 +127,7 @@ void Connection::OnRead(std::size_t n) {
 
 void Connection::ProcessLines() {
   std::string_view line;
-  while (!closed_ && !parse_closed_ && MayTakeMore()) {
+  while (ParsesLines(state_) && MayTakeMore()) {
     const auto status = lines_.Next(&line);
     if (status == LineBuffer::Status::kNeedMore) {
       EndUnterminated();
@@ -137,8 +136,8 @@ void Connection::ProcessLines() {
     if (status == LineBuffer::Status::kTooLong) {
       ++env_.metrics->requests;
       env_.metrics->CountError(ErrorCode::kLineTooLong);
-      PushReady(ErrorLine(ErrorCode::kLineTooLong,
-                          "line longer than " + std::to_string(env_.max_line) + " bytes"));
+      answers_.PushReady(ErrorLine(ErrorCode::kLineTooLong,
+                                   "line longer than " + std::to_string(env_.max_line) + " bytes"));
       LogClose(env_.line_too_long_log, "line_too_long");
       StopParsing();
       break;
@@ -150,7 +149,8 @@ void Connection::ProcessLines() {
 
 void Connection::EndUnterminated() {
   // A line connection (the common case) pays nothing here.
-  if (boundary_.mode() == RequestBoundary::Mode::kLine || read_closed_ || lines_.buffered() == 0)
+  if (boundary_.mode() == RequestBoundary::Mode::kLine || !ReadsRequests(state_) ||
+      lines_.buffered() == 0)
     return;
   error_code ec;
   if (socket_.available(ec) > 0 || ec) return;  // the next read decides
@@ -181,10 +181,9 @@ void Connection::ArmPause() {
   pause_timer_.expires_after(kFirstRequestPause);
   pause_timer_.async_wait(
       [self = shared_from_this(), generation = pause_generation_](const error_code& ec) {
-        if (ec || generation != self->pause_generation_ || self->closed_) return;
+        if (ec || generation != self->pause_generation_) return;
         self->pause_armed_ = false;
-        if (self->lingering_ || self->parse_closed_ || self->read_closed_ || !self->MayTakeMore())
-          return;
+        if (!ReadsRequests(self->state_) || !self->MayTakeMore()) return;
         error_code e;
         if (self->socket_.available(e) > 0 || e) return;  // the pending read decides
         self->AnswerUnterminated();
@@ -199,7 +198,7 @@ void Connection::CancelPause() {
   pause_timer_.cancel();
 }
 
-void Connection::StopParsing() { parse_closed_ = read_closed_ = true; }
+void Connection::StopParsing() { Enter(ConnectionEvent::kStopInput); }
 
 void Connection::Handle(std::string_view line) {
   Request request = ParseRequest(line, env_.limits);
@@ -209,30 +208,28 @@ void Connection::Handle(std::string_view line) {
     case Request::Kind::kEmpty:
       return;
     case Request::Kind::kPing:
-      return PushReady("pong\n");
+      return answers_.PushReady("pong\n");
     case Request::Kind::kHelp:
-      return PushReady(std::string(HelpText()) + "\n");
+      return answers_.PushReady(std::string(HelpText()) + "\n");
     case Request::Kind::kStats:
-      return PushReady(env_.stats() + "\n");
+      return answers_.PushReady(env_.stats() + "\n");
     case Request::Kind::kQuit:
       StopParsing();
-      return PushReady("bye\n");
+      return answers_.PushReady("bye\n");
     case Request::Kind::kInvalid:
       env_.metrics->CountError(request.error);
-      return PushReady(ErrorLine(request.error, request.detail));
+      return answers_.PushReady(ErrorLine(request.error, request.detail));
     case Request::Kind::kHttp:
       // The rest of the HTTP request would be answered line by line with
       // ERR; one explanation, then the connection closes.
       env_.metrics->CountError(request.error);
       StopParsing();
-      return PushReady(ErrorLine(request.error, HttpDetail(request.detail, env_.metrics_port)));
+      return answers_.PushReady(
+          ErrorLine(request.error, HttpDetail(request.detail, env_.metrics_port)));
     case Request::Kind::kCompute:
       break;
   }
-  const std::uint64_t seq = first_seq_ + responses_.size();
-  responses_.emplace_back();
-  responses_.back().held_bytes = EstimatedAnswerBytes(request.algorithm, request.n);
-  held_bytes_ += responses_.back().held_bytes;
+  const std::uint64_t seq = answers_.Expect(EstimatedAnswerBytes(request.algorithm, request.n));
   ErrorCode error = ErrorCode::kInternal;
   std::weak_ptr<Connection> weak = weak_from_this();
   const auto id = env_.executor->Submit(
@@ -241,43 +238,23 @@ void Connection::Handle(std::string_view line) {
         if (auto self = weak.lock()) self->Complete(seq, std::move(result));
       },
       &error);
-  if (id) {
-    responses_.back().job_id = *id;
-  } else {
-    env_.metrics->CountError(error);
-    Response& r = responses_.back();
-    r.ready = true;
-    r.text = ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
-                                                        : "the server is draining");
-  }
-}
-
-void Connection::PushReady(std::string text) {
-  Response r;
-  r.ready = true;
-  r.text = std::move(text);
-  r.held_bytes = r.text.size();
-  held_bytes_ += r.held_bytes;
-  responses_.push_back(std::move(r));
+  if (id) return answers_.SetJob(seq, *id);
+  env_.metrics->CountError(error);
+  answers_.Fill(seq,
+                ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
+                                                           : "the server is draining"));
 }
 
 void Connection::Complete(std::uint64_t seq, JobResult&& result) {
-  if (closed_ || seq < first_seq_ || seq - first_seq_ >= responses_.size()) return;
-  Response& r = responses_[seq - first_seq_];
-  r.ready = true;
-  r.job_id = 0;
+  if (state_ == ConnectionState::kClosed || !answers_.Waits(seq)) return;
   if (result.error) {
     env_.metrics->CountError(*result.error);
-    r.text = ErrorLine(*result.error, result.text);
+    answers_.Fill(seq, ErrorLine(*result.error, result.text));
   } else {
     ++env_.metrics->results;
-    r.buffer = std::move(result.buffer);
-    r.buffer_length = result.buffer_length;
-    r.text = r.buffer.empty() ? std::move(result.text) + "\n" : "\n";
+    std::string text = result.buffer.empty() ? std::move(result.text) + "\n" : "\n";
+    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length);
   }
-  held_bytes_ -= r.held_bytes;
-  r.held_bytes = r.text.size() + r.buffer_length;
-  held_bytes_ += r.held_bytes;
   WriteSoon();
 }
 
@@ -291,29 +268,20 @@ void Connection::WriteSoon() {
 }
 
 void Connection::Write() {
-  if (writing_now_ || closed_) return;
+  if (write_in_flight_ || state_ == ConnectionState::kClosed) return;
+  if (answers_.TakeReady(kMaxAnswersPerWrite) == 0) return MaybeFinish();
   std::vector<asio::const_buffer> buffers;
-  while (!responses_.empty() && responses_.front().ready && writing_.size() < kMaxAnswersPerWrite) {
-    writing_.push_back(std::move(responses_.front()));
-    responses_.pop_front();
-    ++first_seq_;
+  for (const AnswerQueue::Answer& a : answers_.writing()) {
+    if (!a.buffer.empty()) buffers.emplace_back(a.buffer.data(), a.buffer_length);
+    buffers.emplace_back(a.text.data(), a.text.size());
   }
-  if (writing_.empty()) {
-    MaybeFinish();
-    return;
-  }
-  for (const Response& r : writing_) {
-    if (!r.buffer.empty()) buffers.emplace_back(r.buffer.data(), r.buffer_length);
-    buffers.emplace_back(r.text.data(), r.text.size());
-  }
-  writing_now_ = true;
+  write_in_flight_ = true;
   asio::async_write(socket_, buffers,
                     [self = shared_from_this()](const error_code& ec, std::size_t n) {
-                      self->writing_now_ = false;
+                      self->write_in_flight_ = false;
                       self->env_.metrics->bytes_out += n;
                       self->last_activity_ = std::chrono::steady_clock::now();
-                      for (const Response& r : self->writing_) self->held_bytes_ -= r.held_bytes;
-                      self->writing_.clear();
+                      self->answers_.Written();
                       if (ec) {
                         self->Close();
                         return;
@@ -324,13 +292,11 @@ void Connection::Write() {
 }
 
 void Connection::MaybeFinish() {
-  if (closed_ || lingering_ || writing_now_ || !responses_.empty()) return;
-  if (read_closed_ || draining_) CloseGracefully();
+  if (FinishesWhenAnswered(state_) && !write_in_flight_ && answers_.empty()) CloseGracefully();
 }
 
 void Connection::CloseGracefully() {
-  lingering_ = true;
-  ReleaseSlot();
+  Enter(ConnectionEvent::kLinger);
   CancelPause();
   error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
@@ -343,25 +309,14 @@ void Connection::CloseGracefully() {
 }
 
 void Connection::Close() {
-  if (closed_) return;
-  closed_ = true;
-  for (const Response& r : responses_) {
-    if (r.job_id != 0) env_.executor->Abandon(r.job_id);
-  }
-  responses_.clear();
-  held_bytes_ = 0;
+  if (state_ == ConnectionState::kClosed) return;
+  Enter(ConnectionEvent::kClose);
+  for (const std::uint64_t job : answers_.Clear()) env_.executor->Abandon(job);
   error_code ignored;
   idle_timer_.cancel();
   CancelPause();
   socket_.close(ignored);
-  ReleaseSlot();
-  env_.on_closed(shared_from_this());
-}
-
-void Connection::ReleaseSlot() {
-  if (slot_released_) return;
-  slot_released_ = true;
-  --env_.metrics->connections_open;
+  env_.manager->Stop(shared_from_this());
 }
 
 }  // namespace fibpool::supervisor

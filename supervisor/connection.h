@@ -3,37 +3,43 @@
 // never sends a newline is served one request per read (request_boundary.h).
 //
 // Flow control: the connection stops reading (TCP pushes back on the client)
-// while it has max_inflight unanswered requests, or while the answers it
-// holds or expects (estimated from N before the job runs) exceed
+// while it has max_inflight unwritten answers, or while the answers it
+// holds or expects (estimated from N before the job runs) reach
 // max_output_bytes; it reads again as answers drain. A connection with one
 // request in flight always may hold that answer, however large. A connection
 // with nothing pending and no traffic for idle_timeout is closed. Its
 // connection slot (Metrics::connections_open, which max_connections counts)
 // is free as soon as the server has nothing more to send, before the client
-// has closed its side. One write is in flight at a time;
-// every answer that is ready at the front goes out in it (a gather write, large results straight
-// from their shared-memory mapping); answers that complete in the same
-// event-loop turn are written together.
+// has closed its side. One write is in flight at a time; the answers ready
+// at the front go out in it, up to kMaxAnswersPerWrite (a gather write,
+// large results straight from their shared-memory mapping); answers that
+// complete in the same event-loop turn are written together.
+//
+// State: the lifecycle is one ConnectionState (connection_state.h: open,
+// draining, input ended or stopped, lingering, closed), changed only in
+// Enter(); the flags beside it say which asynchronous operations are in
+// flight, which is independent of the lifecycle.
 //
 // Lifetime: keeps itself alive through shared_from_this() while an operation
-// is pending; the server holds it in its registry until on_closed. When the
-// client goes away, jobs it still waits for are abandoned in the pool.
+// is pending; its ConnectionManager holds it from Start until it closes. When
+// the socket fails (the client reset it, a write failed), jobs it still
+// waits for are abandoned in the pool; a client that only shuts down its
+// sending side (EOF) still gets every answer.
 // Single-threaded: runs on the io_context's thread.
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "ipc/shared_segment.h"
+#include "supervisor/answer_queue.h"
+#include "supervisor/connection_state.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
@@ -43,7 +49,7 @@
 
 namespace fibpool::supervisor {
 
-class Connection;
+class ConnectionManager;
 
 // What a connection needs from the server. Outlives every connection.
 struct ConnectionEnv {
@@ -58,13 +64,14 @@ struct ConnectionEnv {
   std::function<std::string()> stats;           // the `stats` line, without LF
   RateLimitedLog* idle_close_log = nullptr;     // debug lines about idle closes
   RateLimitedLog* line_too_long_log = nullptr;  // debug lines about line_too_long closes
-  std::function<void(const std::shared_ptr<Connection>&)> on_closed;
+  ConnectionManager* manager = nullptr;         // holds the connection; counts its slot
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env);
 
+  // Called by the ConnectionManager, which has counted the connection.
   void Start();
   // The server is draining: requests read from now on get ERR shutting_down
   // (commands are still answered); once nothing is pending the connection
@@ -72,19 +79,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Drain();
 
  private:
-  struct Response {
-    bool ready = false;
-    std::uint64_t job_id = 0;  // while a job computes it
-    std::string text;          // the whole line, LF included, unless `buffer` holds the digits
-    ipc::SharedSegment buffer;
-    std::uint64_t buffer_length = 0;
-    std::uint64_t held_bytes = 0;  // counted in held_bytes_: estimate, then actual size
-  };
-
+  // The lifecycle's one transition point (connection_state.h); frees the
+  // slot when the connection stops answering.
+  void Enter(ConnectionEvent event);
   void Read();
   bool MayTakeMore() const;
   void ArmIdleTimer();
-  void OnRead(std::size_t n);
+  void OnRead(const boost::system::error_code& ec, std::size_t n);
   void ProcessLines();
   // The bytes after the last line when the socket has nothing more to read:
   // a request, now or after a pause, or not yet (request_boundary.h).
@@ -95,7 +96,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Handle(std::string_view line);
   // Takes no more requests after the answers already queued.
   void StopParsing();
-  void PushReady(std::string text);
   void Complete(std::uint64_t seq, JobResult&& result);
   // Writes the answers ready at the front, unless a write is in flight.
   void Write();
@@ -107,33 +107,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // client closes too (or kLinger passes), so that our close never turns
   // into a reset that could destroy answers the client has not read yet.
   void CloseGracefully();
-  // Frees the connection's slot (connections_open), once.
-  void ReleaseSlot();
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
   const ConnectionEnv& env_;
   LineBuffer lines_;
   std::array<char, 16 * 1024> read_buffer_;
-  std::deque<Response> responses_;  // unanswered or unwritten, in request order
-  std::uint64_t first_seq_ = 0;     // sequence number of responses_.front()
-  std::vector<Response> writing_;   // the answers in the write in flight
+  AnswerQueue answers_;
   RequestBoundary boundary_;
   boost::asio::steady_timer idle_timer_;
   boost::asio::steady_timer pause_timer_;  // kFirstRequestPause
   std::uint64_t pause_generation_ = 0;     // a stale pause's handler does nothing
-  bool pause_armed_ = false;
   std::chrono::steady_clock::time_point last_activity_;
-  std::uint64_t held_bytes_ = 0;  // answers held or expected, in bytes
-  bool reading_ = false;
-  bool writing_now_ = false;
-  bool write_posted_ = false;
-  bool read_closed_ = false;   // EOF, quit, line_too_long or drain: read no more
-  bool parse_closed_ = false;  // quit or line_too_long: ignore what follows
-  bool closed_ = false;
-  bool draining_ = false;
-  bool lingering_ = false;  // FIN sent; waiting for the client's
-  bool slot_released_ = false;
+  ConnectionState state_ = ConnectionState::kOpen;
+  // Operations in flight, independent of state_: a pending read brings
+  // requests (kOpen, kDraining) or bytes to discard (kLingering); a write
+  // may be in flight in every state before kLingering. Each completion
+  // handler clears its flag.
+  bool read_in_flight_ = false;
+  bool write_in_flight_ = false;
+  bool write_posted_ = false;  // WriteSoon()'s Write() waits for the end of the turn
+  bool pause_armed_ = false;   // pause_timer_ waits
 };
 
 }  // namespace fibpool::supervisor

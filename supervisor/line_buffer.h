@@ -1,6 +1,7 @@
 // Splits a connection's byte stream into request lines (docs/protocol.md,
-// "Transport"). Pure: no I/O. Holds at most max_line + a read's worth of
-// bytes: a line longer than max_line is reported, not buffered.
+// "Transport"). Pure: no I/O. A line longer than max_line is reported, not
+// buffered: a caller that takes every line (Next() until kNeedMore) before it
+// appends more holds at most max_line + CR + one append's worth of bytes.
 #pragma once
 
 #include <cstddef>

@@ -54,7 +54,7 @@ struct Metrics {
   std::uint64_t connections_idle_closed = 0;
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
-  std::uint64_t requests = 0;  // request lines answered (results and errors)
+  std::uint64_t requests = 0;  // requests read (not blank lines); answered unless the client left
   std::uint64_t results = 0;   // F(n) answers sent
   std::array<std::uint64_t, kErrorCodeCount> errors{};
   // Worker restarts by cause.

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
+#include <utility>
 
 namespace fibpool::supervisor {
 
@@ -19,12 +21,22 @@ Request Invalid(ErrorCode code, std::string detail) {
   return r;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
+// Whether `token` is `lower` in any mix of ASCII case.
+bool EqualsIgnoringCase(std::string_view token, std::string_view lower) {
+  if (token.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    char c = token[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
   }
-  return out;
+  return true;
+}
+
+std::optional<ipc::Algorithm> AlgorithmNamed(std::string_view name) {
+  for (const ipc::Algorithm a : {ipc::Algorithm::kFast, ipc::Algorithm::kRecursive}) {
+    if (EqualsIgnoringCase(name, ipc::AlgorithmName(a))) return a;
+  }
+  return std::nullopt;
 }
 
 bool AllDigits(std::string_view s) {
@@ -56,7 +68,7 @@ Request ParseCompute(std::string_view number, std::string_view algorithm_name,
   }
   ipc::Algorithm algorithm = limits.default_algorithm;
   if (!algorithm_name.empty()) {
-    const auto parsed = ipc::ParseAlgorithm(Lower(algorithm_name));
+    const auto parsed = AlgorithmNamed(algorithm_name);
     if (!parsed) {
       return Invalid(ErrorCode::kBadRequest,
                      "unknown algorithm " + Quote(algorithm_name) + " (fast or recursive)");
@@ -65,12 +77,11 @@ Request ParseCompute(std::string_view number, std::string_view algorithm_name,
   }
   const std::uint64_t limit =
       algorithm == ipc::Algorithm::kRecursive ? limits.max_recursive_n : limits.max_fast_n;
-  const std::string range_detail =
-      std::string(ipc::AlgorithmName(algorithm)) + " takes N <= " + std::to_string(limit);
   std::uint64_t n = 0;
   const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
   if (ec != std::errc() || end != number.data() + number.size() || n > limit) {
-    return Invalid(ErrorCode::kOutOfRange, range_detail);
+    return Invalid(ErrorCode::kOutOfRange, std::string(ipc::AlgorithmName(algorithm)) +
+                                               " takes N <= " + std::to_string(limit));
   }
   Request r;
   r.kind = Request::Kind::kCompute;
@@ -123,18 +134,20 @@ Request ParseRequest(std::string_view line, const ParserLimits& limits) {
     return r;
   }
 
-  const std::string command = Lower(tokens[0]);
-  const auto bare = [&](Request::Kind kind) {
-    if (count != 1) return Invalid(ErrorCode::kBadRequest, command + " takes no arguments");
+  static constexpr std::pair<std::string_view, Request::Kind> kCommands[] = {
+      {"ping", Request::Kind::kPing},
+      {"stats", Request::Kind::kStats},
+      {"help", Request::Kind::kHelp},
+      {"quit", Request::Kind::kQuit}};
+  for (const auto& [name, kind] : kCommands) {
+    if (!EqualsIgnoringCase(tokens[0], name)) continue;
+    if (count != 1)
+      return Invalid(ErrorCode::kBadRequest, std::string(name) + " takes no arguments");
     Request r;
     r.kind = kind;
     return r;
-  };
-  if (command == "ping") return bare(Request::Kind::kPing);
-  if (command == "stats") return bare(Request::Kind::kStats);
-  if (command == "help") return bare(Request::Kind::kHelp);
-  if (command == "quit") return bare(Request::Kind::kQuit);
-  if (command == "fib") {
+  }
+  if (EqualsIgnoringCase(tokens[0], "fib")) {
     if (count < 2 || count > 3) return Invalid(ErrorCode::kBadRequest, "usage: fib N [ALGORITHM]");
     return ParseCompute(tokens[1], count == 3 ? tokens[2] : std::string_view{}, limits);
   }

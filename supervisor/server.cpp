@@ -63,6 +63,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       accept_retry_(io_),
       startup_timer_(io_),
+      connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
   RaiseOpenFileLimit();
   Listen(acceptor_, config_.host, config_.port);
@@ -103,10 +104,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   }
   connection_env_.idle_close_log = &idle_close_log_;
   connection_env_.line_too_long_log = &line_too_long_log_;
-  connection_env_.on_closed = [this](const std::shared_ptr<Connection>& c) {
-    connections_.erase(c);
-    MaybeExit();
-  };
+  connection_env_.manager = &connections_;
 }
 
 Server::~Server() = default;
@@ -163,14 +161,12 @@ void Server::Accept() {
       });
       return;
     }
-    if (metrics_.connections_open >= config_.max_connections) {
+    if (!connections_.HasRoom(config_.max_connections)) {
       Refuse(std::move(socket));
       Accept();
       return;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket), connection_env_);
-    connections_.insert(connection);
-    connection->Start();
+    connections_.Start(std::make_shared<Connection>(std::move(socket), connection_env_));
     Accept();
   });
 }
@@ -223,9 +219,7 @@ void Server::Drain() {
     pool_stopped_ = true;
     MaybeExit();
   });
-  // Copy: a connection may close (and leave the set) inside Drain().
-  const auto connections = connections_;
-  for (const auto& c : connections) c->Drain();
+  connections_.DrainAll();
   MaybeExit();
 }
 

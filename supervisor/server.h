@@ -18,7 +18,6 @@
 
 #include <chrono>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +28,7 @@
 
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
+#include "supervisor/connection_manager.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
 #include "supervisor/rate_limited_log.h"
@@ -68,7 +68,7 @@ class Server {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   ConnectionEnv connection_env_;
-  std::set<std::shared_ptr<Connection>> connections_;
+  ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
   RateLimitedLog refused_log_;
   RateLimitedLog idle_close_log_;

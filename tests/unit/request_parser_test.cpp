@@ -58,6 +58,18 @@ TEST(RequestParser, CommandsWithArgumentsAreBadRequests) {
   EXPECT_EQ(r.error, ErrorCode::kBadRequest);
 }
 
+TEST(RequestParser, ACommandWithArgumentsIsNamedInLowerCaseWhateverCaseItCameIn) {
+  EXPECT_EQ(Parse("QuIt now").detail, "quit takes no arguments");
+  EXPECT_EQ(Parse("STATS all").detail, "stats takes no arguments");
+}
+
+TEST(RequestParser, AnAlgorithmNameDiffersFromAKnownOneByMoreThanCase) {
+  EXPECT_EQ(Parse("30 rEcUrSiVe").algorithm, ipc::Algorithm::kRecursive);
+  for (std::string_view line : {"30 fas", "30 fastt", "30 recursiv", "30 f\xc3\xa1st"}) {
+    EXPECT_EQ(Parse(line).kind, Request::Kind::kInvalid) << line;
+  }
+}
+
 TEST(RequestParser, RejectsWhatIsNotANonNegativeNumber) {
   for (std::string_view line : {"abc", "-5", "+5", "3.5", "1e3", "0x10", "3 4", "fib", "fib x",
                                 "30 slow", "fib 30 fast extra", "１２", "\xff\xfe"}) {

@@ -1,0 +1,53 @@
+// Owns the open client connections (the connection manager of Asio's HTTP
+// server example): holds each one from Start until it closes, counts the
+// connection slots that max_connections limits, and drains them all when the
+// server drains.
+//
+// A connection holds its slot (Metrics::connections_open, counted here) from
+// Start until it has nothing more to send (connection_state.h, kLingering)
+// or its socket fails, and stays in the set until its socket closes. Lifetime: outlives every
+// connection it holds (a connection calls back into it until it closes).
+// Single-threaded: the io_context's thread. Nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+
+#include "supervisor/metrics.h"
+
+namespace fibpool::supervisor {
+
+class Connection;
+
+class ConnectionManager {
+ public:
+  // `metrics` outlives the manager. `on_empty` runs whenever the last
+  // connection leaves the set.
+  explicit ConnectionManager(Metrics* metrics, std::function<void()> on_empty = {});
+  ConnectionManager(const ConnectionManager&) = delete;
+  ConnectionManager& operator=(const ConnectionManager&) = delete;
+
+  // Whether one more connection gets a slot under `max_connections`.
+  bool HasRoom(std::uint64_t max_connections) const {
+    return metrics_->connections_open < max_connections;
+  }
+  // Holds `connection`, takes a slot for it and starts it.
+  void Start(std::shared_ptr<Connection> connection);
+  // Every connection answers what it has read, then closes (Connection::Drain).
+  void DrainAll();
+  bool empty() const { return connections_.empty(); }
+
+  // From a connection: it has nothing more to send (once per connection).
+  void ReleaseSlot();
+  // From a connection: its socket is closed; forget it.
+  void Stop(const std::shared_ptr<Connection>& connection);
+
+ private:
+  Metrics* metrics_;
+  std::function<void()> on_empty_;
+  std::set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace fibpool::supervisor
