@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/line_client.h"
+#include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
@@ -37,17 +38,6 @@ bool Refused(std::uint16_t port) {
   } catch (const std::runtime_error&) {
     return true;
   }
-}
-
-// The pool has `target` live workers, all past start-up, none of them `gone`.
-bool PoolIsWhole(LineClient& observer, std::size_t target, pid_t gone = -1) {
-  const auto stats = AskStats(observer);
-  const auto workers = WorkersOf(stats);
-  if (workers.size() != target || Counter(stats, "workers_target") != target) return false;
-  for (const auto& w : workers) {
-    if (w.pid == gone || w.state == "starting") return false;
-  }
-  return true;
 }
 
 class Drain : public ::testing::TestWithParam<int> {};
@@ -157,7 +147,7 @@ TEST(Lifecycle, WorkerKilledMidJobIsReplacedAndTheJobRetried) {
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
 
   EXPECT_EQ(client.ReadLine(seconds(20)), "701408733");
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, victim); }, seconds(10)));
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {victim}); }, seconds(10)));
   const auto stats = AskStats(observer);
   EXPECT_EQ(Counter(stats, "job_retries"), 1u);
   EXPECT_EQ(Counter(stats, "worker_crashes"), 1u);
@@ -174,7 +164,7 @@ TEST(Lifecycle, IdleWorkerKilledIsReplaced) {
   LineClient client(server.port());
   const pid_t victim = server.WorkerPids().at(0);
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 2, victim); }, seconds(10)));
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 2, {victim}); }, seconds(10)));
   EXPECT_EQ(client.Ask("30"), "832040");
   EXPECT_EQ(Counter(AskStats(client), "job_retries"), 0u);
 }
@@ -190,7 +180,7 @@ TEST(Lifecycle, WorkersHoldNoSockets) {
   ASSERT_EQ(b.Ask("ping"), "pong");
   const pid_t victim = server.WorkerPids().at(0);
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
-  ASSERT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, victim); }, seconds(10)));
+  ASSERT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {victim}); }, seconds(10)));
 
   const auto is_socket = [](const std::string& t) { return t.starts_with("socket:"); };
   // The check itself works: the supervisor holds the listener and 3 clients.

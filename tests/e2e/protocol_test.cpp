@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/fib_reference.h"
+#include "tests/support/fib_by_addition.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
