@@ -21,6 +21,7 @@
 #include <boost/program_options.hpp>
 
 #include "bench/child_server.h"
+#include "bench/command_line.h"
 #include "bench/report.h"
 #include "bench/scenario_runner.h"
 
@@ -112,20 +113,15 @@ int main(int argc, char** argv) {
   add("json", po::value(&json_path), "also write the results as JSON to this file");
   add("quiet", "no progress on stderr");
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << desc;
-      return 0;
-    }
-    if (vm.count("quick")) {
+    const auto vm = fibpool::bench::ParseCommandLine(argc, argv, desc);
+    if (!vm) return 0;  // --help
+    if (vm->count("quick")) {
       slice_ms = 400;
       warmup_ms = 100;
       busy_window_ms = 800;
       options.big_runs = 1;
     }
-    options.verbose = !vm.count("quiet");
+    options.verbose = !vm->count("quiet");
     for (const auto& s : scenarios) {
       std::vector<std::string> parts;
       boost::split(parts, s, boost::is_any_of(","), boost::token_compress_on);

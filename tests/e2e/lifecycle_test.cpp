@@ -95,59 +95,56 @@ INSTANTIATE_TEST_SUITE_P(Signals, Drain, ::testing::Values(SIGTERM, SIGINT),
 constexpr const char* kHeldJob = "42 recursive";
 constexpr const char* kHeldJobAnswer = "267914296";
 
-// Starts a drain while `client`'s kHeldJob is held on the one worker: the
-// worker is stopped (SIGSTOP) as soon as `stats` shows it busy, so the job
-// cannot end before the test has looked, however fast the machine. Returns
-// once the drain is observable (the idle `observer` connection is closed
-// when it begins), the stopped worker in `*held`; the test resumes it.
-void DrainWithAHeldJobInFlight(ServerProcess& server, LineClient& client, LineClient& observer,
-                               pid_t* held) {
-  client.Send(std::string(kHeldJob) + "\n");
-  const auto busy = WaitForBusyWorker(observer);
-  ASSERT_TRUE(busy) << "the job never ran";
-  ASSERT_EQ(::kill(busy->pid, SIGSTOP), 0);
-  *held = busy->pid;
-  server.Signal(SIGTERM);
-  ASSERT_TRUE(observer.WaitForClose());
-}
+// A server with one worker that drains while `client_`'s kHeldJob is held on
+// it: the worker is stopped (SIGSTOP) as soon as `stats` shows it busy, so
+// the job cannot end before the test has looked, however fast the machine.
+// Each test starts once the drain is observable (the idle `observer_`
+// connection is closed when it begins) and resumes `held_` itself.
+class DrainingWithAHeldJob : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    client_.Send(std::string(kHeldJob) + "\n");
+    const auto busy = WaitForBusyWorker(observer_);
+    ASSERT_TRUE(busy) << "the job never ran";
+    ASSERT_EQ(::kill(busy->pid, SIGSTOP), 0);
+    held_ = busy->pid;
+    server_.Signal(SIGTERM);
+    ASSERT_TRUE(observer_.WaitForClose());
+    ASSERT_EQ(client_.ReadLine(seconds(0)), std::nullopt)
+        << "the job ended before the worker stopped";
+  }
 
-TEST(Lifecycle, DrainingServerRefusesNewConnectionsAtOnce) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  pid_t held = -1;
-  ASSERT_NO_FATAL_FAILURE(DrainWithAHeldJobInFlight(server, client, observer, &held));
+  ServerProcess server_{{"--workers", "1"}};
+  LineClient client_{server_.port()};
+  LineClient observer_{server_.port()};
+  pid_t held_ = -1;
+};
+
+TEST_F(DrainingWithAHeldJob, NewConnectionsAreRefusedAtOnce) {
   // The job still runs, yet the port no longer takes connections (a
   // connection the kernel accepted now would never be served).
-  EXPECT_TRUE(Refused(server.port())) << "connect succeeded while draining";
-  EXPECT_EQ(client.ReadLine(seconds(0)), std::nullopt) << "the job ended before the worker stopped";
-  ASSERT_EQ(::kill(held, SIGCONT), 0);
-  EXPECT_EQ(client.ReadLine(), kHeldJobAnswer);
-  EXPECT_EQ(server.WaitExit(seconds(10)), 0);
+  EXPECT_TRUE(Refused(server_.port())) << "connect succeeded while draining";
+  ASSERT_EQ(::kill(held_, SIGCONT), 0);
+  EXPECT_EQ(client_.ReadLine(), kHeldJobAnswer);
+  EXPECT_EQ(server_.WaitExit(seconds(10)), 0);
 }
 
-TEST(Lifecycle, RequestSentWhileDrainingGetsExactlyOneAnswer) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  pid_t held = -1;
-  ASSERT_NO_FATAL_FAILURE(DrainWithAHeldJobInFlight(server, client, observer, &held));
-  ASSERT_EQ(client.ReadLine(seconds(0)), std::nullopt) << "the job ended before the worker stopped";
-  client.Send("5\nping\n");
+TEST_F(DrainingWithAHeldJob, ARequestSentMeanwhileGetsExactlyOneAnswer) {
+  client_.Send("5\nping\n");
   // The server takes the late requests in while the job is still held.
-  EXPECT_TRUE(WaitFor([&] { return UnreadByPeer(client.fd()) == 0u; }, seconds(10)))
-      << "the draining server left " << UnreadByPeer(client.fd()).value_or(0) << " bytes unread";
-  ASSERT_EQ(::kill(held, SIGCONT), 0);
+  EXPECT_TRUE(WaitFor([&] { return UnreadByPeer(client_.fd()) == 0u; }, seconds(10)))
+      << "the draining server left " << UnreadByPeer(client_.fd()).value_or(0) << " bytes unread";
+  ASSERT_EQ(::kill(held_, SIGCONT), 0);
 
-  EXPECT_EQ(client.ReadLine(), kHeldJobAnswer);
-  const auto late_job = client.ReadLine(seconds(10));
+  EXPECT_EQ(client_.ReadLine(), kHeldJobAnswer);
+  const auto late_job = client_.ReadLine(seconds(10));
   EXPECT_TRUE(late_job == "5" || (late_job && late_job->starts_with("ERR shutting_down ")))
       << "answer to a job sent while draining: " << late_job.value_or("<none: EOF>");
-  const auto late_ping = client.ReadLine(seconds(10));
+  const auto late_ping = client_.ReadLine(seconds(10));
   EXPECT_TRUE(late_ping == "pong" || (late_ping && late_ping->starts_with("ERR shutting_down ")))
       << "answer to a ping sent while draining: " << late_ping.value_or("<none: EOF>");
-  EXPECT_TRUE(client.WaitForClose());
-  EXPECT_EQ(server.WaitExit(seconds(10)), 0);
+  EXPECT_TRUE(client_.WaitForClose());
+  EXPECT_EQ(server_.WaitExit(seconds(10)), 0);
 }
 
 TEST(Lifecycle, WorkerKilledMidJobIsReplacedAndTheJobRetried) {
