@@ -53,15 +53,19 @@ TEST_P(Drain, AnswersEveryRequestInFlightThenExitsZeroLeavingNothing) {
   ASSERT_EQ(workers.size(), 2u + kReserveWorkers);
   ASSERT_FALSE(SegmentsOf(server.pid()).empty());  // so that "empty" below means removed
 
-  // About 120 ms each, two at a time.
   client.Send("40 recursive\n40 recursive\n40 recursive\n40 recursive\n5\n");
-  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
+  // A worker seen busy is held (SIGSTOP) while the signal comes: its job is
+  // in flight then, however fast the machine.
+  const auto busy = WaitForBusyWorker(observer);
+  ASSERT_TRUE(busy) << "no job ran";
+  ASSERT_EQ(::kill(busy->pid, SIGSTOP), 0);
   server.Signal(GetParam());
+  ASSERT_TRUE(observer.WaitForClose());  // the drain has begun
+  ASSERT_EQ(::kill(busy->pid, SIGCONT), 0);
 
   for (int i = 0; i < 4; ++i) EXPECT_EQ(client.ReadLine(), "102334155") << "request " << i;
   EXPECT_EQ(client.ReadLine(), "5");
   EXPECT_TRUE(client.WaitForClose());
-  EXPECT_TRUE(observer.WaitForClose());
   EXPECT_EQ(server.WaitExit(seconds(10)), 0);
   for (pid_t w : workers) EXPECT_FALSE(ProcessAlive(w)) << "worker " << w << " outlived fibpool";
   EXPECT_TRUE(ChildrenOf(server.pid()).empty());
