@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "bench/baseline_server.h"
+#include "bench/command_line.h"
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
@@ -23,13 +24,8 @@ int main(int argc, char** argv) {
   add("port", po::value(&options.port)->default_value(options.port), "port (0: a free one)");
   add("max-n", po::value(&options.max_n)->default_value(options.max_n), "largest n for fast");
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << desc;
-      return 0;
-    }
+    const auto vm = fibpool::bench::ParseCommandLine(argc, argv, desc);
+    if (!vm) return 0;  // --help
     boost::asio::io_context io;
     fibpool::bench::BaselineServer server(io, options);
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);

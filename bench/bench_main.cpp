@@ -22,6 +22,7 @@
 #include <boost/program_options.hpp>
 
 #include "bench/child_server.h"
+#include "bench/command_line.h"
 #include "bench/report.h"
 #include "bench/scenario_runner.h"
 
@@ -126,21 +127,16 @@ int main(int argc, char** argv) {
   add("json", po::value(&json_path), "also write the results as JSON to this file");
   add("quiet", "no progress on stderr (there is none when stderr is not a terminal)");
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << desc;
-      return 0;
-    }
-    if (vm.count("quick")) {
+    const auto vm = fibpool::bench::ParseCommandLine(argc, argv, desc);
+    if (!vm) return 0;  // --help
+    if (vm->count("quick")) {
       slice_ms = 400;
       warmup_ms = 100;
       busy_window_ms = 800;
       options.big_runs = 1;
     }
     // Progress is for people watching: none in CI logs or redirected runs.
-    options.verbose = !vm.count("quiet") && ::isatty(STDERR_FILENO) == 1;
+    options.verbose = !vm->count("quiet") && ::isatty(STDERR_FILENO) == 1;
     for (const auto& s : scenarios) {
       std::vector<std::string> parts;
       boost::split(parts, s, boost::is_any_of(","), boost::token_compress_on);

@@ -10,32 +10,29 @@
 #include <csignal>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 #include <utility>
 
 #include "bench/clock.h"
+#include "tests/support/exit_status.h"
+#include "tests/support/ready_line.h"
+#include "tests/support/wait.h"
 
 namespace fibpool::bench {
 
 namespace {
 
-int DecodeStatus(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
 // Waits up to `timeout` for `pid` to exit; its status, or -1 if it still runs.
 int WaitFor(pid_t pid, std::chrono::milliseconds timeout) {
-  const std::int64_t deadline = NowNanos() + timeout.count() * 1'000'000;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return DecodeStatus(status);
-    if (r < 0 && errno != EINTR) return -1;
-    if (NowNanos() >= deadline) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  int code = -1;
+  testing::WaitFor(
+      [&] {
+        int status = 0;
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) code = testing::ExitCodeOf(status);
+        return r == pid || (r < 0 && errno != EINTR);
+      },
+      timeout);
+  return code;
 }
 
 std::string Join(const std::vector<std::string>& argv) {
@@ -48,32 +45,13 @@ std::string Join(const std::vector<std::string>& argv) {
 
 bool ParseReadyLine(const std::string& line, boost::asio::ip::tcp::endpoint* endpoint,
                     unsigned* workers) {
-  static constexpr std::string_view kMarker = "listening on ";
-  const auto at = line.find(kMarker);
-  if (at == std::string::npos) return false;
-  const auto begin = at + kMarker.size();
-  const auto end = line.find(' ', begin);
-  const std::string address = line.substr(begin, end == std::string::npos ? end : end - begin);
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos) return false;
+  const std::optional<testing::ReadyLine> ready = testing::ParseReadyLine(line);
+  if (!ready) return false;
   boost::system::error_code ec;
-  std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const auto ip = boost::asio::ip::make_address(host, ec);
+  const auto ip = boost::asio::ip::make_address(ready->host, ec);
   if (ec) return false;
-  unsigned long port = 0;
-  try {
-    port = std::stoul(address.substr(colon + 1));
-  } catch (const std::exception&) {
-    return false;
-  }
-  if (port == 0 || port > 65535) return false;
-  *endpoint = boost::asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port));
-  *workers = 0;
-  const auto w = line.find("workers=");
-  if (w != std::string::npos)
-    *workers = static_cast<unsigned>(std::strtoul(line.c_str() + w + 8, nullptr, 10));
+  *endpoint = boost::asio::ip::tcp::endpoint(ip, ready->port);
+  *workers = ready->workers;
   return true;
 }
 

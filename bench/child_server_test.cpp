@@ -5,22 +5,24 @@
 namespace fibpool::bench {
 namespace {
 
-TEST(ParseReadyLineTest, ReadsFibpoolsReadyLine) {
+// `line` parses into the endpoint address:port and `workers`.
+void ExpectReadyLine(const std::string& line, const std::string& address, unsigned short port,
+                     unsigned workers) {
   boost::asio::ip::tcp::endpoint e;
-  unsigned workers = 99;
-  ASSERT_TRUE(ParseReadyLine("fibpool listening on 127.0.0.1:25000 workers=8", &e, &workers));
-  EXPECT_EQ(e.address().to_string(), "127.0.0.1");
-  EXPECT_EQ(e.port(), 25000);
-  EXPECT_EQ(workers, 8u);
+  unsigned parsed_workers = 99;
+  ASSERT_TRUE(ParseReadyLine(line, &e, &parsed_workers)) << line;
+  EXPECT_EQ(e.address().to_string(), address) << line;
+  EXPECT_EQ(e.port(), port) << line;
+  EXPECT_EQ(parsed_workers, workers) << line;
+}
+
+TEST(ParseReadyLineTest, ReadsFibpoolsReadyLine) {
+  ExpectReadyLine("fibpool listening on 127.0.0.1:25000 workers=8", "127.0.0.1", 25000, 8);
 }
 
 TEST(ParseReadyLineTest, ReadsIpv6AndMissingWorkers) {
-  boost::asio::ip::tcp::endpoint e;
-  unsigned workers = 99;
-  ASSERT_TRUE(ParseReadyLine("x listening on ::1:4000", &e, &workers));
-  EXPECT_EQ(e.address().to_string(), "::1");
-  EXPECT_EQ(e.port(), 4000);
-  EXPECT_EQ(workers, 0u);
+  ExpectReadyLine("x listening on ::1:4000", "::1", 4000, 0);
+  ExpectReadyLine("x listening on [::1]:4000 workers=2", "::1", 4000, 2);
 }
 
 TEST(ParseReadyLineTest, RejectsOtherLines) {
@@ -30,6 +32,8 @@ TEST(ParseReadyLineTest, RejectsOtherLines) {
   EXPECT_FALSE(ParseReadyLine("listening on nowhere", &e, &workers));
   EXPECT_FALSE(ParseReadyLine("listening on 127.0.0.1:0", &e, &workers));
   EXPECT_FALSE(ParseReadyLine("listening on 127.0.0.1:99999", &e, &workers));
+  EXPECT_FALSE(ParseReadyLine("listening on 127.0.0.1:80x", &e, &workers));
+  EXPECT_FALSE(ParseReadyLine("listening on not-an-address:80", &e, &workers));
 }
 
 }  // namespace

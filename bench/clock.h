@@ -1,17 +1,15 @@
-// The bench's one clock: steady_clock in nanoseconds since its epoch, as a
-// plain integer so that timestamps are cheap to store and subtract.
+// The bench's clock: fibpool's monotonic clock (ipc::MonotonicNanos,
+// CLOCK_MONOTONIC) as a signed count of nanoseconds, so that timestamps are
+// cheap to store and their differences may be negative.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
+
+#include "ipc/job_queue.h"
 
 namespace fibpool::bench {
 
-inline std::int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+inline std::int64_t NowNanos() { return static_cast<std::int64_t>(ipc::MonotonicNanos()); }
 
 inline double NanosToSeconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 

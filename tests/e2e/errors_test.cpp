@@ -10,6 +10,7 @@
 
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
+#include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"
@@ -217,18 +218,8 @@ TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
   EXPECT_EQ(client.Ask("30 recursive"), "832040");
 
   // The pool is back to full size: the killed worker has a successor.
-  boost::json::object stats;
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        stats = AskStats(observer);
-        const auto workers = WorkersOf(stats);
-        if (workers.size() != 2) return false;
-        for (const auto& w : workers) {
-          if (w.state == "starting") return false;
-        }
-        return true;
-      },
-      seconds(10)));
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2); }, seconds(10)));
+  const auto stats = AskStats(observer);
   EXPECT_EQ(Counter(stats, "worker_timeouts"), 1u);
   EXPECT_EQ(Counter(stats, "errors", "timeout"), 1u);
   EXPECT_EQ(server.WorkerPids().size(), 2u + kReserveWorkers);

@@ -13,44 +13,28 @@
 #include <random>
 #include <thread>
 
+#include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
+#include "tests/support/pool_state.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
 #include "tests/support/wait.h"
-#include "worker/fibonacci.h"
 
 namespace fibpool::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string Expected(std::uint64_t n) { return worker::BigFibonacci(n).ToDecimal(); }
+// Expected answers come from the independent reference, never from the
+// worker's own code.
+std::string Expected(std::uint64_t n) { return FibReference(n); }
 
-// True once `stats` shows `count` live workers, all ready, and none of `gone`.
-bool PoolIsWhole(LineClient& client, std::size_t count, const std::vector<pid_t>& gone = {}) {
-  const auto stats = AskStats(client);
-  const auto workers = WorkersOf(stats);
-  if (workers.size() != count || Counter(stats, "workers_target") != count) return false;
-  for (const auto& w : workers) {
-    if (w.state == "starting") return false;
-    if (std::find(gone.begin(), gone.end(), w.pid) != gone.end()) return false;
-  }
-  return true;
-}
-
-// Waits until `stats` shows a busy worker; returns its pid.
-pid_t WaitForBusyWorker(LineClient& client) {
-  pid_t pid = -1;
-  WaitFor(
-      [&] {
-        const auto busy = BusyWorkers(AskStats(client));
-        if (!busy.empty()) pid = busy.front().pid;
-        return pid > 0;
-      },
-      10s);
-  return pid;
+// The pid of a worker `stats` shows busy with a job within 10 s; -1 if none.
+pid_t BusyWorkerPid(LineClient& observer) {
+  const auto busy = WaitForBusyWorker(observer, 10s);
+  return busy ? busy->pid : -1;
 }
 
 // Clients that keep asking and check every answer until told to stop.
@@ -109,19 +93,22 @@ TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequest) {
     ServerProcess server({"--workers", "2"});
     Load load(server.port(), 4, /*allow_crashed=*/true);
     std::mt19937 rng(42);
+    // A kill every 50 ms until kKills workers died, or the deadline passed on
+    // a machine too slow or busy to get there: the run is bounded either way,
+    // and at least kMinKills deaths under load make it a test of recovery.
+    constexpr int kKills = 100;
+    constexpr int kMinKills = 20;
     int kills = 0;
-    const auto end = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < end) {
+    const auto end = std::chrono::steady_clock::now() + 60s;
+    while (kills < kKills && std::chrono::steady_clock::now() < end) {
       const auto workers = server.WorkerPids();
-      if (!workers.empty()) {
-        ::kill(workers[rng() % workers.size()], SIGKILL);
-        ++kills;
-      }
+      if (!workers.empty() && ::kill(workers[rng() % workers.size()], SIGKILL) == 0) ++kills;
       std::this_thread::sleep_for(50ms);  // the fault rate, not synchronisation
     }
+    const std::uint64_t answered_under_kills = load.answered();
     load.Stop();
-    EXPECT_GT(kills, 100);
-    EXPECT_GT(load.answered(), 0u);
+    EXPECT_GE(kills, kMinKills);
+    EXPECT_GT(answered_under_kills, 0u);
     EXPECT_EQ(load.lost(), 0u);
     EXPECT_EQ(load.wrong(), 0u);
     LineClient client(server.port());
@@ -137,8 +124,8 @@ TEST(Faults, StoppedWorkerMidJobTimesOutAndIsReplaced) {
   ServerProcess server({"--workers", "2", "--job-timeout", "1"});
   LineClient client(server.port());
   LineClient observer(server.port());
-  client.Send("40 recursive\n");
-  const pid_t busy = WaitForBusyWorker(observer);
+  client.Send("50 recursive\n");  // minutes of work: it ends only by the timeout
+  const pid_t busy = BusyWorkerPid(observer);
   ASSERT_GT(busy, 0);
   ::kill(busy, SIGSTOP);
   const auto answer = client.ReadLine(10s);
@@ -214,7 +201,7 @@ TEST(Faults, RunningJobOfADisconnectedClientIsStopped) {
   {
     LineClient client(server.port());
     client.Send("60 recursive\n");  // hours of work if nobody stopped it
-    busy = WaitForBusyWorker(observer);
+    busy = BusyWorkerPid(observer);
     ASSERT_GT(busy, 0);
     client.Reset();
   }
@@ -232,13 +219,13 @@ TEST(Faults, QueuedJobsOfADisconnectedClientAreDropped) {
   {
     LineClient client(server.port());
     std::string batch;
-    for (int i = 0; i < 40; ++i) batch += "38 recursive\n";
+    for (int i = 0; i < 40; ++i) batch += "50 recursive\n";  // each minutes of work
     client.Send(batch);
-    ASSERT_GT(WaitForBusyWorker(observer), 0);
+    ASSERT_GT(BusyWorkerPid(observer), 0);
     client.Reset();
   }
-  // Forty of them would keep the one worker busy for seconds.
-  EXPECT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "jobs_pending") == 0; }, 1s));
+  // Only dropping the queued jobs and stopping the running one empties the pool.
+  EXPECT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "jobs_pending") == 0; }, 10s));
   EXPECT_EQ(observer.Ask("25"), "75025");
 }
 

@@ -36,6 +36,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fib_by_addition.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/sanitizer.h"

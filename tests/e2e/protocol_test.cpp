@@ -6,12 +6,15 @@
 // (tests/support/stats.h).
 #include <boost/json/src.hpp>
 
+#include <signal.h>
+
 #include <set>
 #include <string>
 #include <vector>
 
-#include "tests/support/fib_reference.h"
+#include "tests/support/fib_by_addition.h"
 #include "tests/support/line_client.h"
+#include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"
@@ -144,8 +147,12 @@ TEST(Protocol, PipelinedJobsRunOnTwoWorkersAtOnce) {
   ServerProcess server({"--workers", "2"});
   LineClient client(server.port());
   LineClient observer(server.port());
-  // About 900 ms each on the reference machine: long enough to be seen.
-  client.Send("44 recursive\n44 recursive\n");
+  client.Send("42 recursive\n42 recursive\n");
+  // The first worker seen busy is stopped (SIGSTOP) until the second is
+  // seen too: its job cannot end first, however fast the machine.
+  const auto first = WaitForBusyWorker(observer);
+  ASSERT_TRUE(first) << "no job ran";
+  ASSERT_EQ(::kill(first->pid, SIGSTOP), 0);
   std::set<pid_t> busy_pids;
   std::set<std::uint64_t> busy_jobs;
   const bool both_busy = WaitFor(
@@ -159,11 +166,12 @@ TEST(Protocol, PipelinedJobsRunOnTwoWorkersAtOnce) {
         return true;
       },
       seconds(20));
+  ASSERT_EQ(::kill(first->pid, SIGCONT), 0);
   EXPECT_TRUE(both_busy) << "never saw two busy workers at the same time";
   EXPECT_EQ(busy_pids.size(), 2u);
   EXPECT_EQ(busy_jobs.size(), 2u);  // two different jobs, one per worker
-  EXPECT_EQ(client.ReadLine(), "701408733");
-  EXPECT_EQ(client.ReadLine(), "701408733");
+  EXPECT_EQ(client.ReadLine(), "267914296");
+  EXPECT_EQ(client.ReadLine(), "267914296");
 }
 
 TEST(Protocol, SlowRequestDoesNotDelayOtherConnections) {

@@ -5,10 +5,12 @@
 // newline").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "supervisor/request_boundary.h"
 #include "tests/support/line_client.h"
@@ -43,11 +45,20 @@ TEST(ReadPerRequest, Perf2IsAnsweredWithoutAPauseAfterItsFirstRequest) {
   LineClient perf2(server.port());
   ASSERT_EQ(Perf2Request(perf2), "1\n");
   constexpr int kRequests = 500;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRequests; ++i) ASSERT_EQ(Perf2Request(perf2), "1\n") << "request " << i;
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  // Requests that each waited for kFirstRequestPause would take 5 s here.
-  EXPECT_LT(elapsed, kRequests * kFirstRequestPause / 4);
+  std::vector<std::chrono::steady_clock::duration> took;
+  for (int i = 0; i < kRequests; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_EQ(Perf2Request(perf2), "1\n") << "request " << i;
+    took.push_back(std::chrono::steady_clock::now() - start);
+  }
+  // Requests that each waited for kFirstRequestPause would all take at least
+  // that long; the median, unlike a total, ignores the requests a busy
+  // machine delays.
+  std::nth_element(took.begin(), took.begin() + kRequests / 2, took.end());
+  EXPECT_LT(took[kRequests / 2], kFirstRequestPause)
+      << "median "
+      << std::chrono::duration_cast<std::chrono::microseconds>(took[kRequests / 2]).count()
+      << " us";
 }
 
 TEST(ReadPerRequest, Perf1Perf2AndALineClientRunTogether) {

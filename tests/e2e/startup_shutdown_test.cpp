@@ -10,6 +10,7 @@
 
 #include "supervisor/server.h"
 #include "tests/support/line_client.h"
+#include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
@@ -117,9 +118,14 @@ TEST(StartupShutdown, SigtermToTheWholeProcessGroupDrainsWithoutKillingAWorker) 
   LineClient observer(server.port());
   const std::vector<pid_t> workers = server.WorkerPids();
   client.Send("40 recursive\n");
-  ASSERT_TRUE(WaitFor([&] { return !BusyWorkers(AskStats(observer)).empty(); }, seconds(20)));
-
+  const auto busy = WaitForBusyWorker(observer);
+  ASSERT_TRUE(busy) << "the job never ran";
+  // The worker is held (SIGSTOP) while the signal comes: its job is in
+  // flight then, however fast the machine.
+  ASSERT_EQ(::kill(busy->pid, SIGSTOP), 0);
   ASSERT_EQ(::kill(-server.pid(), SIGTERM), 0);  // `kill -TERM -PGID`, as systemd or `timeout` do
+  ASSERT_EQ(client.ReadLine(seconds(0)), std::nullopt) << "the job ended before the worker stopped";
+  ASSERT_EQ(::kill(busy->pid, SIGCONT), 0);
 
   EXPECT_EQ(client.ReadLine(), "102334155");  // the job in flight is answered
   EXPECT_TRUE(client.WaitForClose());

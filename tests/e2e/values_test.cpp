@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fib_by_addition.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"

@@ -13,7 +13,6 @@
 //   message.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +21,7 @@
 #include "ipc/codec.h"
 #include "ipc/frame.h"
 #include "ipc/messages.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
@@ -32,13 +32,12 @@ using fibpool::ipc::FrameType;
 using fibpool::ipc::ReadyMessage;
 using fibpool::ipc::ResultMessage;
 
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
+using fibpool::fuzz::Check;
 
 struct Frames {
   std::vector<std::pair<FrameType, std::string>> frames;
   bool corrupt = false;
+  bool operator==(const Frames&) const = default;
 };
 
 Frames Split(std::string_view bytes, std::size_t chunk) {
@@ -89,11 +88,7 @@ void DecodeBody(FrameType type, std::string_view body) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  const Frames whole = Split(bytes, bytes.size() + 1);
-  const Frames bytewise = Split(bytes, 1);
-  const Frames odd = Split(bytes, 13);
-  Check(whole.corrupt == bytewise.corrupt && whole.corrupt == odd.corrupt);
-  Check(whole.frames == bytewise.frames && whole.frames == odd.frames);
+  const Frames whole = fibpool::fuzz::SameForEverySplit(bytes, 13, Split);
   for (const auto& [type, body] : whole.frames) {
     DecodeBody(type, body);
     // A body of the other type, as a confused or malicious worker might send.

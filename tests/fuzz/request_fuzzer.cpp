@@ -13,7 +13,6 @@
 //   other control byte.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +20,7 @@
 #include "supervisor/error_code.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/request_parser.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
@@ -33,9 +33,7 @@ using fibpool::supervisor::Request;
 
 constexpr std::size_t kMaxLine = 1024;
 
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
+using fibpool::fuzz::Check;
 
 void CheckRequest(std::string_view line, const ParserLimits& limits) {
   const Request r = ParseRequest(line, limits);
@@ -74,6 +72,7 @@ void CheckRequest(std::string_view line, const ParserLimits& limits) {
 struct Split {
   std::vector<std::string> lines;
   bool too_long = false;
+  bool operator==(const Split&) const = default;
 };
 
 // Feeds `bytes` to a LineBuffer in reads of `chunk` bytes, then the LF the
@@ -116,11 +115,7 @@ Split Lines(std::string_view bytes, std::size_t chunk) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
 
-  const Split whole = Lines(bytes, bytes.size() + 1);
-  const Split bytewise = Lines(bytes, 1);
-  const Split sevens = Lines(bytes, 7);
-  Check(whole.too_long == bytewise.too_long && whole.too_long == sevens.too_long);
-  Check(whole.lines == bytewise.lines && whole.lines == sevens.lines);
+  const Split whole = fibpool::fuzz::SameForEverySplit(bytes, 7, Lines);
 
   ParserLimits defaults;
   ParserLimits extreme;

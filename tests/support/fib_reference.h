@@ -1,6 +1,6 @@
 // Fibonacci numbers computed independently of the server, to check its
-// answers: GMP fast doubling (not mpz_fib_ui, which the worker uses) and,
-// for small N, schoolbook decimal-string addition. Header-only; a target
+// answers: GMP fast doubling (not mpz_fib_ui, which the worker uses); for
+// small N see also tests/support/fib_by_addition.h. Header-only; a target
 // that includes it links GMP (PkgConfig::GMP). Thread-safe (no shared state).
 #pragma once
 
@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace fibpool::testing {
 
@@ -39,27 +38,6 @@ inline std::string FibReference(std::uint64_t n) {
   digits.resize(std::char_traits<char>::length(digits.c_str()));
   mpz_clears(a, b, t, u, nullptr);
   return digits;
-}
-
-// F(0) .. F(count - 1) in decimal, by adding decimal strings digit by digit.
-inline std::vector<std::string> FibTableByAddition(std::size_t count) {
-  const auto add = [](const std::string& x, const std::string& y) {
-    std::string sum;
-    int carry = 0;
-    for (std::size_t i = 0; i < x.size() || i < y.size() || carry; ++i) {
-      const int dx = i < x.size() ? x[x.size() - 1 - i] - '0' : 0;
-      const int dy = i < y.size() ? y[y.size() - 1 - i] - '0' : 0;
-      const int d = dx + dy + carry;
-      sum.push_back(static_cast<char>('0' + d % 10));
-      carry = d / 10;
-    }
-    return std::string(sum.rbegin(), sum.rend());
-  };
-  std::vector<std::string> table;
-  for (std::size_t i = 0; i < count; ++i) {
-    table.push_back(i < 2 ? std::to_string(i) : add(table[i - 1], table[i - 2]));
-  }
-  return table;
 }
 
 }  // namespace fibpool::testing

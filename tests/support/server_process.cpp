@@ -19,6 +19,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/exit_status.h"
+#include "tests/support/ready_line.h"
 #include "tests/support/wait.h"
 
 extern char** environ;
@@ -153,13 +155,15 @@ void ServerProcess::Start(std::vector<std::string> args,
     got.append(buf, static_cast<std::size_t>(n));
   }
   const auto lf = got.find('\n');
-  const std::string prefix = "fibpool listening on ";
-  if (lf == std::string::npos || got.rfind(prefix, 0) != 0) {
+  const std::optional<ReadyLine> ready = lf == std::string::npos || !got.starts_with("fibpool ")
+                                             ? std::nullopt
+                                             : ParseReadyLine(got.substr(0, lf));
+  if (!ready) {
     throw std::runtime_error("fibpool did not become ready; stdout: '" + got + "' log:\n" + Log());
   }
   ready_line_ = got.substr(0, lf);
-  const auto colon = ready_line_.rfind(':');
-  port_ = static_cast<std::uint16_t>(std::stoi(ready_line_.substr(colon + 1)));
+  port_ = ready->port;
+  workers_in_ready_line_ = ready->workers;
 }
 
 ServerProcess::~ServerProcess() { Cleanup(); }
@@ -182,12 +186,6 @@ void ServerProcess::Cleanup() {
   }
 }
 
-unsigned ServerProcess::workers_in_ready_line() const {
-  const auto at = ready_line_.find("workers=");
-  return at == std::string::npos ? 0
-                                 : static_cast<unsigned>(std::stoul(ready_line_.substr(at + 8)));
-}
-
 void ServerProcess::Signal(int signo) const {
   if (!exited_) ::kill(pid_, signo);
 }
@@ -203,9 +201,7 @@ std::optional<int> ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
       timeout);
   if (!done) return std::nullopt;
   exited_ = true;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return ExitCodeOf(status);
 }
 
 std::string ServerProcess::Log() const { return ReadFile(log_path_); }
@@ -316,7 +312,7 @@ CommandResult RunFibpool(std::vector<std::string> args, std::map<std::string, st
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (!timed_out && WIFEXITED(status)) result.exit_code = ExitCodeOf(status);
   if (const std::string report = SanitizerReport(result.err); !report.empty()) {
     ADD_FAILURE() << "sanitizer report in fibpool's stderr:\n" << report;
   }

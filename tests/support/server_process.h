@@ -46,7 +46,7 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   std::uint16_t port() const { return port_; }
   const std::string& ready_line() const { return ready_line_; }
-  unsigned workers_in_ready_line() const;
+  unsigned workers_in_ready_line() const { return workers_in_ready_line_; }
 
   void Signal(int signo) const;
   // Waits for the supervisor to exit; its exit code (128 + signal if killed),
@@ -69,6 +69,7 @@ class ServerProcess {
   int stdout_fd_ = -1;
   std::uint16_t port_ = 0;
   std::string ready_line_;
+  unsigned workers_in_ready_line_ = 0;
   std::string log_path_;
   bool exited_ = false;
   std::vector<pid_t> last_workers_;

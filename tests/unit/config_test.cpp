@@ -8,25 +8,12 @@
 
 #include "supervisor/reload_summary.h"
 #include "supervisor/settings.h"
+#include "tests/support/temp_file.h"
 
 namespace fibpool::supervisor {
 namespace {
 
-class ConfigFile {
- public:
-  explicit ConfigFile(const std::string& text) {
-    char name[] = "/tmp/fibpool-config-test.XXXXXX";
-    const int fd = ::mkstemp(name);
-    ::close(fd);
-    path_ = name;
-    std::ofstream(path_) << text;
-  }
-  ~ConfigFile() { ::unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ConfigFile = testing::TempFile;
 
 Config Load(const std::vector<std::string>& args, const Environment& env = {}) {
   const ConfigOutcome outcome = LoadConfig(args, env);

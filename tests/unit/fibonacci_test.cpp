@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "ipc/segment_names.h"
+#include "tests/support/fib_by_addition.h"
 #include "worker/job_runner.h"
 
 #include <unistd.h>
@@ -12,28 +14,9 @@
 namespace fibpool::worker {
 namespace {
 
-// Decimal addition: an independent reference for F(n).
-std::string Add(const std::string& a, const std::string& b) {
-  std::string out;
-  int carry = 0;
-  for (std::size_t i = 0; i < std::max(a.size(), b.size()) || carry; ++i) {
-    int d = carry;
-    if (i < a.size()) d += a[a.size() - 1 - i] - '0';
-    if (i < b.size()) d += b[b.size() - 1 - i] - '0';
-    out.push_back(static_cast<char>('0' + d % 10));
-    carry = d / 10;
-  }
-  return std::string(out.rbegin(), out.rend());
-}
-
 TEST(Fibonacci, FastMatchesDecimalAdditionUpTo2000) {
-  std::string a = "0", b = "1";
-  for (std::uint64_t n = 0; n <= 2000; ++n) {
-    ASSERT_EQ(BigFibonacci(n).ToDecimal(), a) << n;
-    std::string next = Add(a, b);
-    a = std::move(b);
-    b = std::move(next);
-  }
+  const std::vector<std::string> table = testing::FibTableByAddition(2001);
+  for (std::uint64_t n = 0; n <= 2000; ++n) ASSERT_EQ(BigFibonacci(n).ToDecimal(), table[n]) << n;
 }
 
 TEST(Fibonacci, RecursiveMatchesFastForSmallN) {

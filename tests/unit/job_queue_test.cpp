@@ -17,6 +17,7 @@
 
 #include "ipc/shared_segment.h"
 #include "ipc/unique_fd.h"
+#include "tests/support/exit_status.h"
 #include "tests/support/wait.h"
 
 namespace fibpool::ipc {
@@ -67,7 +68,7 @@ class QueueFixture : public ::testing::Test {
   static int WaitExit(pid_t pid) {
     int status = 0;
     ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return testing::ExitCodeOf(status);
   }
 
   // Forks a consumer that takes the lock and is killed while holding it;

@@ -1,0 +1,27 @@
+// What the libFuzzer targets share: the way they fail an invariant and the
+// check that a decoder's output does not depend on how its input is split
+// into reads. Header-only.
+#pragma once
+
+#include <cstddef>
+#include <cstdlib>
+#include <string_view>
+
+namespace fibpool::fuzz {
+
+// Aborts (which libFuzzer reports with the input) unless `condition` holds.
+inline void Check(bool condition) {
+  if (!condition) std::abort();
+}
+
+// decode(bytes, read_size) with the whole input in one read, one byte a read
+// and `odd`-byte reads: the three results must be equal. Returns the first.
+template <class Decode>
+auto SameForEverySplit(std::string_view bytes, std::size_t odd, Decode&& decode) {
+  auto whole = decode(bytes, bytes.size() + 1);
+  Check(decode(bytes, 1) == whole);
+  Check(decode(bytes, odd) == whole);
+  return whole;
+}
+
+}  // namespace fibpool::fuzz
