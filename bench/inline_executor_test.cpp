@@ -12,7 +12,7 @@ TEST(InlineExecutorTest, CallbackIsPostedNeverCalledInsideSubmit) {
   bool called = false;
   supervisor::ErrorCode error = supervisor::ErrorCode::kInternal;
   const auto id = executor.Submit(
-      ipc::Algorithm::kFast, 30,
+      ipc::Algorithm::kFast, 30, "127.0.0.1",
       [&](supervisor::JobResult&& r) {
         called = true;
         got = r.text;
@@ -32,7 +32,7 @@ TEST(InlineExecutorTest, AbandonedJobGetsNoCallback) {
   bool called = false;
   supervisor::ErrorCode error{};
   const auto id = executor.Submit(
-      ipc::Algorithm::kRecursive, 20, [&](supervisor::JobResult&&) { called = true; }, &error);
+      ipc::Algorithm::kRecursive, 20, "127.0.0.1", [&](supervisor::JobResult&&) { called = true; }, &error);
   ASSERT_TRUE(id.has_value());
   executor.Abandon(*id);
   io.run();
@@ -45,7 +45,7 @@ TEST(InlineExecutorTest, OutOfRangeIsAnError) {
   std::optional<supervisor::ErrorCode> got;
   supervisor::ErrorCode error{};
   executor.Submit(
-      ipc::Algorithm::kFast, 1001, [&](supervisor::JobResult&& r) { got = r.error; }, &error);
+      ipc::Algorithm::kFast, 1001, "127.0.0.1", [&](supervisor::JobResult&& r) { got = r.error; }, &error);
   io.run();
   EXPECT_EQ(got, supervisor::ErrorCode::kOutOfRange);
 }

@@ -41,6 +41,7 @@ std::string HttpDetail(std::string_view detail, int metrics_port) {
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
     : socket_(std::move(socket)),
+      flow_(FlowKeyOf(socket_)),
       env_(env),
       lines_(env.max_line),
       idle_timer_(socket_.get_executor()),
@@ -236,7 +237,7 @@ void Connection::Handle(std::string_view line) {
   ErrorCode error = ErrorCode::kInternal;
   std::weak_ptr<Connection> weak = weak_from_this();
   const auto id = env_.executor->Submit(
-      request.algorithm, request.n,
+      request.algorithm, request.n, flow_,
       [weak, seq](JobResult&& result) {
         if (auto self = weak.lock()) self->Complete(seq, std::move(result));
       },

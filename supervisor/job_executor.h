@@ -27,10 +27,12 @@ using JobCallback = std::function<void(JobResult&&)>;
 class JobExecutor {
  public:
   virtual ~JobExecutor() = default;
-  // Queues a job. Returns its id, or std::nullopt with *error set (kBusy,
-  // kShuttingDown) when it cannot take it.
+  // Queues a job for the client `flow` (its address: flow_key.h; jobs of one
+  // flow share the workers fairly with other flows' jobs). Returns its id, or
+  // std::nullopt with *error set (kBusy, kShuttingDown) when it cannot take it.
   virtual std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                              JobCallback callback, ErrorCode* error) = 0;
+                                              const std::string& flow, JobCallback callback,
+                                              ErrorCode* error) = 0;
   // Nobody waits for this job any more: drop it if it has not started; its
   // callback will not be called.
   virtual void Abandon(std::uint64_t job_id) = 0;

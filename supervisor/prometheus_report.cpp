@@ -82,6 +82,11 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
   e.Single("fibpool_backlog", "gauge", "Jobs waiting for room in the queue.", D(pool.backlog));
   e.Single("fibpool_jobs_pending", "gauge", "Jobs submitted and not yet answered.",
            D(pool.jobs_pending));
+  e.Header("fibpool_flow_queued_jobs", "gauge",
+           "Jobs waiting in the backlog, for the clients with the most of them.");
+  for (const FlowDepth& f : pool.top_flows) {
+    e.Sample("fibpool_flow_queued_jobs{flow=\"" + f.flow + "\"}", D(f.queued));
+  }
 
   e.Header("fibpool_worker_restarts_total", "counter", "Workers replaced, by cause.");
   e.Sample("fibpool_worker_restarts_total{cause=\"crash\"}", D(m.worker_crashes));

@@ -6,6 +6,16 @@ namespace fibpool::supervisor {
 
 namespace json = boost::json;
 
+namespace {
+// The flows with the most waiting jobs: [{"flow": "192.0.2.7", "queued": 18}, ...].
+json::array FlowsJson(const std::vector<FlowDepth>& flows) {
+  json::array out;
+  for (const FlowDepth& f : flows)
+    out.push_back(json::object{{"flow", f.flow}, {"queued", f.queued}});
+  return out;
+}
+}  // namespace
+
 std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
                       std::chrono::steady_clock::duration uptime, int metrics_port) {
   const auto to_json = [](const std::vector<WorkerView>& views) {
@@ -41,6 +51,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics,
   root["jobs_cancelled"] = metrics.jobs_cancelled;
   root["queue_depth"] = pool.queue_depth;
   root["backlog"] = pool.backlog;
+  root["flows"] = FlowsJson(pool.top_flows);
   root["jobs_pending"] = pool.jobs_pending;
   root["connections_open"] = metrics.connections_open;
   root["connections_total"] = metrics.connections_total;

@@ -123,7 +123,8 @@ void WorkerPool::OnReady(std::uint32_t slot) {
 }
 
 std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                                JobCallback callback, ErrorCode* error) {
+                                                const std::string& flow, JobCallback callback,
+                                                ErrorCode* error) {
   if (stopping_) {
     *error = ErrorCode::kShuttingDown;
     return std::nullopt;
@@ -132,9 +133,10 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     *error = ErrorCode::kBusy;
     return std::nullopt;
   }
-  const std::uint64_t id = jobs_.Add(algorithm, n, std::move(callback), ipc::MonotonicNanos());
+  const std::uint64_t id =
+      jobs_.Add(algorithm, n, flow, std::move(callback), ipc::MonotonicNanos());
   const PendingJob& job = *jobs_.Find(id);
-  backlog_.Push(id, job.deadline, job.size);
+  backlog_.Push(job.flow, id, job.deadline, job.size);
   PumpSoon();
   return id;
 }
@@ -177,7 +179,10 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
 
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   PendingJob& job = *jobs_.Find(job_id);
-  if (job.state == PendingJob::State::kQueued) lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  if (job.state == PendingJob::State::kQueued) {
+    lanes_[job.lane].Resolve(job.cost_ns, job.big());
+    backlog_.Finished(job.flow);
+  }
   JobCallback callback = std::move(job.callback);
   if (callback) metrics_->RecordJob(job.algorithm, ipc::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
@@ -212,8 +217,9 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
 
 void WorkerPool::Requeue(std::uint64_t job_id, PendingJob& job) {
   lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  backlog_.Finished(job.flow);
   job.state = PendingJob::State::kBacklog;
-  backlog_.Push(job_id, job.deadline, job.size);
+  backlog_.Push(job.flow, job_id, job.deadline, job.size);
 }
 
 void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
@@ -335,6 +341,7 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.delay().count());
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
+  s.top_flows = backlog_.TopFlows(kReportedFlows);
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();

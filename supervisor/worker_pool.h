@@ -1,5 +1,6 @@
 // The prefork pool: worker processes, the shared-memory job queue they take
-// jobs from, and the backlog of jobs waiting for a worker.
+// jobs from, and the backlog of jobs waiting for a worker, shared fairly
+// between clients (fair_queue.h).
 //
 // Modelled on ProcessPoolExecutor: Submit() returns at once and the callback
 // is the future; the queue holds only as many jobs as there are workers to
@@ -52,7 +53,7 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
-#include "supervisor/backlog.h"
+#include "supervisor/fair_queue.h"
 #include "supervisor/error_code.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"
@@ -84,7 +85,8 @@ class WorkerPool : public JobExecutor {
   // kShuttingDown after Stop(). An abandoned job that already runs finishes
   // and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      JobCallback callback, ErrorCode* error) override;
+                                      const std::string& flow, JobCallback callback,
+                                      ErrorCode* error) override;
 
   void Abandon(std::uint64_t job_id) override;
 
@@ -138,7 +140,7 @@ class WorkerPool : public JobExecutor {
   std::array<Lane, 2> lanes_;
   WorkerSlots workers_;
   JobTable jobs_;
-  Backlog backlog_;
+  FairQueue backlog_;
   RespawnBackoff backoff_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;

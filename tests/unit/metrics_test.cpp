@@ -80,5 +80,19 @@ TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
   EXPECT_EQ(v.at("uptime_s").to_number<std::int64_t>(), 3);
 }
 
+TEST(FlowReports, StatsAndPrometheusNameTheTopFlowsWithTheirQueuedJobs) {
+  PoolSnapshot pool = TwoWorkers();
+  pool.top_flows = {{"192.0.2.7", 18}, {"2001:db8::1", 2}};
+  const std::string text = PrometheusText(pool, Metrics{});
+  EXPECT_NE(text.find("# TYPE fibpool_flow_queued_jobs gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("fibpool_flow_queued_jobs{flow=\"192.0.2.7\"} 18\n"), std::string::npos);
+  EXPECT_NE(text.find("fibpool_flow_queued_jobs{flow=\"2001:db8::1\"} 2\n"), std::string::npos);
+  const auto flows =
+      boost::json::parse(StatsJson(pool, Metrics{}, std::chrono::seconds(1), -1)).at("flows");
+  ASSERT_EQ(flows.as_array().size(), 2u);
+  EXPECT_EQ(flows.as_array()[0].at("flow").as_string(), "192.0.2.7");
+  EXPECT_EQ(flows.as_array()[0].at("queued").to_number<std::uint64_t>(), 18u);
+}
+
 }  // namespace
 }  // namespace fibpool::supervisor
