@@ -28,7 +28,7 @@ class InlineExecutor : public supervisor::JobExecutor {
 
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                       const std::string& flow, supervisor::JobCallback callback,
-                                      supervisor::ErrorCode* error) override;
+                                      supervisor::Refusal* refusal) override;
   void Abandon(std::uint64_t job_id) override;
 
   std::uint64_t jobs_done() const { return jobs_done_; }

@@ -234,22 +234,21 @@ void Connection::Handle(std::string_view line) {
   responses_.emplace_back();
   responses_.back().held_bytes = EstimatedAnswerBytes(request.algorithm, request.n);
   held_bytes_ += responses_.back().held_bytes;
-  ErrorCode error = ErrorCode::kInternal;
+  Refusal refusal;
   std::weak_ptr<Connection> weak = weak_from_this();
   const auto id = env_.executor->Submit(
       request.algorithm, request.n, flow_,
       [weak, seq](JobResult&& result) {
         if (auto self = weak.lock()) self->Complete(seq, std::move(result));
       },
-      &error);
+      &refusal);
   if (id) {
     responses_.back().job_id = *id;
   } else {
-    env_.metrics->CountError(error);
+    env_.metrics->CountError(refusal.code);
     Response& r = responses_.back();
     r.ready = true;
-    r.text = ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
-                                                        : "the server is draining");
+    r.text = ErrorLine(refusal.code, refusal.detail);
   }
 }
 

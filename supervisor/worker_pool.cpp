@@ -8,6 +8,7 @@
 #include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "ipc/worker_args.h"
+#include "supervisor/admission.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/worker_result.h"
 
@@ -124,13 +125,17 @@ void WorkerPool::OnReady(std::uint32_t slot) {
 
 std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                                 const std::string& flow, JobCallback callback,
-                                                ErrorCode* error) {
+                                                Refusal* refusal) {
   if (stopping_) {
-    *error = ErrorCode::kShuttingDown;
+    *refusal = Refusal{ErrorCode::kShuttingDown, "the server is draining"};
+    return std::nullopt;
+  }
+  if (auto too_costly = CheckCost(algorithm, n, options_.settings.job_timeout)) {
+    *refusal = std::move(*too_costly);
     return std::nullopt;
   }
   if (backlog_.size() >= options_.settings.max_backlog) {
-    *error = ErrorCode::kBusy;
+    *refusal = Refusal{ErrorCode::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
   const std::uint64_t id =

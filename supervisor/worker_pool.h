@@ -81,12 +81,13 @@ class WorkerPool : public JobExecutor {
   // queue. A worker that fails during start-up calls on_failed instead.
   void Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed);
 
-  // JobExecutor. Submit fails with kBusy when the backlog is full and with
-  // kShuttingDown after Stop(). An abandoned job that already runs finishes
-  // and its answer is dropped.
+  // JobExecutor. Submit refuses with kShuttingDown after Stop(), with
+  // kOutOfRange a job estimated to cost more than job_timeout (admission.h),
+  // and with kBusy when the backlog is full. An abandoned job that already
+  // runs finishes and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                       const std::string& flow, JobCallback callback,
-                                      ErrorCode* error) override;
+                                      Refusal* refusal) override;
 
   void Abandon(std::uint64_t job_id) override;
 

@@ -213,7 +213,7 @@ TEST(Faults, RunningJobOfADisconnectedClientIsStopped) {
   pid_t busy = -1;
   {
     LineClient client(server.port());
-    client.Send("60 recursive\n");  // hours of work if nobody stopped it
+    client.Send("50 recursive\n");  // about 15 s of work if nobody stopped it
     busy = WaitForBusyWorker(observer);
     ASSERT_GT(busy, 0);
     client.Reset();
