@@ -32,6 +32,7 @@ struct PoolSnapshot {
   std::uint64_t queue_depth;
   std::size_t backlog;
   std::vector<FlowDepth> top_flows;  // at most kReportedFlows, most waiting jobs first
+  std::size_t quarantined_inputs;    // refused now: their jobs killed two workers
   std::size_t jobs_pending;  // submitted and not yet answered
   std::uint64_t lock_recoveries;
 };

@@ -95,6 +95,11 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m) {
   e.Sample("fibpool_worker_restarts_total{cause=\"cancel\"}", D(m.worker_cancels));
   e.Single("fibpool_job_retries_total", "counter", "Jobs retried after their worker died.",
            D(m.job_retries));
+  e.Single("fibpool_inputs_quarantined_total", "counter",
+           "Inputs refused for a while because their job killed two workers.",
+           D(m.inputs_quarantined));
+  e.Single("fibpool_quarantined_inputs", "gauge", "Inputs refused now (quarantined).",
+           D(pool.quarantined_inputs));
   e.Single("fibpool_jobs_cancelled_total", "counter", "Jobs abandoned by their client.",
            D(m.jobs_cancelled));
   e.Single("fibpool_respawn_backoff_seconds", "gauge",

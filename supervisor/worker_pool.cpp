@@ -134,6 +134,14 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     *refusal = std::move(*too_costly);
     return std::nullopt;
   }
+  std::chrono::nanoseconds left{};
+  if (quarantine_.Holds(algorithm, n, ipc::MonotonicNanos(), &left)) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
+    *refusal = Refusal{ErrorCode::kWorkerCrashed, "this request killed two workers; refused for " +
+                                                      std::to_string(seconds) +
+                                                      " s more without starting a worker"};
+    return std::nullopt;
+  }
   if (backlog_.size() >= options_.settings.max_backlog) {
     *refusal = Refusal{ErrorCode::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
@@ -210,11 +218,17 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
       ++metrics_->job_retries;
       Requeue(job_id, *job);
       break;
+    case LostJob::kCrashedTwice:
+      quarantine_.Add(job->algorithm, job->n, ipc::MonotonicNanos());
+      ++metrics_->inputs_quarantined;
+      spdlog::warn("event=input_quarantined algorithm={} n={} seconds={}",
+                   ipc::AlgorithmName(job->algorithm), job->n, kQuarantinePeriod.count());
+      Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
+      break;
     case LostJob::kTimeout:
       ++metrics_->worker_timeouts;
       [[fallthrough]];
     case LostJob::kDrop:
-    case LostJob::kCrashedTwice:
       Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
       break;
   }
@@ -347,6 +361,7 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
   s.top_flows = backlog_.TopFlows(kReportedFlows);
+  s.quarantined_inputs = quarantine_.size();
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();

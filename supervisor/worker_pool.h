@@ -21,9 +21,9 @@
 // the backlog; a job past job_timeout gets its worker killed and replaced; a
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
-// exponential back-off instead of in a tight loop. A worker whose GMP ran out
-// of memory answers its job (ERR internal) before it exits; that job is not
-// retried.
+// exponential back-off instead of in a tight loop. An input whose job killed
+// two workers is refused for kQuarantinePeriod without starting a worker. A worker whose GMP ran
+// out of memory answers its job (ERR internal) before it exits; that job is not retried.
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
@@ -53,14 +53,15 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
-#include "supervisor/fair_queue.h"
 #include "supervisor/error_code.h"
+#include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"
 #include "supervisor/lane.h"
 #include "supervisor/metrics.h"
 #include "supervisor/pool_options.h"
 #include "supervisor/pool_snapshot.h"
+#include "supervisor/quarantine.h"
 #include "supervisor/respawn_backoff.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
@@ -83,7 +84,8 @@ class WorkerPool : public JobExecutor {
 
   // JobExecutor. Submit refuses with kShuttingDown after Stop(), with
   // kOutOfRange a job estimated to cost more than job_timeout (admission.h),
-  // and with kBusy when the backlog is full. An abandoned job that already
+  // with kWorkerCrashed an input in quarantine (quarantine.h: its job killed
+  // two workers lately), and with kBusy when the backlog is full. An abandoned job that already
   // runs finishes and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                       const std::string& flow, JobCallback callback,
@@ -142,6 +144,7 @@ class WorkerPool : public JobExecutor {
   WorkerSlots workers_;
   JobTable jobs_;
   FairQueue backlog_;
+  Quarantine quarantine_;
   RespawnBackoff backoff_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;

@@ -280,11 +280,9 @@ TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
   EXPECT_EQ(replaced, 1);
 }
 
-TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  client.Send("50 recursive\n");  // runs until killed
+// Kills the worker running the only job in the pool, then the one running its
+// retry.
+void KillItsWorkerTwice(LineClient& observer) {
   std::uint64_t job = 0;
   pid_t victim = -1;
   for (int kill = 0; kill < 2; ++kill) {
@@ -306,6 +304,14 @@ TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
         << "the job never ran (attempt " << kill + 1 << ")";
     ASSERT_EQ(::kill(victim, SIGKILL), 0);
   }
+}
+
+TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");  // runs until killed
+  KillItsWorkerTwice(observer);
   EXPECT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
   EXPECT_EQ(client.Ask("ping"), "pong");
   EXPECT_EQ(client.Ask("20"), "6765");
@@ -313,6 +319,29 @@ TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
   EXPECT_EQ(Counter(stats, "job_retries"), 1u);
   EXPECT_EQ(Counter(stats, "worker_crashes"), 2u);
   EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 1u);
+}
+
+TEST(Errors, ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");
+  KillItsWorkerTwice(observer);
+  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto again = client.Ask("50 recursive", seconds(10));  // about 15 s if it ran
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(IsError(again, "worker_crashed"));
+  EXPECT_NE(again->find("killed two workers; refused for"), std::string::npos) << *again;
+  EXPECT_LT(elapsed, seconds(1));
+  const auto stats = AskStats(observer);
+  EXPECT_TRUE(BusyWorkers(stats).empty());
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 2u);
+  EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 2u);
+  // Only that input is refused.
+  EXPECT_EQ(client.Ask("50 fast"), "12586269025");
+  EXPECT_EQ(client.Ask("20 recursive"), "6765");
 }
 
 }  // namespace

@@ -80,6 +80,16 @@ TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
   EXPECT_EQ(v.at("uptime_s").to_number<std::int64_t>(), 3);
 }
 
+TEST(PrometheusText, CountsQuarantinedInputs) {
+  PoolSnapshot pool = TwoWorkers();
+  pool.quarantined_inputs = 1;
+  Metrics m;
+  m.inputs_quarantined = 3;
+  const std::string text = PrometheusText(pool, m);
+  EXPECT_NE(text.find("fibpool_inputs_quarantined_total 3\n"), std::string::npos);
+  EXPECT_NE(text.find("fibpool_quarantined_inputs 1\n"), std::string::npos);
+}
+
 TEST(FlowReports, StatsAndPrometheusNameTheTopFlowsWithTheirQueuedJobs) {
   PoolSnapshot pool = TwoWorkers();
   pool.top_flows = {{"192.0.2.7", 18}, {"2001:db8::1", 2}};
