@@ -67,6 +67,8 @@ class FairQueue {
   // A job taken from `flow` has ended (answered, or pushed back).
   void Finished(const std::string& flow);
 
+  // Waiting jobs; like a Backlog's, a job abandoned while waiting counts until
+  // Peek() reaches it and the caller Discard()s it.
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Flows known (waiting or running jobs).
