@@ -15,8 +15,9 @@ InlineExecutor::InlineExecutor(boost::asio::io_context& io, std::uint64_t max_fa
     : io_(io), max_fast_n_(max_fast_n) {}
 
 std::optional<std::uint64_t> InlineExecutor::Submit(ipc::Algorithm algorithm, std::uint64_t n,
+                                                    const std::string& /*flow*/,
                                                     supervisor::JobCallback callback,
-                                                    supervisor::ErrorCode* /*error*/) {
+                                                    supervisor::Refusal* /*refusal*/) {
   const std::uint64_t id = next_id_++;
   worker::RunnerLimits limits;
   limits.max_fast_n = max_fast_n_;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <unordered_set>
 
 #include <boost/asio/io_context.hpp>
@@ -26,8 +27,8 @@ class InlineExecutor : public supervisor::JobExecutor {
   InlineExecutor(boost::asio::io_context& io, std::uint64_t max_fast_n);
 
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      supervisor::JobCallback callback,
-                                      supervisor::ErrorCode* error) override;
+                                      const std::string& flow, supervisor::JobCallback callback,
+                                      supervisor::Refusal* refusal) override;
   void Abandon(std::uint64_t job_id) override;
 
   std::uint64_t jobs_done() const { return jobs_done_; }

@@ -10,15 +10,15 @@ TEST(InlineExecutorTest, CallbackIsPostedNeverCalledInsideSubmit) {
   InlineExecutor executor(io, 1000);
   std::string got;
   bool called = false;
-  supervisor::ErrorCode error = supervisor::ErrorCode::kInternal;
+  supervisor::Refusal refusal;
   const auto id = executor.Submit(
-      ipc::Algorithm::kFast, 30,
+      ipc::Algorithm::kFast, 30, "127.0.0.1",
       [&](supervisor::JobResult&& r) {
         called = true;
         got = r.text;
         EXPECT_FALSE(r.error.has_value());
       },
-      &error);
+      &refusal);
   ASSERT_TRUE(id.has_value());
   EXPECT_FALSE(called);
   io.run();
@@ -30,9 +30,10 @@ TEST(InlineExecutorTest, AbandonedJobGetsNoCallback) {
   boost::asio::io_context io;
   InlineExecutor executor(io, 1000);
   bool called = false;
-  supervisor::ErrorCode error{};
+  supervisor::Refusal refusal;
   const auto id = executor.Submit(
-      ipc::Algorithm::kRecursive, 20, [&](supervisor::JobResult&&) { called = true; }, &error);
+      ipc::Algorithm::kRecursive, 20, "127.0.0.1", [&](supervisor::JobResult&&) { called = true; },
+      &refusal);
   ASSERT_TRUE(id.has_value());
   executor.Abandon(*id);
   io.run();
@@ -43,9 +44,10 @@ TEST(InlineExecutorTest, OutOfRangeIsAnError) {
   boost::asio::io_context io;
   InlineExecutor executor(io, 1000);
   std::optional<supervisor::ErrorCode> got;
-  supervisor::ErrorCode error{};
+  supervisor::Refusal refusal;
   executor.Submit(
-      ipc::Algorithm::kFast, 1001, [&](supervisor::JobResult&& r) { got = r.error; }, &error);
+      ipc::Algorithm::kFast, 1001, "127.0.0.1", [&](supervisor::JobResult&& r) { got = r.error; },
+      &refusal);
   io.run();
   EXPECT_EQ(got, supervisor::ErrorCode::kOutOfRange);
 }

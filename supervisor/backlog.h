@@ -1,4 +1,6 @@
-// Jobs accepted but not yet handed to a worker, in the order they should run.
+// One client's jobs accepted but not yet handed to a worker, in the order they
+// should run (FairQueue, fair_queue.h, keeps one per client and chooses between
+// them).
 //
 // Order: earliest "deadline" first, where a job's deadline is its arrival
 // time plus its estimated cost. Cheap jobs overtake expensive ones that came
@@ -27,6 +29,12 @@ class Backlog {
  public:
   // `deadline` in any monotonic unit, typically arrival_ns + cost_ns.
   void Push(std::uint64_t job_id, std::uint64_t deadline, JobSize size);
+  struct Top {
+    std::uint64_t job_id;
+    JobSize size;
+  };
+  // The earliest-deadline job among the allowed sizes, left in place.
+  std::optional<Top> Peek(bool cheap_allowed = true, bool big_allowed = true) const;
   // Removes and returns the earliest-deadline job among the allowed sizes.
   std::optional<std::uint64_t> Pop(bool cheap_allowed = true, bool big_allowed = true);
   // Whether a job of that size waits.

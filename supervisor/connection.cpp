@@ -43,6 +43,7 @@ std::string HttpDetail(std::string_view detail, int metrics_port) {
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
     : socket_(std::move(socket)),
+      flow_(FlowKeyOf(socket_)),
       env_(env),
       lines_(env.max_line),
       idle_timer_(socket_.get_executor()),
@@ -230,19 +231,17 @@ void Connection::Handle(std::string_view line) {
       break;
   }
   const std::uint64_t seq = answers_.Expect(EstimatedAnswerBytes(request.algorithm, request.n));
-  ErrorCode error = ErrorCode::kInternal;
+  Refusal refusal;
   std::weak_ptr<Connection> weak = weak_from_this();
   const auto id = env_.executor->Submit(
-      request.algorithm, request.n,
+      request.algorithm, request.n, flow_,
       [weak, seq](JobResult&& result) {
         if (auto self = weak.lock()) self->Complete(seq, std::move(result));
       },
-      &error);
+      &refusal);
   if (id) return answers_.SetJob(seq, *id);
-  env_.metrics->CountError(error);
-  answers_.Fill(seq,
-                ErrorLine(error, error == ErrorCode::kBusy ? "the backlog is full; try again later"
-                                                           : "the server is draining"));
+  env_.metrics->CountError(refusal.code);
+  answers_.Fill(seq, ErrorLine(refusal.code, refusal.detail));
 }
 
 void Connection::Complete(std::uint64_t seq, JobResult&& result) {

@@ -40,6 +40,8 @@
 
 #include "supervisor/answer_queue.h"
 #include "supervisor/connection_state.h"
+#include "ipc/shared_segment.h"
+#include "supervisor/flow_key.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
@@ -110,6 +112,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
+  const std::string flow_;  // FlowKeyOf the client: its jobs' share of the workers
   const ConnectionEnv& env_;
   LineBuffer lines_;
   std::array<char, 16 * 1024> read_buffer_;

@@ -7,26 +7,30 @@
 
 namespace fibpool::supervisor {
 
-void DispatchWaiting(Backlog& backlog, JobTable& jobs, Lane& main, Lane& reserve) {
+void DispatchWaiting(FairQueue& backlog, JobTable& jobs, Lane& main, Lane& reserve) {
   const std::array<Lane*, 2> lanes = {&main, &reserve};
   std::array<WakeCounter, 2> wakes{};
   for (;;) {
     const Admission admit = Admit(main.load(), reserve.load());
     std::size_t lane = 0;
-    std::optional<std::uint64_t> id = backlog.Pop(admit.cheap_to_main, admit.big_to_main);
-    if (!id && admit.cheap_to_reserve) {
+    std::optional<FairQueue::Head> head = backlog.Peek(admit.cheap_to_main, admit.big_to_main);
+    if (!head && admit.cheap_to_reserve) {
       lane = 1;
-      id = backlog.Pop(/*cheap_allowed=*/true, /*big_allowed=*/false);
+      head = backlog.Peek(/*cheap_allowed=*/true, /*big_allowed=*/false);
     }
-    if (!id) break;
-    PendingJob* job = jobs.Find(*id);
-    if (job == nullptr) continue;  // abandoned while waiting
+    if (!head) break;
+    const std::uint64_t id = head->job_id;
+    PendingJob* job = jobs.Find(id);
+    if (job == nullptr) {  // abandoned while waiting
+      backlog.Discard(*head);
+      continue;
+    }
     if (!lanes[lane]->Push(
-            ipc::Job{*id, ipc::JobKind::kCompute, job->algorithm, job->n, job->cost_ns},
+            ipc::Job{id, ipc::JobKind::kCompute, job->algorithm, job->n, job->cost_ns},
             job->big())) {
-      backlog.Push(*id, job->deadline, job->size);
-      break;
+      break;  // it stays first in the backlog
     }
+    backlog.Take(*head, job->cost_ns);
     job->state = PendingJob::State::kQueued;
     job->lane = lane;
     wakes[lane].Add(job->cost_ns);

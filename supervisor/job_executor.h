@@ -20,6 +20,12 @@ struct JobResult {
   std::uint64_t buffer_length = 0;
 };
 
+// Why Submit() did not take a job: the ERR line's code and detail.
+struct Refusal {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string detail;
+};
+
 // Called once per submitted job, on the event loop's thread, never from
 // inside Submit().
 using JobCallback = std::function<void(JobResult&&)>;
@@ -27,10 +33,13 @@ using JobCallback = std::function<void(JobResult&&)>;
 class JobExecutor {
  public:
   virtual ~JobExecutor() = default;
-  // Queues a job. Returns its id, or std::nullopt with *error set (kBusy,
-  // kShuttingDown) when it cannot take it.
+  // Queues a job for the client `flow` (its address: flow_key.h; jobs of one
+  // flow share the workers fairly with other flows' jobs). Returns its id, or
+  // std::nullopt with *refusal set (busy, shutting_down, out_of_range) when
+  // it does not take it.
   virtual std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                              JobCallback callback, ErrorCode* error) = 0;
+                                              const std::string& flow, JobCallback callback,
+                                              Refusal* refusal) = 0;
   // Nobody waits for this job any more: drop it if it has not started; its
   // callback will not be called.
   virtual void Abandon(std::uint64_t job_id) = 0;

@@ -1,5 +1,7 @@
 #include "supervisor/job_table.h"
 
+#include "supervisor/duration_text.h"
+
 namespace fibpool::supervisor {
 
 LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed) {
@@ -18,15 +20,12 @@ Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
 
 JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
   switch (action) {
-    case LostJob::kTimeout: {
-      const auto ms = job_timeout.count();
-      const std::string limit =
-          ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
-      return JobResult{ErrorCode::kTimeout,
-                       "job ran past " + limit + "; its worker was killed and replaced",
-                       {},
-                       0};
-    }
+    case LostJob::kTimeout:
+      return JobResult{
+          ErrorCode::kTimeout,
+          "job ran past " + LimitText(job_timeout) + "; its worker was killed and replaced",
+          {},
+          0};
     case LostJob::kCrashedTwice:
       return JobResult{ErrorCode::kWorkerCrashed, "the worker running this job died twice", {}, 0};
     default:
@@ -34,13 +33,13 @@ JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
   }
 }
 
-std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, JobCallback callback,
-                            std::uint64_t now_ns) {
+std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::string flow,
+                            JobCallback callback, std::uint64_t now_ns) {
   const std::uint64_t id = next_id_++;
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
   const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-  jobs_.emplace(id, PendingJob{algorithm, n, std::move(callback), now_ns, now_ns + cost, cost, size,
-                               PendingJob::State::kBacklog});
+  jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
+                               now_ns + cost, cost, size, PendingJob::State::kBacklog});
   return id;
 }
 

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 
 #include "ipc/job.h"
@@ -28,6 +29,7 @@ struct PendingJob {
   enum class State { kBacklog, kQueued };
   ipc::Algorithm algorithm;
   std::uint64_t n;
+  std::string flow;      // its client (fair_queue.h)
   JobCallback callback;  // empty once abandoned
   std::uint64_t submitted_ns;
   std::uint64_t deadline;  // the backlog's order: submitted_ns + cost_ns
@@ -70,8 +72,8 @@ class JobTable {
  public:
   // A new job in state kBacklog, costed by the cost model; returns its id
   // (never 0).
-  std::uint64_t Add(ipc::Algorithm algorithm, std::uint64_t n, JobCallback callback,
-                    std::uint64_t now_ns);
+  std::uint64_t Add(ipc::Algorithm algorithm, std::uint64_t n, std::string flow,
+                    JobCallback callback, std::uint64_t now_ns);
   // nullptr when the job is unknown (answered or abandoned before it ran).
   PendingJob* Find(std::uint64_t id);
   const PendingJob* Find(std::uint64_t id) const;

@@ -63,6 +63,7 @@ struct Metrics {
   std::uint64_t worker_recycles = 0;  // max_jobs_per_worker or max_worker_memory
   std::uint64_t worker_cancels = 0;   // killed to stop a job nobody waits for
   std::uint64_t job_retries = 0;
+  std::uint64_t inputs_quarantined = 0;  // inputs whose job killed two workers
   std::uint64_t jobs_cancelled = 0;               // abandoned by their client before answering
   LatencyWindow job_latency;                      // submit to result, in the supervisor
   std::array<DurationHistogram, 2> job_duration;  // by algorithm: fast, recursive

@@ -11,8 +11,13 @@
 #include <vector>
 
 #include "ipc/job.h"
+#include "supervisor/fair_queue.h"
 
 namespace fibpool::supervisor {
+
+// How many flows `stats` and /metrics name: the ones with the most waiting
+// jobs (a bounded number of labels, however many clients there are).
+inline constexpr std::size_t kReportedFlows = 8;
 
 struct WorkerView {
   pid_t pid;
@@ -36,6 +41,8 @@ struct PoolSnapshot {
   std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
   std::uint64_t queue_depth;
   std::size_t backlog;
+  std::vector<FlowDepth> top_flows;  // at most kReportedFlows, most waiting jobs first
+  std::size_t quarantined_inputs;    // refused now: their jobs killed two workers
   std::size_t jobs_pending;  // submitted and not yet answered
   std::uint64_t lock_recoveries;
 };

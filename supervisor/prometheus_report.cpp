@@ -106,6 +106,11 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
   e.Single("fibpool_backlog", "gauge", "Jobs waiting for room in the queue.", D(pool.backlog));
   e.Single("fibpool_jobs_pending", "gauge", "Jobs submitted and not yet answered.",
            D(pool.jobs_pending));
+  e.Header("fibpool_flow_queued_jobs", "gauge",
+           "Jobs waiting in the backlog, for the clients with the most of them.");
+  for (const FlowDepth& f : pool.top_flows) {
+    e.Sample("fibpool_flow_queued_jobs{flow=\"" + f.flow + "\"}", D(f.queued));
+  }
 
   e.Header("fibpool_worker_restarts_total", "counter", "Workers replaced, by cause.");
   e.Sample("fibpool_worker_restarts_total{cause=\"crash\"}", D(m.worker_crashes));
@@ -114,6 +119,11 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
   e.Sample("fibpool_worker_restarts_total{cause=\"cancel\"}", D(m.worker_cancels));
   e.Single("fibpool_job_retries_total", "counter", "Jobs retried after their worker died.",
            D(m.job_retries));
+  e.Single("fibpool_inputs_quarantined_total", "counter",
+           "Inputs refused for a while because their job killed two workers.",
+           D(m.inputs_quarantined));
+  e.Single("fibpool_quarantined_inputs", "gauge", "Inputs refused now (quarantined).",
+           D(pool.quarantined_inputs));
   e.Single("fibpool_jobs_cancelled_total", "counter", "Jobs abandoned by their client.",
            D(m.jobs_cancelled));
   e.Single("fibpool_respawn_backoff_seconds", "gauge",

@@ -8,6 +8,14 @@ namespace json = boost::json;
 
 namespace {
 
+// The flows with the most waiting jobs: [{"flow": "192.0.2.7", "queued": 18}, ...].
+json::array FlowsJson(const std::vector<FlowDepth>& flows) {
+  json::array out;
+  for (const FlowDepth& f : flows)
+    out.push_back(json::object{{"flow", f.flow}, {"queued", f.queued}});
+  return out;
+}
+
 std::int64_t Millis(std::chrono::nanoseconds d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
@@ -85,6 +93,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["jobs_cancelled"] = metrics.jobs_cancelled;
   root["queue_depth"] = pool.queue_depth;
   root["backlog"] = pool.backlog;
+  root["flows"] = FlowsJson(pool.top_flows);
   root["jobs_pending"] = pool.jobs_pending;
   root["connections_open"] = metrics.connections_open;
   root["connections_total"] = metrics.connections_total;

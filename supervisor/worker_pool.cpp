@@ -8,6 +8,7 @@
 #include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "ipc/worker_args.h"
+#include "supervisor/admission.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/worker_result.h"
 
@@ -123,18 +124,32 @@ void WorkerPool::OnReady(std::uint32_t slot) {
 }
 
 std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                                JobCallback callback, ErrorCode* error) {
+                                                const std::string& flow, JobCallback callback,
+                                                Refusal* refusal) {
   if (stopping_) {
-    *error = ErrorCode::kShuttingDown;
+    *refusal = Refusal{ErrorCode::kShuttingDown, "the server is draining"};
+    return std::nullopt;
+  }
+  if (auto too_costly = CheckCost(algorithm, n, options_.settings.job_timeout)) {
+    *refusal = std::move(*too_costly);
+    return std::nullopt;
+  }
+  std::chrono::nanoseconds left{};
+  if (quarantine_.Holds(algorithm, n, ipc::MonotonicNanos(), &left)) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
+    *refusal = Refusal{ErrorCode::kWorkerCrashed, "this request killed two workers; refused for " +
+                                                      std::to_string(seconds) +
+                                                      " s more without starting a worker"};
     return std::nullopt;
   }
   if (backlog_.size() >= options_.settings.max_backlog) {
-    *error = ErrorCode::kBusy;
+    *refusal = Refusal{ErrorCode::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
-  const std::uint64_t id = jobs_.Add(algorithm, n, std::move(callback), ipc::MonotonicNanos());
+  const std::uint64_t id =
+      jobs_.Add(algorithm, n, flow, std::move(callback), ipc::MonotonicNanos());
   const PendingJob& job = *jobs_.Find(id);
-  backlog_.Push(id, job.deadline, job.size);
+  backlog_.Push(job.flow, id, job.deadline, job.size);
   PumpSoon();
   return id;
 }
@@ -177,7 +192,10 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
 
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   PendingJob& job = *jobs_.Find(job_id);
-  if (job.state == PendingJob::State::kQueued) lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  if (job.state == PendingJob::State::kQueued) {
+    lanes_[job.lane].Resolve(job.cost_ns, job.big());
+    backlog_.Finished(job.flow);
+  }
   JobCallback callback = std::move(job.callback);
   if (callback) metrics_->RecordJob(job.algorithm, ipc::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
@@ -200,11 +218,17 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
       ++metrics_->job_retries;
       Requeue(job_id, *job);
       break;
+    case LostJob::kCrashedTwice:
+      quarantine_.Add(job->algorithm, job->n, ipc::MonotonicNanos());
+      ++metrics_->inputs_quarantined;
+      spdlog::warn("event=input_quarantined algorithm={} n={} seconds={}",
+                   ipc::AlgorithmName(job->algorithm), job->n, kQuarantinePeriod.count());
+      Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
+      break;
     case LostJob::kTimeout:
       ++metrics_->worker_timeouts;
       [[fallthrough]];
     case LostJob::kDrop:
-    case LostJob::kCrashedTwice:
       Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
       break;
   }
@@ -212,8 +236,9 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
 
 void WorkerPool::Requeue(std::uint64_t job_id, PendingJob& job) {
   lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  backlog_.Finished(job.flow);
   job.state = PendingJob::State::kBacklog;
-  backlog_.Push(job_id, job.deadline, job.size);
+  backlog_.Push(job.flow, job_id, job.deadline, job.size);
 }
 
 void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
@@ -346,6 +371,8 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.delay().count());
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
+  s.top_flows = backlog_.TopFlows(kReportedFlows);
+  s.quarantined_inputs = quarantine_.size();
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();

@@ -1,5 +1,6 @@
 // The prefork pool: worker processes, the shared-memory job queue they take
-// jobs from, and the backlog of jobs waiting for a worker.
+// jobs from, and the backlog of jobs waiting for a worker, shared fairly
+// between clients (fair_queue.h).
 //
 // Modelled on ProcessPoolExecutor: Submit() returns at once and the callback
 // is the future; the queue holds only as many jobs as there are workers to
@@ -20,9 +21,9 @@
 // the backlog; a job past job_timeout gets its worker killed and replaced; a
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
-// exponential back-off instead of in a tight loop. A worker whose GMP ran out
-// of memory answers its job (ERR internal) before it exits; that job is not
-// retried.
+// exponential back-off instead of in a tight loop. An input whose job killed
+// two workers is refused for kQuarantinePeriod without starting a worker. A worker whose GMP ran
+// out of memory answers its job (ERR internal) before it exits; that job is not retried.
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
@@ -52,14 +53,15 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
-#include "supervisor/backlog.h"
 #include "supervisor/error_code.h"
+#include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"
 #include "supervisor/lane.h"
 #include "supervisor/metrics.h"
 #include "supervisor/pool_options.h"
 #include "supervisor/pool_snapshot.h"
+#include "supervisor/quarantine.h"
 #include "supervisor/respawn_backoff.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
@@ -80,11 +82,14 @@ class WorkerPool : public JobExecutor {
   // queue. A worker that fails during start-up calls on_failed instead.
   void Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed);
 
-  // JobExecutor. Submit fails with kBusy when the backlog is full and with
-  // kShuttingDown after Stop(). An abandoned job that already runs finishes
-  // and its answer is dropped.
+  // JobExecutor. Submit refuses with kShuttingDown after Stop(), with
+  // kOutOfRange a job estimated to cost more than job_timeout (admission.h),
+  // with kWorkerCrashed an input in quarantine (quarantine.h: its job killed
+  // two workers lately), and with kBusy when the backlog is full. An abandoned job that already
+  // runs finishes and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      JobCallback callback, ErrorCode* error) override;
+                                      const std::string& flow, JobCallback callback,
+                                      Refusal* refusal) override;
 
   void Abandon(std::uint64_t job_id) override;
 
@@ -138,7 +143,8 @@ class WorkerPool : public JobExecutor {
   std::array<Lane, 2> lanes_;
   WorkerSlots workers_;
   JobTable jobs_;
-  Backlog backlog_;
+  FairQueue backlog_;
+  Quarantine quarantine_;
   RespawnBackoff backoff_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;

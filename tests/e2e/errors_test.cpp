@@ -109,6 +109,33 @@ TEST(Errors, RecursiveAbove93IsOutOfRangeNamingTheLimit) {
   }
 }
 
+TEST(Errors, AJobEstimatedPastTheJobTimeoutIsRefusedAtOnceNamingEstimateAndLimit) {
+  ServerProcess server({"--workers", "1"});  // job_timeout: the default 30 s
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  const auto start = std::chrono::steady_clock::now();
+  const auto answer = client.Ask("93 recursive", seconds(10));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(IsError(answer, "out_of_range"));
+  EXPECT_NE(answer->find("years of work, over the job_timeout of 30 s"), std::string::npos)
+      << *answer;
+  EXPECT_LT(elapsed, seconds(1));
+  const auto stats = AskStats(observer);
+  EXPECT_TRUE(BusyWorkers(stats).empty());  // no worker ever started it
+  EXPECT_EQ(Counter(stats, "jobs_pending"), 0u);
+  EXPECT_EQ(Counter(stats, "errors", "out_of_range"), 1u);
+  EXPECT_EQ(client.Ask("93 fast"), "12200160415121876738");
+}
+
+TEST(Errors, AFastJobEstimatedPastAShortJobTimeoutIsRefused) {
+  ServerProcess server({"--workers", "1", "--job-timeout", "0.5"});
+  LineClient client(server.port());
+  const auto answer = client.Ask("100000000", seconds(10));
+  ASSERT_TRUE(IsError(answer, "out_of_range"));
+  EXPECT_NE(answer->find("over the job_timeout of 500 ms"), std::string::npos) << *answer;
+  EXPECT_EQ(client.Ask("1000"), FibReference(1000));
+}
+
 TEST(Errors, FastAboveMaxNIsOutOfRangeNamingTheLimit) {
   ServerProcess server({"--workers", "1", "--max-n", "1000"});
   LineClient client(server.port());
@@ -208,8 +235,20 @@ TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
   const auto before = WorkersOf(AskStats(observer));
   ASSERT_EQ(before.size(), 2u);
 
+  // A job estimated within the limit whose worker then stalls (stopped, as
+  // on an overloaded machine): a job estimated past it is refused at once.
   const auto start = std::chrono::steady_clock::now();
-  const auto answer = client.Ask("50 recursive", seconds(10));  // would run for minutes
+  client.Send("44 recursive\n");
+  pid_t stalled = -1;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto busy = BusyWorkers(AskStats(observer));
+        if (!busy.empty()) stalled = busy.front().pid;
+        return stalled > 0;
+      },
+      seconds(10)));
+  ASSERT_EQ(::kill(stalled, SIGSTOP), 0);
+  const auto answer = client.ReadLine(seconds(10));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(IsError(answer, "timeout"));
   EXPECT_GE(elapsed, milliseconds(900));
@@ -232,11 +271,9 @@ TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
   EXPECT_EQ(replaced, 1);
 }
 
-TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  client.Send("50 recursive\n");  // runs until killed
+// Kills the worker running the only job in the pool, then the one running its
+// retry.
+void KillItsWorkerTwice(LineClient& observer) {
   std::uint64_t job = 0;
   pid_t victim = -1;
   for (int kill = 0; kill < 2; ++kill) {
@@ -258,6 +295,14 @@ TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
         << "the job never ran (attempt " << kill + 1 << ")";
     ASSERT_EQ(::kill(victim, SIGKILL), 0);
   }
+}
+
+TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");  // runs until killed
+  KillItsWorkerTwice(observer);
   EXPECT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
   EXPECT_EQ(client.Ask("ping"), "pong");
   EXPECT_EQ(client.Ask("20"), "6765");
@@ -265,6 +310,29 @@ TEST(Errors, WorkerDyingTwiceOnAJobAnswersWorkerCrashed) {
   EXPECT_EQ(Counter(stats, "job_retries"), 1u);
   EXPECT_EQ(Counter(stats, "worker_crashes"), 2u);
   EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 1u);
+}
+
+TEST(Errors, ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker) {
+  ServerProcess server({"--workers", "2"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");
+  KillItsWorkerTwice(observer);
+  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto again = client.Ask("50 recursive", seconds(10));  // about 15 s if it ran
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(IsError(again, "worker_crashed"));
+  EXPECT_NE(again->find("killed two workers; refused for"), std::string::npos) << *again;
+  EXPECT_LT(elapsed, seconds(1));
+  const auto stats = AskStats(observer);
+  EXPECT_TRUE(BusyWorkers(stats).empty());
+  EXPECT_EQ(Counter(stats, "worker_crashes"), 2u);
+  EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 2u);
+  // Only that input is refused.
+  EXPECT_EQ(client.Ask("50 fast"), "12586269025");
+  EXPECT_EQ(client.Ask("20 recursive"), "6765");
 }
 
 }  // namespace

@@ -124,7 +124,9 @@ TEST(Faults, StoppedWorkerMidJobTimesOutAndIsReplaced) {
   ServerProcess server({"--workers", "2", "--job-timeout", "1"});
   LineClient client(server.port());
   LineClient observer(server.port());
-  client.Send("50 recursive\n");  // minutes of work: it ends only by the timeout
+  // Estimated within the limit (a job estimated past it is refused at once);
+  // stopped below, it ends only by the timeout.
+  client.Send("44 recursive\n");
   const pid_t busy = BusyWorkerPid(observer);
   ASSERT_GT(busy, 0);
   ::kill(busy, SIGSTOP);
@@ -200,7 +202,7 @@ TEST(Faults, RunningJobOfADisconnectedClientIsStopped) {
   pid_t busy = -1;
   {
     LineClient client(server.port());
-    client.Send("60 recursive\n");  // hours of work if nobody stopped it
+    client.Send("50 recursive\n");  // about 15 s of work if nobody stopped it
     busy = BusyWorkerPid(observer);
     ASSERT_GT(busy, 0);
     client.Reset();

@@ -12,8 +12,10 @@ namespace fibpool::testing {
 
 class LineClient {
  public:
-  // Connects to 127.0.0.1:port; throws std::runtime_error on failure.
-  explicit LineClient(std::uint16_t port);
+  // Connects to 127.0.0.1:port, from `source` (an IPv4 address: any 127.x
+  // address is a distinct loopback client); throws std::runtime_error on
+  // failure.
+  explicit LineClient(std::uint16_t port, const std::string& source = "127.0.0.1");
   ~LineClient();
   LineClient(const LineClient&) = delete;
   LineClient& operator=(const LineClient&) = delete;

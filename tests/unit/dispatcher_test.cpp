@@ -28,16 +28,16 @@ class DispatcherFixture : public ::testing::Test {
   }
   std::uint64_t Submit(ipc::Algorithm algorithm, std::uint64_t n) {
     const std::uint64_t id = jobs_.Add(
-        algorithm, n, [](JobResult&&) {}, 0);
+        algorithm, n, "192.0.2.1", [](JobResult&&) {}, 0);
     const PendingJob& job = *jobs_.Find(id);
-    backlog_.Push(id, job.deadline, job.size);
+    backlog_.Push(job.flow, id, job.deadline, job.size);
     return id;
   }
   void Dispatch() { DispatchWaiting(backlog_, jobs_, main_, reserve_); }
 
   Lane main_, reserve_;
   JobTable jobs_;
-  Backlog backlog_;
+  FairQueue backlog_;
 };
 
 TEST_F(DispatcherFixture, ABigJobTakesAFreeMainWorkerAndTheNextCheapOneGoesToTheReserve) {

@@ -6,7 +6,7 @@ namespace fibpool::supervisor {
 namespace {
 
 PendingJob Running(bool abandoned = false) {
-  PendingJob job{ipc::Algorithm::kFast, 10, nullptr, 0, 0, 0, JobSize::kCheap};
+  PendingJob job{ipc::Algorithm::kFast, 10, "192.0.2.1", nullptr, 0, 0, 0, JobSize::kCheap};
   job.state = PendingJob::State::kQueued;
   if (!abandoned) job.callback = [](JobResult&&) {};
   return job;
@@ -61,8 +61,8 @@ TEST(JobTable, ARunningJobIsStoppedPastItsTimeoutOrSoonAfterItIsAbandoned) {
 
 TEST(JobTable, JobsGetDistinctIdsAndTheirCostSetsTheirDeadline) {
   JobTable table;
-  const std::uint64_t cheap = table.Add(ipc::Algorithm::kFast, 10, nullptr, 1000);
-  const std::uint64_t big = table.Add(ipc::Algorithm::kRecursive, 45, nullptr, 1000);
+  const std::uint64_t cheap = table.Add(ipc::Algorithm::kFast, 10, "192.0.2.1", nullptr, 1000);
+  const std::uint64_t big = table.Add(ipc::Algorithm::kRecursive, 45, "192.0.2.1", nullptr, 1000);
   EXPECT_NE(cheap, 0u);
   EXPECT_NE(cheap, big);
   EXPECT_EQ(table.size(), 2u);

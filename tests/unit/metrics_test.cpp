@@ -230,5 +230,29 @@ TEST(StatusPage, IsSelfContainedHtmlThatPollsStatsJson) {
   EXPECT_EQ(page.find("@import"), std::string_view::npos);
 }
 
+TEST(PrometheusText, CountsQuarantinedInputs) {
+  PoolSnapshot pool = TwoWorkers();
+  pool.quarantined_inputs = 1;
+  Metrics m;
+  m.inputs_quarantined = 3;
+  const std::string text = PrometheusText(pool, m, SomeProcess());
+  EXPECT_NE(text.find("fibpool_inputs_quarantined_total 3\n"), std::string::npos);
+  EXPECT_NE(text.find("fibpool_quarantined_inputs 1\n"), std::string::npos);
+}
+
+TEST(FlowReports, StatsAndPrometheusNameTheTopFlowsWithTheirQueuedJobs) {
+  PoolSnapshot pool = TwoWorkers();
+  pool.top_flows = {{"192.0.2.7", 18}, {"2001:db8::1", 2}};
+  const std::string text = PrometheusText(pool, Metrics{}, SomeProcess());
+  EXPECT_NE(text.find("# TYPE fibpool_flow_queued_jobs gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("fibpool_flow_queued_jobs{flow=\"192.0.2.7\"} 18\n"), std::string::npos);
+  EXPECT_NE(text.find("fibpool_flow_queued_jobs{flow=\"2001:db8::1\"} 2\n"), std::string::npos);
+  const auto flows =
+      boost::json::parse(StatsJson(pool, Metrics{}, Config{}, SomeProcess())).at("flows");
+  ASSERT_EQ(flows.as_array().size(), 2u);
+  EXPECT_EQ(flows.as_array()[0].at("flow").as_string(), "192.0.2.7");
+  EXPECT_EQ(boost::json::value_to<std::uint64_t>(flows.as_array()[0].at("queued")), 18u);
+}
+
 }  // namespace
 }  // namespace fibpool::supervisor

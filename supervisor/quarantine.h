@@ -1,0 +1,50 @@
+// Inputs whose job killed two workers (the retry rule of job_table.h answers
+// them ERR worker_crashed): for a while after, the same request is answered
+// ERR worker_crashed at once instead of costing two more workers.
+//
+// An input is an (algorithm, N) pair. Entries expire `period` after they were
+// added (adding a held input again changes nothing); at most `capacity` are held, the one that
+// expires first making room for a new one, so memory stays bounded however many inputs crash.
+//
+// Pure: the caller passes the time. Not thread-safe: the event loop's.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <utility>
+
+#include "ipc/job.h"
+
+namespace fibpool::supervisor {
+
+// How long an input that killed two workers is refused, and how many such
+// inputs are remembered.
+inline constexpr std::chrono::seconds kQuarantinePeriod{60};
+inline constexpr std::size_t kQuarantineCapacity = 1024;
+
+class Quarantine {
+ public:
+  explicit Quarantine(std::chrono::nanoseconds period = kQuarantinePeriod,
+                      std::size_t capacity = kQuarantineCapacity);
+
+  void Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t now_ns);
+  // Whether the input is held at `now_ns`; how long it still is in *left.
+  bool Holds(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t now_ns,
+             std::chrono::nanoseconds* left = nullptr);
+  // Inputs held (expired ones are dropped as time passes in Add and Holds).
+  std::size_t size() const { return until_.size(); }
+
+ private:
+  using Key = std::pair<ipc::Algorithm, std::uint64_t>;
+  void Expire(std::uint64_t now_ns);
+
+  std::uint64_t period_ns_;
+  std::size_t capacity_;
+  std::map<Key, std::uint64_t> until_;               // input -> end of its quarantine
+  std::deque<std::pair<Key, std::uint64_t>> order_;  // the same, as added: ends ascend
+};
+
+}  // namespace fibpool::supervisor
