@@ -99,6 +99,16 @@ GroupSpec BigJobs(const std::string& job, unsigned connections) {
   return big;
 }
 
+// `connections` closed-loop connections sending tiny jobs, `depth` at a time.
+GroupSpec TinyJobs(unsigned connections, unsigned depth = 1) {
+  GroupSpec tiny;
+  tiny.name = "tiny";
+  tiny.connections = connections;
+  tiny.depth = depth;
+  tiny.requests = TinyRequests();
+  return tiny;
+}
+
 double ThreadCpuSeconds() {
   timespec ts{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -247,14 +257,8 @@ RunResult ScenarioRunner::RunSlice(Target& target, RunSpec spec, Figures* main,
 
 std::vector<ScenarioResult> ScenarioRunner::RunAll() {
   std::vector<ScenarioResult> results;
-  const auto tiny = TinyRequests();
-  const auto closed = [&tiny](unsigned connections, unsigned depth) {
-    GroupSpec g;
-    g.name = "tiny";
-    g.connections = connections;
-    g.depth = depth;
-    g.requests = tiny;
-    return std::vector<GroupSpec>{g};
+  const auto closed = [](unsigned connections, unsigned depth) {
+    return std::vector<GroupSpec>{TinyJobs(connections, depth)};
   };
   const auto recursive = [](unsigned connections) {
     GroupSpec g;
@@ -334,10 +338,7 @@ ScenarioResult ScenarioRunner::RunBusyScenario() {
                          options_.busy_job + "` run (sent first, on their own connections)",
                      ScenarioResult::Measure::kP99);
   const GroupSpec big = BigJobs(options_.busy_job, workers_);
-  GroupSpec tiny;
-  tiny.name = "tiny";
-  tiny.connections = 8;
-  tiny.requests = TinyRequests();
+  GroupSpec tiny = TinyJobs(8);
   tiny.start_delay = kBusyTinyDelay;
 
   RunSpec spec;
@@ -391,10 +392,7 @@ ScenarioResult ScenarioRunner::RunTimelineScenario() {
   GroupSpec big = BigJobs(options_.timeline_job, workers_);
   big.start_delay = kTimelineBigStart;
   big.timeline_bucket = kTimelineBucket;
-  GroupSpec tiny;
-  tiny.name = "tiny";
-  tiny.connections = 1;
-  tiny.requests = TinyRequests();
+  GroupSpec tiny = TinyJobs(1);
   tiny.timeline_bucket = kTimelineBucket;
 
   RunSpec spec;
