@@ -38,9 +38,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "supervisor/answer_queue.h"
-#include "supervisor/connection_state.h"
 #include "ipc/shared_segment.h"
+#include "supervisor/answer_queue.h"
+#include "supervisor/config.h"
+#include "supervisor/connection_state.h"
 #include "supervisor/flow_key.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
@@ -56,10 +57,11 @@ class ConnectionManager;
 // What a connection needs from the server. Outlives every connection.
 struct ConnectionEnv {
   ParserLimits limits;
-  std::size_t max_line = 1024;
-  std::size_t max_inflight = 1024;
-  std::uint64_t max_output_bytes = 64u << 20;
-  std::chrono::milliseconds idle_timeout{300'000};
+  // The limits; their defaults are the settings' (config.h).
+  std::size_t max_line = Config{}.max_line;
+  std::size_t max_inflight = Config{}.max_inflight_per_connection;
+  std::uint64_t max_output_bytes = Config{}.max_output_per_connection;
+  std::chrono::milliseconds idle_timeout = Config{}.idle_timeout;
   JobExecutor* executor = nullptr;
   Metrics* metrics = nullptr;
   int metrics_port = -1;  // named to a client that sends HTTP here; -1: no metrics server
