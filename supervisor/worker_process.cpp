@@ -55,17 +55,21 @@ struct ChildSetup {
 WorkerProcess::WorkerProcess(asio::io_context& io, Events events)
     : pipe_(io), events_(std::move(events)), buffer_(kReadChunk) {}
 
-std::shared_ptr<WorkerProcess> WorkerProcess::Spawn(asio::io_context& io,
-                                                    const std::filesystem::path& executable,
-                                                    const std::vector<std::string>& args,
-                                                    Events events) {
+ipc::Result<std::shared_ptr<WorkerProcess>> WorkerProcess::Spawn(
+    asio::io_context& io, const std::filesystem::path& executable,
+    const std::vector<std::string>& args, Events events) {
   ipc::UniqueFd read_end, write_end;
-  if (auto ec = ipc::MakePipe(&read_end, &write_end)) throw std::system_error(ec, "pipe");
+  if (auto ec = ipc::MakePipe(&read_end, &write_end)) return ec;
   std::shared_ptr<WorkerProcess> worker(new WorkerProcess(io, std::move(events)));
   bp::posix::default_launcher launcher;
   launcher.fd_whitelist.push_back(kResultFd);
-  worker->process_ = std::make_unique<bp::process>(launcher(
-      io, executable, args, bp::process_stdio{nullptr, nullptr, {}}, ChildSetup{write_end.get()}));
+  bp::error_code ec;
+  // The executor overload: the io_context one of Boost 1.81 drops `ec` and throws.
+  bp::process process =
+      launcher(asio::any_io_executor(io.get_executor()), ec, executable, args,
+               bp::process_stdio{nullptr, nullptr, {}}, ChildSetup{write_end.get()});
+  if (ec) return ec;
+  worker->process_ = std::make_unique<bp::process>(std::move(process));
   worker->pid_ = worker->process_->id();
   write_end.Reset();  // the child holds the only write end: its exit is our EOF
   worker->pipe_.assign(read_end.Release());

@@ -33,6 +33,7 @@
 
 #include "ipc/frame.h"
 #include "ipc/messages.h"
+#include "ipc/posix_error.h"
 #include "supervisor/worker_exit.h"
 
 namespace fibpool::supervisor {
@@ -48,10 +49,12 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
     std::function<void(ExitStatus status)> on_exit;
   };
 
-  // Starts the child. Throws std::system_error when it cannot be started.
-  static std::shared_ptr<WorkerProcess> Spawn(boost::asio::io_context& io,
-                                              const std::filesystem::path& executable,
-                                              const std::vector<std::string>& args, Events events);
+  // Starts the child. Failure behaviour: the error of pipe2, fork or exec
+  // (ipc/posix_error.h); nothing is left behind. Never throws.
+  static ipc::Result<std::shared_ptr<WorkerProcess>> Spawn(boost::asio::io_context& io,
+                                                           const std::filesystem::path& executable,
+                                                           const std::vector<std::string>& args,
+                                                           Events events);
   ~WorkerProcess();
 
   pid_t pid() const { return pid_; }
