@@ -19,6 +19,8 @@ class Category : public boost::system::error_category {
         return "job queue size mismatch";
       case IpcError::kCorruptJob:
         return "corrupt job in the queue";
+      case IpcError::kCorruptFrame:
+        return "corrupt frame on the result pipe";
       case IpcError::kBadSegmentName:
         return "bad result buffer name";
       case IpcError::kShortResultBuffer:

@@ -15,6 +15,7 @@ enum class IpcError {
   kVersionMismatch,     // the queue's layout version is not this build's
   kSizeMismatch,        // the segment is smaller than its queue says, or the queue is malformed
   kCorruptJob,          // a queue slot did not decode; that job was dropped
+  kCorruptFrame,        // a frame or message on a result pipe did not decode
   kBadSegmentName,      // a result buffer's name is not one of fibpool's
   kShortResultBuffer,   // a result buffer holds fewer bytes than announced
   kUnexpectedArgument,  // a worker command-line word that is not an --option

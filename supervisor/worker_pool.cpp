@@ -74,8 +74,8 @@ boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
   WorkerProcess::Events events;
   events.on_ready = [this, slot](const ipc::ReadyMessage&) { OnReady(slot); };
   events.on_result = [this, slot](ipc::ResultMessage&& m) { OnResult(slot, std::move(m)); };
-  events.on_protocol_error = [slot](const std::string& why) {
-    spdlog::error("event=worker_protocol_error slot={} why=\"{}\"", slot, why);
+  events.on_protocol_error = [slot](boost::system::error_code ec) {
+    spdlog::error("event=worker_protocol_error slot={} why=\"{}\"", slot, ec.message());
   };
   events.on_exit = [this, slot](ExitStatus status) { OnExit(slot, status); };
   auto process =

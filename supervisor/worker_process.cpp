@@ -13,6 +13,7 @@
 
 #include "ipc/codec.h"
 #include "ipc/defaults.h"
+#include "ipc/ipc_error.h"
 #include "ipc/unique_fd.h"
 
 namespace fibpool::supervisor {
@@ -138,7 +139,7 @@ void WorkerProcess::OnBytes(std::size_t n) {
       if (ok) events_.on_result(std::move(*msg));
     }
     if (!ok) {
-      events_.on_protocol_error("corrupt frame on the result pipe");
+      events_.on_protocol_error(make_error_code(ipc::IpcError::kCorruptFrame));
       Kill();
       WaitForExit();
       return;

@@ -43,8 +43,9 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   struct Events {
     std::function<void(const ipc::ReadyMessage&)> on_ready;
     std::function<void(ipc::ResultMessage&&)> on_result;
-    // The worker broke the pipe protocol; it is killed, on_exit follows.
-    std::function<void(const std::string& why)> on_protocol_error;
+    // The worker broke the pipe protocol (ipc::IpcError::kCorruptFrame); it
+    // is killed, on_exit follows.
+    std::function<void(boost::system::error_code)> on_protocol_error;
     // How the process ended: its exit status or its terminating signal.
     std::function<void(ExitStatus status)> on_exit;
   };

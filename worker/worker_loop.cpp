@@ -80,7 +80,9 @@ int RunWorker(const ipc::WorkerArgs& options) {
   // The main lane: lower priority and the default slice, so that the
   // supervisor and the reserve lane win the CPU when they wake up. The
   // reserve lane: a short slice, like the supervisor's.
-  ipc::SetScheduling(options.nice, options.slice);
+  if (const auto ec = ipc::SetScheduling(options.nice, options.slice)) {
+    spdlog::debug("event=scheduling_refused nice={} why=\"{}\"", options.nice, ec.message());
+  }
 
   auto segment = ipc::SharedSegment::Open(options.segment, ipc::SharedSegment::Access::kReadWrite);
   auto queue = segment ? ipc::JobQueue::Attach(segment->data(), segment->size())

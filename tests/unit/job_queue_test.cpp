@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -200,6 +201,39 @@ TEST_F(QueueFixture, FormattingTooSmallAMemoryIsASizeMismatch) {
             IpcError::kSizeMismatch);
   EXPECT_EQ(JobQueue::Format(memory.data(), memory.size(), 0, kCells).error(),
             IpcError::kSizeMismatch);
+}
+
+// The layout of docs/shared_memory.md: the slots are last, 64 bytes each,
+// beginning with their u32 length; the Control block (robust mutex first)
+// begins at the first 64-byte boundary after the header.
+TEST_F(QueueFixture, ACorruptJobIsAnErrorThatDropsOnlyThatJob) {
+  ASSERT_TRUE(queue_->TryPush(Compute(1)));
+  ASSERT_TRUE(queue_->TryPush(Compute(2)));
+  char* slots = static_cast<char*>(segment_.data()) + JobQueue::BytesFor(64, kCells) - 64 * 64;
+  const std::uint32_t too_long = 1000;
+  std::memcpy(slots, &too_long, sizeof too_long);
+  Job job;
+  const auto took = queue_->Pop(0, 0ns, 0ns, &job);
+  ASSERT_FALSE(took);
+  EXPECT_EQ(took.error(), IpcError::kCorruptJob);
+  EXPECT_EQ(queue_->cell(0).claimed.load(), 0u);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 0ns, &job), Took(1));
+  EXPECT_EQ(job.id, 2u);
+}
+
+TEST_F(QueueFixture, ABrokenLockIsAnErrorForTakesAndRepairsNeverAJobTakenWithoutIt) {
+  KillConsumerHoldingTheLock();
+  auto* mutex = reinterpret_cast<pthread_mutex_t*>(static_cast<char*>(segment_.data()) + 64);
+  // Unlocked without being made consistent: unusable for good.
+  ASSERT_EQ(pthread_mutex_lock(mutex), EOWNERDEAD);
+  ASSERT_EQ(pthread_mutex_unlock(mutex), 0);
+  ASSERT_TRUE(queue_->TryPush(Compute(1)));
+  Job job;
+  const auto took = queue_->Pop(0, 0ns, 0ns, &job);
+  ASSERT_FALSE(took);
+  EXPECT_EQ(took.error(), std::errc::state_not_recoverable);
+  EXPECT_EQ(queue_->Depth(), 1u);
+  EXPECT_EQ(queue_->Repair(), std::errc::state_not_recoverable);
 }
 
 // One producer and several consumer processes at once, taking batches: every
