@@ -21,6 +21,12 @@
 // the others sleep at once. Sleeps are bounded by the caller's `wait`, so a
 // lost wake-up (for example one taken by a stopped process) costs at most one
 // wait period, never a hang.
+//
+// Failure behaviour: errors are values, ipc::Result or an error code
+// (ipc/posix_error.h): IpcError codes for a segment that is not this build's
+// queue or a slot that does not decode, the robust mutex's error when its
+// lock is broken for good (ipc/robust_mutex.h). Nothing here throws. A full
+// queue is not an error: TryPush returns false.
 #pragma once
 
 #include <pthread.h>
