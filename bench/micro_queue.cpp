@@ -35,9 +35,10 @@ constexpr std::uint32_t kCells = 4;
 
 SharedSegment MakeSegment() {
   static int counter = 0;
-  SharedSegment s = SharedSegment::Create(
-      "fibpool-micro." + std::to_string(::getpid()) + "." + std::to_string(counter++),
-      JobQueue::BytesFor(kCapacity, kCells));
+  SharedSegment s = SharedSegment::Create("fibpool-micro." + std::to_string(::getpid()) + "." +
+                                              std::to_string(counter++),
+                                          JobQueue::BytesFor(kCapacity, kCells))
+                        .value();
   s.Unlink();  // the mapping stays; a forked child inherits it
   return s;
 }
@@ -65,7 +66,7 @@ bool ReadExactly(int fd, char* out, std::size_t size, bool spin) {
 
 void BM_QueueHopInProcess(benchmark::State& state) {
   SharedSegment segment = MakeSegment();
-  JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells);
+  JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells).value();
   Job out;
   std::uint64_t id = 1;
   for (auto _ : state) {
@@ -90,7 +91,7 @@ void BM_QueueHopCrossProcess(benchmark::State& state) {
   const bool parent_spins = state.range(1) != 0;
   const auto batch = static_cast<std::uint64_t>(state.range(2));
   SharedSegment segment = MakeSegment();
-  JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells);
+  JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells).value();
   fibpool::ipc::UniqueFd read_end, write_end;
   if (fibpool::ipc::MakePipe(&read_end, &write_end)) {
     state.SkipWithError("pipe");
@@ -103,9 +104,10 @@ void BM_QueueHopCrossProcess(benchmark::State& state) {
     fibpool::ipc::JobBatch jobs;
     fibpool::ipc::FrameWriter writer;
     for (;;) {
-      const auto status = queue.PopBatch(0, spin, std::chrono::milliseconds(200),
-                                         fibpool::ipc::TakeLimit{64'000}, &jobs);
-      if (status == JobQueue::PopStatus::kEmpty) {
+      const auto took = queue.PopBatch(0, spin, std::chrono::milliseconds(200),
+                                       fibpool::ipc::TakeLimit{64'000}, &jobs);
+      if (!took) ::_exit(1);
+      if (*took == 0) {
         if (::getppid() != parent) ::_exit(1);
         continue;
       }

@@ -16,9 +16,9 @@ std::string EncodeFrame(FrameType type, std::string_view body) {
   return frame;
 }
 
-std::error_code FrameWriter::Flush(int fd) {
+boost::system::error_code FrameWriter::Flush(int fd) {
   if (buffer_.empty()) return {};
-  const std::error_code error = WriteAll(fd, buffer_.data(), buffer_.size());
+  const boost::system::error_code error = WriteAll(fd, buffer_.data(), buffer_.size());
   buffer_.clear();
   return error;
 }

@@ -4,6 +4,7 @@
 // large results do not travel here but in result buffers (result_buffer.h).
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -11,7 +12,6 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
-#include <system_error>
 
 #include "ipc/codec.h"
 #include "ipc/messages.h"
@@ -55,7 +55,7 @@ class FrameWriter {
   std::string_view pending() const { return buffer_; }
   // Writes the pending frames to `fd` (blocking) and forgets them, whether
   // the write succeeded or not.
-  std::error_code Flush(int fd);
+  boost::system::error_code Flush(int fd);
 
  private:
   // A streambuf that appends to a std::string.

@@ -6,11 +6,11 @@
 #include <cstring>
 #include <ctime>
 #include <new>
-#include <stdexcept>
 #include <thread>
 
 #include "ipc/codec.h"
 #include "ipc/futex.h"
+#include "ipc/ipc_error.h"
 #include "ipc/robust_mutex.h"
 
 namespace fibpool::ipc {
@@ -73,13 +73,13 @@ std::size_t JobQueue::BytesFor(std::uint32_t capacity, std::uint32_t cells) {
   return OffsetsFor<Header, Control, Slot>(capacity, cells).total;
 }
 
-JobQueue JobQueue::Format(void* memory, std::size_t size, std::uint32_t capacity,
-                          std::uint32_t cells) {
+Result<JobQueue> JobQueue::Format(void* memory, std::size_t size, std::uint32_t capacity,
+                                  std::uint32_t cells) {
   const Offsets o = OffsetsFor<Header, Control, Slot>(capacity, cells);
-  if (capacity == 0 || size < o.total) throw std::invalid_argument("job queue: segment too small");
+  if (capacity == 0 || size < o.total) return make_error_code(IpcError::kSizeMismatch);
   char* base = static_cast<char*>(memory);
   auto* control = new (base + o.control) Control{};
-  InitRobustMutex(&control->mutex);
+  if (auto ec = InitRobustMutex(&control->mutex)) return ec;
   auto* cell_array = reinterpret_cast<WorkerCell*>(base + o.cells);
   for (std::uint32_t i = 0; i < cells; ++i) new (&cell_array[i]) WorkerCell{};
   auto* slots = reinterpret_cast<Slot*>(base + o.slots);
@@ -90,22 +90,16 @@ JobQueue JobQueue::Format(void* memory, std::size_t size, std::uint32_t capacity
   return JobQueue(header, control, cell_array, slots);
 }
 
-std::optional<JobQueue> JobQueue::Attach(void* memory, std::size_t size, std::string* why) {
+Result<JobQueue> JobQueue::Attach(void* memory, std::size_t size) {
   auto* header = static_cast<Header*>(memory);
   if (size < sizeof(Header) || header->magic != kSegmentMagic) {
-    *why = "not a fibpool job queue (bad magic)";
-    return std::nullopt;
+    return make_error_code(IpcError::kBadMagic);
   }
   std::atomic_thread_fence(std::memory_order_acquire);
-  if (header->version != kLayoutVersion) {
-    *why = "job queue layout version " + std::to_string(header->version) + ", expected " +
-           std::to_string(kLayoutVersion);
-    return std::nullopt;
-  }
+  if (header->version != kLayoutVersion) return make_error_code(IpcError::kVersionMismatch);
   const Offsets o = OffsetsFor<Header, Control, Slot>(header->capacity, header->cells);
-  if (header->total_bytes != o.total || size < o.total) {
-    *why = "job queue size mismatch";
-    return std::nullopt;
+  if (header->capacity == 0 || header->total_bytes != o.total || size < o.total) {
+    return make_error_code(IpcError::kSizeMismatch);
   }
   char* base = static_cast<char*>(memory);
   return JobQueue(header, reinterpret_cast<Control*>(base + o.control),
@@ -148,18 +142,18 @@ std::optional<Job> JobQueue::DecodeSlot(std::uint64_t position) const {
   return Decode<Job>(std::string_view(slot.bytes, slot.length));
 }
 
-bool JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out, bool* corrupt) {
-  RobustLock lock(&control_->mutex);
-  if (lock.recovered()) {
+Result<std::uint32_t> JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out) {
+  const Result<RobustLock> lock = RobustLock::Acquire(&control_->mutex);
+  if (!lock) return lock.error();
+  if (lock->recovered()) {
     control_->recoveries.fetch_add(1, std::memory_order_relaxed);
     RepairLocked();
   }
   const std::uint64_t head = control_->head.load(std::memory_order_relaxed);
   const std::uint64_t tail = control_->tail.load(std::memory_order_acquire);
-  if (head == tail) return false;
+  if (head == tail) return 0u;
   out->size = 0;
   std::optional<Job> first = DecodeSlot(head);
-  *corrupt = !first.has_value();
   if (first) {
     out->jobs[out->size++] = *first;
     if (first->kind == JobKind::kCompute) {
@@ -181,12 +175,13 @@ bool JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out, bool*
     }
   }
   control_->head.store(head + (first ? out->size : 1), std::memory_order_release);
-  return true;
+  if (!first) return make_error_code(IpcError::kCorruptJob);
+  return out->size;
 }
 
-JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
-                                       std::chrono::nanoseconds wait, TakeLimit limit,
-                                       JobBatch* out) {
+Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                         std::chrono::nanoseconds wait, TakeLimit limit,
+                                         JobBatch* out) {
   const std::uint64_t start = MonotonicNanos();
   const auto elapsed = [start] { return std::chrono::nanoseconds(MonotonicNanos() - start); };
   // One spinner per queue is enough to catch the next job at once; more
@@ -198,17 +193,19 @@ JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseco
     if (spinner) control_->spinner.store(0, std::memory_order_release);
     spinner = false;
   };
-  bool corrupt = false;
   for (;;) {
-    if (Depth() > 0 && TryTake(cell, limit, out, &corrupt)) {
-      stop_spinning();
-      HandOn();
-      return corrupt ? PopStatus::kCorrupt : PopStatus::kJob;
+    if (Depth() > 0) {
+      Result<std::uint32_t> took = TryTake(cell, limit, out);
+      if (!took || *took > 0) {
+        stop_spinning();
+        if (took || took.error() == IpcError::kCorruptJob) HandOn();
+        return took;
+      }
     }
     const auto spent = elapsed();
     if (spent >= wait) {
       stop_spinning();
-      return PopStatus::kEmpty;
+      return 0u;
     }
     if (spinner && spent < spin) {
       const std::uint64_t before = MonotonicNanos();
@@ -227,12 +224,12 @@ JobQueue::PopStatus JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseco
   }
 }
 
-JobQueue::PopStatus JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
-                                  std::chrono::nanoseconds wait, Job* out) {
+Result<std::uint32_t> JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                    std::chrono::nanoseconds wait, Job* out) {
   JobBatch batch;
-  const PopStatus status = PopBatch(cell, spin, wait, TakeLimit{0, 1}, &batch);
-  if (status == PopStatus::kJob) *out = batch.jobs[0];
-  return status;
+  Result<std::uint32_t> took = PopBatch(cell, spin, wait, TakeLimit{0, 1}, &batch);
+  if (took && *took > 0) *out = batch.jobs[0];
+  return took;
 }
 
 void JobQueue::StartJob(std::uint32_t cell, std::uint64_t job_id) {
@@ -247,10 +244,12 @@ void JobQueue::FinishBatch(std::uint32_t cell) {
   c.claimed.store(0, std::memory_order_release);
 }
 
-void JobQueue::Repair() {
-  RobustLock lock(&control_->mutex);
-  if (lock.recovered()) control_->recoveries.fetch_add(1, std::memory_order_relaxed);
+boost::system::error_code JobQueue::Repair() {
+  const Result<RobustLock> lock = RobustLock::Acquire(&control_->mutex);
+  if (!lock) return lock.error();
+  if (lock->recovered()) control_->recoveries.fetch_add(1, std::memory_order_relaxed);
   RepairLocked();
+  return {};
 }
 
 bool JobQueue::IsClaimed(std::uint64_t job_id) const {

@@ -21,6 +21,12 @@
 // the others sleep at once. Sleeps are bounded by the caller's `wait`, so a
 // lost wake-up (for example one taken by a stopped process) costs at most one
 // wait period, never a hang.
+//
+// Failure behaviour: errors are values, ipc::Result or an error code
+// (ipc/posix_error.h): IpcError codes for a segment that is not this build's
+// queue or a slot that does not decode, the robust mutex's error when its
+// lock is broken for good (ipc/robust_mutex.h). Nothing here throws. A full
+// queue is not an error: TryPush returns false.
 #pragma once
 
 #include <pthread.h>
@@ -31,10 +37,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "ipc/job.h"
+#include "ipc/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -75,16 +81,16 @@ std::uint64_t MonotonicNanos();
 
 class JobQueue {
  public:
-  enum class PopStatus { kJob, kEmpty, kCorrupt };
-
   // Bytes a segment needs for this queue.
   static std::size_t BytesFor(std::uint32_t capacity, std::uint32_t cells);
-  // Lays out a new queue in zeroed `memory` (the creator, before anyone attaches).
-  // Throws std::invalid_argument when `size` is too small or capacity is 0.
-  static JobQueue Format(void* memory, std::size_t size, std::uint32_t capacity,
-                         std::uint32_t cells);
-  // Attaches to a formatted queue; checks magic, version and sizes.
-  static std::optional<JobQueue> Attach(void* memory, std::size_t size, std::string* why);
+  // Lays out a new queue in zeroed `memory` (the creator, before anyone
+  // attaches). IpcError::kSizeMismatch when `size` is too small or capacity
+  // is 0; the error of InitRobustMutex.
+  static Result<JobQueue> Format(void* memory, std::size_t size, std::uint32_t capacity,
+                                 std::uint32_t cells);
+  // Attaches to a formatted queue; checks magic, version and sizes:
+  // IpcError::kBadMagic, kVersionMismatch or kSizeMismatch.
+  static Result<JobQueue> Attach(void* memory, std::size_t size);
 
   // --- producer (a single process) ---
   // Appends `job`; false when the queue is full. Does not wake anyone.
@@ -101,14 +107,18 @@ class JobQueue {
   // sentinel is only ever taken alone, and unclaimed.
   // Spins for `spin` (unless another consumer spins already, or a yield
   // came back a time slice late within the last second: another program
-  // wants the CPU), then sleeps up to `wait` in total before returning
-  // kEmpty. kCorrupt: the oldest slot did not decode (that
-  // job is dropped, nothing is claimed).
-  PopStatus PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
-                     std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
-  // PopBatch of one job.
-  PopStatus Pop(std::uint32_t cell, std::chrono::nanoseconds spin, std::chrono::nanoseconds wait,
-                Job* out);
+  // wants the CPU), then sleeps up to `wait` in total.
+  // Returns how many jobs it took into *out, 0 when none came within `wait`.
+  // Failure behaviour: IpcError::kCorruptJob when the oldest slot did not
+  // decode (that job is dropped, nothing is claimed; the queue goes on); the
+  // error of RobustLock::Acquire when the consumers' lock failed: the queue
+  // is broken for good, and a consumer stops using it (a worker exits with
+  // kExitQueueBroken).
+  Result<std::uint32_t> PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                 std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
+  // PopBatch of one job: 1 with the job in *out, or 0.
+  Result<std::uint32_t> Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
+                            std::chrono::nanoseconds wait, Job* out);
   // Marks the claimed job `job_id` as the one `cell` runs from now on (0:
   // none), with the start time the supervisor's timeouts count from.
   void StartJob(std::uint32_t cell, std::uint64_t job_id);
@@ -120,8 +130,10 @@ class JobQueue {
   // that are also claimed in some cell are removed from the queue, so that
   // every job is either queued or claimed, never both. The supervisor calls
   // it before it reads a dead worker's claims; a consumer that inherits a
-  // dead owner's lock does the same.
-  void Repair();
+  // dead owner's lock does the same. Failure behaviour: the error of
+  // RobustLock::Acquire; nothing was repaired, and the lock is broken for
+  // every consumer too.
+  boost::system::error_code Repair();
   // The claims in `cell`, cleared, and the spinning role if it died with it
   // (the supervisor, once the worker is dead and Repair() has run).
   // *running: the job it was running, or 0.
@@ -136,9 +148,10 @@ class JobQueue {
   std::uint64_t recoveries() const;
   // How many consumers sleep on the futex now.
   std::uint32_t sleepers() const;
-  // Runs fn() while holding the consumers' lock (tests: to die holding it).
+  // Runs fn() while holding the consumers' lock (tests: to die holding it);
+  // the lock's error, without running fn(), when it cannot be taken.
   template <class Fn>
-  void WithConsumerLock(Fn&& fn);
+  boost::system::error_code WithConsumerLock(Fn&& fn);
 
  private:
   struct Header;
@@ -146,7 +159,8 @@ class JobQueue {
   struct Slot;
   JobQueue(Header* header, Control* control, WorkerCell* cells, Slot* slots)
       : header_(header), control_(control), cells_(cells), slots_(slots) {}
-  bool TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out, bool* corrupt);
+  // PopBatch without waiting: 0 when the queue is empty.
+  Result<std::uint32_t> TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out);
   std::optional<Job> DecodeSlot(std::uint64_t position) const;
   // Wakes one sleeping consumer if jobs are queued (after a take).
   void HandOn();
@@ -168,7 +182,9 @@ class JobQueue {
 #include "ipc/robust_mutex.h"
 
 template <class Fn>
-void fibpool::ipc::JobQueue::WithConsumerLock(Fn&& fn) {
-  RobustLock lock(mutex());
+boost::system::error_code fibpool::ipc::JobQueue::WithConsumerLock(Fn&& fn) {
+  const Result<RobustLock> lock = RobustLock::Acquire(mutex());
+  if (!lock) return lock.error();
   fn();
+  return {};
 }

@@ -17,6 +17,7 @@ enum WorkerExit : int {
   kExitPipeBroken = 1,    // the supervisor stopped reading
   kExitAttachFailed = 2,  // could not attach to the queue
   kExitOrphaned = 3,      // the supervisor is gone
+  kExitQueueBroken = 4,   // the queue's lock failed for good (robust_mutex.h)
   kExitRecycle = 10,      // reached max_jobs_per_worker or max_worker_memory
   kExitOutOfMemory = 11,  // GMP could not get memory; the job's answer was sent first
 };

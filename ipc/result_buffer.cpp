@@ -1,20 +1,17 @@
 #include "ipc/result_buffer.h"
 
+#include "ipc/ipc_error.h"
+
 namespace fibpool::ipc {
 
-std::optional<SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length,
-                                              std::string* why) {
+Result<SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length) {
   if (name.rfind("fibpool.", 0) != 0 || name.find('/') != std::string::npos) {
-    *why = "bad result buffer name";
-    return std::nullopt;
+    return make_error_code(IpcError::kBadSegmentName);
   }
-  auto segment = SharedSegment::TryOpen(name, SharedSegment::Access::kReadOnly, why);
-  if (!segment) return std::nullopt;
+  Result<SharedSegment> segment = SharedSegment::Open(name, SharedSegment::Access::kReadOnly);
+  if (!segment) return segment;
   segment->Unlink();
-  if (segment->size() < length) {
-    *why = "result buffer shorter than announced";
-    return std::nullopt;
-  }
+  if (segment->size() < length) return make_error_code(IpcError::kShortResultBuffer);
   return segment;
 }
 

@@ -12,17 +12,17 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 
+#include "ipc/posix_error.h"
 #include "ipc/shared_segment.h"
 
 namespace fibpool::ipc {
 
 // Supervisor side: maps buffer `name`, unlinks it, and checks that it holds at
-// least `length` bytes. std::nullopt with *why on any failure.
-std::optional<SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length,
-                                              std::string* why);
+// least `length` bytes. Failure behaviour: IpcError::kBadSegmentName (not a
+// fibpool.* name, or one with a '/'), the errno of opening or mapping it, or
+// IpcError::kShortResultBuffer (the name is unlinked all the same).
+Result<SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length);
 
 }  // namespace fibpool::ipc

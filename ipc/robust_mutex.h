@@ -7,30 +7,47 @@
 // critical section. The mutex is then marked consistent at once, so callers
 // must keep the protected state consistent at every store (the job queue
 // does: see job_queue.h).
+//
+// Failure behaviour: errors are values (ipc/posix_error.h), the pthread
+// function's error number as an error code. InitRobustMutex fails only on a
+// system without robust process-shared mutexes. RobustLock::Acquire returns
+// the error of pthread_mutex_lock other than EOWNERDEAD (ENOTRECOVERABLE,
+// EINVAL: the memory no longer holds a usable mutex) or of
+// pthread_mutex_consistent after EOWNERDEAD; in the latter case it unlocks
+// again, which leaves the mutex ENOTRECOVERABLE for everyone rather than
+// locked forever. Either way the lock is not held and the state it guards can
+// no longer be shared safely: the callers treat it as a corrupt queue
+// (job_queue.h), never as a reason to go on without the lock.
 #pragma once
 
 #include <pthread.h>
 
+#include "ipc/posix_error.h"
+
 namespace fibpool::ipc {
 
 // Initialises *mutex in place (creator only, before any other process maps it).
-// Throws std::system_error on failure.
-void InitRobustMutex(pthread_mutex_t* mutex);
+boost::system::error_code InitRobustMutex(pthread_mutex_t* mutex);
 
-// Scoped lock on a mutex made by InitRobustMutex.
+// Scoped lock on a mutex made by InitRobustMutex. Move-only; a moved-from
+// lock holds nothing.
 class RobustLock {
  public:
-  explicit RobustLock(pthread_mutex_t* mutex);
-  ~RobustLock();
+  static Result<RobustLock> Acquire(pthread_mutex_t* mutex);
+  RobustLock(RobustLock&& other) noexcept;
+  RobustLock& operator=(RobustLock&&) = delete;
   RobustLock(const RobustLock&) = delete;
   RobustLock& operator=(const RobustLock&) = delete;
+  ~RobustLock();
 
   // True when the previous owner died holding the lock.
   bool recovered() const { return recovered_; }
 
  private:
+  RobustLock(pthread_mutex_t* mutex, bool recovered) : mutex_(mutex), recovered_(recovered) {}
+
   pthread_mutex_t* mutex_;
-  bool recovered_ = false;
+  bool recovered_;
 };
 
 }  // namespace fibpool::ipc

@@ -30,10 +30,10 @@ struct SchedAttr {
 
 }  // namespace
 
-bool SetScheduling(int min_nice, std::chrono::microseconds slice) {
+boost::system::error_code SetScheduling(int min_nice, std::chrono::microseconds slice) {
   errno = 0;
   const int current = ::getpriority(PRIO_PROCESS, 0);
-  if (errno != 0) return false;
+  if (errno != 0) return ErrnoError();
   const int nice = std::max(current, min_nice);
   SchedAttr attr{};
   attr.size = sizeof attr;
@@ -41,8 +41,9 @@ bool SetScheduling(int min_nice, std::chrono::microseconds slice) {
   attr.sched_nice = nice;
   attr.sched_runtime =
       static_cast<std::uint64_t>(std::chrono::nanoseconds(std::max(slice, slice.zero())).count());
-  if (::syscall(SYS_sched_setattr, 0, &attr, 0) == 0) return true;
-  return nice == current || ::setpriority(PRIO_PROCESS, 0, nice) == 0;
+  if (::syscall(SYS_sched_setattr, 0, &attr, 0) == 0) return {};
+  if (nice == current || ::setpriority(PRIO_PROCESS, 0, nice) == 0) return {};
+  return ErrnoError();
 }
 
 }  // namespace fibpool::ipc

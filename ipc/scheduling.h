@@ -2,12 +2,14 @@
 // reserve lane must run the moment they wake up, even when big jobs hold
 // every CPU; the main lane's workers yield to them.
 //
-// Failure behaviour: best effort. Each call returns false (errno set) when
-// the kernel refuses; the process then runs with what it had, which is
-// correct, only slower to react under load.
+// Failure behaviour: best effort. A call the kernel refuses returns its errno
+// as an error code (ipc/posix_error.h); the process then runs with what it
+// had, which is correct, only slower to react under load.
 #pragma once
 
 #include <chrono>
+
+#include "ipc/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -22,6 +24,6 @@ inline constexpr std::chrono::microseconds kLatencySlice{100};
 // slice preempts tasks with longer ones at once instead of waiting for the
 // next scheduler tick (up to 4 ms), which is what keeps the tiny-job tail
 // short while big jobs run.
-bool SetScheduling(int min_nice, std::chrono::microseconds slice);
+boost::system::error_code SetScheduling(int min_nice, std::chrono::microseconds slice);
 
 }  // namespace fibpool::ipc

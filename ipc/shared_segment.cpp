@@ -1,74 +1,80 @@
 #include "ipc/shared_segment.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <utility>
 
-#include <boost/interprocess/shared_memory_object.hpp>
+#include "ipc/unique_fd.h"
 
 namespace fibpool::ipc {
 
-namespace bip = boost::interprocess;
-
 SharedSegment::SharedSegment(SharedSegment&& other) noexcept
     : name_(std::move(other.name_)),
-      region_(std::move(other.region_)),
+      data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
       owner_(std::exchange(other.owner_, false)) {}
 
 SharedSegment& SharedSegment::operator=(SharedSegment&& other) noexcept {
   if (this != &other) {
-    if (owner_) bip::shared_memory_object::remove(name_.c_str());
+    Release();
     name_ = std::move(other.name_);
-    region_ = std::move(other.region_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
     owner_ = std::exchange(other.owner_, false);
   }
   return *this;
 }
 
-SharedSegment::~SharedSegment() {
-  if (owner_) bip::shared_memory_object::remove(name_.c_str());
+SharedSegment::~SharedSegment() { Release(); }
+
+void SharedSegment::Release() {
+  if (data_ != nullptr) ::munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
+  if (owner_) ::shm_unlink(name_.c_str());
+  owner_ = false;
 }
 
-SharedSegment SharedSegment::Create(const std::string& name, std::size_t size) {
+boost::system::error_code SharedSegment::Map(int fd, std::size_t size, Access access) {
+  const int protection = access == Access::kReadOnly ? PROT_READ : PROT_READ | PROT_WRITE;
+  void* data = ::mmap(nullptr, size, protection, MAP_SHARED, fd, 0);
+  if (data == MAP_FAILED) return ErrnoError();
+  data_ = data;
+  size_ = size;
+  return {};
+}
+
+Result<SharedSegment> SharedSegment::Create(const std::string& name, std::size_t size) {
+  UniqueFd fd(::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
+  if (!fd.valid()) return ErrnoError();
   SharedSegment segment;
-  bip::shared_memory_object object(bip::create_only, name.c_str(), bip::read_write);
   segment.name_ = name;
   segment.owner_ = true;  // from here on, a failure below unlinks the name
-  object.truncate(static_cast<bip::offset_t>(size));
-  segment.region_ = bip::mapped_region(object, bip::read_write);
-  // `object` closes its fd here; the mapping keeps the memory.
+  if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return ErrnoError();
+  if (auto ec = segment.Map(fd.get(), size, Access::kReadWrite)) return ec;
+  // `fd` closes here; the mapping keeps the memory.
   return segment;
 }
 
-SharedSegment SharedSegment::Open(const std::string& name, Access access) {
-  const auto mode = access == Access::kReadOnly ? bip::read_only : bip::read_write;
-  bip::shared_memory_object object(bip::open_only, name.c_str(), mode);
+Result<SharedSegment> SharedSegment::Open(const std::string& name, Access access) {
+  const int flags = (access == Access::kReadOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+  UniqueFd fd(::shm_open(name.c_str(), flags, 0));
+  if (!fd.valid()) return ErrnoError();
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return ErrnoError();
   SharedSegment segment;
   segment.name_ = name;
-  segment.region_ = bip::mapped_region(object, mode);
+  if (auto ec = segment.Map(fd.get(), static_cast<std::size_t>(st.st_size), access)) return ec;
   return segment;
 }
 
-std::optional<SharedSegment> SharedSegment::TryCreate(const std::string& name, std::size_t size,
-                                                      std::string* why) {
-  try {
-    return Create(name, size);
-  } catch (const std::exception& e) {
-    *why = e.what();
-    return std::nullopt;
-  }
-}
-
-std::optional<SharedSegment> SharedSegment::TryOpen(const std::string& name, Access access,
-                                                    std::string* why) {
-  try {
-    return Open(name, access);
-  } catch (const std::exception& e) {
-    *why = e.what();
-    return std::nullopt;
-  }
-}
+bool SharedSegment::Remove(const std::string& name) { return ::shm_unlink(name.c_str()) == 0; }
 
 void SharedSegment::Unlink() {
-  if (!name_.empty()) bip::shared_memory_object::remove(name_.c_str());
+  if (!name_.empty()) ::shm_unlink(name_.c_str());
   owner_ = false;
 }
 

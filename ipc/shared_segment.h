@@ -5,17 +5,20 @@
 // passed ownership on with Disown() (a worker handing a result buffer to the
 // supervisor) or unlinked early with Unlink(). Creation fails if the name
 // exists: a leftover of a dead instance is removed by RemoveStaleSegments()
-// (segment_names.h), never silently reused.
+// (segment_names.h), never silently reused. Segments are created mode 0600
+// (the supervisor and its workers run as one user) with O_CLOEXEC.
 //
-// Failure: Create/Open throw boost::interprocess::interprocess_exception
-// (start-up) or, in the Try* forms, return std::nullopt with a reason.
+// Failure behaviour: Create and Open return the errno of the call that failed
+// (shm_open, ftruncate, fstat, mmap) as an error code (ipc/posix_error.h);
+// e.g. opening a name that does not exist gives
+// std::errc::no_such_file_or_directory. They never throw. A Create that fails
+// after shm_open unlinks the name again.
 #pragma once
 
 #include <cstddef>
-#include <optional>
 #include <string>
 
-#include <boost/interprocess/mapped_region.hpp>
+#include "ipc/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -31,18 +34,16 @@ class SharedSegment {
   ~SharedSegment();
 
   // Creates `name` (exclusively) with `size` zeroed bytes, mapped read-write.
-  static SharedSegment Create(const std::string& name, std::size_t size);
+  static Result<SharedSegment> Create(const std::string& name, std::size_t size);
   // Maps an existing segment, whole.
-  static SharedSegment Open(const std::string& name, Access access);
-  static std::optional<SharedSegment> TryCreate(const std::string& name, std::size_t size,
-                                                std::string* why);
-  static std::optional<SharedSegment> TryOpen(const std::string& name, Access access,
-                                              std::string* why);
+  static Result<SharedSegment> Open(const std::string& name, Access access);
+  // Unlinks `name` if it exists (a dead namesake's leftover); true if it did.
+  static bool Remove(const std::string& name);
 
-  void* data() const { return region_.get_address(); }
-  std::size_t size() const { return region_.get_size(); }
+  void* data() const { return data_; }
+  std::size_t size() const { return size_; }
   const std::string& name() const { return name_; }
-  bool empty() const { return data() == nullptr; }
+  bool empty() const { return data_ == nullptr; }
 
   // Removes the name now; the mapping stays valid.
   void Unlink();
@@ -50,8 +51,13 @@ class SharedSegment {
   void Disown() { owner_ = false; }
 
  private:
+  void Release();
+  // Maps all `size` bytes of `fd` into this segment.
+  boost::system::error_code Map(int fd, std::size_t size, Access access);
+
   std::string name_;
-  boost::interprocess::mapped_region region_;
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
   bool owner_ = false;
 };
 

@@ -17,21 +17,21 @@ void UniqueFd::Reset(int fd) {
   fd_ = fd;
 }
 
-std::error_code MakePipe(UniqueFd* read_end, UniqueFd* write_end) {
+boost::system::error_code MakePipe(UniqueFd* read_end, UniqueFd* write_end) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return {errno, std::system_category()};
+  if (::pipe2(fds, O_CLOEXEC) != 0) return ErrnoError();
   read_end->Reset(fds[0]);
   write_end->Reset(fds[1]);
   return {};
 }
 
-std::error_code WriteAll(int fd, const void* data, std::size_t size) {
+boost::system::error_code WriteAll(int fd, const void* data, std::size_t size) {
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
     ssize_t n = ::write(fd, p, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return {errno, std::system_category()};
+      return ErrnoError();
     }
     p += n;
     size -= static_cast<std::size_t>(n);
@@ -39,11 +39,11 @@ std::error_code WriteAll(int fd, const void* data, std::size_t size) {
   return {};
 }
 
-std::error_code SetCloseOnExec(int fd, bool on) {
+boost::system::error_code SetCloseOnExec(int fd, bool on) {
   int flags = ::fcntl(fd, F_GETFD);
-  if (flags < 0) return {errno, std::system_category()};
+  if (flags < 0) return ErrnoError();
   flags = on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
-  if (::fcntl(fd, F_SETFD, flags) != 0) return {errno, std::system_category()};
+  if (::fcntl(fd, F_SETFD, flags) != 0) return ErrnoError();
   return {};
 }
 

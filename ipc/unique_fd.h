@@ -5,8 +5,9 @@
 #pragma once
 
 #include <cstddef>
-#include <system_error>
 #include <utility>
+
+#include "ipc/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -30,15 +31,18 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// Failure behaviour of the helpers below: the errno of the call that failed,
+// as an error code (ipc/posix_error.h); they never throw.
+
 // Makes a pipe whose both ends have O_CLOEXEC set. Returns {read end, write end}.
-std::error_code MakePipe(UniqueFd* read_end, UniqueFd* write_end);
+boost::system::error_code MakePipe(UniqueFd* read_end, UniqueFd* write_end);
 
 // Writes all `size` bytes, retrying EINTR and short writes. On failure returns
 // the errno as an error code (EPIPE when the reader is gone; SIGPIPE must be
 // ignored by the caller's process).
-std::error_code WriteAll(int fd, const void* data, std::size_t size);
+boost::system::error_code WriteAll(int fd, const void* data, std::size_t size);
 
 // Sets or clears FD_CLOEXEC.
-std::error_code SetCloseOnExec(int fd, bool on);
+boost::system::error_code SetCloseOnExec(int fd, bool on);
 
 }  // namespace fibpool::ipc

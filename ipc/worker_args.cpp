@@ -5,6 +5,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "ipc/ipc_error.h"
+
 namespace fibpool::ipc {
 
 namespace {
@@ -59,15 +61,12 @@ std::vector<std::string> ToCommandLine(const WorkerArgs& args) {
   return out;
 }
 
-std::optional<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv, std::string* why) {
+Result<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv) {
   WorkerArgs args;
   std::set<std::string_view> seen;
   for (std::size_t i = 0; i < argv.size(); i += 2) {
     const std::string_view arg = argv[i];
-    if (!arg.starts_with("--")) {
-      *why = "unexpected argument '" + argv[i] + "'";
-      return std::nullopt;
-    }
+    if (!arg.starts_with("--")) return make_error_code(IpcError::kUnexpectedArgument);
     const std::string_view name = arg.substr(2);
     bool known = false, ok = true;
     ForEachField(args, [&](std::string_view field, auto& value, bool) {
@@ -76,24 +75,14 @@ std::optional<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv, 
       ok = i + 1 < argv.size() && FromText(argv[i + 1], &value);
       seen.insert(field);
     });
-    if (!known) {
-      *why = "unknown option '" + argv[i] + "'";
-      return std::nullopt;
-    }
-    if (!ok) {
-      *why = "bad or missing value for '" + argv[i] + "'";
-      return std::nullopt;
-    }
+    if (!known) return make_error_code(IpcError::kUnknownArgument);
+    if (!ok) return make_error_code(IpcError::kBadArgumentValue);
   }
-  std::string missing;
+  bool missing = false;
   ForEachField(args, [&](std::string_view name, const auto&, bool required) {
-    if (required && !seen.contains(name))
-      missing += (missing.empty() ? "--" : ", --") + std::string(name);
+    missing = missing || (required && !seen.contains(name));
   });
-  if (!missing.empty()) {
-    *why = "missing required option " + missing;
-    return std::nullopt;
-  }
+  if (missing) return make_error_code(IpcError::kMissingArgument);
   return args;
 }
 

@@ -7,19 +7,22 @@
 // segment, cell, supervisor-pid and max-n, and takes the defaults
 // (ipc/defaults.h) for the others.
 //
-// Failure behaviour: ParseWorkerArgs returns std::nullopt and says why (an
-// unknown name, a missing value or required field, a malformed number).
+// Failure behaviour: ParseWorkerArgs returns an IpcError (ipc/ipc_error.h):
+// kUnexpectedArgument (a word that is not an --option), kUnknownArgument,
+// kBadArgumentValue (a missing or malformed value) or kMissingArgument (a
+// required option is absent). The caller, which holds the command line,
+// says which in its message.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "ipc/defaults.h"
+#include "ipc/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -44,6 +47,6 @@ struct WorkerArgs {
 std::vector<std::string> ToCommandLine(const WorkerArgs& args);
 
 // `argv` without the program name.
-std::optional<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv, std::string* why);
+Result<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv);
 
 }  // namespace fibpool::ipc

@@ -1,16 +1,20 @@
 #include "supervisor/lane.h"
 
-#include <boost/interprocess/shared_memory_object.hpp>
+#include <spdlog/spdlog.h>
 
 namespace fibpool::supervisor {
 
-Lane Lane::Create(const std::string& name, std::uint32_t capacity, std::uint32_t cells) {
+ipc::Result<Lane> Lane::Create(const std::string& name, std::uint32_t capacity,
+                               std::uint32_t cells) {
   // A segment under our own pid can only be a dead namesake's leftover.
-  boost::interprocess::shared_memory_object::remove(name.c_str());
+  ipc::SharedSegment::Remove(name);
+  auto segment = ipc::SharedSegment::Create(name, ipc::JobQueue::BytesFor(capacity, cells));
+  if (!segment) return segment.error();
+  auto queue = ipc::JobQueue::Format(segment->data(), segment->size(), capacity, cells);
+  if (!queue) return queue.error();
   Lane lane;
-  lane.segment_ = ipc::SharedSegment::Create(name, ipc::JobQueue::BytesFor(capacity, cells));
-  lane.queue_.emplace(
-      ipc::JobQueue::Format(lane.segment_.data(), lane.segment_.size(), capacity, cells));
+  lane.segment_ = std::move(*segment);
+  lane.queue_.emplace(*queue);
   return lane;
 }
 
@@ -35,7 +39,9 @@ void Lane::ResetCell(std::uint32_t cell) {
 }
 
 std::vector<std::uint64_t> Lane::Reclaim(std::uint32_t cell, std::uint64_t* running) {
-  queue_->Repair();
+  if (const auto ec = queue_->Repair()) {
+    spdlog::error("event=queue_broken segment={} why=\"{}\"", segment_name(), ec.message());
+  }
   std::vector<std::uint64_t> claimed = queue_->TakeClaims(cell, running);
   queue_->cell(cell).pid.store(0);
   return claimed;

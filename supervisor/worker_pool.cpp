@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
-#include <boost/interprocess/shared_memory_object.hpp>
+#include <boost/system/system_error.hpp>
 
 #include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
@@ -22,6 +22,13 @@ constexpr std::uint32_t kQueueCapacity = 1024;  // >= 2 x kMaxWorkers sentinels 
 constexpr std::chrono::milliseconds kTickPeriod{50};
 const char* const kLaneNames[] = {"main", "reserve"};
 
+// Start-up: a lane that cannot be made stops fibpool, naming its segment.
+Lane CreateLane(const std::string& segment) {
+  auto lane = Lane::Create(segment, kQueueCapacity, kMaxWorkers);
+  if (!lane) throw boost::system::system_error(lane.error(), "job queue segment " + segment);
+  return std::move(*lane);
+}
+
 }  // namespace
 
 WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metrics)
@@ -36,9 +43,8 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
     spdlog::info("event=stale_segment_removed name={}", name);
   }
   const pid_t self = ::getpid();
-  lanes_[kMainLane] = Lane::Create(ipc::QueueSegmentName(self), kQueueCapacity, kMaxWorkers);
-  lanes_[kReserveLane] =
-      Lane::Create(ipc::ReserveQueueSegmentName(self), kQueueCapacity, kMaxWorkers);
+  lanes_[kMainLane] = CreateLane(ipc::QueueSegmentName(self));
+  lanes_[kReserveLane] = CreateLane(ipc::ReserveQueueSegmentName(self));
   lanes_[kMainLane].set_target(options_.settings.workers);
   lanes_[kReserveLane].set_target(options_.settings.reserve_workers);
 }
@@ -52,13 +58,15 @@ void WorkerPool::Start(std::function<void()> on_ready, std::function<void(std::s
   on_failed_ = std::move(on_failed);
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
     for (std::uint32_t cell = 0; cell < lanes_[lane].target(); ++cell) {
-      SpawnInto(WorkerSlots::SlotOf(lane, cell));
+      if (auto ec = SpawnInto(WorkerSlots::SlotOf(lane, cell))) {
+        throw boost::system::system_error(ec, "starting " + options_.worker_path.string());
+      }
     }
   }
   Tick();
 }
 
-void WorkerPool::SpawnInto(std::uint32_t slot) {
+boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
   const std::size_t lane = LaneOf(slot);
   lanes_[lane].ResetCell(CellOf(slot));
   const ipc::WorkerArgs args =
@@ -67,17 +75,20 @@ void WorkerPool::SpawnInto(std::uint32_t slot) {
   WorkerProcess::Events events;
   events.on_ready = [this, slot](const ipc::ReadyMessage&) { OnReady(slot); };
   events.on_result = [this, slot](ipc::ResultMessage&& m) { OnResult(slot, std::move(m)); };
-  events.on_protocol_error = [slot](const std::string& why) {
-    spdlog::error("event=worker_protocol_error slot={} why=\"{}\"", slot, why);
+  events.on_protocol_error = [slot](boost::system::error_code ec) {
+    spdlog::error("event=worker_protocol_error slot={} why=\"{}\"", slot, ec.message());
   };
   events.on_exit = [this, slot](ExitStatus status) { OnExit(slot, status); };
-  workers_[slot] = Worker{};
-  workers_[slot].process =
+  auto process =
       WorkerProcess::Spawn(io_, options_.worker_path, ipc::ToCommandLine(args), std::move(events));
+  if (!process) return process.error();
+  workers_[slot] = Worker{};
+  workers_[slot].process = std::move(*process);
   workers_[slot].spawned_ns = ipc::MonotonicNanos();
   lanes_[lane].OnSpawned();
   spdlog::debug("event=worker_spawned lane={} cell={} pid={}", kLaneNames[lane], CellOf(slot),
                 workers_[slot].process->pid());
+  return {};
 }
 
 void WorkerPool::Replenish() {
@@ -99,12 +110,10 @@ void WorkerPool::SpawnMissing() {
     for (std::uint32_t cell = 0; cell < kMaxWorkers && lanes_[lane].Missing() > 0; ++cell) {
       const std::uint32_t slot = WorkerSlots::SlotOf(lane, cell);
       if (workers_[slot].process) continue;
-      try {
-        SpawnInto(slot);
-      } catch (const std::exception& e) {
+      if (const auto ec = SpawnInto(slot)) {
         backoff_.OnSpawnFailed();
-        spdlog::error("event=worker_spawn_failed slot={} why=\"{}\" backoff_ms={}", slot, e.what(),
-                      backoff_.delay().count());
+        spdlog::error("event=worker_spawn_failed slot={} why=\"{}\" backoff_ms={}", slot,
+                      ec.message(), backoff_.delay().count());
         Replenish();
         return;
       }
@@ -205,8 +214,7 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
 
 void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
   // A result buffer the worker made but never announced.
-  boost::interprocess::shared_memory_object::remove(
-      ipc::ResultSegmentName(::getpid(), job_id).c_str());
+  ipc::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), job_id));
   PendingJob* job = jobs_.Find(job_id);
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;
   const LostJob action = OnWorkerLost(*job, was_running, cause);

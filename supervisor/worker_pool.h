@@ -115,7 +115,8 @@ class WorkerPool : public JobExecutor {
   static std::size_t LaneOf(std::uint32_t slot) { return WorkerSlots::LaneOf(slot); }
   static std::uint32_t CellOf(std::uint32_t slot) { return WorkerSlots::CellOf(slot); }
   ipc::WorkerCell& CellFor(std::uint32_t slot) const;
-  void SpawnInto(std::uint32_t slot);
+  // Starts the worker of `slot`; the error of WorkerProcess::Spawn, if any.
+  boost::system::error_code SpawnInto(std::uint32_t slot);
   // Spawns (or schedules, while backing off) workers up to the target.
   void Replenish();
   void SpawnMissing();

@@ -13,6 +13,7 @@
 
 #include "ipc/codec.h"
 #include "ipc/defaults.h"
+#include "ipc/ipc_error.h"
 #include "ipc/unique_fd.h"
 
 namespace fibpool::supervisor {
@@ -55,17 +56,21 @@ struct ChildSetup {
 WorkerProcess::WorkerProcess(asio::io_context& io, Events events)
     : pipe_(io), events_(std::move(events)), buffer_(kReadChunk) {}
 
-std::shared_ptr<WorkerProcess> WorkerProcess::Spawn(asio::io_context& io,
-                                                    const std::filesystem::path& executable,
-                                                    const std::vector<std::string>& args,
-                                                    Events events) {
+ipc::Result<std::shared_ptr<WorkerProcess>> WorkerProcess::Spawn(
+    asio::io_context& io, const std::filesystem::path& executable,
+    const std::vector<std::string>& args, Events events) {
   ipc::UniqueFd read_end, write_end;
-  if (auto ec = ipc::MakePipe(&read_end, &write_end)) throw std::system_error(ec, "pipe");
+  if (auto ec = ipc::MakePipe(&read_end, &write_end)) return ec;
   std::shared_ptr<WorkerProcess> worker(new WorkerProcess(io, std::move(events)));
   bp::posix::default_launcher launcher;
   launcher.fd_whitelist.push_back(kResultFd);
-  worker->process_ = std::make_unique<bp::process>(launcher(
-      io, executable, args, bp::process_stdio{nullptr, nullptr, {}}, ChildSetup{write_end.get()}));
+  bp::error_code ec;
+  // The executor overload: the io_context one of Boost 1.81 drops `ec` and throws.
+  bp::process process =
+      launcher(asio::any_io_executor(io.get_executor()), ec, executable, args,
+               bp::process_stdio{nullptr, nullptr, {}}, ChildSetup{write_end.get()});
+  if (ec) return ec;
+  worker->process_ = std::make_unique<bp::process>(std::move(process));
   worker->pid_ = worker->process_->id();
   write_end.Reset();  // the child holds the only write end: its exit is our EOF
   worker->pipe_.assign(read_end.Release());
@@ -134,7 +139,7 @@ void WorkerProcess::OnBytes(std::size_t n) {
       if (ok) events_.on_result(std::move(*msg));
     }
     if (!ok) {
-      events_.on_protocol_error("corrupt frame on the result pipe");
+      events_.on_protocol_error(make_error_code(ipc::IpcError::kCorruptFrame));
       Kill();
       WaitForExit();
       return;

@@ -33,6 +33,7 @@
 
 #include "ipc/frame.h"
 #include "ipc/messages.h"
+#include "ipc/posix_error.h"
 #include "supervisor/worker_exit.h"
 
 namespace fibpool::supervisor {
@@ -42,16 +43,19 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   struct Events {
     std::function<void(const ipc::ReadyMessage&)> on_ready;
     std::function<void(ipc::ResultMessage&&)> on_result;
-    // The worker broke the pipe protocol; it is killed, on_exit follows.
-    std::function<void(const std::string& why)> on_protocol_error;
+    // The worker broke the pipe protocol (ipc::IpcError::kCorruptFrame); it
+    // is killed, on_exit follows.
+    std::function<void(boost::system::error_code)> on_protocol_error;
     // How the process ended: its exit status or its terminating signal.
     std::function<void(ExitStatus status)> on_exit;
   };
 
-  // Starts the child. Throws std::system_error when it cannot be started.
-  static std::shared_ptr<WorkerProcess> Spawn(boost::asio::io_context& io,
-                                              const std::filesystem::path& executable,
-                                              const std::vector<std::string>& args, Events events);
+  // Starts the child. Failure behaviour: the error of pipe2, fork or exec
+  // (ipc/posix_error.h); nothing is left behind. Never throws.
+  static ipc::Result<std::shared_ptr<WorkerProcess>> Spawn(boost::asio::io_context& io,
+                                                           const std::filesystem::path& executable,
+                                                           const std::vector<std::string>& args,
+                                                           Events events);
   ~WorkerProcess();
 
   pid_t pid() const { return pid_; }

@@ -14,14 +14,13 @@ JobResult ResultOf(ipc::ResultMessage&& message) {
       if (message.buffer_name.empty()) {
         result.text = std::move(message.text);
       } else {
-        std::string why;
-        auto buffer = ipc::TakeResultBuffer(message.buffer_name, message.buffer_length, &why);
+        auto buffer = ipc::TakeResultBuffer(message.buffer_name, message.buffer_length);
         if (buffer) {
           result.buffer = std::move(*buffer);
           result.buffer_length = message.buffer_length;
         } else {
           result.error = ErrorCode::kInternal;
-          result.text = "result buffer lost: " + why;
+          result.text = "result buffer lost: " + buffer.error().message();
         }
       }
       break;

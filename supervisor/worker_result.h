@@ -1,7 +1,8 @@
 // A worker's ResultMessage as the answer a connection gets (JobResult): the
 // digits inline or in the result buffer it names (taken over here), or the
-// error its status means. A result buffer that cannot be taken becomes
-// ErrorCode::kInternal. Never throws.
+// error its status means. Failure behaviour: a result buffer that cannot be
+// taken (the error of ipc::TakeResultBuffer) becomes ErrorCode::kInternal
+// with "result buffer lost: " and that error's message. Never throws.
 #pragma once
 
 #include "ipc/messages.h"

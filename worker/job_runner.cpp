@@ -36,10 +36,10 @@ JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits, pid_t superv
     return out;
   }
   const std::string buffer_name = ipc::ResultSegmentName(supervisor, job.id);
-  std::string why;
-  auto buffer = ipc::SharedSegment::TryCreate(buffer_name, size, &why);
+  auto buffer = ipc::SharedSegment::Create(buffer_name, size);
   if (!buffer) {
-    out.message = Message(job.id, ipc::ResultStatus::kFailed, "result buffer: " + why);
+    out.message = Message(job.id, ipc::ResultStatus::kFailed,
+                          "result buffer " + buffer_name + ": " + buffer.error().message());
     return out;
   }
   out.message.buffer_name = buffer_name;

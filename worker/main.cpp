@@ -17,11 +17,12 @@ int main(int argc, char** argv) {
   // dies), so a worker ignores these from its first instruction, long before
   // it reports ready.
   for (const int signo : {SIGTERM, SIGINT, SIGHUP}) std::signal(signo, SIG_IGN);
-  std::string why;
-  const auto args =
-      fibpool::ipc::ParseWorkerArgs(std::vector<std::string>(argv + 1, argv + argc), &why);
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  const auto args = fibpool::ipc::ParseWorkerArgs(words);
   if (!args) {
-    std::cerr << "fibpool-worker (started by fibpool): " << why << "\n";
+    std::cerr << "fibpool-worker (started by fibpool): " << args.error().message() << " in:";
+    for (const auto& word : words) std::cerr << ' ' << word;
+    std::cerr << "\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(args->log_level));

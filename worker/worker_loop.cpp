@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ipc/frame.h"
+#include "ipc/ipc_error.h"
 #include "ipc/job_queue.h"
 #include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
@@ -79,16 +80,16 @@ int RunWorker(const ipc::WorkerArgs& options) {
   // The main lane: lower priority and the default slice, so that the
   // supervisor and the reserve lane win the CPU when they wake up. The
   // reserve lane: a short slice, like the supervisor's.
-  ipc::SetScheduling(options.nice, options.slice);
+  if (const auto ec = ipc::SetScheduling(options.nice, options.slice)) {
+    spdlog::debug("event=scheduling_refused nice={} why=\"{}\"", options.nice, ec.message());
+  }
 
-  std::string why;
-  auto segment =
-      ipc::SharedSegment::TryOpen(options.segment, ipc::SharedSegment::Access::kReadWrite, &why);
-  std::optional<ipc::JobQueue> queue;
-  if (segment) queue = ipc::JobQueue::Attach(segment->data(), segment->size(), &why);
+  auto segment = ipc::SharedSegment::Open(options.segment, ipc::SharedSegment::Access::kReadWrite);
+  auto queue = segment ? ipc::JobQueue::Attach(segment->data(), segment->size())
+                       : ipc::Result<ipc::JobQueue>(segment.error());
   if (!queue || options.cell >= queue->cells()) {
-    spdlog::error("event=worker_attach_failed segment={} why=\"{}\"", options.segment,
-                  queue ? "cell out of range" : why);
+    spdlog::error("event=worker_attach_failed segment={} cell={} why=\"{}\"", options.segment,
+                  options.cell, queue ? "cell out of range" : queue.error().message());
     return ipc::kExitAttachFailed;
   }
   queue->cell(options.cell).pid.store(::getpid());
@@ -110,15 +111,20 @@ int RunWorker(const ipc::WorkerArgs& options) {
       limit.jobs = static_cast<std::uint32_t>(
           std::min<std::uint64_t>(limit.jobs, options.max_jobs - jobs_done));
     }
-    switch (queue->PopBatch(options.cell, options.spin, kParentCheck, limit, &batch)) {
-      case ipc::JobQueue::PopStatus::kEmpty:
-        if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
-        continue;
-      case ipc::JobQueue::PopStatus::kCorrupt:
-        spdlog::error("event=corrupt_job cell={}", options.cell);
-        continue;
-      case ipc::JobQueue::PopStatus::kJob:
-        break;
+    const ipc::Result<std::uint32_t> took =
+        queue->PopBatch(options.cell, options.spin, kParentCheck, limit, &batch);
+    if (!took && took.error() == ipc::IpcError::kCorruptJob) {
+      spdlog::error("event=corrupt_job cell={}", options.cell);
+      continue;
+    }
+    if (!took) {
+      spdlog::error("event=queue_broken segment={} why=\"{}\"", options.segment,
+                    took.error().message());
+      return ipc::kExitQueueBroken;
+    }
+    if (*took == 0) {
+      if (ParentGone(options.supervisor_pid)) return ipc::kExitOrphaned;
+      continue;
     }
     if (batch.jobs[0].kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
     // The answers of a batch go out in one write; one that names a result

@@ -17,8 +17,8 @@ class DispatcherFixture : public ::testing::Test {
   void SetUp() override {
     const std::string base = "fibpool-test." + std::to_string(::getpid()) + ".dispatch." +
                              ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    main_ = Lane::Create(base + ".main", 64, kCells);
-    reserve_ = Lane::Create(base + ".reserve", 64, kCells);
+    main_ = Lane::Create(base + ".main", 64, kCells).value();
+    reserve_ = Lane::Create(base + ".reserve", 64, kCells).value();
   }
   void Ready(Lane& lane, int workers) {
     for (int i = 0; i < workers; ++i) {

@@ -8,13 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/interprocess/shared_memory_object.hpp>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "ipc/ipc_error.h"
 #include "ipc/shared_segment.h"
 #include "ipc/unique_fd.h"
 #include "tests/support/exit_status.h"
@@ -27,24 +29,24 @@ using namespace std::chrono_literals;
 
 constexpr std::uint32_t kCells = 8;
 
+// What a take that got `jobs` jobs returns.
+Result<std::uint32_t> Took(std::uint32_t jobs) { return jobs; }
+
 // A segment whose name belongs to this test alone; leftovers are removed first.
 class QueueFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     name_ = "fibpool-test." + std::to_string(::getpid()) + "." +
             ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    boost::interprocess::shared_memory_object::remove(name_.c_str());
-    segment_ = SharedSegment::Create(name_, JobQueue::BytesFor(64, kCells));
-    queue_.emplace(JobQueue::Format(segment_.data(), segment_.size(), 64, kCells));
+    SharedSegment::Remove(name_);
+    segment_ = SharedSegment::Create(name_, JobQueue::BytesFor(64, kCells)).value();
+    queue_.emplace(JobQueue::Format(segment_.data(), segment_.size(), 64, kCells).value());
   }
 
   // A second, independent mapping of the segment, as another process has.
   JobQueue AttachAgain(SharedSegment* holder) {
-    *holder = SharedSegment::Open(name_, SharedSegment::Access::kReadWrite);
-    std::string why;
-    auto q = JobQueue::Attach(holder->data(), holder->size(), &why);
-    EXPECT_TRUE(q.has_value()) << why;
-    return *q;
+    *holder = SharedSegment::Open(name_, SharedSegment::Access::kReadWrite).value();
+    return JobQueue::Attach(holder->data(), holder->size()).value();
   }
 
   static Job Compute(std::uint64_t id, std::uint64_t cost_ns = 1) {
@@ -105,7 +107,7 @@ TEST_F(QueueFixture, PushedJobsComeOutInOrderWithTheirClaim) {
   ASSERT_TRUE(queue_->TryPush(Compute(2)));
   EXPECT_EQ(queue_->Depth(), 2u);
   Job job;
-  ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), Took(1));
   EXPECT_EQ(job, Compute(1));
   EXPECT_EQ(queue_->cell(3).claimed.load(), 1u);
   EXPECT_EQ(queue_->cell(3).claims[0].load(), 1u);
@@ -116,16 +118,16 @@ TEST_F(QueueFixture, PushedJobsComeOutInOrderWithTheirClaim) {
   queue_->FinishBatch(3);
   EXPECT_EQ(queue_->cell(3).job_id.load(), 0u);
   EXPECT_EQ(queue_->cell(3).claimed.load(), 0u);
-  ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(3, 0ns, 0ns, &job), Took(1));
   EXPECT_EQ(job.id, 2u);
-  EXPECT_EQ(queue_->Pop(3, 0ns, 1ms, &job), JobQueue::PopStatus::kEmpty);
+  EXPECT_EQ(queue_->Pop(3, 0ns, 1ms, &job), Took(0));
 }
 
 TEST_F(QueueFixture, FullQueueRefusesPushesUntilAJobIsTaken) {
   for (std::uint64_t i = 1; i <= 64; ++i) ASSERT_TRUE(queue_->TryPush(Compute(i)));
   EXPECT_FALSE(queue_->TryPush(Compute(65)));
   Job job;
-  ASSERT_EQ(queue_->Pop(0, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 0ns, &job), Took(1));
   EXPECT_TRUE(queue_->TryPush(Compute(65)));
 }
 
@@ -134,19 +136,16 @@ TEST_F(QueueFixture, BatchTakesFollowingJobsWithinTheCostBudget) {
   ASSERT_TRUE(queue_->TryPush(Compute(6, 1000)));
   ASSERT_TRUE(queue_->TryPush(Compute(7, 10)));
   JobBatch batch;
-  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{30, kMaxBatch}, &batch),
-            JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{30, kMaxBatch}, &batch), Took(3));
   EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{1, 2, 3}));
   EXPECT_EQ(queue_->cell(2).claimed.load(), 3u);
   EXPECT_EQ(queue_->cell(2).claims[2].load(), 3u);
   queue_->FinishBatch(2);
   // The expensive job ends the batch before it...
-  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch),
-            JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch), Took(2));
   EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{4, 5}));
   // ...and is taken alone however small the budget, at the head.
-  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{0, kMaxBatch}, &batch),
-            JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->PopBatch(2, 0ns, 0ns, TakeLimit{0, kMaxBatch}, &batch), Took(1));
   EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{6}));
   EXPECT_EQ(queue_->Depth(), 1u);
 }
@@ -156,13 +155,11 @@ TEST_F(QueueFixture, BatchStopsAtTheJobLimitAndAtASentinel) {
   ASSERT_TRUE(queue_->TryPush(Job::Sentinel()));
   ASSERT_TRUE(queue_->TryPush(Compute(4)));
   JobBatch batch;
-  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, 2}, &batch), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, 2}, &batch), Took(2));
   EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{1, 2}));
-  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch),
-            JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch), Took(1));
   EXPECT_EQ(IdsOf(batch), (std::vector<std::uint64_t>{3}));
-  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch),
-            JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->PopBatch(0, 0ns, 0ns, TakeLimit{1000, kMaxBatch}, &batch), Took(1));
   ASSERT_EQ(batch.size, 1u);
   EXPECT_EQ(batch.jobs[0].kind, JobKind::kSentinel);
 }
@@ -170,18 +167,74 @@ TEST_F(QueueFixture, BatchStopsAtTheJobLimitAndAtASentinel) {
 TEST_F(QueueFixture, SentinelsCarryNoClaim) {
   ASSERT_TRUE(queue_->TryPush(Job::Sentinel()));
   Job job;
-  ASSERT_EQ(queue_->Pop(1, 0ns, 0ns, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(1, 0ns, 0ns, &job), Took(1));
   EXPECT_EQ(job.kind, JobKind::kSentinel);
   EXPECT_EQ(queue_->cell(1).claimed.load(), 0u);
 }
 
-TEST_F(QueueFixture, AttachChecksTheHeader) {
-  std::string why;
+TEST_F(QueueFixture, AttachingToAnUnformattedSegmentIsABadMagicError) {
   std::vector<char> zeros(JobQueue::BytesFor(64, kCells), 0);
-  EXPECT_FALSE(JobQueue::Attach(zeros.data(), zeros.size(), &why).has_value());
-  EXPECT_NE(why.find("magic"), std::string::npos);
-  EXPECT_FALSE(JobQueue::Attach(segment_.data(), 100, &why).has_value());
-  EXPECT_TRUE(JobQueue::Attach(segment_.data(), segment_.size(), &why).has_value());
+  const auto queue = JobQueue::Attach(zeros.data(), zeros.size());
+  ASSERT_FALSE(queue);
+  EXPECT_EQ(queue.error(), IpcError::kBadMagic);
+  EXPECT_EQ(queue.error().category().name(), std::string("fibpool.ipc"));
+  EXPECT_TRUE(JobQueue::Attach(segment_.data(), segment_.size()));
+}
+
+TEST_F(QueueFixture, AttachingToATooSmallSegmentIsASizeMismatch) {
+  EXPECT_EQ(JobQueue::Attach(segment_.data(), 100).error(), IpcError::kSizeMismatch);
+  EXPECT_EQ(JobQueue::Attach(segment_.data(), segment_.size() - 1).error(),
+            IpcError::kSizeMismatch);
+}
+
+TEST_F(QueueFixture, AttachingToAnotherLayoutVersionIsAVersionMismatch) {
+  // The header begins {uint64 magic, uint32 version} (docs/shared_memory.md).
+  std::vector<char> copy(static_cast<const char*>(segment_.data()),
+                         static_cast<const char*>(segment_.data()) + segment_.size());
+  const std::uint32_t other = kLayoutVersion + 1;
+  std::memcpy(copy.data() + sizeof(std::uint64_t), &other, sizeof other);
+  EXPECT_EQ(JobQueue::Attach(copy.data(), copy.size()).error(), IpcError::kVersionMismatch);
+}
+
+TEST_F(QueueFixture, FormattingTooSmallAMemoryIsASizeMismatch) {
+  std::vector<char> memory(JobQueue::BytesFor(64, kCells) - 1, 0);
+  EXPECT_EQ(JobQueue::Format(memory.data(), memory.size(), 64, kCells).error(),
+            IpcError::kSizeMismatch);
+  EXPECT_EQ(JobQueue::Format(memory.data(), memory.size(), 0, kCells).error(),
+            IpcError::kSizeMismatch);
+}
+
+// The layout of docs/shared_memory.md: the slots are last, 64 bytes each,
+// beginning with their u32 length; the Control block (robust mutex first)
+// begins at the first 64-byte boundary after the header.
+TEST_F(QueueFixture, ACorruptJobIsAnErrorThatDropsOnlyThatJob) {
+  ASSERT_TRUE(queue_->TryPush(Compute(1)));
+  ASSERT_TRUE(queue_->TryPush(Compute(2)));
+  char* slots = static_cast<char*>(segment_.data()) + JobQueue::BytesFor(64, kCells) - 64 * 64;
+  const std::uint32_t too_long = 1000;
+  std::memcpy(slots, &too_long, sizeof too_long);
+  Job job;
+  const auto took = queue_->Pop(0, 0ns, 0ns, &job);
+  ASSERT_FALSE(took);
+  EXPECT_EQ(took.error(), IpcError::kCorruptJob);
+  EXPECT_EQ(queue_->cell(0).claimed.load(), 0u);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 0ns, &job), Took(1));
+  EXPECT_EQ(job.id, 2u);
+}
+
+TEST_F(QueueFixture, ABrokenLockIsAnErrorForTakesAndRepairsNeverAJobTakenWithoutIt) {
+  KillConsumerHoldingTheLock();
+  auto* mutex = reinterpret_cast<pthread_mutex_t*>(static_cast<char*>(segment_.data()) + 64);
+  // Unlocked without being made consistent: unusable for good.
+  ASSERT_EQ(pthread_mutex_lock(mutex), EOWNERDEAD);
+  ASSERT_EQ(pthread_mutex_unlock(mutex), 0);
+  ASSERT_TRUE(queue_->TryPush(Compute(1)));
+  Job job;
+  const auto took = queue_->Pop(0, 0ns, 0ns, &job);
+  ASSERT_FALSE(took);
+  EXPECT_EQ(took.error(), std::errc::state_not_recoverable);
+  EXPECT_EQ(queue_->Depth(), 1u);
+  EXPECT_EQ(queue_->Repair(), std::errc::state_not_recoverable);
 }
 
 // One producer and several consumer processes at once, taking batches: every
@@ -199,10 +252,9 @@ TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
       JobQueue q = AttachAgain(&mine);
       JobBatch batch;
       for (;;) {
-        if (q.PopBatch(static_cast<std::uint32_t>(c), 20us, 1s, TakeLimit{8, kMaxBatch}, &batch) !=
-            JobQueue::PopStatus::kJob) {
-          return 3;
-        }
+        const auto took =
+            q.PopBatch(static_cast<std::uint32_t>(c), 20us, 1s, TakeLimit{8, kMaxBatch}, &batch);
+        if (!took || *took == 0) return 3;
         if (batch.jobs[0].kind == JobKind::kSentinel) return 0;
         for (std::uint32_t i = 0; i < batch.size; ++i) {
           if (WriteAll(wfd, &batch.jobs[i].id, sizeof batch.jobs[i].id)) return 4;
@@ -260,7 +312,7 @@ TEST_F(QueueFixture, ConsumerThatLeavesJobsQueuedWakesAnother) {
       SharedSegment mine;
       JobQueue q = AttachAgain(&mine);
       Job job;
-      if (q.Pop(static_cast<std::uint32_t>(c), 0ns, 30s, &job) != JobQueue::PopStatus::kJob) {
+      if (q.Pop(static_cast<std::uint32_t>(c), 0ns, 30s, &job) != Took(1)) {
         return 1;
       }
       if (WriteAll(taken_w.get(), &job.id, sizeof job.id)) return 2;
@@ -295,7 +347,7 @@ TEST_F(QueueFixture, SleepingConsumerWakesWhenAJobArrives) {
     SharedSegment mine;
     JobQueue q = AttachAgain(&mine);
     Job job;
-    if (q.Pop(0, 0ns, 10s, &job) != JobQueue::PopStatus::kJob) return 1;
+    if (q.Pop(0, 0ns, 10s, &job) != Took(1)) return 1;
     return WriteAll(w.get(), &job.id, sizeof job.id) ? 2 : 0;
   });
   w.Reset();
@@ -315,12 +367,12 @@ TEST_F(QueueFixture, ConsumerKilledHoldingTheLockDoesNotWedgeTheQueue) {
 
   ASSERT_TRUE(queue_->TryPush(Compute(5)));
   Job job;
-  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), Took(1));
   EXPECT_EQ(job.id, 5u);
   EXPECT_EQ(queue_->recoveries(), 1u);
   // The lock works normally afterwards.
   ASSERT_TRUE(queue_->TryPush(Compute(6)));
-  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), Took(1));
   EXPECT_EQ(job.id, 6u);
   EXPECT_EQ(queue_->recoveries(), 1u);
 }
@@ -341,7 +393,7 @@ TEST_F(QueueFixture, ConsumerKilledBetweenClaimAndHeadLeavesTheJobsClaimedOnly) 
   EXPECT_EQ(running, 0u);
   EXPECT_EQ(queue_->cell(2).claimed.load(), 0u);
   Job job;
-  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), Took(1));
   EXPECT_EQ(job.id, 12u);
 }
 
@@ -350,7 +402,7 @@ TEST_F(QueueFixture, RecoveringConsumerAlsoRepairsAHalfDoneTake) {
   ASSERT_TRUE(queue_->TryPush(Compute(21)));
   KillConsumerHoldingTheLock(4, {20});
   Job job;
-  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), JobQueue::PopStatus::kJob);
+  ASSERT_EQ(queue_->Pop(0, 0ns, 1s, &job), Took(1));
   EXPECT_EQ(job.id, 21u);
   EXPECT_EQ(queue_->recoveries(), 1u);
 }

@@ -21,7 +21,7 @@ ipc::Job Compute(std::uint64_t id, std::uint64_t cost) {
 }
 
 TEST(Lane, CountsTheLoadOfPushedJobsUntilTheyAreResolved) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 100), /*big=*/false));
   ASSERT_TRUE(lane.Push(Compute(2, 5000), /*big=*/true));
   EXPECT_EQ(lane.queue().Depth(), 2u);
@@ -35,7 +35,7 @@ TEST(Lane, CountsTheLoadOfPushedJobsUntilTheyAreResolved) {
 }
 
 TEST(Lane, AFullQueueTakesNothingAndCountsNothing) {
-  Lane lane = Lane::Create(TestSegmentName(), 2, kCells);
+  Lane lane = Lane::Create(TestSegmentName(), 2, kCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 1), false));
   ASSERT_TRUE(lane.Push(Compute(2, 1), false));
   EXPECT_FALSE(lane.Push(Compute(3, 1), false));
@@ -43,7 +43,7 @@ TEST(Lane, AFullQueueTakesNothingAndCountsNothing) {
 }
 
 TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
   lane.set_target(3);
   EXPECT_EQ(lane.Missing(), 3u);
   for (int i = 0; i < 3; ++i) lane.OnSpawned();
@@ -62,7 +62,7 @@ TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
 }
 
 TEST(Lane, StoppingQueuesASentinelOnlyForWorkersWithoutOne) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
   for (int i = 0; i < 3; ++i) lane.OnSpawned();
   lane.set_target(2);
   ASSERT_EQ(lane.RetireExtra(), 1u);
@@ -71,13 +71,13 @@ TEST(Lane, StoppingQueuesASentinelOnlyForWorkersWithoutOne) {
 }
 
 TEST(Lane, ReclaimingADeadWorkersCellReturnsItsClaimsAndTheJobItWasRunning) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells);
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 10), false));
   ASSERT_TRUE(lane.Push(Compute(2, 10), false));
   ipc::JobBatch batch;
   ASSERT_EQ(lane.queue().PopBatch(3, std::chrono::microseconds(0), std::chrono::milliseconds(0),
                                   ipc::TakeLimit{ipc::kBatchCostNs}, &batch),
-            ipc::JobQueue::PopStatus::kJob);
+            ipc::Result<std::uint32_t>(2));
   ASSERT_EQ(batch.size, 2u);
   lane.queue().StartJob(3, 1);
   std::uint64_t running = 0;
@@ -91,7 +91,7 @@ TEST(Lane, ReclaimingADeadWorkersCellReturnsItsClaimsAndTheJobItWasRunning) {
 TEST(Lane, OwnsItsSegmentAndRemovesItWhenDestroyed) {
   const std::string name = TestSegmentName();
   {
-    Lane lane = Lane::Create(name, 16, kCells);
+    Lane lane = Lane::Create(name, 16, kCells).value();
     EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + name));
   }
   EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));

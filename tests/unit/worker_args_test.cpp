@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ipc/ipc_error.h"
 #include "supervisor/pool_options.h"
 
 namespace fibpool::ipc {
@@ -25,33 +26,27 @@ WorkerArgs Example() {
 }
 
 TEST(WorkerArgs, WhatIsBuiltParsesBackToTheSameArguments) {
-  std::string why;
-  const auto parsed = ParseWorkerArgs(ToCommandLine(Example()), &why);
-  ASSERT_TRUE(parsed) << why;
+  const auto parsed = ParseWorkerArgs(ToCommandLine(Example()));
+  ASSERT_TRUE(parsed) << parsed.error().message();
   EXPECT_EQ(*parsed, Example());
 }
 
 TEST(WorkerArgs, OptionalFieldsTakeTheSharedDefaults) {
-  std::string why;
-  const auto parsed = ParseWorkerArgs(
-      {"--segment", "s", "--cell", "1", "--supervisor-pid", "9", "--max-n", "100"}, &why);
-  ASSERT_TRUE(parsed) << why;
+  const auto parsed =
+      ParseWorkerArgs({"--segment", "s", "--cell", "1", "--supervisor-pid", "9", "--max-n", "100"});
+  ASSERT_TRUE(parsed) << parsed.error().message();
   EXPECT_EQ(parsed->result_fd, kResultFd);
   EXPECT_EQ(parsed->spin, kDefaultWorkerSpin);
   EXPECT_EQ(parsed->inline_limit, kInlineResultLimit);
   EXPECT_EQ(parsed->log_level, kDefaultLogLevel);
 }
 
-TEST(WorkerArgs, MissingRequiredUnknownOrMalformedArgumentsAreRefusedWithAReason) {
-  std::string why;
-  EXPECT_FALSE(ParseWorkerArgs({"--segment", "s", "--cell", "1"}, &why));
-  EXPECT_NE(why.find("--supervisor-pid"), std::string::npos) << why;
-  EXPECT_FALSE(ParseWorkerArgs({"--colour", "blue"}, &why));
-  EXPECT_NE(why.find("--colour"), std::string::npos) << why;
-  EXPECT_FALSE(ParseWorkerArgs({"--cell", "x1"}, &why));
-  EXPECT_NE(why.find("--cell"), std::string::npos) << why;
-  EXPECT_FALSE(ParseWorkerArgs({"--cell"}, &why));
-  EXPECT_FALSE(ParseWorkerArgs({"cell", "1"}, &why));
+TEST(WorkerArgs, MissingRequiredUnknownOrMalformedArgumentsAreRefusedWithTheirError) {
+  EXPECT_EQ(ParseWorkerArgs({"--segment", "s", "--cell", "1"}).error(), IpcError::kMissingArgument);
+  EXPECT_EQ(ParseWorkerArgs({"--colour", "blue"}).error(), IpcError::kUnknownArgument);
+  EXPECT_EQ(ParseWorkerArgs({"--cell", "x1"}).error(), IpcError::kBadArgumentValue);
+  EXPECT_EQ(ParseWorkerArgs({"--cell"}).error(), IpcError::kBadArgumentValue);
+  EXPECT_EQ(ParseWorkerArgs({"cell", "1"}).error(), IpcError::kUnexpectedArgument);
 }
 
 TEST(WorkerArgs, MainLaneWorkersGetTheNiceValueAndReserveOnesTheShortSlice) {
