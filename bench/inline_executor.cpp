@@ -31,10 +31,10 @@ std::optional<std::uint64_t> InlineExecutor::Submit(ipc::Algorithm algorithm, st
     case ipc::ResultStatus::kOk:
       break;
     case ipc::ResultStatus::kOutOfRange:
-      result.error = supervisor::ErrorCode::kOutOfRange;
+      result.error = supervisor::AnswerError::kOutOfRange;
       break;
     default:
-      result.error = supervisor::ErrorCode::kInternal;
+      result.error = supervisor::AnswerError::kInternal;
       break;
   }
   result.text = std::move(outcome.message.text);

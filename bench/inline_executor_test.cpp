@@ -43,13 +43,13 @@ TEST(InlineExecutorTest, AbandonedJobGetsNoCallback) {
 TEST(InlineExecutorTest, OutOfRangeIsAnError) {
   boost::asio::io_context io;
   InlineExecutor executor(io, 1000);
-  std::optional<supervisor::ErrorCode> got;
+  std::optional<supervisor::AnswerError> got;
   supervisor::Refusal refusal;
   executor.Submit(
       ipc::Algorithm::kFast, 1001, "127.0.0.1", [&](supervisor::JobResult&& r) { got = r.error; },
       &refusal);
   io.run();
-  EXPECT_EQ(got, supervisor::ErrorCode::kOutOfRange);
+  EXPECT_EQ(got, supervisor::AnswerError::kOutOfRange);
 }
 
 }  // namespace

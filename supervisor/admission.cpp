@@ -16,7 +16,7 @@ std::optional<Refusal> CheckCost(ipc::Algorithm algorithm, std::uint64_t n,
   std::string detail = "estimated " + EstimateText(cost) + " of work, over the job_timeout of " +
                        LimitText(job_timeout);
   if (algorithm == ipc::Algorithm::kRecursive) detail += "; the fast algorithm answers it at once";
-  return Refusal{ErrorCode::kOutOfRange, std::move(detail)};
+  return Refusal{AnswerError::kOutOfRange, std::move(detail)};
 }
 
 }  // namespace fibpool::supervisor

@@ -14,6 +14,7 @@
 
 #include "supervisor/config_file.h"
 #include "supervisor/settings.h"
+#include "supervisor/slot_layout.h"
 
 extern char** environ;
 

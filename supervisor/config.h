@@ -25,8 +25,6 @@
 
 namespace fibpool::supervisor {
 
-inline constexpr unsigned kMaxWorkers = 256;
-
 struct Config {
   std::string config_file;  // empty: none
   std::string host = "127.0.0.1";

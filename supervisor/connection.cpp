@@ -136,8 +136,8 @@ void Connection::ProcessLines() {
     }
     if (status == LineBuffer::Status::kTooLong) {
       ++env_.metrics->requests;
-      env_.metrics->CountError(ErrorCode::kLineTooLong);
-      answers_.PushReady(ErrorLine(ErrorCode::kLineTooLong,
+      env_.metrics->CountError(AnswerError::kLineTooLong);
+      answers_.PushReady(ErrorLine(AnswerError::kLineTooLong,
                                    "line longer than " + std::to_string(env_.max_line) + " bytes"));
       LogClose(env_.line_too_long_log, "line_too_long");
       StopParsing();

@@ -9,20 +9,20 @@
 
 #include "ipc/job.h"
 #include "ipc/shared_segment.h"
-#include "supervisor/error_code.h"
+#include "supervisor/answer_error.h"
 
 namespace fibpool::supervisor {
 
 struct JobResult {
-  std::optional<ErrorCode> error;  // empty: success
-  std::string text;                // the digits (inline) or the error detail
-  ipc::SharedSegment buffer;       // the digits, when they came in a result buffer
+  std::optional<AnswerError> error;  // empty: success
+  std::string text;                  // the digits (inline) or the error detail
+  ipc::SharedSegment buffer;         // the digits, when they came in a result buffer
   std::uint64_t buffer_length = 0;
 };
 
 // Why Submit() did not take a job: the ERR line's code and detail.
 struct Refusal {
-  ErrorCode code = ErrorCode::kInternal;
+  AnswerError code = AnswerError::kInternal;
   std::string detail;
 };
 

@@ -22,12 +22,13 @@ JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
   switch (action) {
     case LostJob::kTimeout:
       return JobResult{
-          ErrorCode::kTimeout,
+          AnswerError::kTimeout,
           "job ran past " + LimitText(job_timeout) + "; its worker was killed and replaced",
           {},
           0};
     case LostJob::kCrashedTwice:
-      return JobResult{ErrorCode::kWorkerCrashed, "the worker running this job died twice", {}, 0};
+      return JobResult{
+          AnswerError::kWorkerCrashed, "the worker running this job died twice", {}, 0};
     default:
       return JobResult{};
   }

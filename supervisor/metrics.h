@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ipc/job.h"
-#include "supervisor/error_code.h"
+#include "supervisor/answer_error.h"
 
 namespace fibpool::supervisor {
 
@@ -56,19 +56,19 @@ struct Metrics {
   std::uint64_t bytes_out = 0;
   std::uint64_t requests = 0;  // requests read (not blank lines); answered unless the client left
   std::uint64_t results = 0;   // F(n) answers sent
-  std::array<std::uint64_t, kErrorCodeCount> errors{};
+  std::array<std::uint64_t, kAnswerErrorCount> errors{};
   // Worker restarts by cause.
   std::uint64_t worker_crashes = 0;   // died unasked
   std::uint64_t worker_timeouts = 0;  // killed for a job past job_timeout
   std::uint64_t worker_recycles = 0;  // max_jobs_per_worker or max_worker_memory
   std::uint64_t worker_cancels = 0;   // killed to stop a job nobody waits for
   std::uint64_t job_retries = 0;
-  std::uint64_t inputs_quarantined = 0;  // inputs whose job killed two workers
+  std::uint64_t inputs_quarantined = 0;           // inputs whose job killed two workers
   std::uint64_t jobs_cancelled = 0;               // abandoned by their client before answering
   LatencyWindow job_latency;                      // submit to result, in the supervisor
   std::array<DurationHistogram, 2> job_duration;  // by algorithm: fast, recursive
 
-  void CountError(ErrorCode code) { ++errors[static_cast<std::size_t>(code)]; }
+  void CountError(AnswerError code) { ++errors[static_cast<std::size_t>(code)]; }
   void RecordJob(ipc::Algorithm algorithm, std::uint64_t nanos) {
     job_latency.Record(nanos);
     job_duration[algorithm == ipc::Algorithm::kFast ? 0 : 1].Record(nanos);

@@ -71,9 +71,9 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
              for (auto n : m.errors) errors += n;
              return errors;
            }()));
-  for (int i = 0; i < kErrorCodeCount; ++i) {
+  for (int i = 0; i < kAnswerErrorCount; ++i) {
     e.Sample("fibpool_requests_total{outcome=\"" +
-                 std::string(ErrorCodeName(static_cast<ErrorCode>(i))) + "\"}",
+                 std::string(AnswerErrorName(static_cast<AnswerError>(i))) + "\"}",
              D(m.errors[static_cast<std::size_t>(i)]));
   }
 

@@ -13,7 +13,7 @@ constexpr std::size_t kMaxTokens = 4;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
-Request Invalid(ErrorCode code, std::string detail) {
+Request Invalid(AnswerError code, std::string detail) {
   Request r;
   r.kind = Request::Kind::kInvalid;
   r.error = code;
@@ -62,15 +62,15 @@ Request ParseCompute(std::string_view number, std::string_view algorithm_name,
   // The first problem in the line is the one reported: the number, then the algorithm.
   if (!AllDigits(number)) {
     if (number.starts_with('-') && AllDigits(number.substr(1))) {
-      return Invalid(ErrorCode::kBadRequest, "N must not be negative");
+      return Invalid(AnswerError::kBadRequest, "N must not be negative");
     }
-    return Invalid(ErrorCode::kBadRequest, "not a number or command: " + Quote(number));
+    return Invalid(AnswerError::kBadRequest, "not a number or command: " + Quote(number));
   }
   ipc::Algorithm algorithm = limits.default_algorithm;
   if (!algorithm_name.empty()) {
     const auto parsed = AlgorithmNamed(algorithm_name);
     if (!parsed) {
-      return Invalid(ErrorCode::kBadRequest,
+      return Invalid(AnswerError::kBadRequest,
                      "unknown algorithm " + Quote(algorithm_name) + " (fast or recursive)");
     }
     algorithm = *parsed;
@@ -80,8 +80,8 @@ Request ParseCompute(std::string_view number, std::string_view algorithm_name,
   std::uint64_t n = 0;
   const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
   if (ec != std::errc() || end != number.data() + number.size() || n > limit) {
-    return Invalid(ErrorCode::kOutOfRange, std::string(ipc::AlgorithmName(algorithm)) +
-                                               " takes N <= " + std::to_string(limit));
+    return Invalid(AnswerError::kOutOfRange, std::string(ipc::AlgorithmName(algorithm)) +
+                                                 " takes N <= " + std::to_string(limit));
   }
   Request r;
   r.kind = Request::Kind::kCompute;
@@ -112,7 +112,7 @@ Request ParseRequest(std::string_view line, const ParserLimits& limits) {
   for (char c : line) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\t') || u == 0x7f) {
-      return Invalid(ErrorCode::kBadRequest, "control byte in request");
+      return Invalid(AnswerError::kBadRequest, "control byte in request");
     }
   }
   std::array<std::string_view, kMaxTokens> tokens;
@@ -123,13 +123,13 @@ Request ParseRequest(std::string_view line, const ParserLimits& limits) {
     if (i == line.size()) break;
     const std::size_t start = i;
     while (i < line.size() && !IsBlank(line[i])) ++i;
-    if (count == kMaxTokens) return Invalid(ErrorCode::kBadRequest, "too many words");
+    if (count == kMaxTokens) return Invalid(AnswerError::kBadRequest, "too many words");
     tokens[count++] = line.substr(start, i - start);
   }
   if (count == 0) return Request{};
   if (IsHttpRequestLine(tokens, count)) {
     Request r =
-        Invalid(ErrorCode::kBadRequest, "this port speaks fibpool's line protocol, not HTTP");
+        Invalid(AnswerError::kBadRequest, "this port speaks fibpool's line protocol, not HTTP");
     r.kind = Request::Kind::kHttp;
     return r;
   }
@@ -142,16 +142,17 @@ Request ParseRequest(std::string_view line, const ParserLimits& limits) {
   for (const auto& [name, kind] : kCommands) {
     if (!EqualsIgnoringCase(tokens[0], name)) continue;
     if (count != 1)
-      return Invalid(ErrorCode::kBadRequest, std::string(name) + " takes no arguments");
+      return Invalid(AnswerError::kBadRequest, std::string(name) + " takes no arguments");
     Request r;
     r.kind = kind;
     return r;
   }
   if (EqualsIgnoringCase(tokens[0], "fib")) {
-    if (count < 2 || count > 3) return Invalid(ErrorCode::kBadRequest, "usage: fib N [ALGORITHM]");
+    if (count < 2 || count > 3)
+      return Invalid(AnswerError::kBadRequest, "usage: fib N [ALGORITHM]");
     return ParseCompute(tokens[1], count == 3 ? tokens[2] : std::string_view{}, limits);
   }
-  if (count > 2) return Invalid(ErrorCode::kBadRequest, "usage: N [ALGORITHM]");
+  if (count > 2) return Invalid(AnswerError::kBadRequest, "usage: N [ALGORITHM]");
   return ParseCompute(tokens[0], count == 2 ? tokens[1] : std::string_view{}, limits);
 }
 

@@ -10,7 +10,7 @@
 
 #include "ipc/defaults.h"
 #include "ipc/job.h"
-#include "supervisor/error_code.h"
+#include "supervisor/answer_error.h"
 
 namespace fibpool::supervisor {
 
@@ -29,7 +29,7 @@ struct Request {
   std::uint64_t n = 0;
   ipc::Algorithm algorithm = ipc::Algorithm::kFast;
   // kInvalid and kHttp:
-  ErrorCode error = ErrorCode::kBadRequest;
+  AnswerError error = AnswerError::kBadRequest;
   std::string detail;
 };
 

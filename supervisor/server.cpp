@@ -180,7 +180,7 @@ void Server::Refuse(asio::ip::tcp::socket socket) {
   }
   auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
   static const std::string kLine =
-      ErrorLine(ErrorCode::kBusy, "too many connections; try again later");
+      ErrorLine(AnswerError::kBusy, "too many connections; try again later");
   asio::async_write(*s, asio::buffer(kLine), [s](const error_code&, std::size_t) {
     error_code ignored;
     s->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

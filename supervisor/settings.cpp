@@ -1,4 +1,5 @@
 #include "supervisor/settings.h"
+#include "supervisor/slot_layout.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

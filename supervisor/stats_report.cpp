@@ -72,8 +72,9 @@ json::object SettingsJson(const Config& c) {
 std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Config& config,
                       const ProcessInfo& process) {
   json::object errors;
-  for (int i = 0; i < kErrorCodeCount; ++i) {
-    errors[ErrorCodeName(static_cast<ErrorCode>(i))] = metrics.errors[static_cast<std::size_t>(i)];
+  for (int i = 0; i < kAnswerErrorCount; ++i) {
+    errors[AnswerErrorName(static_cast<AnswerError>(i))] =
+        metrics.errors[static_cast<std::size_t>(i)];
   }
   const LatencyWindow::Percentiles p = metrics.job_latency.Compute();
   const auto us = [](double v) { return static_cast<std::uint64_t>(v + 0.5); };

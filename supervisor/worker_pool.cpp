@@ -10,6 +10,7 @@
 #include "ipc/worker_args.h"
 #include "supervisor/admission.h"
 #include "supervisor/dispatcher.h"
+#include "supervisor/slot_layout.h"
 #include "supervisor/worker_result.h"
 
 namespace fibpool::supervisor {
@@ -136,7 +137,7 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
                                                 const std::string& flow, JobCallback callback,
                                                 Refusal* refusal) {
   if (stopping_) {
-    *refusal = Refusal{ErrorCode::kShuttingDown, "the server is draining"};
+    *refusal = Refusal{AnswerError::kShuttingDown, "the server is draining"};
     return std::nullopt;
   }
   if (auto too_costly = CheckCost(algorithm, n, options_.settings.job_timeout)) {
@@ -146,13 +147,13 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
   std::chrono::nanoseconds left{};
   if (quarantine_.Holds(algorithm, n, ipc::MonotonicNanos(), &left)) {
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
-    *refusal = Refusal{ErrorCode::kWorkerCrashed, "this request killed two workers; refused for " +
-                                                      std::to_string(seconds) +
-                                                      " s more without starting a worker"};
+    *refusal = Refusal{AnswerError::kWorkerCrashed,
+                       "this request killed two workers; refused for " + std::to_string(seconds) +
+                           " s more without starting a worker"};
     return std::nullopt;
   }
   if (backlog_.size() >= options_.settings.max_backlog) {
-    *refusal = Refusal{ErrorCode::kBusy, "the backlog is full; try again later"};
+    *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
   const std::uint64_t id =

@@ -53,7 +53,7 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
-#include "supervisor/error_code.h"
+#include "supervisor/answer_error.h"
 #include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"

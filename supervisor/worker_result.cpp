@@ -19,17 +19,17 @@ JobResult ResultOf(ipc::ResultMessage&& message) {
           result.buffer = std::move(*buffer);
           result.buffer_length = message.buffer_length;
         } else {
-          result.error = ErrorCode::kInternal;
+          result.error = AnswerError::kInternal;
           result.text = "result buffer lost: " + buffer.error().message();
         }
       }
       break;
     case ipc::ResultStatus::kOutOfRange:
-      result.error = ErrorCode::kOutOfRange;
+      result.error = AnswerError::kOutOfRange;
       result.text = std::move(message.text);
       break;
     default:
-      result.error = ErrorCode::kInternal;
+      result.error = AnswerError::kInternal;
       result.text = std::move(message.text);
       break;
   }

@@ -1,7 +1,7 @@
 // A worker's ResultMessage as the answer a connection gets (JobResult): the
 // digits inline or in the result buffer it names (taken over here), or the
 // error its status means. Failure behaviour: a result buffer that cannot be
-// taken (the error of ipc::TakeResultBuffer) becomes ErrorCode::kInternal
+// taken (the error of ipc::TakeResultBuffer) becomes AnswerError::kInternal
 // with "result buffer lost: " and that error's message. Never throws.
 #pragma once
 

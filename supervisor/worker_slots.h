@@ -14,6 +14,7 @@
 #include "ipc/job_queue.h"
 #include "supervisor/config.h"
 #include "supervisor/pool_snapshot.h"
+#include "supervisor/slot_layout.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
 

@@ -17,14 +17,14 @@
 #include <string_view>
 #include <vector>
 
-#include "supervisor/error_code.h"
+#include "supervisor/answer_error.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/request_parser.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-using fibpool::supervisor::ErrorCodeName;
+using fibpool::supervisor::AnswerErrorName;
 using fibpool::supervisor::ErrorLine;
 using fibpool::supervisor::LineBuffer;
 using fibpool::supervisor::ParseRequest;
@@ -42,7 +42,7 @@ void CheckRequest(std::string_view line, const ParserLimits& limits) {
     case Request::Kind::kHttp: {
       Check(!r.detail.empty());
       const std::string err = ErrorLine(r.error, r.detail);
-      const std::string prefix = "ERR " + std::string(ErrorCodeName(r.error)) + " ";
+      const std::string prefix = "ERR " + std::string(AnswerErrorName(r.error)) + " ";
       Check(err.starts_with(prefix));
       Check(err.size() > prefix.size() + 1);  // the detail is not lost
       Check(err.find('\n') == err.size() - 1);

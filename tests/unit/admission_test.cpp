@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 TEST(Admission, NinetyThreeRecursiveIsRefusedNamingTheEstimateAndTheLimit) {
   const auto refusal = CheckCost(ipc::Algorithm::kRecursive, 93, 30s);
   ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->code, ErrorCode::kOutOfRange);
+  EXPECT_EQ(refusal->code, AnswerError::kOutOfRange);
   EXPECT_EQ(refusal->detail,
             "estimated " + EstimateText(EstimatedCostNanos(ipc::Algorithm::kRecursive, 93)) +
                 " of work, over the job_timeout of 30 s; the fast algorithm answers it at once");
@@ -25,7 +25,7 @@ TEST(Admission, AFastJobWhoseEstimateExceedsTheTimeoutIsRefused) {
   ASSERT_GT(EstimatedCostNanos(ipc::Algorithm::kFast, n), 1'000'000'000u);
   const auto refusal = CheckCost(ipc::Algorithm::kFast, n, 1s);
   ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->code, ErrorCode::kOutOfRange);
+  EXPECT_EQ(refusal->code, AnswerError::kOutOfRange);
   EXPECT_NE(refusal->detail.find("over the job_timeout of 1 s"), std::string::npos);
   EXPECT_EQ(refusal->detail.find("fast algorithm"), std::string::npos);
   EXPECT_EQ(CheckCost(ipc::Algorithm::kFast, n, 30s), std::nullopt);

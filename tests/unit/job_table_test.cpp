@@ -40,11 +40,11 @@ TEST(JobTable, AnAbandonedJobIsDropped) {
 
 TEST(JobTable, LostJobsAreAnsweredWithTheErrorTheirWorkersDeathMeans) {
   const JobResult timeout = LostJobAnswer(LostJob::kTimeout, std::chrono::milliseconds(30'000));
-  EXPECT_EQ(timeout.error, ErrorCode::kTimeout);
+  EXPECT_EQ(timeout.error, AnswerError::kTimeout);
   EXPECT_EQ(timeout.text, "job ran past 30 s; its worker was killed and replaced");
   EXPECT_EQ(LostJobAnswer(LostJob::kTimeout, std::chrono::milliseconds(1500)).text,
             "job ran past 1500 ms; its worker was killed and replaced");
-  EXPECT_EQ(LostJobAnswer(LostJob::kCrashedTwice, {}).error, ErrorCode::kWorkerCrashed);
+  EXPECT_EQ(LostJobAnswer(LostJob::kCrashedTwice, {}).error, AnswerError::kWorkerCrashed);
   EXPECT_FALSE(LostJobAnswer(LostJob::kDrop, {}).error);
 }
 

@@ -73,7 +73,7 @@ TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
   Metrics m;
   m.requests = 5;
   m.results = 3;
-  m.CountError(ErrorCode::kTimeout);
+  m.CountError(AnswerError::kTimeout);
   m.RecordJob(ipc::Algorithm::kRecursive, 1'000'000);
   const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
   EXPECT_NE(text.find("# TYPE fibpool_requests_total counter\n"), std::string::npos);
@@ -97,7 +97,7 @@ TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
 
 TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
   Metrics m;
-  m.CountError(ErrorCode::kBusy);
+  m.CountError(AnswerError::kBusy);
   Config config;
   config.workers = 2;
   const std::string json = StatsJson(TwoWorkers(), m, config, SomeProcess());

@@ -55,7 +55,7 @@ TEST(RequestParser, CommandsAreCaseInsensitive) {
 TEST(RequestParser, CommandsWithArgumentsAreBadRequests) {
   const Request r = Parse("ping 3");
   EXPECT_EQ(r.kind, Request::Kind::kInvalid);
-  EXPECT_EQ(r.error, ErrorCode::kBadRequest);
+  EXPECT_EQ(r.error, AnswerError::kBadRequest);
 }
 
 TEST(RequestParser, ACommandWithArgumentsIsNamedInLowerCaseWhateverCaseItCameIn) {
@@ -75,7 +75,7 @@ TEST(RequestParser, RejectsWhatIsNotANonNegativeNumber) {
                                 "30 slow", "fib 30 fast extra", "１２", "\xff\xfe"}) {
     const Request r = Parse(line);
     EXPECT_EQ(r.kind, Request::Kind::kInvalid) << line;
-    EXPECT_EQ(r.error, ErrorCode::kBadRequest) << line;
+    EXPECT_EQ(r.error, AnswerError::kBadRequest) << line;
     EXPECT_FALSE(r.detail.empty());
   }
 }
@@ -92,7 +92,7 @@ TEST(RequestParser, AnHttpRequestLineIsRecognisedAsHttp) {
        {"GET / HTTP/1.1\r", "GET /metrics HTTP/1.0", "HEAD /healthz HTTP/1.1", "POST /x HTTP/2"}) {
     const Request r = Parse(line);
     EXPECT_EQ(r.kind, Request::Kind::kHttp) << line;
-    EXPECT_EQ(r.error, ErrorCode::kBadRequest) << line;
+    EXPECT_EQ(r.error, AnswerError::kBadRequest) << line;
     EXPECT_NE(r.detail.find("HTTP"), std::string::npos) << line;
   }
   EXPECT_EQ(Parse("GET / FTP").kind, Request::Kind::kInvalid);
@@ -104,25 +104,25 @@ TEST(RequestParser, ControlBytesAreBadRequests) {
   for (std::string_view line : {"3\0"sv, "\x01"sv, "30\x1b"sv, "3\r0"sv, "\x7f"sv}) {
     const Request r = Parse(line);
     EXPECT_EQ(r.kind, Request::Kind::kInvalid);
-    EXPECT_EQ(r.error, ErrorCode::kBadRequest);
+    EXPECT_EQ(r.error, AnswerError::kBadRequest);
   }
 }
 
 TEST(RequestParser, LimitsDependOnTheAlgorithmAndNameTheLimit) {
   EXPECT_EQ(Parse("93 recursive").kind, Request::Kind::kCompute);
   const Request recursive = Parse("94 recursive");
-  EXPECT_EQ(recursive.error, ErrorCode::kOutOfRange);
+  EXPECT_EQ(recursive.error, AnswerError::kOutOfRange);
   EXPECT_NE(recursive.detail.find("93"), std::string::npos);
 
   EXPECT_EQ(Parse("100000000").kind, Request::Kind::kCompute);
   const Request fast = Parse("100000001");
-  EXPECT_EQ(fast.error, ErrorCode::kOutOfRange);
+  EXPECT_EQ(fast.error, AnswerError::kOutOfRange);
   EXPECT_NE(fast.detail.find("100000000"), std::string::npos);
 }
 
 TEST(RequestParser, NumbersBeyondSixtyFourBitsAreOutOfRange) {
-  EXPECT_EQ(Parse("18446744073709551616").error, ErrorCode::kOutOfRange);
-  EXPECT_EQ(Parse("99999999999999999999999999").error, ErrorCode::kOutOfRange);
+  EXPECT_EQ(Parse("18446744073709551616").error, AnswerError::kOutOfRange);
+  EXPECT_EQ(Parse("99999999999999999999999999").error, AnswerError::kOutOfRange);
 }
 
 TEST(RequestParser, LeadingZerosAreDecimal) {
@@ -133,13 +133,13 @@ TEST(RequestParser, LeadingZerosAreDecimal) {
 
 TEST(RequestParser, LongGarbageIsQuotedShortly) {
   const Request r = Parse(std::string(500, 'x'));
-  EXPECT_EQ(r.error, ErrorCode::kBadRequest);
+  EXPECT_EQ(r.error, AnswerError::kBadRequest);
   EXPECT_LT(r.detail.size(), 100u);
 }
 
 TEST(ErrorLine, HasCodeDetailAndNoControlBytes) {
-  EXPECT_EQ(ErrorLine(ErrorCode::kBusy, "try\nlater"), "ERR busy try?later\n");
-  EXPECT_EQ(ErrorLine(ErrorCode::kWorkerCrashed, "x"), "ERR worker_crashed x\n");
+  EXPECT_EQ(ErrorLine(AnswerError::kBusy, "try\nlater"), "ERR busy try?later\n");
+  EXPECT_EQ(ErrorLine(AnswerError::kWorkerCrashed, "x"), "ERR worker_crashed x\n");
 }
 
 }  // namespace

@@ -1,32 +1,32 @@
-#include "supervisor/error_code.h"
+#include "supervisor/answer_error.h"
 
 namespace fibpool::supervisor {
 
-std::string_view ErrorCodeName(ErrorCode code) {
+std::string_view AnswerErrorName(AnswerError code) {
   switch (code) {
-    case ErrorCode::kBadRequest:
+    case AnswerError::kBadRequest:
       return "bad_request";
-    case ErrorCode::kOutOfRange:
+    case AnswerError::kOutOfRange:
       return "out_of_range";
-    case ErrorCode::kLineTooLong:
+    case AnswerError::kLineTooLong:
       return "line_too_long";
-    case ErrorCode::kBusy:
+    case AnswerError::kBusy:
       return "busy";
-    case ErrorCode::kTimeout:
+    case AnswerError::kTimeout:
       return "timeout";
-    case ErrorCode::kWorkerCrashed:
+    case AnswerError::kWorkerCrashed:
       return "worker_crashed";
-    case ErrorCode::kShuttingDown:
+    case AnswerError::kShuttingDown:
       return "shutting_down";
-    case ErrorCode::kInternal:
+    case AnswerError::kInternal:
       return "internal";
   }
   return "internal";
 }
 
-std::string ErrorLine(ErrorCode code, std::string_view detail) {
+std::string ErrorLine(AnswerError code, std::string_view detail) {
   std::string line = "ERR ";
-  line += ErrorCodeName(code);
+  line += AnswerErrorName(code);
   line += ' ';
   for (char c : detail) {
     const auto u = static_cast<unsigned char>(c);
