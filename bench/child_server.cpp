@@ -84,9 +84,9 @@ ChildServer ChildServer::Start(const std::vector<std::string>& argv,
   if (::access(argv[0].c_str(), X_OK) != 0) {
     throw std::runtime_error(argv[0] + " is not an executable: " + std::strerror(errno));
   }
-  ipc::UniqueFd read_end;
-  ipc::UniqueFd write_end;
-  if (const auto ec = ipc::MakePipe(&read_end, &write_end)) {
+  os::UniqueFd read_end;
+  os::UniqueFd write_end;
+  if (const auto ec = os::MakePipe(&read_end, &write_end)) {
     throw std::runtime_error("pipe: " + ec.message());
   }
   std::vector<char*> args;

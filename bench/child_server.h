@@ -23,7 +23,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "ipc/unique_fd.h"
+#include "os/unique_fd.h"
 
 namespace fibpool::bench {
 
@@ -55,7 +55,7 @@ class ChildServer {
  private:
   std::vector<std::string> argv_;
   pid_t pid_ = -1;
-  ipc::UniqueFd stdout_;
+  os::UniqueFd stdout_;
   boost::asio::ip::tcp::endpoint endpoint_;
   unsigned workers_ = 0;
   std::string ready_line_;

@@ -21,14 +21,14 @@
 #include "ipc/frame.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
-#include "ipc/shared_segment.h"
-#include "ipc/unique_fd.h"
+#include "os/shared_segment.h"
+#include "os/unique_fd.h"
 
 namespace {
 
 using fibpool::ipc::Job;
 using fibpool::ipc::JobQueue;
-using fibpool::ipc::SharedSegment;
+using fibpool::os::SharedSegment;
 
 constexpr std::uint32_t kCapacity = 1024;
 constexpr std::uint32_t kCells = 4;
@@ -92,8 +92,8 @@ void BM_QueueHopCrossProcess(benchmark::State& state) {
   const auto batch = static_cast<std::uint64_t>(state.range(2));
   SharedSegment segment = MakeSegment();
   JobQueue queue = JobQueue::Format(segment.data(), segment.size(), kCapacity, kCells).value();
-  fibpool::ipc::UniqueFd read_end, write_end;
-  if (fibpool::ipc::MakePipe(&read_end, &write_end)) {
+  fibpool::os::UniqueFd read_end, write_end;
+  if (fibpool::os::MakePipe(&read_end, &write_end)) {
     state.SkipWithError("pipe");
     return;
   }
@@ -168,9 +168,9 @@ BENCHMARK(BM_QueueHopCrossProcess)
 // For scale: 8 bytes there and back between two processes over two pipes,
 // both sides blocking in read().
 void BM_PipePingPong(benchmark::State& state) {
-  fibpool::ipc::UniqueFd to_child_r, to_child_w, to_parent_r, to_parent_w;
-  if (fibpool::ipc::MakePipe(&to_child_r, &to_child_w) ||
-      fibpool::ipc::MakePipe(&to_parent_r, &to_parent_w)) {
+  fibpool::os::UniqueFd to_child_r, to_child_w, to_parent_r, to_parent_w;
+  if (fibpool::os::MakePipe(&to_child_r, &to_child_w) ||
+      fibpool::os::MakePipe(&to_parent_r, &to_parent_w)) {
     state.SkipWithError("pipe");
     return;
   }
@@ -180,7 +180,7 @@ void BM_PipePingPong(benchmark::State& state) {
     to_parent_r.Reset();
     char buf[8];
     while (ReadExactly(to_child_r.get(), buf, sizeof buf, false)) {
-      if (fibpool::ipc::WriteAll(to_parent_w.get(), buf, sizeof buf)) break;
+      if (fibpool::os::WriteAll(to_parent_w.get(), buf, sizeof buf)) break;
     }
     ::_exit(0);
   }
@@ -188,7 +188,7 @@ void BM_PipePingPong(benchmark::State& state) {
   to_parent_w.Reset();
   char buf[8] = {};
   for (auto _ : state) {
-    fibpool::ipc::WriteAll(to_child_w.get(), buf, sizeof buf);
+    fibpool::os::WriteAll(to_child_w.get(), buf, sizeof buf);
     if (!ReadExactly(to_parent_r.get(), buf, sizeof buf, false)) {
       state.SkipWithError("child gone");
       break;

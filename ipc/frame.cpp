@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "ipc/unique_fd.h"
+#include "os/unique_fd.h"
 
 namespace fibpool::ipc {
 
@@ -18,7 +18,7 @@ std::string EncodeFrame(FrameType type, std::string_view body) {
 
 boost::system::error_code FrameWriter::Flush(int fd) {
   if (buffer_.empty()) return {};
-  const boost::system::error_code error = WriteAll(fd, buffer_.data(), buffer_.size());
+  const boost::system::error_code error = os::WriteAll(fd, buffer_.data(), buffer_.size());
   buffer_.clear();
   return error;
 }

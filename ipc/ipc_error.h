@@ -1,7 +1,7 @@
 // The run-time errors of fibpool's own shared-memory and worker protocols, as
 // boost::system::error_code values in the "fibpool.ipc" category
 // (make_error_code(IpcError::kBadMagic) or an IpcError compared with a code).
-// Errors of the operating system are errno codes instead (ipc/posix_error.h).
+// Errors of the operating system are errno codes instead (os/posix_error.h).
 #pragma once
 
 #include <boost/system/error_code.hpp>

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "ipc/codec.h"
-#include "ipc/futex.h"
 #include "ipc/ipc_error.h"
-#include "ipc/robust_mutex.h"
+#include "os/futex.h"
+#include "os/robust_mutex.h"
 
 namespace fibpool::ipc {
 
@@ -62,24 +62,17 @@ Offsets OffsetsFor(std::uint32_t capacity, std::uint32_t cells) {
 
 }  // namespace
 
-std::uint64_t MonotonicNanos() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
 std::size_t JobQueue::BytesFor(std::uint32_t capacity, std::uint32_t cells) {
   return OffsetsFor<Header, Control, Slot>(capacity, cells).total;
 }
 
-Result<JobQueue> JobQueue::Format(void* memory, std::size_t size, std::uint32_t capacity,
-                                  std::uint32_t cells) {
+os::Result<JobQueue> JobQueue::Format(void* memory, std::size_t size, std::uint32_t capacity,
+                                      std::uint32_t cells) {
   const Offsets o = OffsetsFor<Header, Control, Slot>(capacity, cells);
   if (capacity == 0 || size < o.total) return make_error_code(IpcError::kSizeMismatch);
   char* base = static_cast<char*>(memory);
   auto* control = new (base + o.control) Control{};
-  if (auto ec = InitRobustMutex(&control->mutex)) return ec;
+  if (auto ec = os::InitRobustMutex(&control->mutex)) return ec;
   auto* cell_array = reinterpret_cast<WorkerCell*>(base + o.cells);
   for (std::uint32_t i = 0; i < cells; ++i) new (&cell_array[i]) WorkerCell{};
   auto* slots = reinterpret_cast<Slot*>(base + o.slots);
@@ -90,7 +83,7 @@ Result<JobQueue> JobQueue::Format(void* memory, std::size_t size, std::uint32_t 
   return JobQueue(header, control, cell_array, slots);
 }
 
-Result<JobQueue> JobQueue::Attach(void* memory, std::size_t size) {
+os::Result<JobQueue> JobQueue::Attach(void* memory, std::size_t size) {
   auto* header = static_cast<Header*>(memory);
   if (size < sizeof(Header) || header->magic != kSegmentMagic) {
     return make_error_code(IpcError::kBadMagic);
@@ -126,14 +119,14 @@ void JobQueue::WakeConsumers(int count) {
   // after giving up the role, and hands on what it leaves (HandOn).
   if (control_->spinner.load(std::memory_order_seq_cst) != 0) --count;
   if (count > 0 && control_->sleepers.load(std::memory_order_seq_cst) > 0) {
-    FutexWake(&control_->wake_seq, count);
+    os::FutexWake(&control_->wake_seq, count);
   }
 }
 
 void JobQueue::HandOn() {
   if (Depth() == 0 || control_->sleepers.load(std::memory_order_seq_cst) == 0) return;
   control_->wake_seq.fetch_add(1, std::memory_order_seq_cst);
-  FutexWake(&control_->wake_seq, 1);
+  os::FutexWake(&control_->wake_seq, 1);
 }
 
 std::optional<Job> JobQueue::DecodeSlot(std::uint64_t position) const {
@@ -142,8 +135,8 @@ std::optional<Job> JobQueue::DecodeSlot(std::uint64_t position) const {
   return Decode<Job>(std::string_view(slot.bytes, slot.length));
 }
 
-Result<std::uint32_t> JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out) {
-  const Result<RobustLock> lock = RobustLock::Acquire(&control_->mutex);
+os::Result<std::uint32_t> JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out) {
+  const os::Result<os::RobustLock> lock = os::RobustLock::Acquire(&control_->mutex);
   if (!lock) return lock.error();
   if (lock->recovered()) {
     control_->recoveries.fetch_add(1, std::memory_order_relaxed);
@@ -179,11 +172,11 @@ Result<std::uint32_t> JobQueue::TryTake(std::uint32_t cell, TakeLimit limit, Job
   return out->size;
 }
 
-Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
-                                         std::chrono::nanoseconds wait, TakeLimit limit,
-                                         JobBatch* out) {
-  const std::uint64_t start = MonotonicNanos();
-  const auto elapsed = [start] { return std::chrono::nanoseconds(MonotonicNanos() - start); };
+os::Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                             std::chrono::nanoseconds wait, TakeLimit limit,
+                                             JobBatch* out) {
+  const std::uint64_t start = os::MonotonicNanos();
+  const auto elapsed = [start] { return std::chrono::nanoseconds(os::MonotonicNanos() - start); };
   // One spinner per queue is enough to catch the next job at once; more
   // would only burn CPU the supervisor and the clients need.
   std::uint32_t none = 0;
@@ -195,7 +188,7 @@ Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanose
   };
   for (;;) {
     if (Depth() > 0) {
-      Result<std::uint32_t> took = TryTake(cell, limit, out);
+      os::Result<std::uint32_t> took = TryTake(cell, limit, out);
       if (!took || *took > 0) {
         stop_spinning();
         if (took || took.error() == IpcError::kCorruptJob) HandOn();
@@ -208,33 +201,34 @@ Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::nanose
       return 0u;
     }
     if (spinner && spent < spin) {
-      const std::uint64_t before = MonotonicNanos();
+      const std::uint64_t before = os::MonotonicNanos();
       std::this_thread::yield();
       // Back a whole time slice later: a process of another program got the
       // CPU, and would again on every yield. Sleeping on the futex wakes this
       // process sooner than spinning against it; try again after a while.
-      if (MonotonicNanos() - before > kContendedYieldNs) no_spin_until_ = before + kSpinBackOffNs;
+      if (os::MonotonicNanos() - before > kContendedYieldNs)
+        no_spin_until_ = before + kSpinBackOffNs;
       continue;
     }
     stop_spinning();
     const std::uint32_t seq = control_->wake_seq.load(std::memory_order_seq_cst);
     control_->sleepers.fetch_add(1, std::memory_order_seq_cst);
-    if (Depth() == 0) FutexWait(&control_->wake_seq, seq, wait - spent);
+    if (Depth() == 0) os::FutexWait(&control_->wake_seq, seq, wait - spent);
     control_->sleepers.fetch_sub(1, std::memory_order_seq_cst);
   }
 }
 
-Result<std::uint32_t> JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
-                                    std::chrono::nanoseconds wait, Job* out) {
+os::Result<std::uint32_t> JobQueue::Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                        std::chrono::nanoseconds wait, Job* out) {
   JobBatch batch;
-  Result<std::uint32_t> took = PopBatch(cell, spin, wait, TakeLimit{0, 1}, &batch);
+  os::Result<std::uint32_t> took = PopBatch(cell, spin, wait, TakeLimit{0, 1}, &batch);
   if (took && *took > 0) *out = batch.jobs[0];
   return took;
 }
 
 void JobQueue::StartJob(std::uint32_t cell, std::uint64_t job_id) {
   WorkerCell& c = cells_[cell];
-  c.started_ns.store(MonotonicNanos(), std::memory_order_relaxed);
+  c.started_ns.store(os::MonotonicNanos(), std::memory_order_relaxed);
   c.job_id.store(job_id, std::memory_order_release);
 }
 
@@ -245,7 +239,7 @@ void JobQueue::FinishBatch(std::uint32_t cell) {
 }
 
 boost::system::error_code JobQueue::Repair() {
-  const Result<RobustLock> lock = RobustLock::Acquire(&control_->mutex);
+  const os::Result<os::RobustLock> lock = os::RobustLock::Acquire(&control_->mutex);
   if (!lock) return lock.error();
   if (lock->recovered()) control_->recoveries.fetch_add(1, std::memory_order_relaxed);
   RepairLocked();

@@ -4,7 +4,7 @@
 // One producer (the supervisor) pushes; many consumers (the workers) pop,
 // one job or a batch of consecutive cheap ones at a time.
 // Ownership: JobQueue is a view; it does not own the memory, which must stay
-// mapped while the view is used (the SharedSegment that holds it outlives it).
+// mapped while the view is used (the os::SharedSegment that holds it outlives it).
 //
 // Process safety: consumers serialise among themselves with a robust
 // process-shared mutex; the producer never takes it. Every store that a
@@ -22,10 +22,10 @@
 // lost wake-up (for example one taken by a stopped process) costs at most one
 // wait period, never a hang.
 //
-// Failure behaviour: errors are values, ipc::Result or an error code
-// (ipc/posix_error.h): IpcError codes for a segment that is not this build's
+// Failure behaviour: errors are values, os::Result or an error code
+// (os/posix_error.h): IpcError codes for a segment that is not this build's
 // queue or a slot that does not decode, the robust mutex's error when its
-// lock is broken for good (ipc/robust_mutex.h). Nothing here throws. A full
+// lock is broken for good (os/robust_mutex.h). Nothing here throws. A full
 // queue is not an error: TryPush returns false.
 #pragma once
 
@@ -40,7 +40,8 @@
 #include <vector>
 
 #include "ipc/job.h"
-#include "ipc/posix_error.h"
+#include "os/monotonic_clock.h"
+#include "os/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -56,7 +57,7 @@ inline constexpr std::uint64_t kBatchCostNs = 64'000;
 // What one worker holds and does, as it tells the supervisor without a syscall.
 struct WorkerCell {
   std::atomic<std::uint64_t> job_id;      // the job it is running now; 0 = none
-  std::atomic<std::uint64_t> started_ns;  // MonotonicNanos() when job_id started
+  std::atomic<std::uint64_t> started_ns;  // os::MonotonicNanos() when job_id started
   std::atomic<std::int32_t> pid;          // worker's pid, written when it attaches
   std::atomic<std::uint32_t> claimed;     // how many entries of `claims` are live
   // The compute jobs it took and has not answered yet (job_id among them).
@@ -77,20 +78,18 @@ struct JobBatch {
   std::uint32_t size = 0;
 };
 
-std::uint64_t MonotonicNanos();
-
 class JobQueue {
  public:
   // Bytes a segment needs for this queue.
   static std::size_t BytesFor(std::uint32_t capacity, std::uint32_t cells);
   // Lays out a new queue in zeroed `memory` (the creator, before anyone
   // attaches). IpcError::kSizeMismatch when `size` is too small or capacity
-  // is 0; the error of InitRobustMutex.
-  static Result<JobQueue> Format(void* memory, std::size_t size, std::uint32_t capacity,
-                                 std::uint32_t cells);
+  // is 0; the error of os::InitRobustMutex.
+  static os::Result<JobQueue> Format(void* memory, std::size_t size, std::uint32_t capacity,
+                                     std::uint32_t cells);
   // Attaches to a formatted queue; checks magic, version and sizes:
   // IpcError::kBadMagic, kVersionMismatch or kSizeMismatch.
-  static Result<JobQueue> Attach(void* memory, std::size_t size);
+  static os::Result<JobQueue> Attach(void* memory, std::size_t size);
 
   // --- producer (a single process) ---
   // Appends `job`; false when the queue is full. Does not wake anyone.
@@ -111,14 +110,14 @@ class JobQueue {
   // Returns how many jobs it took into *out, 0 when none came within `wait`.
   // Failure behaviour: IpcError::kCorruptJob when the oldest slot did not
   // decode (that job is dropped, nothing is claimed; the queue goes on); the
-  // error of RobustLock::Acquire when the consumers' lock failed: the queue
+  // error of os::RobustLock::Acquire when the consumers' lock failed: the queue
   // is broken for good, and a consumer stops using it (a worker exits with
   // kExitQueueBroken).
-  Result<std::uint32_t> PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
-                                 std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
+  os::Result<std::uint32_t> PopBatch(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                     std::chrono::nanoseconds wait, TakeLimit limit, JobBatch* out);
   // PopBatch of one job: 1 with the job in *out, or 0.
-  Result<std::uint32_t> Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
-                            std::chrono::nanoseconds wait, Job* out);
+  os::Result<std::uint32_t> Pop(std::uint32_t cell, std::chrono::nanoseconds spin,
+                                std::chrono::nanoseconds wait, Job* out);
   // Marks the claimed job `job_id` as the one `cell` runs from now on (0:
   // none), with the start time the supervisor's timeouts count from.
   void StartJob(std::uint32_t cell, std::uint64_t job_id);
@@ -131,7 +130,7 @@ class JobQueue {
   // every job is either queued or claimed, never both. The supervisor calls
   // it before it reads a dead worker's claims; a consumer that inherits a
   // dead owner's lock does the same. Failure behaviour: the error of
-  // RobustLock::Acquire; nothing was repaired, and the lock is broken for
+  // os::RobustLock::Acquire; nothing was repaired, and the lock is broken for
   // every consumer too.
   boost::system::error_code Repair();
   // The claims in `cell`, cleared, and the spinning role if it died with it
@@ -160,7 +159,7 @@ class JobQueue {
   JobQueue(Header* header, Control* control, WorkerCell* cells, Slot* slots)
       : header_(header), control_(control), cells_(cells), slots_(slots) {}
   // PopBatch without waiting: 0 when the queue is empty.
-  Result<std::uint32_t> TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out);
+  os::Result<std::uint32_t> TryTake(std::uint32_t cell, TakeLimit limit, JobBatch* out);
   std::optional<Job> DecodeSlot(std::uint64_t position) const;
   // Wakes one sleeping consumer if jobs are queued (after a take).
   void HandOn();
@@ -172,18 +171,18 @@ class JobQueue {
   Control* control_;
   WorkerCell* cells_;
   Slot* slots_;
-  // This process does not spin before this time (MonotonicNanos): its last
+  // This process does not spin before this time (os::MonotonicNanos): its last
   // yield came back a whole time slice later.
   std::uint64_t no_spin_until_ = 0;
 };
 
 }  // namespace fibpool::ipc
 
-#include "ipc/robust_mutex.h"
+#include "os/robust_mutex.h"
 
 template <class Fn>
 boost::system::error_code fibpool::ipc::JobQueue::WithConsumerLock(Fn&& fn) {
-  const Result<RobustLock> lock = RobustLock::Acquire(mutex());
+  const os::Result<os::RobustLock> lock = os::RobustLock::Acquire(mutex());
   if (!lock) return lock.error();
   fn();
   return {};

@@ -4,11 +4,12 @@
 
 namespace fibpool::ipc {
 
-Result<SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length) {
+os::Result<os::SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length) {
   if (name.rfind("fibpool.", 0) != 0 || name.find('/') != std::string::npos) {
     return make_error_code(IpcError::kBadSegmentName);
   }
-  Result<SharedSegment> segment = SharedSegment::Open(name, SharedSegment::Access::kReadOnly);
+  os::Result<os::SharedSegment> segment =
+      os::SharedSegment::Open(name, os::SharedSegment::Access::kReadOnly);
   if (!segment) return segment;
   segment->Unlink();
   if (segment->size() < length) return make_error_code(IpcError::kShortResultBuffer);

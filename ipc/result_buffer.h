@@ -6,7 +6,7 @@
 // Ownership: the worker creates the segment and Disown()s it once the frame
 // naming it is sent; from then the supervisor owns it. The supervisor unlinks
 // the name as soon as it has mapped it (TakeResultBuffer), so a crash after
-// that leaves nothing behind; the mapping lives as long as the SharedSegment.
+// that leaves nothing behind; the mapping lives as long as the os::SharedSegment.
 // A buffer whose frame never arrived (the worker died) is removed by the
 // supervisor by name, or at the next start by RemoveStaleSegments().
 #pragma once
@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <string>
 
-#include "ipc/posix_error.h"
-#include "ipc/shared_segment.h"
+#include "os/posix_error.h"
+#include "os/shared_segment.h"
 
 namespace fibpool::ipc {
 
@@ -23,6 +23,6 @@ namespace fibpool::ipc {
 // least `length` bytes. Failure behaviour: IpcError::kBadSegmentName (not a
 // fibpool.* name, or one with a '/'), the errno of opening or mapping it, or
 // IpcError::kShortResultBuffer (the name is unlinked all the same).
-Result<SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length);
+os::Result<os::SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length);
 
 }  // namespace fibpool::ipc

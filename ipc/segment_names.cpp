@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 
 namespace fibpool::ipc {
 
@@ -48,7 +48,7 @@ std::vector<std::string> RemoveStaleSegments() {
     const std::string name = entry.path().filename().string();
     const pid_t owner = OwnerOf(name);
     if (owner <= 0 || Alive(owner)) continue;
-    if (SharedSegment::Remove(name)) removed.push_back(name);
+    if (os::SharedSegment::Remove(name)) removed.push_back(name);
   }
   return removed;
 }

@@ -61,7 +61,7 @@ std::vector<std::string> ToCommandLine(const WorkerArgs& args) {
   return out;
 }
 
-Result<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv) {
+os::Result<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv) {
   WorkerArgs args;
   std::set<std::string_view> seen;
   for (std::size_t i = 0; i < argv.size(); i += 2) {

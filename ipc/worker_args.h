@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "ipc/defaults.h"
-#include "ipc/posix_error.h"
+#include "os/posix_error.h"
 
 namespace fibpool::ipc {
 
@@ -47,6 +47,6 @@ struct WorkerArgs {
 std::vector<std::string> ToCommandLine(const WorkerArgs& args);
 
 // `argv` without the program name.
-Result<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv);
+os::Result<WorkerArgs> ParseWorkerArgs(const std::vector<std::string>& argv);
 
 }  // namespace fibpool::ipc

@@ -1,7 +1,7 @@
 // The errors an answer reports to a client: the codes of the line protocol's
 // `ERR <code> <detail>` lines (docs/protocol.md, "Errors"), and the line
 // itself. Not to be confused with boost::system::error_code, which reports
-// the operating system's and the IPC layer's errors (ipc/posix_error.h).
+// the operating system's and the IPC layer's errors (os/posix_error.h).
 #pragma once
 
 #include <string>

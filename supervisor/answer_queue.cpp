@@ -32,7 +32,7 @@ bool AnswerQueue::Waits(std::uint64_t seq) const {
          !answers_[seq - first_seq_].ready;
 }
 
-void AnswerQueue::Fill(std::uint64_t seq, std::string text, ipc::SharedSegment buffer,
+void AnswerQueue::Fill(std::uint64_t seq, std::string text, os::SharedSegment buffer,
                        std::uint64_t buffer_length) {
   Answer* a = Find(seq);
   if (a == nullptr) return;

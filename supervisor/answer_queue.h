@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 
 namespace fibpool::supervisor {
 
@@ -22,7 +22,7 @@ class AnswerQueue {
     bool ready = false;
     std::uint64_t job_id = 0;  // while a job computes it
     std::string text;          // the whole line, LF included, unless `buffer` holds the digits
-    ipc::SharedSegment buffer;
+    os::SharedSegment buffer;
     std::uint64_t buffer_length = 0;
     std::uint64_t held_bytes = 0;  // counted in held_bytes(): estimate, then actual size
   };
@@ -38,7 +38,7 @@ class AnswerQueue {
   bool Waits(std::uint64_t seq) const;
   // Fills place `seq` (Waits(seq) must hold): `text`, after `buffer_length`
   // bytes of `buffer` when that holds the digits.
-  void Fill(std::uint64_t seq, std::string text, ipc::SharedSegment buffer = {},
+  void Fill(std::uint64_t seq, std::string text, os::SharedSegment buffer = {},
             std::uint64_t buffer_length = 0);
 
   // Moves up to `max` ready answers from the front into writing(); returns

@@ -38,7 +38,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 #include "supervisor/answer_queue.h"
 #include "supervisor/config.h"
 #include "supervisor/connection_state.h"

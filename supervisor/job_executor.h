@@ -8,7 +8,7 @@
 #include <string>
 
 #include "ipc/job.h"
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 #include "supervisor/answer_error.h"
 
 namespace fibpool::supervisor {
@@ -16,7 +16,7 @@ namespace fibpool::supervisor {
 struct JobResult {
   std::optional<AnswerError> error;  // empty: success
   std::string text;                  // the digits (inline) or the error detail
-  ipc::SharedSegment buffer;         // the digits, when they came in a result buffer
+  os::SharedSegment buffer;          // the digits, when they came in a result buffer
   std::uint64_t buffer_length = 0;
 };
 

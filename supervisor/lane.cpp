@@ -4,11 +4,11 @@
 
 namespace fibpool::supervisor {
 
-ipc::Result<Lane> Lane::Create(const std::string& name, std::uint32_t capacity,
-                               std::uint32_t cells) {
+os::Result<Lane> Lane::Create(const std::string& name, std::uint32_t capacity,
+                              std::uint32_t cells) {
   // A segment under our own pid can only be a dead namesake's leftover.
-  ipc::SharedSegment::Remove(name);
-  auto segment = ipc::SharedSegment::Create(name, ipc::JobQueue::BytesFor(capacity, cells));
+  os::SharedSegment::Remove(name);
+  auto segment = os::SharedSegment::Create(name, ipc::JobQueue::BytesFor(capacity, cells));
   if (!segment) return segment.error();
   auto queue = ipc::JobQueue::Format(segment->data(), segment->size(), capacity, cells);
   if (!queue) return queue.error();

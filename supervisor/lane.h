@@ -14,8 +14,8 @@
 
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
-#include "ipc/posix_error.h"
-#include "ipc/shared_segment.h"
+#include "os/posix_error.h"
+#include "os/shared_segment.h"
 #include "supervisor/dispatch_policy.h"
 
 namespace fibpool::supervisor {
@@ -26,9 +26,9 @@ class Lane {
   // Creates segment `name` holding a queue of `capacity` jobs and `cells`
   // worker cells; a segment of that name is a dead namesake's leftover and is
   // removed first. Failure behaviour: the error of SharedSegment::Create or
-  // JobQueue::Format (ipc/posix_error.h); nothing is left behind.
-  static ipc::Result<Lane> Create(const std::string& name, std::uint32_t capacity,
-                                  std::uint32_t cells);
+  // JobQueue::Format (os/posix_error.h); nothing is left behind.
+  static os::Result<Lane> Create(const std::string& name, std::uint32_t capacity,
+                                 std::uint32_t cells);
 
   const std::string& segment_name() const { return segment_.name(); }
   ipc::JobQueue& queue() { return *queue_; }
@@ -46,7 +46,7 @@ class Lane {
   // After the worker of `cell` died: repairs the queue (it may have died
   // holding the lock) and returns the jobs it had claimed, `*running` the
   // one it was running (0: none). If the queue's lock is broken
-  // (ipc/robust_mutex.h) it cannot repair: it logs event=queue_broken and
+  // (os/robust_mutex.h) it cannot repair: it logs event=queue_broken and
   // returns the claims all the same, so that no job is lost (a job left both
   // queued and claimed may then run twice; only its first answer counts).
   std::vector<std::uint64_t> Reclaim(std::uint32_t cell, std::uint64_t* running);
@@ -69,7 +69,7 @@ class Lane {
   unsigned SendStopSentinels();
 
  private:
-  ipc::SharedSegment segment_;
+  os::SharedSegment segment_;
   std::optional<ipc::JobQueue> queue_;
   LaneLoad load_;
   unsigned target_ = 0;

@@ -6,7 +6,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "ipc/scheduling.h"
+#include "os/scheduling.h"
 #include "supervisor/config.h"
 #include "supervisor/server.h"
 
@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
       spdlog::warn("event=config_warning why=\"{}\"", warning);
     }
     // The event loop runs the moment a client or a worker needs it, even
-    // while big jobs hold every CPU (ipc/scheduling.h).
-    fibpool::ipc::SetScheduling(0, fibpool::ipc::kLatencySlice);
+    // while big jobs hold every CPU (os/scheduling.h).
+    fibpool::os::SetScheduling(0, fibpool::os::kLatencySlice);
     Server server(outcome.config, args, env);
     return server.Run();
   } catch (const ConfigError& e) {

@@ -1,6 +1,6 @@
 #include "supervisor/pool_options.h"
 
-#include "ipc/scheduling.h"
+#include "os/scheduling.h"
 
 namespace fibpool::supervisor {
 
@@ -26,7 +26,7 @@ ipc::WorkerArgs WorkerArgsFor(const PoolOptions& options, LaneKind lane, const s
   args.max_jobs = c.max_jobs_per_worker;
   args.max_memory_mb = c.max_worker_memory_mb;
   args.nice = lane == LaneKind::kMain ? c.worker_nice : 0;
-  args.slice = lane == LaneKind::kMain ? std::chrono::microseconds(0) : ipc::kLatencySlice;
+  args.slice = lane == LaneKind::kMain ? std::chrono::microseconds(0) : os::kLatencySlice;
   args.log_level = c.log_level;
   return args;
 }

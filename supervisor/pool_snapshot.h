@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ipc/job.h"
+#include "os/monotonic_clock.h"
 #include "supervisor/fair_queue.h"
 
 namespace fibpool::supervisor {
@@ -28,7 +29,7 @@ struct WorkerView {
   // The current job's algorithm and N, when current_job is a job still pending.
   std::optional<ipc::Algorithm> job_algorithm = std::nullopt;
   std::uint64_t job_n = 0;
-  std::uint64_t job_started_ns = 0;  // ipc::MonotonicNanos() when it started; 0 = none
+  std::uint64_t job_started_ns = 0;  // os::MonotonicNanos() when it started; 0 = none
   double cpu_seconds = 0;            // user + system CPU time the process has used
 };
 
@@ -37,13 +38,13 @@ struct PoolSnapshot {
   std::vector<WorkerView> reserve_workers;  // the cheap-job lane
   unsigned target_workers;
   unsigned target_reserve_workers = 0;
-  std::uint64_t taken_ns = 0;        // ipc::MonotonicNanos() when the snapshot was taken
+  std::uint64_t taken_ns = 0;        // os::MonotonicNanos() when the snapshot was taken
   std::uint64_t respawn_backoff_ms;  // > 0 while workers die as fast as they start
   std::uint64_t queue_depth;
   std::size_t backlog;
   std::vector<FlowDepth> top_flows;  // at most kReportedFlows, most waiting jobs first
   std::size_t quarantined_inputs;    // refused now: their jobs killed two workers
-  std::size_t jobs_pending;  // submitted and not yet answered
+  std::size_t jobs_pending;          // submitted and not yet answered
   std::uint64_t lock_recoveries;
 };
 

@@ -5,9 +5,10 @@
 #include <spdlog/spdlog.h>
 #include <boost/system/system_error.hpp>
 
-#include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
 #include "ipc/worker_args.h"
+#include "os/monotonic_clock.h"
+#include "os/scheduling.h"
 #include "supervisor/admission.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/slot_layout.h"
@@ -85,7 +86,7 @@ boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
   if (!process) return process.error();
   workers_[slot] = Worker{};
   workers_[slot].process = std::move(*process);
-  workers_[slot].spawned_ns = ipc::MonotonicNanos();
+  workers_[slot].spawned_ns = os::MonotonicNanos();
   lanes_[lane].OnSpawned();
   spdlog::debug("event=worker_spawned lane={} cell={} pid={}", kLaneNames[lane], CellOf(slot),
                 workers_[slot].process->pid());
@@ -145,7 +146,7 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     return std::nullopt;
   }
   std::chrono::nanoseconds left{};
-  if (quarantine_.Holds(algorithm, n, ipc::MonotonicNanos(), &left)) {
+  if (quarantine_.Holds(algorithm, n, os::MonotonicNanos(), &left)) {
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
     *refusal = Refusal{AnswerError::kWorkerCrashed,
                        "this request killed two workers; refused for " + std::to_string(seconds) +
@@ -156,8 +157,7 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
-  const std::uint64_t id =
-      jobs_.Add(algorithm, n, flow, std::move(callback), ipc::MonotonicNanos());
+  const std::uint64_t id = jobs_.Add(algorithm, n, flow, std::move(callback), os::MonotonicNanos());
   const PendingJob& job = *jobs_.Find(id);
   backlog_.Push(job.flow, id, job.deadline, job.size);
   PumpSoon();
@@ -207,7 +207,7 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
     backlog_.Finished(job.flow);
   }
   JobCallback callback = std::move(job.callback);
-  if (callback) metrics_->RecordJob(job.algorithm, ipc::MonotonicNanos() - job.submitted_ns);
+  if (callback) metrics_->RecordJob(job.algorithm, os::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
   if (callback) callback(std::move(result));
   MaybeFinishStop();
@@ -215,7 +215,7 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
 
 void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
   // A result buffer the worker made but never announced.
-  ipc::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), job_id));
+  os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), job_id));
   PendingJob* job = jobs_.Find(job_id);
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;
   const LostJob action = OnWorkerLost(*job, was_running, cause);
@@ -228,7 +228,7 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
       Requeue(job_id, *job);
       break;
     case LostJob::kCrashedTwice:
-      quarantine_.Add(job->algorithm, job->n, ipc::MonotonicNanos());
+      quarantine_.Add(job->algorithm, job->n, os::MonotonicNanos());
       ++metrics_->inputs_quarantined;
       spdlog::warn("event=input_quarantined algorithm={} n={} seconds={}",
                    ipc::AlgorithmName(job->algorithm), job->n, kQuarantinePeriod.count());
@@ -262,7 +262,7 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
   if (cause == ExitCause::kCancel) ++metrics_->worker_cancels;
   if (cause == ExitCause::kCrash) {
     ++metrics_->worker_crashes;
-    const auto lived = std::chrono::nanoseconds(ipc::MonotonicNanos() - worker.spawned_ns);
+    const auto lived = std::chrono::nanoseconds(os::MonotonicNanos() - worker.spawned_ns);
     if (backoff_.OnCrash(lived)) {
       spdlog::error("event=crash_loop quick_deaths={} backoff_ms={}", backoff_.quick_deaths(),
                     backoff_.delay().count());
@@ -298,7 +298,7 @@ void WorkerPool::LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitC
 }
 
 void WorkerPool::Tick() {
-  const std::uint64_t now = ipc::MonotonicNanos();
+  const std::uint64_t now = os::MonotonicNanos();
   for (std::uint32_t slot = 0; slot < workers_.size(); ++slot) {
     Worker& w = workers_[slot];
     if (!w.process || w.killed != KillCause::kNone) continue;
@@ -376,7 +376,7 @@ PoolSnapshot WorkerPool::Snapshot() const {
   }
   s.target_workers = lanes_[kMainLane].target();
   s.target_reserve_workers = lanes_[kReserveLane].target();
-  s.taken_ns = ipc::MonotonicNanos();
+  s.taken_ns = os::MonotonicNanos();
   s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.delay().count());
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();

@@ -14,7 +14,7 @@
 #include "ipc/codec.h"
 #include "ipc/defaults.h"
 #include "ipc/ipc_error.h"
-#include "ipc/unique_fd.h"
+#include "os/unique_fd.h"
 
 namespace fibpool::supervisor {
 
@@ -41,7 +41,7 @@ struct ChildSetup {
       return bp::error_code(errno, boost::system::system_category());
     }
     if (pipe_fd == kResultFd) {
-      if (ipc::SetCloseOnExec(kResultFd, false))
+      if (os::SetCloseOnExec(kResultFd, false))
         return bp::error_code(errno, boost::system::system_category());
     } else if (::dup2(pipe_fd, kResultFd) < 0) {
       return bp::error_code(errno, boost::system::system_category());
@@ -56,11 +56,11 @@ struct ChildSetup {
 WorkerProcess::WorkerProcess(asio::io_context& io, Events events)
     : pipe_(io), events_(std::move(events)), buffer_(kReadChunk) {}
 
-ipc::Result<std::shared_ptr<WorkerProcess>> WorkerProcess::Spawn(
+os::Result<std::shared_ptr<WorkerProcess>> WorkerProcess::Spawn(
     asio::io_context& io, const std::filesystem::path& executable,
     const std::vector<std::string>& args, Events events) {
-  ipc::UniqueFd read_end, write_end;
-  if (auto ec = ipc::MakePipe(&read_end, &write_end)) return ec;
+  os::UniqueFd read_end, write_end;
+  if (auto ec = os::MakePipe(&read_end, &write_end)) return ec;
   std::shared_ptr<WorkerProcess> worker(new WorkerProcess(io, std::move(events)));
   bp::posix::default_launcher launcher;
   launcher.fd_whitelist.push_back(kResultFd);

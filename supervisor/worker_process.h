@@ -33,7 +33,7 @@
 
 #include "ipc/frame.h"
 #include "ipc/messages.h"
-#include "ipc/posix_error.h"
+#include "os/posix_error.h"
 #include "supervisor/worker_exit.h"
 
 namespace fibpool::supervisor {
@@ -51,11 +51,11 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   };
 
   // Starts the child. Failure behaviour: the error of pipe2, fork or exec
-  // (ipc/posix_error.h); nothing is left behind. Never throws.
-  static ipc::Result<std::shared_ptr<WorkerProcess>> Spawn(boost::asio::io_context& io,
-                                                           const std::filesystem::path& executable,
-                                                           const std::vector<std::string>& args,
-                                                           Events events);
+  // (os/posix_error.h); nothing is left behind. Never throws.
+  static os::Result<std::shared_ptr<WorkerProcess>> Spawn(boost::asio::io_context& io,
+                                                          const std::filesystem::path& executable,
+                                                          const std::vector<std::string>& args,
+                                                          Events events);
   ~WorkerProcess();
 
   pid_t pid() const { return pid_; }

@@ -36,7 +36,7 @@ JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits, pid_t superv
     return out;
   }
   const std::string buffer_name = ipc::ResultSegmentName(supervisor, job.id);
-  auto buffer = ipc::SharedSegment::Create(buffer_name, size);
+  auto buffer = os::SharedSegment::Create(buffer_name, size);
   if (!buffer) {
     out.message = Message(job.id, ipc::ResultStatus::kFailed,
                           "result buffer " + buffer_name + ": " + buffer.error().message());

@@ -17,7 +17,7 @@
 #include "ipc/defaults.h"
 #include "ipc/job.h"
 #include "ipc/messages.h"
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 
 namespace fibpool::worker {
 
@@ -37,7 +37,7 @@ struct JobOutcome {
   ipc::ResultMessage message;
   // Holds the result buffer while the message naming it is sent; the caller
   // Disown()s it once the message is out (otherwise it unlinks itself).
-  ipc::SharedSegment buffer;
+  os::SharedSegment buffer;
 };
 
 // A result buffer, if one is needed, is named for `supervisor` and the job

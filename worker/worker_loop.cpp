@@ -12,10 +12,10 @@
 #include "ipc/frame.h"
 #include "ipc/ipc_error.h"
 #include "ipc/job_queue.h"
-#include "ipc/scheduling.h"
 #include "ipc/segment_names.h"
-#include "ipc/shared_segment.h"
-#include "ipc/unique_fd.h"
+#include "os/scheduling.h"
+#include "os/shared_segment.h"
+#include "os/unique_fd.h"
 #include "worker/gmp_memory.h"
 
 namespace fibpool::worker {
@@ -80,13 +80,13 @@ int RunWorker(const ipc::WorkerArgs& options) {
   // The main lane: lower priority and the default slice, so that the
   // supervisor and the reserve lane win the CPU when they wake up. The
   // reserve lane: a short slice, like the supervisor's.
-  if (const auto ec = ipc::SetScheduling(options.nice, options.slice)) {
+  if (const auto ec = os::SetScheduling(options.nice, options.slice)) {
     spdlog::debug("event=scheduling_refused nice={} why=\"{}\"", options.nice, ec.message());
   }
 
-  auto segment = ipc::SharedSegment::Open(options.segment, ipc::SharedSegment::Access::kReadWrite);
+  auto segment = os::SharedSegment::Open(options.segment, os::SharedSegment::Access::kReadWrite);
   auto queue = segment ? ipc::JobQueue::Attach(segment->data(), segment->size())
-                       : ipc::Result<ipc::JobQueue>(segment.error());
+                       : os::Result<ipc::JobQueue>(segment.error());
   if (!queue || options.cell >= queue->cells()) {
     spdlog::error("event=worker_attach_failed segment={} cell={} why=\"{}\"", options.segment,
                   options.cell, queue ? "cell out of range" : queue.error().message());
@@ -111,7 +111,7 @@ int RunWorker(const ipc::WorkerArgs& options) {
       limit.jobs = static_cast<std::uint32_t>(
           std::min<std::uint64_t>(limit.jobs, options.max_jobs - jobs_done));
     }
-    const ipc::Result<std::uint32_t> took =
+    const os::Result<std::uint32_t> took =
         queue->PopBatch(options.cell, options.spin, kParentCheck, limit, &batch);
     if (!took && took.error() == ipc::IpcError::kCorruptJob) {
       spdlog::error("event=corrupt_job cell={}", options.cell);

@@ -7,7 +7,7 @@
 // above max_rss_bytes (checked between jobs, never during one); non-zero
 // otherwise when its pipe to the supervisor breaks, when the supervisor is
 // gone (its parent pid changed), when the queue cannot be attached, or
-// kExitQueueBroken when the queue's lock fails for good (ipc/robust_mutex.h);
+// kExitQueueBroken when the queue's lock fails for good (os/robust_mutex.h);
 // kExitOutOfMemory after GMP ran out of memory and the job was answered
 // (gmp_memory.h). A worker holds no socket; its only channels are the queue
 // segment and the result pipe.

@@ -22,7 +22,7 @@ import collections, glob, json, re, subprocess, sys
 out = sys.argv[1]
 d = json.load(open(f"{out}/bench.json"))
 answers = d["scenarios"][0]["fibpool"]["answered"]
-pieces = {"total": "PROGRAM TOTALS", "Encode<ResultMessage>": "Encode<fibpool::ipc::ResultMessage>",
+pieces = {"total": "PROGRAM TOTALS", "Encode<ResultMessage>": "Encode<fibpool::os::ResultMessage>",
           "Decode<Job>": "Decode<fibpool::ipc::Job>", "JobQueue::Pop": "JobQueue::Pop",
           "RunJob": "worker::RunJob", "ResultSegmentName": "ResultSegmentName"}
 sums = collections.Counter()

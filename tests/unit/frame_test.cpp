@@ -8,7 +8,7 @@
 
 #include "ipc/codec.h"
 #include "ipc/job.h"
-#include "ipc/unique_fd.h"
+#include "os/unique_fd.h"
 
 namespace fibpool::ipc {
 namespace {
@@ -74,8 +74,8 @@ TEST(FrameDecoder, OversizedLengthIsCorruptBeforeAnyAllocation) {
 }
 
 TEST(FrameWriter, FlushWritesEveryAppendedFrameInOneGoThenStartsAfresh) {
-  UniqueFd r, w;
-  ASSERT_FALSE(MakePipe(&r, &w));
+  os::UniqueFd r, w;
+  ASSERT_FALSE(os::MakePipe(&r, &w));
   FrameWriter writer;
   ResultMessage m;
   m.job_id = 5;

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "ipc/ipc_error.h"
-#include "ipc/shared_segment.h"
-#include "ipc/unique_fd.h"
+#include "os/shared_segment.h"
+#include "os/unique_fd.h"
 #include "tests/support/exit_status.h"
 #include "tests/support/wait.h"
 
@@ -30,7 +30,7 @@ using namespace std::chrono_literals;
 constexpr std::uint32_t kCells = 8;
 
 // What a take that got `jobs` jobs returns.
-Result<std::uint32_t> Took(std::uint32_t jobs) { return jobs; }
+os::Result<std::uint32_t> Took(std::uint32_t jobs) { return jobs; }
 
 // A segment whose name belongs to this test alone; leftovers are removed first.
 class QueueFixture : public ::testing::Test {
@@ -38,14 +38,14 @@ class QueueFixture : public ::testing::Test {
   void SetUp() override {
     name_ = "fibpool-test." + std::to_string(::getpid()) + "." +
             ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    SharedSegment::Remove(name_);
-    segment_ = SharedSegment::Create(name_, JobQueue::BytesFor(64, kCells)).value();
+    os::SharedSegment::Remove(name_);
+    segment_ = os::SharedSegment::Create(name_, JobQueue::BytesFor(64, kCells)).value();
     queue_.emplace(JobQueue::Format(segment_.data(), segment_.size(), 64, kCells).value());
   }
 
   // A second, independent mapping of the segment, as another process has.
-  JobQueue AttachAgain(SharedSegment* holder) {
-    *holder = SharedSegment::Open(name_, SharedSegment::Access::kReadWrite).value();
+  JobQueue AttachAgain(os::SharedSegment* holder) {
+    *holder = os::SharedSegment::Open(name_, os::SharedSegment::Access::kReadWrite).value();
     return JobQueue::Attach(holder->data(), holder->size()).value();
   }
 
@@ -77,16 +77,16 @@ class QueueFixture : public ::testing::Test {
   // with `job_ids`, after publishing their claims in `cell` as a take does,
   // before it advances the head.
   void KillConsumerHoldingTheLock(std::uint32_t cell = 0, std::vector<std::uint64_t> job_ids = {}) {
-    UniqueFd r, w;
-    ASSERT_FALSE(MakePipe(&r, &w));
+    os::UniqueFd r, w;
+    ASSERT_FALSE(os::MakePipe(&r, &w));
     const pid_t child = Fork([&] {
-      SharedSegment mine;
+      os::SharedSegment mine;
       JobQueue q = AttachAgain(&mine);
       q.WithConsumerLock([&] {
         for (std::size_t i = 0; i < job_ids.size(); ++i) q.cell(cell).claims[i].store(job_ids[i]);
         q.cell(cell).claimed.store(static_cast<std::uint32_t>(job_ids.size()));
         char c = 'L';
-        (void)WriteAll(w.get(), &c, 1);
+        (void)os::WriteAll(w.get(), &c, 1);
         ::pause();
       });
       return 0;
@@ -98,7 +98,7 @@ class QueueFixture : public ::testing::Test {
   }
 
   std::string name_;
-  SharedSegment segment_;
+  os::SharedSegment segment_;
   std::optional<JobQueue> queue_;
 };
 
@@ -242,13 +242,13 @@ TEST_F(QueueFixture, ABrokenLockIsAnErrorForTakesAndRepairsNeverAJobTakenWithout
 TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
   constexpr int kConsumers = 3;
   constexpr std::uint64_t kJobs = 20'000;
-  std::vector<UniqueFd> reads;
+  std::vector<os::UniqueFd> reads;
   std::vector<pid_t> pids;
   for (int c = 0; c < kConsumers; ++c) {
-    UniqueFd r, w;
-    ASSERT_FALSE(MakePipe(&r, &w));
+    os::UniqueFd r, w;
+    ASSERT_FALSE(os::MakePipe(&r, &w));
     pids.push_back(Fork([&, c, wfd = w.get()] {
-      SharedSegment mine;
+      os::SharedSegment mine;
       JobQueue q = AttachAgain(&mine);
       JobBatch batch;
       for (;;) {
@@ -257,7 +257,7 @@ TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
         if (!took || *took == 0) return 3;
         if (batch.jobs[0].kind == JobKind::kSentinel) return 0;
         for (std::uint32_t i = 0; i < batch.size; ++i) {
-          if (WriteAll(wfd, &batch.jobs[i].id, sizeof batch.jobs[i].id)) return 4;
+          if (os::WriteAll(wfd, &batch.jobs[i].id, sizeof batch.jobs[i].id)) return 4;
         }
         q.FinishBatch(static_cast<std::uint32_t>(c));
       }
@@ -301,21 +301,21 @@ TEST_F(QueueFixture, ConsumerProcessesTakeEveryJobExactlyOnce) {
 // sleeper's 30 s wait.
 TEST_F(QueueFixture, ConsumerThatLeavesJobsQueuedWakesAnother) {
   constexpr int kConsumers = 2;
-  UniqueFd taken_r, taken_w, release_r, release_w;
-  ASSERT_FALSE(MakePipe(&taken_r, &taken_w));
-  ASSERT_FALSE(MakePipe(&release_r, &release_w));
+  os::UniqueFd taken_r, taken_w, release_r, release_w;
+  ASSERT_FALSE(os::MakePipe(&taken_r, &taken_w));
+  ASSERT_FALSE(os::MakePipe(&release_r, &release_w));
   std::vector<pid_t> pids;
   for (int c = 0; c < kConsumers; ++c) {
     pids.push_back(Fork([&, c] {
       release_w.Reset();  // so that the parent's exit releases it, whatever happens
       taken_r.Reset();
-      SharedSegment mine;
+      os::SharedSegment mine;
       JobQueue q = AttachAgain(&mine);
       Job job;
       if (q.Pop(static_cast<std::uint32_t>(c), 0ns, 30s, &job) != Took(1)) {
         return 1;
       }
-      if (WriteAll(taken_w.get(), &job.id, sizeof job.id)) return 2;
+      if (os::WriteAll(taken_w.get(), &job.id, sizeof job.id)) return 2;
       char c2 = 0;
       return ::read(release_r.get(), &c2, 1) == 1 ? 0 : 3;  // holds its job until released
     }));
@@ -336,19 +336,19 @@ TEST_F(QueueFixture, ConsumerThatLeavesJobsQueuedWakesAnother) {
   }
   EXPECT_EQ(taken, (std::set<std::uint64_t>{1, 2}));
   const char go[kConsumers] = {'g', 'g'};
-  ASSERT_FALSE(WriteAll(release_w.get(), go, sizeof go));
+  ASSERT_FALSE(os::WriteAll(release_w.get(), go, sizeof go));
   for (pid_t pid : pids) EXPECT_EQ(WaitExit(pid), 0);
 }
 
 TEST_F(QueueFixture, SleepingConsumerWakesWhenAJobArrives) {
-  UniqueFd r, w;
-  ASSERT_FALSE(MakePipe(&r, &w));
+  os::UniqueFd r, w;
+  ASSERT_FALSE(os::MakePipe(&r, &w));
   const pid_t child = Fork([&] {
-    SharedSegment mine;
+    os::SharedSegment mine;
     JobQueue q = AttachAgain(&mine);
     Job job;
     if (q.Pop(0, 0ns, 10s, &job) != Took(1)) return 1;
-    return WriteAll(w.get(), &job.id, sizeof job.id) ? 2 : 0;
+    return os::WriteAll(w.get(), &job.id, sizeof job.id) ? 2 : 0;
   });
   w.Reset();
   // Whether the child already sleeps on the futex or is still attaching, the

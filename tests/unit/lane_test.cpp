@@ -77,7 +77,7 @@ TEST(Lane, ReclaimingADeadWorkersCellReturnsItsClaimsAndTheJobItWasRunning) {
   ipc::JobBatch batch;
   ASSERT_EQ(lane.queue().PopBatch(3, std::chrono::microseconds(0), std::chrono::milliseconds(0),
                                   ipc::TakeLimit{ipc::kBatchCostNs}, &batch),
-            ipc::Result<std::uint32_t>(2));
+            os::Result<std::uint32_t>(2));
   ASSERT_EQ(batch.size, 2u);
   lane.queue().StartJob(3, 1);
   std::uint64_t running = 0;

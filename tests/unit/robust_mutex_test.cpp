@@ -1,6 +1,6 @@
 // The robust mutex's errors: a dead owner is recovered, a mutex left
 // unrecoverable is an error value, never a lock taken blindly.
-#include "ipc/robust_mutex.h"
+#include "os/robust_mutex.h"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>
@@ -20,7 +20,7 @@ class RobustMutexFixture : public ::testing::Test {
                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(memory, MAP_FAILED);
     mutex_ = static_cast<pthread_mutex_t*>(memory);
-    ASSERT_FALSE(InitRobustMutex(mutex_));
+    ASSERT_FALSE(os::InitRobustMutex(mutex_));
   }
   void TearDown() override { ::munmap(mutex_, sizeof(pthread_mutex_t)); }
 
@@ -39,11 +39,11 @@ class RobustMutexFixture : public ::testing::Test {
 TEST_F(RobustMutexFixture, ALockWhoseOwnerDiedIsRecoveredAndThenWorksNormally) {
   DieHoldingTheLock();
   {
-    auto lock = RobustLock::Acquire(mutex_);
+    auto lock = os::RobustLock::Acquire(mutex_);
     ASSERT_TRUE(lock) << lock.error().message();
     EXPECT_TRUE(lock->recovered());
   }
-  auto again = RobustLock::Acquire(mutex_);
+  auto again = os::RobustLock::Acquire(mutex_);
   ASSERT_TRUE(again) << again.error().message();
   EXPECT_FALSE(again->recovered());
 }
@@ -53,7 +53,7 @@ TEST_F(RobustMutexFixture, AMutexLeftUnrecoverableIsAnErrorNotALock) {
   // Unlocked without being made consistent: unusable for good.
   ASSERT_EQ(pthread_mutex_lock(mutex_), EOWNERDEAD);
   ASSERT_EQ(pthread_mutex_unlock(mutex_), 0);
-  const auto lock = RobustLock::Acquire(mutex_);
+  const auto lock = os::RobustLock::Acquire(mutex_);
   ASSERT_FALSE(lock);
   EXPECT_EQ(lock.error(), std::errc::state_not_recoverable);
 }

@@ -1,5 +1,5 @@
 // Shared-memory segments and result buffers: their errors are values.
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -19,21 +19,22 @@ namespace {
 std::string TestSegmentName(const char* prefix = "fibpool-test.") {
   std::string name = prefix + std::to_string(::getpid()) + ".segment." +
                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  SharedSegment::Remove(name);
+  os::SharedSegment::Remove(name);
   return name;
 }
 
 TEST(SharedSegment, OpeningASegmentThatDoesNotExistIsNoSuchFile) {
-  const auto segment = SharedSegment::Open(TestSegmentName(), SharedSegment::Access::kReadOnly);
+  const auto segment =
+      os::SharedSegment::Open(TestSegmentName(), os::SharedSegment::Access::kReadOnly);
   ASSERT_FALSE(segment);
   EXPECT_EQ(segment.error(), std::errc::no_such_file_or_directory);
 }
 
 TEST(SharedSegment, CreatingANameThatExistsIsFileExistsAndLeavesTheOtherAlone) {
   const std::string name = TestSegmentName();
-  auto first = SharedSegment::Create(name, 4096);
+  auto first = os::SharedSegment::Create(name, 4096);
   ASSERT_TRUE(first) << first.error().message();
-  const auto second = SharedSegment::Create(name, 4096);
+  const auto second = os::SharedSegment::Create(name, 4096);
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error(), std::errc::file_exists);
   EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + name));
@@ -42,11 +43,11 @@ TEST(SharedSegment, CreatingANameThatExistsIsFileExistsAndLeavesTheOtherAlone) {
 TEST(SharedSegment, WhatTheCreatorWritesTheOpenerReadsAndOnlyTheCreatorUnlinks) {
   const std::string name = TestSegmentName();
   {
-    auto created = SharedSegment::Create(name, 4096);
+    auto created = os::SharedSegment::Create(name, 4096);
     ASSERT_TRUE(created) << created.error().message();
     std::memcpy(created->data(), "fib", 4);
     {
-      auto opened = SharedSegment::Open(name, SharedSegment::Access::kReadOnly);
+      auto opened = os::SharedSegment::Open(name, os::SharedSegment::Access::kReadOnly);
       ASSERT_TRUE(opened) << opened.error().message();
       EXPECT_EQ(opened->size(), 4096u);
       EXPECT_STREQ(static_cast<const char*>(opened->data()), "fib");
@@ -68,7 +69,7 @@ TEST(ResultBuffer, TakingAVanishedBufferIsNoSuchFile) {
 
 TEST(ResultBuffer, ABufferShorterThanAnnouncedIsRefusedAndUnlinked) {
   const std::string name = TestSegmentName("fibpool.");
-  auto buffer = SharedSegment::Create(name, 4096);
+  auto buffer = os::SharedSegment::Create(name, 4096);
   ASSERT_TRUE(buffer) << buffer.error().message();
   buffer->Disown();
   EXPECT_EQ(TakeResultBuffer(name, 4097).error(), IpcError::kShortResultBuffer);
@@ -77,7 +78,7 @@ TEST(ResultBuffer, ABufferShorterThanAnnouncedIsRefusedAndUnlinked) {
 
 TEST(ResultBuffer, ABufferIsTakenOverAndItsNameRemovedAtOnce) {
   const std::string name = TestSegmentName("fibpool.");
-  auto buffer = SharedSegment::Create(name, 4096);
+  auto buffer = os::SharedSegment::Create(name, 4096);
   ASSERT_TRUE(buffer) << buffer.error().message();
   std::memcpy(buffer->data(), "12586269025", 11);
   buffer->Disown();

@@ -1,10 +1,10 @@
-#include "ipc/unique_fd.h"
+#include "os/unique_fd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 #include <cerrno>
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
   if (this != &other) Reset(other.Release());
@@ -47,4 +47,4 @@ boost::system::error_code SetCloseOnExec(int fd, bool on) {
   return {};
 }
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

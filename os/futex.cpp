@@ -1,11 +1,11 @@
-#include "ipc/futex.h"
+#include "os/futex.h"
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <ctime>
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
@@ -26,4 +26,4 @@ void FutexWake(std::atomic<std::uint32_t>* word, int count) {
             0);
 }
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

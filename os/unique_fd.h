@@ -7,9 +7,9 @@
 #include <cstddef>
 #include <utility>
 
-#include "ipc/posix_error.h"
+#include "os/posix_error.h"
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 class UniqueFd {
  public:
@@ -32,7 +32,7 @@ class UniqueFd {
 };
 
 // Failure behaviour of the helpers below: the errno of the call that failed,
-// as an error code (ipc/posix_error.h); they never throw.
+// as an error code (os/posix_error.h); they never throw.
 
 // Makes a pipe whose both ends have O_CLOEXEC set. Returns {read end, write end}.
 boost::system::error_code MakePipe(UniqueFd* read_end, UniqueFd* write_end);
@@ -45,4 +45,4 @@ boost::system::error_code WriteAll(int fd, const void* data, std::size_t size);
 // Sets or clears FD_CLOEXEC.
 boost::system::error_code SetCloseOnExec(int fd, bool on);
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

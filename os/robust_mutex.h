@@ -8,7 +8,7 @@
 // must keep the protected state consistent at every store (the job queue
 // does: see job_queue.h).
 //
-// Failure behaviour: errors are values (ipc/posix_error.h), the pthread
+// Failure behaviour: errors are values (os/posix_error.h), the pthread
 // function's error number as an error code. InitRobustMutex fails only on a
 // system without robust process-shared mutexes. RobustLock::Acquire returns
 // the error of pthread_mutex_lock other than EOWNERDEAD (ENOTRECOVERABLE,
@@ -22,9 +22,9 @@
 
 #include <pthread.h>
 
-#include "ipc/posix_error.h"
+#include "os/posix_error.h"
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 // Initialises *mutex in place (creator only, before any other process maps it).
 boost::system::error_code InitRobustMutex(pthread_mutex_t* mutex);
@@ -50,4 +50,4 @@ class RobustLock {
   bool recovered_;
 };
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

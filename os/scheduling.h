@@ -3,15 +3,15 @@
 // every CPU; the main lane's workers yield to them.
 //
 // Failure behaviour: best effort. A call the kernel refuses returns its errno
-// as an error code (ipc/posix_error.h); the process then runs with what it
+// as an error code (os/posix_error.h); the process then runs with what it
 // had, which is correct, only slower to react under load.
 #pragma once
 
 #include <chrono>
 
-#include "ipc/posix_error.h"
+#include "os/posix_error.h"
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 // The time slice the latency-critical processes ask for (see below).
 inline constexpr std::chrono::microseconds kLatencySlice{100};
@@ -26,4 +26,4 @@ inline constexpr std::chrono::microseconds kLatencySlice{100};
 // short while big jobs run.
 boost::system::error_code SetScheduling(int min_nice, std::chrono::microseconds slice);
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

@@ -9,7 +9,7 @@
 // (the supervisor and its workers run as one user) with O_CLOEXEC.
 //
 // Failure behaviour: Create and Open return the errno of the call that failed
-// (shm_open, ftruncate, fstat, mmap) as an error code (ipc/posix_error.h);
+// (shm_open, ftruncate, fstat, mmap) as an error code (os/posix_error.h);
 // e.g. opening a name that does not exist gives
 // std::errc::no_such_file_or_directory. They never throw. A Create that fails
 // after shm_open unlinks the name again.
@@ -18,9 +18,9 @@
 #include <cstddef>
 #include <string>
 
-#include "ipc/posix_error.h"
+#include "os/posix_error.h"
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 class SharedSegment {
  public:
@@ -61,4 +61,4 @@ class SharedSegment {
   bool owner_ = false;
 };
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

@@ -1,4 +1,4 @@
-#include "ipc/scheduling.h"
+#include "os/scheduling.h"
 
 #include <sched.h>
 #include <sys/resource.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 namespace {
 
@@ -46,4 +46,4 @@ boost::system::error_code SetScheduling(int min_nice, std::chrono::microseconds 
   return ErrnoError();
 }
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

@@ -1,4 +1,4 @@
-#include "ipc/shared_segment.h"
+#include "os/shared_segment.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -7,9 +7,9 @@
 
 #include <utility>
 
-#include "ipc/unique_fd.h"
+#include "os/unique_fd.h"
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 SharedSegment::SharedSegment(SharedSegment&& other) noexcept
     : name_(std::move(other.name_)),
@@ -78,4 +78,4 @@ void SharedSegment::Unlink() {
   owner_ = false;
 }
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

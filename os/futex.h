@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 // Sleeps while *word == expected, for at most `timeout`. Returns early on a
 // wake, a signal, a spurious wake-up, or when *word != expected at entry:
@@ -20,4 +20,4 @@ void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
 // Wakes up to `count` waiters sleeping on `word`.
 void FutexWake(std::atomic<std::uint32_t>* word, int count);
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

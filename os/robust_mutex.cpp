@@ -1,9 +1,9 @@
-#include "ipc/robust_mutex.h"
+#include "os/robust_mutex.h"
 
 #include <cerrno>
 #include <utility>
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 boost::system::error_code InitRobustMutex(pthread_mutex_t* mutex) {
   pthread_mutexattr_t attr;
@@ -36,4 +36,4 @@ RobustLock::~RobustLock() {
   if (mutex_ != nullptr) pthread_mutex_unlock(mutex_);
 }
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os

@@ -16,7 +16,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
-namespace fibpool::ipc {
+namespace fibpool::os {
 
 template <class T>
 using Result = boost::system::result<T, boost::system::error_code>;
@@ -29,4 +29,4 @@ inline boost::system::error_code PosixError(int err) {
 // The error code of the current errno, read at once after the failed call.
 inline boost::system::error_code ErrnoError() { return PosixError(errno); }
 
-}  // namespace fibpool::ipc
+}  // namespace fibpool::os
