@@ -22,14 +22,19 @@
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
 // exponential back-off instead of in a tight loop. An input whose job killed
-// two workers is refused for kQuarantinePeriod without starting a worker. A worker whose GMP ran
-// out of memory answers its job (ERR internal) before it exits; that job is not retried.
+// two workers is refused for kQuarantinePeriod without starting a worker. A
+// worker whose GMP ran out of memory answers its job (ERR internal) before it
+// exits; that job is not retried.
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
 // which lane, whom to wake) applied by dispatcher.h, JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
-// WorkerSlots (the processes).
+// WorkerSlots (the processes). worker_pool.cpp is longer than the other units
+// (about 390 lines) because it holds only this wiring: the handlers of one
+// object's events (ready, result, exit, tick, resize, stop), which all act on
+// the same lanes, jobs and workers; splitting them further would pass that
+// state around rather than decide anything apart.
 //
 // Threading: everything runs on the io_context's single thread. Owns the
 // lanes (their segments are unlinked on destruction) and the workers (killed
