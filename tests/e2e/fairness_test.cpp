@@ -48,19 +48,20 @@ TEST(Fairness, OneJobOfASecondClientIsNotQueuedBehindAnotherClientsBacklog) {
   std::sort(beside.begin(), beside.end());
   const double service = beside[1];
 
-  // A: 20 such jobs over two connections from its one address.
+  // A: 30 such jobs over two connections from its one address, enough to keep
+  // a backlog through all three of B's requests below.
   LineClient a1(server.port());
   LineClient a2(server.port());
-  std::string ten;
-  for (int i = 0; i < 10; ++i) ten += job + "\n";
-  a1.Send(ten);
-  a2.Send(ten);
+  std::string fifteen;
+  for (int i = 0; i < 15; ++i) fifteen += job + "\n";
+  a1.Send(fifteen);
+  a2.Send(fifteen);
   LineClient observer(server.port(), "127.0.0.4");
   boost::json::object stats;
   ASSERT_TRUE(WaitFor(
       [&] {
         stats = AskStats(observer);
-        return BusyWorkers(stats).size() == 2 && Counter(stats, "backlog") >= 15;
+        return BusyWorkers(stats).size() == 2 && Counter(stats, "backlog") >= 25;
       },
       seconds(30)))
       << "A's jobs never filled the pool: " << boost::json::serialize(stats);
@@ -70,12 +71,24 @@ TEST(Fairness, OneJobOfASecondClientIsNotQueuedBehindAnotherClientsBacklog) {
   EXPECT_EQ(flows[0].at("flow").as_string(), "127.0.0.1");
   EXPECT_EQ(flows[0].at("queued").to_number<std::uint64_t>(), Counter(stats, "backlog"));
 
-  const auto start = Clock::now();
-  const auto answer = b.Ask(job, seconds(60));
-  const double waited = SecondsSince(start);
-  ASSERT_EQ(answer, expected);
-  EXPECT_LE(waited, 2.5 * service)
-      << "B beside C: " << service << " s; behind A: " << waited << " s";
+  // B asks three times while A's backlog stands; each request waits for at
+  // most the rest of one running job of A's, then runs. The median of three
+  // keeps one slow moment of a shared machine from deciding the outcome; in
+  // first-in-first-out order each would wait for A's whole backlog instead.
+  std::vector<double> behind;
+  for (int i = 0; i < 3; ++i) {
+    stats = AskStats(observer);
+    ASSERT_GE(Counter(stats, "backlog"), 4u)
+        << "A's backlog ran out before B's request " << i;
+    const auto start = Clock::now();
+    const auto answer = b.Ask(job, seconds(60));
+    behind.push_back(SecondsSince(start));
+    ASSERT_EQ(answer, expected);
+  }
+  std::sort(behind.begin(), behind.end());
+  EXPECT_LE(behind[1], 2.5 * service)
+      << "B beside C: " << service << " s; behind A: " << behind[0] << ", " << behind[1]
+      << ", " << behind[2] << " s";
 }
 
 }  // namespace
