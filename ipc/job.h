@@ -4,6 +4,7 @@
 // a retry after a worker's death safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -11,6 +12,12 @@
 namespace fibpool::ipc {
 
 enum class Algorithm : std::uint8_t { kFast = 1, kRecursive = 2 };
+
+// Algorithms as array indices: 0 fast, 1 recursive.
+inline constexpr std::size_t kAlgorithmCount = 2;
+constexpr std::size_t AlgorithmIndex(Algorithm algorithm) {
+  return static_cast<std::size_t>(algorithm) - 1;
+}
 
 enum class JobKind : std::uint8_t {
   kCompute = 1,

@@ -76,11 +76,16 @@ struct ResultMessage {
   // number of digit bytes in it. The receiver owns (and unlinks) the buffer.
   std::string buffer_name;
   std::uint64_t buffer_length = 0;
+  // What the job cost, measured by the worker (getrusage): the CPU time (user
+  // and system) it used, and the worker's peak resident size after it (the
+  // process's high-water mark so far, not the job's alone).
+  std::uint64_t cpu_ns = 0;
+  std::uint64_t peak_rss_bytes = 0;
 
   template <class Archive>
   void serialize(Archive& ar) {
     ar(job_id, status, BoundedString<kMaxMessageString>{text},
-       BoundedString<kMaxMessageString>{buffer_name}, buffer_length);
+       BoundedString<kMaxMessageString>{buffer_name}, buffer_length, cpu_ns, peak_rss_bytes);
   }
 };
 

@@ -34,10 +34,9 @@ JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
   }
 }
 
-std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::string flow,
-                            JobCallback callback, std::uint64_t now_ns) {
+std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t cost,
+                            std::string flow, JobCallback callback, std::uint64_t now_ns) {
   const std::uint64_t id = next_id_++;
-  const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
   const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
   jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
                                now_ns + cost, cost, size, PendingJob::State::kBacklog});

@@ -70,10 +70,10 @@ JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout);
 
 class JobTable {
  public:
-  // A new job in state kBacklog, costed by the cost model; returns its id
-  // (never 0).
-  std::uint64_t Add(ipc::Algorithm algorithm, std::uint64_t n, std::string flow,
-                    JobCallback callback, std::uint64_t now_ns);
+  // A new job in state kBacklog estimated to cost `cost_ns` (cost_model.h,
+  // as corrected for this machine); returns its id (never 0).
+  std::uint64_t Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t cost_ns,
+                    std::string flow, JobCallback callback, std::uint64_t now_ns);
   // nullptr when the job is unknown (answered or abandoned before it ran).
   PendingJob* Find(std::uint64_t id);
   const PendingJob* Find(std::uint64_t id) const;

@@ -10,41 +10,24 @@
 
 #include "ipc/job.h"
 #include "supervisor/answer_error.h"
+#include "supervisor/histogram.h"
+#include "supervisor/job_cost_histograms.h"
+#include "supervisor/sample_window.h"
 
 namespace fibpool::supervisor {
 
-// The last kCapacity samples, for percentiles over recent traffic.
+// Job latency over the last SampleWindow::kCapacity jobs.
 class LatencyWindow {
  public:
-  static constexpr std::size_t kCapacity = 4096;
   struct Percentiles {
     std::uint64_t count = 0;  // samples ever recorded
     double p50_us = 0, p90_us = 0, p99_us = 0, max_us = 0;
   };
-  void Record(std::uint64_t nanos);
+  void Record(std::uint64_t nanos) { window_.Record(static_cast<double>(nanos)); }
   Percentiles Compute() const;
 
  private:
-  std::vector<std::uint64_t> samples_;
-  std::size_t next_ = 0;
-  std::uint64_t count_ = 0;
-};
-
-// A Prometheus-style cumulative histogram of durations.
-class DurationHistogram {
- public:
-  static constexpr std::array<double, 12> kBoundsSeconds = {
-      0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30};
-  void Record(std::uint64_t nanos);
-  // Count of samples <= kBoundsSeconds[i] (cumulative).
-  std::uint64_t CumulativeCount(std::size_t i) const;
-  std::uint64_t count() const { return count_; }
-  double sum_seconds() const { return sum_seconds_; }
-
- private:
-  std::array<std::uint64_t, kBoundsSeconds.size()> buckets_{};  // per bucket, not cumulative
-  std::uint64_t count_ = 0;
-  double sum_seconds_ = 0;
+  SampleWindow window_;
 };
 
 struct Metrics {
@@ -63,15 +46,20 @@ struct Metrics {
   std::uint64_t worker_recycles = 0;  // max_jobs_per_worker or max_worker_memory
   std::uint64_t worker_cancels = 0;   // killed to stop a job nobody waits for
   std::uint64_t job_retries = 0;
-  std::uint64_t inputs_quarantined = 0;           // inputs whose job killed two workers
-  std::uint64_t jobs_cancelled = 0;               // abandoned by their client before answering
-  LatencyWindow job_latency;                      // submit to result, in the supervisor
-  std::array<DurationHistogram, 2> job_duration;  // by algorithm: fast, recursive
+  std::uint64_t inputs_quarantined = 0;  // inputs whose job killed two workers
+  std::uint64_t jobs_cancelled = 0;      // abandoned by their client before answering
+  LatencyWindow job_latency;             // submit to result, in the supervisor
+  std::array<DurationHistogram, ipc::kAlgorithmCount> job_duration;  // by ipc::AlgorithmIndex()
+  JobCostHistograms job_cost;                                        // measured in the workers
+  // The cost model's error: a job's measured CPU time over the estimate it
+  // was scheduled and admitted with, by ipc::AlgorithmIndex(), for jobs
+  // estimated at CostCorrection::kMinLearnNanos or more.
+  std::array<SampleWindow, ipc::kAlgorithmCount> estimate_error;
 
   void CountError(AnswerError code) { ++errors[static_cast<std::size_t>(code)]; }
   void RecordJob(ipc::Algorithm algorithm, std::uint64_t nanos) {
     job_latency.Record(nanos);
-    job_duration[algorithm == ipc::Algorithm::kFast ? 0 : 1].Record(nanos);
+    job_duration[ipc::AlgorithmIndex(algorithm)].Record(nanos);
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -31,6 +32,10 @@ struct WorkerView {
   std::uint64_t job_n = 0;
   std::uint64_t job_started_ns = 0;  // os::MonotonicNanos() when it started; 0 = none
   double cpu_seconds = 0;            // user + system CPU time the process has used
+  // Summed from its results (ipc::ResultMessage): the CPU time of the jobs it
+  // answered, and its peak resident size so far (0 before its first answer).
+  double job_cpu_seconds = 0;
+  std::uint64_t peak_rss_bytes = 0;
 };
 
 struct PoolSnapshot {
@@ -44,7 +49,10 @@ struct PoolSnapshot {
   std::size_t backlog;
   std::vector<FlowDepth> top_flows;  // at most kReportedFlows, most waiting jobs first
   std::size_t quarantined_inputs;    // refused now: their jobs killed two workers
-  std::size_t jobs_pending;          // submitted and not yet answered
+  // This machine's cost over the reference machine's, as learned so far
+  // (cost_correction.h), by ipc::AlgorithmIndex().
+  std::array<double, ipc::kAlgorithmCount> cost_factors{1.0, 1.0};
+  std::size_t jobs_pending;  // submitted and not yet answered
   std::uint64_t lock_recoveries;
 };
 

@@ -26,6 +26,17 @@ class Exposition {
     out_ += PrometheusNumber(value);
     out_ += '\n';
   }
+  // The _bucket, _sum and _count samples of one histogram; `labels` without
+  // braces, e.g. algorithm="fast".
+  void HistogramSamples(const std::string& name, const std::string& labels, const Histogram& h) {
+    for (std::size_t b = 0; b < h.bounds().size(); ++b) {
+      Sample(name + "_bucket{" + labels + ",le=\"" + PrometheusNumber(h.bounds()[b]) + "\"}",
+             static_cast<double>(h.CumulativeCount(b)));
+    }
+    Sample(name + "_bucket{" + labels + ",le=\"+Inf\"}", static_cast<double>(h.count()));
+    Sample(name + "_sum{" + labels + "}", h.sum());
+    Sample(name + "_count{" + labels + "}", static_cast<double>(h.count()));
+  }
   void Single(const char* name, const char* type, const char* help, double value) {
     Header(name, type, help);
     Sample(name, value);
@@ -81,17 +92,31 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            "Time from submission to result, by algorithm.");
   const char* algorithms[] = {"fast", "recursive"};
   for (std::size_t a = 0; a < m.job_duration.size(); ++a) {
-    const DurationHistogram& h = m.job_duration[a];
-    const std::string label = std::string("algorithm=\"") + algorithms[a] + "\"";
-    for (std::size_t b = 0; b < DurationHistogram::kBoundsSeconds.size(); ++b) {
-      const std::string le = PrometheusNumber(DurationHistogram::kBoundsSeconds[b]);
-      e.Sample("fibpool_job_duration_seconds_bucket{" + label + ",le=\"" + le + "\"}",
-               D(h.CumulativeCount(b)));
-    }
-    e.Sample("fibpool_job_duration_seconds_bucket{" + label + ",le=\"+Inf\"}", D(h.count()));
-    e.Sample("fibpool_job_duration_seconds_sum{" + label + "}", h.sum_seconds());
-    e.Sample("fibpool_job_duration_seconds_count{" + label + "}", D(h.count()));
+    e.HistogramSamples("fibpool_job_duration_seconds",
+                       std::string("algorithm=\"") + algorithms[a] + "\"", m.job_duration[a]);
   }
+  // Only the (algorithm, decade) pairs that have run: a bounded set
+  // (job_cost_histograms.h), without empty series for inputs nobody asks.
+  const auto job_cost = [&](const char* name, const char* help, auto histogram_of) {
+    e.Header(name, "histogram", help);
+    for (std::size_t a = 0; a < ipc::kAlgorithmCount; ++a) {
+      for (std::size_t d = 0; d < JobCostHistograms::kDecades; ++d) {
+        const Histogram& h = histogram_of(a, d);
+        if (h.count() == 0) continue;
+        e.HistogramSamples(name,
+                           std::string("algorithm=\"") + algorithms[a] + "\",n_decade=\"" +
+                               JobCostHistograms::DecadeLabel(d) + "\"",
+                           h);
+      }
+    }
+  };
+  job_cost("fibpool_job_cpu_seconds",
+           "CPU time a job used in its worker, by algorithm and decade of N.",
+           [&](std::size_t a, std::size_t d) -> const Histogram& { return m.job_cost.cpu(a, d); });
+  job_cost(
+      "fibpool_job_peak_rss_bytes",
+      "The worker's peak resident size after a job, by algorithm and decade of N.",
+      [&](std::size_t a, std::size_t d) -> const Histogram& { return m.job_cost.peak_rss(a, d); });
 
   e.Single("fibpool_workers_alive", "gauge", "Worker processes running.", D(pool.workers.size()));
   e.Single("fibpool_workers_busy", "gauge", "Workers running a job.", D(Busy(pool.workers)));

@@ -37,9 +37,28 @@ json::array WorkersJson(const std::vector<WorkerView>& views, std::uint64_t now_
       o["job"] = nullptr;
     }
     o["cpu_ms"] = static_cast<std::int64_t>(w.cpu_seconds * 1000 + 0.5);
+    o["job_cpu_ms"] = static_cast<std::int64_t>(w.job_cpu_seconds * 1000 + 0.5);
+    o["peak_rss_bytes"] = w.peak_rss_bytes;
     workers.push_back(std::move(o));
   }
   return workers;
+}
+
+// Per algorithm: how many jobs judged the cost model, their measured /
+// estimated CPU time (p50, p99), and the correction factor learned.
+json::object EstimateErrorJson(const PoolSnapshot& pool, const Metrics& metrics) {
+  json::object out;
+  for (const ipc::Algorithm a : {ipc::Algorithm::kFast, ipc::Algorithm::kRecursive}) {
+    const std::size_t i = ipc::AlgorithmIndex(a);
+    const std::vector<double> sorted = metrics.estimate_error[i].Sorted();
+    out[ipc::AlgorithmName(a)] = json::object{
+        {"jobs", metrics.estimate_error[i].count()},
+        {"p50", SampleWindow::Quantile(sorted, 0.50)},
+        {"p99", SampleWindow::Quantile(sorted, 0.99)},
+        {"factor", pool.cost_factors[i]},
+    };
+  }
+  return out;
 }
 
 json::object SettingsJson(const Config& c) {
@@ -110,6 +129,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["job_retries"] = metrics.job_retries;
   root["lock_recoveries"] = pool.lock_recoveries;
   root["job_latency_us"] = std::move(latency);
+  root["estimate_error"] = EstimateErrorJson(pool, metrics);
   root["metrics_port"] =
       process.metrics_port < 0 ? json::value(nullptr) : json::value(process.metrics_port);
   root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(process.uptime).count();

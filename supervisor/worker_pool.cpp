@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <boost/system/system_error.hpp>
 
@@ -10,6 +12,7 @@
 #include "os/monotonic_clock.h"
 #include "os/scheduling.h"
 #include "supervisor/admission.h"
+#include "supervisor/cost_model.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/slot_layout.h"
 #include "supervisor/worker_result.h"
@@ -141,7 +144,9 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     *refusal = Refusal{AnswerError::kShuttingDown, "the server is draining"};
     return std::nullopt;
   }
-  if (auto too_costly = CheckCost(algorithm, n, options_.settings.job_timeout)) {
+  const std::uint64_t cost = cost_correction_.Apply(algorithm, EstimatedCostNanos(algorithm, n));
+  if (auto too_costly =
+          CheckCost(algorithm, std::chrono::nanoseconds(cost), options_.settings.job_timeout)) {
     *refusal = std::move(*too_costly);
     return std::nullopt;
   }
@@ -157,7 +162,8 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
-  const std::uint64_t id = jobs_.Add(algorithm, n, flow, std::move(callback), os::MonotonicNanos());
+  const std::uint64_t id =
+      jobs_.Add(algorithm, n, cost, flow, std::move(callback), os::MonotonicNanos());
   const PendingJob& job = *jobs_.Find(id);
   backlog_.Push(job.flow, id, job.deadline, job.size);
   PumpSoon();
@@ -190,14 +196,29 @@ void WorkerPool::Pump() {
 }
 
 void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
-  ++workers_[slot].jobs_done;
+  Worker& worker = workers_[slot];
+  ++worker.jobs_done;
+  worker.job_cpu_ns += message.cpu_ns;
+  worker.peak_rss_bytes = std::max(worker.peak_rss_bytes, message.peak_rss_bytes);
   backoff_.OnAnswer();  // a worker that answers is not crash-looping
   const std::uint64_t id = message.job_id;
-  JobResult result = ResultOf(std::move(message));
   const PendingJob* job = jobs_.Find(id);
+  if (job != nullptr && message.status == ipc::ResultStatus::kOk) RecordCost(*job, message);
+  JobResult result = ResultOf(std::move(message));
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;  // answered already
   Finish(id, std::move(result));
   PumpSoon();
+}
+
+void WorkerPool::RecordCost(const PendingJob& job, const ipc::ResultMessage& message) {
+  metrics_->job_cost.Record(job.algorithm, job.n, message.cpu_ns, message.peak_rss_bytes);
+  const std::uint64_t reference = EstimatedCostNanos(job.algorithm, job.n);
+  if (CostCorrection::Teaches(reference)) {
+    metrics_->estimate_error[ipc::AlgorithmIndex(job.algorithm)].Record(
+        static_cast<double>(message.cpu_ns) /
+        static_cast<double>(std::max<std::uint64_t>(job.cost_ns, 1)));
+  }
+  cost_correction_.Learn(job.algorithm, reference, message.cpu_ns);
 }
 
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
@@ -382,6 +403,9 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.backlog = backlog_.size();
   s.top_flows = backlog_.TopFlows(kReportedFlows);
   s.quarantined_inputs = quarantine_.size();
+  for (const ipc::Algorithm a : {ipc::Algorithm::kFast, ipc::Algorithm::kRecursive}) {
+    s.cost_factors[ipc::AlgorithmIndex(a)] = cost_correction_.factor(a);
+  }
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();

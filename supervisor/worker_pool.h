@@ -31,7 +31,7 @@
 // which lane, whom to wake) applied by dispatcher.h, JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
 // WorkerSlots (the processes). worker_pool.cpp is longer than the other units
-// (about 390 lines) because it holds only this wiring: the handlers of one
+// (about 415 lines) because it holds only this wiring: the handlers of one
 // object's events (ready, result, exit, tick, resize, stop), which all act on
 // the same lanes, jobs and workers; splitting them further would pass that
 // state around rather than decide anything apart.
@@ -59,6 +59,7 @@
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
 #include "supervisor/answer_error.h"
+#include "supervisor/cost_correction.h"
 #include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"
@@ -132,6 +133,8 @@ class WorkerPool : public JobExecutor {
   void Requeue(std::uint64_t job_id, PendingJob& job);
   void OnReady(std::uint32_t slot);
   void OnResult(std::uint32_t slot, ipc::ResultMessage&& message);
+  // What a job that ran to its result cost: the metrics, and the cost model.
+  void RecordCost(const PendingJob& job, const ipc::ResultMessage& message);
   void OnExit(std::uint32_t slot, ExitStatus status);
   void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
                std::uint64_t running, std::size_t claimed) const;
@@ -151,6 +154,7 @@ class WorkerPool : public JobExecutor {
   JobTable jobs_;
   FairQueue backlog_;
   Quarantine quarantine_;
+  CostCorrection cost_correction_;  // learned from the CPU time jobs take
   RespawnBackoff backoff_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;

@@ -38,6 +38,8 @@ std::vector<WorkerView> WorkerSlots::Views(std::size_t lane, const ipc::JobQueue
                                                      : "idle";
     WorkerView view{w.process->pid(), state, w.jobs_done, job};
     view.cpu_seconds = ProcessCpuSeconds(view.pid);
+    view.job_cpu_seconds = static_cast<double>(w.job_cpu_ns) / 1e9;
+    view.peak_rss_bytes = w.peak_rss_bytes;
     if (job != 0) view.job_started_ns = queue.cell(cell).started_ns.load();
     views.push_back(std::move(view));
   }

@@ -28,6 +28,8 @@ class WorkerSlots {
     KillCause killed = KillCause::kNone;  // why the pool killed it, if it did
     std::uint64_t jobs_done = 0;
     std::uint64_t spawned_ns = 0;
+    std::uint64_t job_cpu_ns = 0;      // the CPU time of its jobs, as it measured them
+    std::uint64_t peak_rss_bytes = 0;  // its peak resident size, as its last job reported
   };
 
   explicit WorkerSlots(std::size_t lanes) : workers_(lanes * kMaxWorkers) {}

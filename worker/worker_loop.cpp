@@ -13,6 +13,7 @@
 #include "ipc/ipc_error.h"
 #include "ipc/job_queue.h"
 #include "ipc/segment_names.h"
+#include "os/resource_usage.h"
 #include "os/scheduling.h"
 #include "os/shared_segment.h"
 #include "os/unique_fd.h"
@@ -129,12 +130,19 @@ int RunWorker(const ipc::WorkerArgs& options) {
     if (batch.jobs[0].kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
     // The answers of a batch go out in one write; one that names a result
     // buffer goes out at once, so that the buffer can be disowned.
+    // One reading per job: each job's CPU time is the difference from the
+    // reading before it.
+    os::ResourceUsage before = os::SelfResourceUsage();
     for (std::uint32_t i = 0; i < batch.size; ++i) {
       queue->StartJob(options.cell, batch.jobs[i].id);
       running.id = batch.jobs[i].id;
       JobOutcome outcome = RunJob(batch.jobs[i], limits, options.supervisor_pid);
       running.id = 0;
       queue->StartJob(options.cell, 0);
+      const os::ResourceUsage after = os::SelfResourceUsage();
+      outcome.message.cpu_ns = after.cpu_ns - std::min(before.cpu_ns, after.cpu_ns);
+      outcome.message.peak_rss_bytes = after.peak_rss_bytes;
+      before = after;
       writer.Append(ipc::FrameType::kResult, outcome.message);
       if (!outcome.buffer.empty()) {
         if (writer.Flush(fd)) return ipc::kExitPipeBroken;

@@ -2,8 +2,13 @@
 // limits, idle connections, logs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/src.hpp>
+#include <cmath>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
@@ -176,6 +181,83 @@ TEST(Operations, StatsShowTheJobABusyWorkerRunsAndTheCpuItUsed) {
   EXPECT_EQ(job.at("n").to_number<int>(), 50);
   EXPECT_EQ(job.at("algorithm").as_string(), "recursive");
   EXPECT_GE(job.at("running_ms").to_number<std::int64_t>(), 50);
+}
+
+// The value of the /metrics sample `name_and_labels`, if the series exists.
+std::optional<double> Sample(const std::string& metrics, const std::string& name_and_labels) {
+  const std::string prefix = "\n" + name_and_labels + " ";
+  const auto at = metrics.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  return std::stod(metrics.substr(at + prefix.size()));
+}
+
+// Summed over both lanes' workers: the CPU time of their jobs (ms), and the
+// largest peak resident size any of them reported.
+struct WorkerCosts {
+  std::int64_t job_cpu_ms = 0;
+  std::uint64_t peak_rss_bytes = 0;
+};
+WorkerCosts CostsOf(const boost::json::object& stats) {
+  WorkerCosts costs;
+  for (const char* lane : {"workers", "reserve_workers"}) {
+    for (const auto& w : stats.at(lane).as_array()) {
+      costs.job_cpu_ms += w.at("job_cpu_ms").to_number<std::int64_t>();
+      costs.peak_rss_bytes =
+          std::max(costs.peak_rss_bytes, w.at("peak_rss_bytes").to_number<std::uint64_t>());
+    }
+  }
+  return costs;
+}
+
+// F(n) mod 10^9 and its number of digits, without computing F(n) itself.
+std::string LastNineDigits(std::uint64_t n) {
+  std::uint64_t a = 0, b = 1;
+  for (std::uint64_t i = 0; i < n; ++i) a = std::exchange(b, (a + b) % 1'000'000'000);
+  std::string digits = std::to_string(a);
+  return std::string(9 - digits.size(), '0') + digits;
+}
+std::size_t DigitCount(std::uint64_t n) {
+  const double phi = (1 + std::sqrt(5.0)) / 2;
+  return static_cast<std::size_t>(static_cast<double>(n) * std::log10(phi) -
+                                  std::log10(std::sqrt(5.0))) +
+         1;
+}
+
+TEST(Operations, EachJobsCpuTimeAndPeakRssReachTheHistogramsAndTheWorkersStats) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0"});
+  LineClient client(server.port());
+  const std::uint16_t port = MetricsPort(client);
+  const std::string series = "{algorithm=\"fast\",n_decade=\"1e6\"}";
+  EXPECT_EQ(Sample(BodyOf(HttpGet(port, "/metrics")), "fibpool_job_cpu_seconds_count" + series),
+            std::nullopt);
+  const WorkerCosts before = CostsOf(AskStats(client));
+  EXPECT_EQ(before.job_cpu_ms, 0);
+
+  // F(2 * 10^6): about 30 ms of GMP work and 418 kB of digits.
+  constexpr std::uint64_t kN = 2'000'000;
+  const auto answer = client.Ask(std::to_string(kN), 30s);
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->size(), DigitCount(kN));
+  EXPECT_EQ(answer->substr(answer->size() - 9), LastNineDigits(kN));
+
+  const std::string metrics = BodyOf(HttpGet(port, "/metrics"));
+  EXPECT_EQ(Sample(metrics, "fibpool_job_cpu_seconds_count" + series), 1.0);
+  EXPECT_GT(Sample(metrics, "fibpool_job_cpu_seconds_sum" + series).value_or(0), 0.0);
+  EXPECT_EQ(Sample(metrics, "fibpool_job_peak_rss_bytes_count" + series), 1.0);
+  // The worker held at least the digits it wrote.
+  EXPECT_GT(Sample(metrics, "fibpool_job_peak_rss_bytes_sum" + series).value_or(0),
+            static_cast<double>(DigitCount(kN)));
+  const WorkerCosts after_one = CostsOf(AskStats(client));
+  EXPECT_GT(after_one.job_cpu_ms, 0);
+  EXPECT_GT(after_one.peak_rss_bytes, DigitCount(kN));
+
+  // A second job of the same decade: the count and the worker's sum move on.
+  ASSERT_EQ(client.Ask(std::to_string(kN + 1), 30s)->size(), DigitCount(kN + 1));
+  EXPECT_EQ(Sample(BodyOf(HttpGet(port, "/metrics")), "fibpool_job_cpu_seconds_count" + series),
+            2.0);
+  const WorkerCosts after_two = CostsOf(AskStats(client));
+  EXPECT_GT(after_two.job_cpu_ms, after_one.job_cpu_ms);
+  EXPECT_GE(after_two.peak_rss_bytes, after_one.peak_rss_bytes);
 }
 
 TEST(Operations, AnIdleHttpConnectionDoesNotDelayShutdown) {

@@ -64,7 +64,8 @@ Frames Split(std::string_view bytes, std::size_t chunk) {
 
 bool Same(const ResultMessage& a, const ResultMessage& b) {
   return a.job_id == b.job_id && a.status == b.status && a.text == b.text &&
-         a.buffer_name == b.buffer_name && a.buffer_length == b.buffer_length;
+         a.buffer_name == b.buffer_name && a.buffer_length == b.buffer_length &&
+         a.cpu_ns == b.cpu_ns && a.peak_rss_bytes == b.peak_rss_bytes;
 }
 
 // What OnBytes does with a frame, plus a round trip of what decoded.

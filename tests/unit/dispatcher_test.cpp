@@ -28,7 +28,7 @@ class DispatcherFixture : public ::testing::Test {
   }
   std::uint64_t Submit(ipc::Algorithm algorithm, std::uint64_t n) {
     const std::uint64_t id = jobs_.Add(
-        algorithm, n, "192.0.2.1", [](JobResult&&) {}, 0);
+        algorithm, n, EstimatedCostNanos(algorithm, n), "192.0.2.1", [](JobResult&&) {}, 0);
     const PendingJob& job = *jobs_.Find(id);
     backlog_.Push(job.flow, id, job.deadline, job.size);
     return id;

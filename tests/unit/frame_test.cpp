@@ -114,6 +114,22 @@ TEST(Codec, AHugeStringLengthInAResultIsRejectedWithoutAllocatingIt) {
   EXPECT_FALSE(Decode<ResultMessage>(body).has_value());
 }
 
+TEST(Codec, AResultCarriesWhatItsJobCost) {
+  ResultMessage m;
+  m.job_id = 12;
+  m.text = "55";
+  m.cpu_ns = 251'000'000;
+  m.peak_rss_bytes = 97'000'000;
+  const auto decoded = Decode<ResultMessage>(Encode(m));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->text, "55");
+  EXPECT_EQ(decoded->cpu_ns, 251'000'000u);
+  EXPECT_EQ(decoded->peak_rss_bytes, 97'000'000u);
+  // A body without them (another build's) does not decode.
+  const std::string bytes = Encode(m);
+  EXPECT_FALSE(Decode<ResultMessage>(std::string_view(bytes).substr(0, bytes.size() - 16)));
+}
+
 TEST(Codec, BoundedStringsKeepTheWireFormatOfPlainStrings) {
   ResultMessage m;
   m.job_id = 3;
@@ -127,7 +143,7 @@ TEST(Codec, BoundedStringsKeepTheWireFormatOfPlainStrings) {
   {
     std::ostringstream out;
     cereal::BinaryOutputArchive archive(out);
-    archive(m.job_id, m.status, m.text, m.buffer_name, m.buffer_length);
+    archive(m.job_id, m.status, m.text, m.buffer_name, m.buffer_length, m.cpu_ns, m.peak_rss_bytes);
     plain = out.str();
   }
   EXPECT_EQ(Encode(m), plain);

@@ -61,8 +61,11 @@ TEST(JobTable, ARunningJobIsStoppedPastItsTimeoutOrSoonAfterItIsAbandoned) {
 
 TEST(JobTable, JobsGetDistinctIdsAndTheirCostSetsTheirDeadline) {
   JobTable table;
-  const std::uint64_t cheap = table.Add(ipc::Algorithm::kFast, 10, "192.0.2.1", nullptr, 1000);
-  const std::uint64_t big = table.Add(ipc::Algorithm::kRecursive, 45, "192.0.2.1", nullptr, 1000);
+  const std::uint64_t cheap =
+      table.Add(ipc::Algorithm::kFast, 10, EstimatedCostNanos(ipc::Algorithm::kFast, 10),
+                "192.0.2.1", nullptr, 1000);
+  const std::uint64_t big =
+      table.Add(ipc::Algorithm::kRecursive, 45, kBigJobNanos + 1, "192.0.2.1", nullptr, 1000);
   EXPECT_NE(cheap, 0u);
   EXPECT_NE(cheap, big);
   EXPECT_EQ(table.size(), 2u);

@@ -256,3 +256,63 @@ TEST(FlowReports, StatsAndPrometheusNameTheTopFlowsWithTheirQueuedJobs) {
 
 }  // namespace
 }  // namespace fibpool::supervisor
+
+namespace fibpool::supervisor {
+namespace {
+
+TEST(JobCostReports, PrometheusHasCpuAndPeakRssHistogramsByAlgorithmAndDecadeOfN) {
+  Metrics m;
+  m.job_cost.Record(ipc::Algorithm::kFast, 10'000'000, 260'000'000, 100u << 20);
+  m.job_cost.Record(ipc::Algorithm::kRecursive, 30, 1'200'000, 4u << 20);
+  const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
+  EXPECT_NE(text.find("# TYPE fibpool_job_cpu_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE fibpool_job_peak_rss_bytes histogram\n"), std::string::npos);
+  const std::string fast = "{algorithm=\"fast\",n_decade=\"1e7\"";
+  EXPECT_EQ(SampleValue(text, "fibpool_job_cpu_seconds_count" + fast + "}"), "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_cpu_seconds_sum" + fast + "}"), "0.26");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_cpu_seconds_bucket" + fast + ",le=\"0.1\"}"), "0");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_cpu_seconds_bucket" + fast + ",le=\"0.5\"}"), "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_cpu_seconds_bucket" + fast + ",le=\"+Inf\"}"), "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_peak_rss_bytes_bucket" + fast + ",le=\"67108864\"}"),
+            "0");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_peak_rss_bytes_bucket" + fast + ",le=\"134217728\"}"),
+            "1");
+  EXPECT_EQ(SampleValue(text, "fibpool_job_peak_rss_bytes_sum" + fast + "}"), "104857600");
+  EXPECT_EQ(
+      SampleValue(text, "fibpool_job_cpu_seconds_count{algorithm=\"recursive\",n_decade=\"1e1\"}"),
+      "1");
+  // Decades nobody asked for have no series.
+  EXPECT_EQ(text.find("n_decade=\"1e6\""), std::string::npos);
+}
+
+TEST(JobCostReports, StatsShowEachWorkersJobCpuAndPeakRss) {
+  PoolSnapshot pool = TwoWorkers();
+  pool.workers[0].job_cpu_seconds = 1.2345;
+  pool.workers[0].peak_rss_bytes = 123'456'789;
+  const auto v = boost::json::parse(StatsJson(pool, Metrics{}, Config{}, SomeProcess()));
+  const auto& busy = v.at("workers").as_array()[0].as_object();
+  EXPECT_EQ(busy.at("job_cpu_ms").to_number<std::int64_t>(), 1'235);
+  EXPECT_EQ(busy.at("peak_rss_bytes").to_number<std::uint64_t>(), 123'456'789u);
+  const auto& idle = v.at("workers").as_array()[1].as_object();
+  EXPECT_EQ(idle.at("job_cpu_ms").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(idle.at("peak_rss_bytes").to_number<std::uint64_t>(), 0u);
+}
+
+TEST(JobCostReports, StatsShowTheCostModelsErrorAndFactorPerAlgorithm) {
+  Metrics m;
+  for (int i = 1; i <= 100; ++i) m.estimate_error[0].Record(0.5 + i / 100.0);  // 0.51 .. 1.5
+  PoolSnapshot pool = TwoWorkers();
+  pool.cost_factors = {0.8, 2.5};
+  const auto v = boost::json::parse(StatsJson(pool, m, Config{}, SomeProcess()));
+  const auto& fast = v.at("estimate_error").at("fast").as_object();
+  EXPECT_EQ(fast.at("jobs").to_number<std::uint64_t>(), 100u);
+  EXPECT_NEAR(fast.at("p50").to_number<double>(), 1.0, 0.011);
+  EXPECT_NEAR(fast.at("p99").to_number<double>(), 1.49, 0.011);
+  EXPECT_DOUBLE_EQ(fast.at("factor").to_number<double>(), 0.8);
+  const auto& recursive = v.at("estimate_error").at("recursive").as_object();
+  EXPECT_EQ(recursive.at("jobs").to_number<std::uint64_t>(), 0u);
+  EXPECT_DOUBLE_EQ(recursive.at("factor").to_number<double>(), 2.5);
+}
+
+}  // namespace
+}  // namespace fibpool::supervisor
