@@ -183,6 +183,7 @@ int main(int argc, char** argv) {
     context.baseline = runner.BaselineDescription();
     context.workers = options.workers;
     auto results = runner.RunAll();
+    context.estimate_errors = runner.EstimateErrors();
     context.conditions.push_back(
         "load average (1/5/15 min, runnable/total) before: " + load_before +
         "; after: " + FirstLine("/proc/loadavg") + "; finished " + UtcNow());

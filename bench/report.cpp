@@ -384,6 +384,20 @@ std::string Report::Markdown() const {
     }
   }
 
+  if (!context_.estimate_errors.empty()) {
+    o << "\n### Cost model\n\n";
+    o << "fibpool's estimate error at the end of the run, from its `stats` (`estimate_error`): "
+         "a job's CPU time measured in its worker over the estimate it was scheduled and "
+         "admitted with (1 is exact), for jobs estimated at 1 ms or more, and the correction "
+         "factor fibpool learned over the reference machine's model.\n\n";
+    o << "| algorithm | jobs judged | p50 measured / estimated | p99 | factor learned |\n";
+    o << "|---|---:|---:|---:|---:|\n";
+    for (const auto& e : context_.estimate_errors) {
+      o << "| " << e.algorithm << " | " << e.jobs << " | " << (e.jobs > 0 ? Fixed(e.p50, 2) : "-")
+        << " | " << (e.jobs > 0 ? Fixed(e.p99, 2) : "-") << " | " << Fixed(e.factor, 2) << " |\n";
+    }
+  }
+
   o << "\n### Targets (measured in this run, --workers " << context_.workers << ")\n\n";
   o << "| target | measured | verdict |\n|---|---|---|\n";
   for (const auto& c : CheckTargets()) {
@@ -445,6 +459,13 @@ std::string Report::Json() const {
                     : c.verdict == Verdict::kMissed ? "missed"
                                                     : "not run")
       << "}";
+  }
+  o << "],\"estimate_error\":[";
+  for (std::size_t i = 0; i < context_.estimate_errors.size(); ++i) {
+    const auto& e = context_.estimate_errors[i];
+    o << (i ? "," : "") << "{\"algorithm\":" << JsonString(e.algorithm) << ",\"jobs\":" << e.jobs
+      << ",\"p50\":" << JsonNumber(e.p50) << ",\"p99\":" << JsonNumber(e.p99)
+      << ",\"factor\":" << JsonNumber(e.factor) << "}";
   }
   o << "],\"problems\":[";
   const auto problems = Problems();

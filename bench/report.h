@@ -1,13 +1,14 @@
 // Turns the scenarios' results into the benchmark's report: a Markdown
 // summary (one row per scenario: fibpool, baseline, ratio), a detail table of
-// latency percentiles and CPU cost per answer, and the performance
-// targets, each marked met or missed with the figure measured; or the same
-// as JSON. Pure formatting: no I/O, never throws except std::bad_alloc.
+// latency percentiles and CPU cost per answer, fibpool's cost model error
+// (estimate_error.h), and the performance targets, each marked met or
+// missed with the figure measured; or the same as JSON. Pure formatting: no I/O, never throws except std::bad_alloc.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "bench/estimate_error.h"
 #include "bench/scenario_result.h"
 
 namespace fibpool::bench {
@@ -18,6 +19,8 @@ struct ReportContext {
   std::string baseline;                 // the baseline server
   std::vector<std::string> conditions;  // machine, load, time
   unsigned workers = 0;
+  // fibpool's cost model error at the end of the run (empty: not known).
+  std::vector<EstimateError> estimate_errors;
 };
 
 class Report {

@@ -19,6 +19,8 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kStartTimeout{15'000};
+// How long fibpool may take to answer `stats` at the end of a run.
+constexpr milliseconds kStatsTimeout{5'000};
 // Tiny requests of the busy scenario start this long after the big jobs.
 constexpr milliseconds kBusyTinyDelay{100};
 // fibpool must answer its big jobs; fibpool's own job timeout bounds them.
@@ -208,6 +210,11 @@ std::string ScenarioRunner::BaselineDescription() const {
   std::string cmd;
   for (const auto& a : baseline_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
   return "`" + cmd + "` (" + baseline_.ready_line() + ")";
+}
+
+std::vector<EstimateError> ScenarioRunner::EstimateErrors() const {
+  if (!Runs(fibpool_target_)) return {};
+  return AskEstimateErrors(fibpool_target_.endpoint, kStatsTimeout);
 }
 
 void ScenarioRunner::Progress(const std::string& line) const {

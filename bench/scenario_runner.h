@@ -22,6 +22,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "bench/child_server.h"
+#include "bench/estimate_error.h"
 #include "bench/load_spec.h"
 #include "bench/scenario_result.h"
 
@@ -77,6 +78,9 @@ class ScenarioRunner {
   ~ScenarioRunner();
 
   std::vector<ScenarioResult> RunAll();
+  // fibpool's cost model error so far (estimate_error.h); empty when fibpool
+  // is not measured (--only baseline) or does not report it.
+  std::vector<EstimateError> EstimateErrors() const;
   // What the report prints about the servers measured.
   std::string FibpoolDescription() const;
   std::string BaselineDescription() const;
