@@ -78,7 +78,8 @@ struct ResultMessage {
   std::uint64_t buffer_length = 0;
   // What the job cost, measured by the worker (getrusage): the CPU time (user
   // and system) it used, and the worker's peak resident size after it (the
-  // process's high-water mark so far, not the job's alone).
+  // process's high-water mark so far, not the job's alone). A run of cheap
+  // jobs is measured as one and shared by estimate (worker/job_cost_share.h).
   std::uint64_t cpu_ns = 0;
   std::uint64_t peak_rss_bytes = 0;
 

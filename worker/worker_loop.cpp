@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <csignal>
 #include <cstdio>
+#include <span>
 
 #include <spdlog/spdlog.h>
 
@@ -18,6 +20,7 @@
 #include "os/shared_segment.h"
 #include "os/unique_fd.h"
 #include "worker/gmp_memory.h"
+#include "worker/job_cost_share.h"
 
 namespace fibpool::worker {
 
@@ -105,6 +108,7 @@ int RunWorker(const ipc::WorkerArgs& options) {
   if (writer.Flush(fd)) return ipc::kExitPipeBroken;
 
   ipc::JobBatch batch;
+  std::array<JobOutcome, ipc::kMaxBatch> outcomes;  // of the batch's jobs, by index
   for (std::uint64_t jobs_done = 0;;) {
     // Batches as the supervisor expects them when it decides whom to wake.
     ipc::TakeLimit limit{ipc::kBatchCostNs, ipc::kMaxBatch};
@@ -129,25 +133,37 @@ int RunWorker(const ipc::WorkerArgs& options) {
     }
     if (batch.jobs[0].kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
     // The answers of a batch go out in one write; one that names a result
-    // buffer goes out at once, so that the buffer can be disowned.
-    // One reading per job: each job's CPU time is the difference from the
-    // reading before it.
+    // buffer goes out at once, so that the buffer can be disowned. What the
+    // jobs cost is read after each job measured alone and after each run of
+    // cheap ones (job_cost_share.h); their answers wait for that reading.
     os::ResourceUsage before = os::SelfResourceUsage();
+    std::uint32_t first = 0;  // the first job whose cost is not read yet
     for (std::uint32_t i = 0; i < batch.size; ++i) {
       queue->StartJob(options.cell, batch.jobs[i].id);
       running.id = batch.jobs[i].id;
-      JobOutcome outcome = RunJob(batch.jobs[i], limits, options.supervisor_pid);
+      outcomes[i] = RunJob(batch.jobs[i], limits, options.supervisor_pid);
       running.id = 0;
       queue->StartJob(options.cell, 0);
-      const os::ResourceUsage after = os::SelfResourceUsage();
-      outcome.message.cpu_ns = after.cpu_ns - std::min(before.cpu_ns, after.cpu_ns);
-      outcome.message.peak_rss_bytes = after.peak_rss_bytes;
-      before = after;
-      writer.Append(ipc::FrameType::kResult, outcome.message);
-      if (!outcome.buffer.empty()) {
-        if (writer.Flush(fd)) return ipc::kExitPipeBroken;
-        outcome.buffer.Disown();  // the supervisor owns it now
+      const bool last = i + 1 == batch.size;
+      if (!last && outcomes[i].buffer.empty() && !MeasuredAlone(batch.jobs[i]) &&
+          !MeasuredAlone(batch.jobs[i + 1])) {
+        continue;
       }
+      const os::ResourceUsage after = os::SelfResourceUsage();
+      const std::size_t count = i + 1 - first;
+      ShareCost(std::span<const ipc::Job>(batch.jobs).subspan(first, count),
+                after.cpu_ns - std::min(before.cpu_ns, after.cpu_ns), after.peak_rss_bytes,
+                std::span<JobOutcome>(outcomes).subspan(first, count));
+      for (std::uint32_t k = first; k <= i; ++k) {
+        writer.Append(ipc::FrameType::kResult, outcomes[k].message);
+      }
+      if (!outcomes[i].buffer.empty()) {
+        if (writer.Flush(fd)) return ipc::kExitPipeBroken;
+        outcomes[i].buffer.Disown();  // the supervisor owns it now
+        outcomes[i].buffer = os::SharedSegment();
+      }
+      before = after;
+      first = i + 1;
     }
     if (writer.Flush(fd)) return ipc::kExitPipeBroken;
     queue->FinishBatch(options.cell);

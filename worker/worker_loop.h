@@ -1,7 +1,8 @@
 // The worker process's main loop: take a job (or a batch of consecutive cheap
 // ones) from the shared queue, run them, send their results on the pipe to
 // the supervisor in one write, repeat. Each result carries what its job cost
-// (ipc::ResultMessage: CPU time, and the worker's peak resident size after it).
+// (ipc::ResultMessage: CPU time, and the worker's peak resident size after it;
+// job_cost_share.h).
 //
 // Returns (as the exit status) one of ipc::WorkerExit: 0 when it takes a
 // sentinel; kExitRecycle after max_jobs jobs or when a job left its memory
