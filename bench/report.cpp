@@ -243,7 +243,8 @@ std::string JsonNeighbour(const NeighbourFigures& n) {
     << ",\"b_big\":" << JsonNumber(n.b_big_rate)
     << ",\"a_with_b_tiny\":" << JsonNumber(n.a_with_tiny_rate)
     << ",\"b_big_in_tiny_phase\":" << JsonNumber(n.b_tiny_phase_rate)
-    << ",\"with_b\":" << JsonNumber(n.shared_rate()) << "}}";
+    << ",\"with_b\":" << JsonNumber(n.shared_rate()) << "},\"workers\":" << n.workers
+    << ",\"phase_service_seconds\":" << JsonNumber(n.phase_service_seconds()) << "}";
   return o.str();
 }
 
@@ -360,7 +361,9 @@ std::vector<Report::TargetCheck> Report::CheckTargets() const {
                    (n->service.answered > 0 ? " two at once" : " alone") + "; " +
                    std::to_string(b.count) + (b.count == 1 ? " job" : " jobs") + ", max " +
                    Duration(b.max) + "; " + Ratio(b.p50.us, alone.p50.us) + " its time alone, " +
-                   Duration(alone.p50) + ")";
+                   Duration(alone.p50) + "; " + Ratio(b.p50.us / 1e6, n->phase_service_seconds()) +
+                   " the mean job time of the phase itself, " +
+                   Duration(n->phase_service_seconds() * 1e6) + ")";
     }
     checks.push_back(c);
   }

@@ -28,6 +28,7 @@ ScenarioResult Noisy() {
   r.has_background = true;
   NeighbourFigures& n = r.fibpool_neighbour;
   n.ran = true;
+  n.workers = 2;
   AddSamples(&n.b_big, 600 * kMs, 5);
   AddSamples(&n.service, 300 * kMs, 6);
   AddSamples(&n.service_alone, 250 * kMs, 3);
@@ -95,6 +96,24 @@ TEST(ReportNoisyTargets, ThroughputCountsBsAnswersWithAsAndMissesUnder95Percent)
   ScenarioResult r = Noisy();
   r.fibpool_neighbour.b_big_rate = 3.0;  // (4 + 3 + 7.8 + 0.2) / 2 / 8 = 0.94x
   EXPECT_EQ(Verdict(r, kThroughput), "missed");
+}
+
+TEST(NeighbourFiguresTest, PhaseServiceTimeIsWorkersOverTheAnswersPerSecondOfBothClients) {
+  NeighbourFigures n;
+  n.workers = 2;
+  EXPECT_EQ(n.phase_service_seconds(), 0);  // nothing answered: unknown
+  n.a_with_big_rate = 4;
+  n.b_big_rate = 1;
+  EXPECT_DOUBLE_EQ(n.phase_service_seconds(), 0.4);
+}
+
+TEST(NeighbourFiguresTest, SharedRateAveragesBothPhasesWithB) {
+  NeighbourFigures n;
+  n.a_with_big_rate = 4;
+  n.b_big_rate = 3;
+  n.a_with_tiny_rate = 7;
+  n.b_tiny_phase_rate = 0;
+  EXPECT_DOUBLE_EQ(n.shared_rate(), 7);
 }
 
 TEST(ReportNoisyTargets, NotRunWithoutTheScenario) {

@@ -56,10 +56,19 @@ struct NeighbourFigures {
   double b_big_rate = 0;         // B, the same phase
   double a_with_tiny_rate = 0;   // A, while B asks tiny jobs
   double b_tiny_phase_rate = 0;  // B's big jobs in that phase (its last one finishing)
+  unsigned workers = 0;          // jobs the target runs at once
   bool ran = false;
 
   // The service time B's latency is judged against: two at once if measured.
   const Figures& service_basis() const { return service.answered > 0 ? service : service_alone; }
+  // The mean time a job held a worker while B asked big jobs (A's backlog
+  // kept every worker busy): workers / answers per second. The service time
+  // of that phase itself, where the host's load may have moved since B's
+  // service time was measured; 0 if nothing was answered.
+  double phase_service_seconds() const {
+    const double rate = a_with_big_rate + b_big_rate;
+    return rate > 0 ? workers / rate : 0;
+  }
   // Big-job answers per second, A's and B's, while B is present (both B phases).
   double shared_rate() const {
     return (a_with_big_rate + b_big_rate + a_with_tiny_rate + b_tiny_phase_rate) / 2;

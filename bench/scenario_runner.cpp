@@ -568,6 +568,7 @@ void ScenarioRunner::RunNeighbour(Target& target, const RequestLine& big, Figure
   out->b_big_rate = rate(r.groups[1], 1);
   out->a_with_tiny_rate = rate(r.groups[0], 2);
   out->b_tiny_phase_rate = rate(r.groups[1], 2);
+  out->workers = pool ? workers_ : 1;
   out->ran = true;
   Progress("noisy " + target.label + ": B's big job p50 " +
            Fixed(out->b_big.latency.Summarize().p50.us / 1e6, 3) + " s; B tiny " + Summary(*main) +
