@@ -261,7 +261,10 @@ void NeighbourRow(std::ostringstream& o, const std::string& who, const Figures& 
   const auto rates = [&n](double a, double b_rate) {
     return n.a_alone_rate > 0 ? PerSecond(a) + " + " + PerSecond(b_rate) : std::string("-");
   };
-  o << "| " << who << " | " << (b.count ? Duration(b.p50) + " (" + Duration(b.max) + ")" : "-")
+  const bool answered = b.count > b.censored;
+  o << "| " << who << " | "
+    << (b.count ? (answered ? Duration(b.mean_us) : std::string("-")) + " (" + Duration(b.max) + ")"
+                : "-")
     << " | " << d(n.service) << " / " << d(n.service_alone) << " | "
     << (t.count ? Duration(t.p50) + " / " + Duration(t.p99) : "-") << " | "
     << (n.a_alone_rate > 0 ? PerSecond(n.a_alone_rate) : "-") << " | "
@@ -348,20 +351,23 @@ std::vector<Report::TargetCheck> Report::CheckTargets() const {
   {
     TargetCheck c;
     c.goal =
-        "noisy neighbour: B's big job behind A's backlog <= 2.5x its own service time (medians)";
+        "noisy neighbour: B's big job behind A's backlog <= 2.5x its own service time (B's mean, "
+        "service median)";
     if (n) {
       const auto b = n->b_big.latency.Summarize();
       const auto service = n->service_basis().latency.Summarize();
       const auto alone = n->service_alone.latency.Summarize();
-      c.value = service.p50.us > 0 ? b.p50.us / service.p50.us : 0;
-      c.verdict = (b.count > 0 && service.count > 0 && !b.p50.lower_bound && c.value <= 2.5)
+      // Every one of B's few jobs counts (a phase holds 2 on a loaded host,
+      // where a median would pick one of them); an unanswered one misses.
+      c.value = service.p50.us > 0 ? b.mean_us / service.p50.us : 0;
+      c.verdict = (b.count > 0 && b.censored == 0 && service.count > 0 && c.value <= 2.5)
                       ? Verdict::kMet
                       : Verdict::kMissed;
-      c.measured = Fixed(c.value, 2) + "x (" + Duration(b.p50) + " vs " + Duration(service.p50) +
-                   (n->service.answered > 0 ? " two at once" : " alone") + "; " +
-                   std::to_string(b.count) + (b.count == 1 ? " job" : " jobs") + ", max " +
-                   Duration(b.max) + "; " + Ratio(b.p50.us, alone.p50.us) + " its time alone, " +
-                   Duration(alone.p50) + "; " + Ratio(b.p50.us / 1e6, n->phase_service_seconds()) +
+      c.measured = Fixed(c.value, 2) + "x (" + Duration(b.mean_us) + " vs " +
+                   Duration(service.p50) + (n->service.answered > 0 ? " two at once" : " alone") +
+                   "; " + std::to_string(b.count) + (b.count == 1 ? " job" : " jobs") + ", max " +
+                   Duration(b.max) + "; " + Ratio(b.mean_us, alone.p50.us) + " its time alone, " +
+                   Duration(alone.p50) + "; " + Ratio(b.mean_us / 1e6, n->phase_service_seconds()) +
                    " the mean job time of the phase itself, " +
                    Duration(n->phase_service_seconds() * 1e6) + ")";
     }
@@ -497,7 +503,7 @@ std::string Report::Markdown() const {
   if (const ScenarioResult* r = Find("noisy")) {
     o << "\n### Noisy neighbour\n\n"
       << r->title
-      << ". B's big job: latency behind A's backlog, median (max); its service time with no "
+      << ". B's big job: latency behind A's backlog, mean (max); its service time with no "
          "backlog, median, two at once (as behind A, where one of A's jobs runs beside it) and "
          "alone; big-job answers per second in each phase (interpolated between answers), and "
          "the ratio of both B phases (A's and B's answers) to A alone.\n\n";
