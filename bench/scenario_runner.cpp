@@ -29,8 +29,10 @@ constexpr milliseconds kBigRunCap{180'000};
 // long into the run, after a stretch of tiny requests alone.
 constexpr milliseconds kTimelineBucket{100};
 constexpr milliseconds kTimelineBigStart{1'000};
-// The noisy-neighbour scenario: A's backlog settles this long before the
-// first phase; A uses this many connections (from one address: one flow,
+// The noisy-neighbour scenario: A's backlog settles at least this long, and
+// at least two of B's service times, before the first phase (so that the
+// phase starts after A's first answers: on a loaded host a job takes
+// seconds); A uses this many connections (from one address: one flow,
 // however many); B connects from another loopback address, a client of its
 // own; B's service time is measured over this many jobs per connection.
 constexpr milliseconds kNoisyWarmup{500};
@@ -541,16 +543,19 @@ void ScenarioRunner::RunNeighbour(Target& target, const RequestLine& big, Figure
   b_big.name = "B big";
   b_big.requests = {big};
   b_big.source = source;
-  b_big.start_delay = kNoisyWarmup + phase;
-  b_big.stop_after = kNoisyWarmup + 2 * phase;
+  const auto service_time = std::chrono::duration_cast<milliseconds>(
+      std::chrono::duration<double, std::micro>(out->service_basis().latency.Summarize().p50.us));
+  const milliseconds warmup = std::max(kNoisyWarmup, 2 * service_time);
+  b_big.start_delay = warmup + phase;
+  b_big.stop_after = warmup + 2 * phase;
   b_big.record_answer_times = true;
   GroupSpec b_tiny = TinyJobs(1);
   b_tiny.source = source;
-  b_tiny.start_delay = kNoisyWarmup + 2 * phase;
-  b_tiny.stop_after = kNoisyWarmup + 3 * phase;
+  b_tiny.start_delay = warmup + 2 * phase;
+  b_tiny.stop_after = warmup + 3 * phase;
   b_tiny.pause = options_.noisy_tiny_pause;
   spec.groups = {a, b_big, b_tiny};
-  spec.warmup = kNoisyWarmup;
+  spec.warmup = warmup;
   spec.window = 4 * phase;
   spec.drain_cap = pool ? kBusyFibpoolDrainCap : options_.baseline_stall_cap;
   const RunResult r = RunSlice(target, spec, main, background);
@@ -560,7 +565,7 @@ void ScenarioRunner::RunNeighbour(Target& target, const RequestLine& big, Figure
   const std::int64_t phase_ns = std::chrono::nanoseconds(phase).count();
   const double phase_s = NanosToSeconds(phase_ns);
   const auto rate = [&](const GroupResult& g, int k) {
-    const std::int64_t from = std::chrono::nanoseconds(kNoisyWarmup).count() + k * phase_ns;
+    const std::int64_t from = std::chrono::nanoseconds(warmup).count() + k * phase_ns;
     return CompletionsBetween(g.answer_ns, from, from + phase_ns) / phase_s;
   };
   out->a_alone_rate = (rate(r.groups[0], 0) + rate(r.groups[0], 3)) / 2;
