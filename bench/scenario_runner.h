@@ -4,8 +4,8 @@
 //
 // Owns the servers it starts: fibpool (unless BenchOptions::target names a
 // running one) and fibpool-baseline; both are stopped when the runner is
-// destroyed. The baseline is killed and restarted when the busy scenario
-// leaves it stalled in a big job.
+// destroyed. The baseline is killed and restarted when a scenario (busy,
+// timeline, noisy) leaves it stalled in a big job.
 //
 // Failure: the constructor throws std::runtime_error when a server cannot be
 // started (start-up). A scenario that goes wrong (wrong answers, a failed
