@@ -1,7 +1,6 @@
 #include "supervisor/admission.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "supervisor/cost_model.h"

@@ -30,8 +30,6 @@ class Quarantine {
  public:
   explicit Quarantine(std::chrono::nanoseconds period, std::size_t capacity = kQuarantineCapacity);
 
-  std::chrono::nanoseconds period() const { return std::chrono::nanoseconds(period_ns_); }
-
   void Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t now_ns);
   // Whether the input is held at `now_ns`; how long it still is in *left.
   bool Holds(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t now_ns,
