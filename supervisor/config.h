@@ -38,6 +38,8 @@ struct Config {
   std::string log_level{ipc::kDefaultLogLevel};
   std::size_t max_line = 1024;
   std::size_t max_backlog = 10'000;                     // jobs waiting for a worker, all clients
+  std::chrono::milliseconds max_wait{0};                // refuse a longer estimated wait; 0: off
+  std::chrono::milliseconds quarantine_period{60'000};  // refuse an input that killed two workers
   std::size_t max_inflight_per_connection = 1'024;      // unanswered requests before reading pauses
   std::uint64_t max_output_per_connection = 64u << 20;  // answer bytes held before reading pauses
   std::size_t max_connections = 10'000;                 // over it: ERR busy and close

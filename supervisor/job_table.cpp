@@ -4,6 +4,10 @@
 
 namespace fibpool::supervisor {
 
+JobSize SizeOf(std::uint64_t cost_ns) {
+  return cost_ns > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
+}
+
 LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed) {
   if (!was_running) return LostJob::kRequeue;
   if (!job.callback) return LostJob::kDrop;
@@ -38,9 +42,8 @@ std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::stri
                             JobCallback callback, std::uint64_t now_ns) {
   const std::uint64_t id = next_id_++;
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
-  const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
   jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
-                               now_ns + cost, cost, size, PendingJob::State::kBacklog});
+                               now_ns + cost, cost, SizeOf(cost), PendingJob::State::kBacklog});
   return id;
 }
 

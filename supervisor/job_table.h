@@ -25,6 +25,9 @@
 
 namespace fibpool::supervisor {
 
+// A job's size class from its estimated cost: big above kBigJobNanos.
+JobSize SizeOf(std::uint64_t cost_ns);
+
 struct PendingJob {
   enum class State { kBacklog, kQueued };
   ipc::Algorithm algorithm;

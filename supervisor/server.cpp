@@ -238,10 +238,12 @@ void Server::Reload() {
     pool_->Resize(next.workers);
     pool_->SetJobTimeout(next.job_timeout);
     pool_->SetMaxBacklog(next.max_backlog);
+    pool_->SetMaxWait(next.max_wait);
     spdlog::set_level(spdlog::level::from_str(next.log_level));
     config_.workers = next.workers;
     config_.job_timeout = next.job_timeout;
     config_.max_backlog = next.max_backlog;
+    config_.max_wait = next.max_wait;
     config_.log_level = next.log_level;
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());

@@ -97,6 +97,16 @@ constexpr std::array kSettings = {
           "jobs waiting for a worker, all clients together, before ERR busy", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.max_backlog = static_cast<std::size_t>(n); },
           [](const Config& c) { return std::to_string(c.max_backlog); }},
+  Setting{"max-wait", SettingKind::kSeconds, 0, kYearMs, true,
+          "refuse a job whose estimated wait for a worker exceeds this many seconds with "
+          "ERR busy retry_after=S (S: its estimated start); 0 = off", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_wait = milliseconds(n); },
+          [](const Config& c) { return Seconds(c.max_wait); }},
+  Setting{"quarantine-period", SettingKind::kSeconds, 1, kYearMs, false,
+          "seconds a request whose job killed two workers is answered ERR worker_crashed at once, "
+          "without starting a worker", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.quarantine_period = milliseconds(n); },
+          [](const Config& c) { return Seconds(c.quarantine_period); }},
   Setting{"max-inflight-per-connection", SettingKind::kInteger, 1, 1'000'000, false,
           "unanswered requests per connection before the server stops reading it", "", "",
           [](Config& c, std::int64_t n, const std::string&) {

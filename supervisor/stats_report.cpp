@@ -56,6 +56,8 @@ json::object SettingsJson(const Config& c) {
       {"log_level", c.log_level},
       {"max_line", c.max_line},
       {"max_backlog", c.max_backlog},
+      {"max_wait_ms", c.max_wait.count()},
+      {"quarantine_period_ms", c.quarantine_period.count()},
       {"max_inflight_per_connection", c.max_inflight_per_connection},
       {"max_output_per_connection", c.max_output_per_connection},
       {"max_connections", c.max_connections},
@@ -96,6 +98,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["backlog"] = pool.backlog;
   root["flows"] = FlowsJson(pool.top_flows);
   root["jobs_pending"] = pool.jobs_pending;
+  root["quarantined_inputs"] = pool.quarantined_inputs;
   root["connections_open"] = metrics.connections_open;
   root["connections_total"] = metrics.connections_total;
   root["connections_refused"] = metrics.connections_refused;

@@ -9,7 +9,6 @@
 #include "ipc/worker_args.h"
 #include "os/monotonic_clock.h"
 #include "os/scheduling.h"
-#include "supervisor/admission.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/slot_layout.h"
 #include "supervisor/worker_result.h"
@@ -38,6 +37,7 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
       options_(std::move(options)),
       metrics_(metrics),
       workers_(2),
+      quarantine_(options_.settings.quarantine_period),
       tick_(io),
       grace_(io),
       respawn_(io) {
@@ -157,11 +157,49 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
-  const std::uint64_t id = jobs_.Add(algorithm, n, flow, std::move(callback), os::MonotonicNanos());
+  const std::uint64_t now = os::MonotonicNanos();
+  if (options_.settings.max_wait.count() > 0) {  // off: no walk of the backlog
+    const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
+    const WorkBefore work = WorkBeforeJob(flow, now + cost, SizeOf(cost), now);
+    if (auto too_long = CheckWait(work, options_.settings.max_wait)) {
+      *refusal = std::move(*too_long);
+      return std::nullopt;
+    }
+  }
+  const std::uint64_t id = jobs_.Add(algorithm, n, flow, std::move(callback), now);
   const PendingJob& job = *jobs_.Find(id);
   backlog_.Push(job.flow, id, job.deadline, job.size);
   PumpSoon();
   return id;
+}
+
+WorkBefore WorkerPool::WorkBeforeJob(const std::string& flow, std::uint64_t deadline, JobSize size,
+                                     std::uint64_t now_ns) const {
+  WorkBefore work;
+  work.size = size;
+  work.waiting = backlog_.CostAhead(flow, deadline, [this](std::uint64_t id) {
+    const PendingJob* job = jobs_.Find(id);
+    return job == nullptr ? std::uint64_t{0} : job->cost_ns;
+  });
+  work.main_lane_ns = UnfinishedWork(kMainLane, now_ns);
+  work.reserve_lane_ns = UnfinishedWork(kReserveLane, now_ns);
+  work.main_workers = lanes_[kMainLane].target();
+  work.reserve_workers = lanes_[kReserveLane].target();
+  return work;
+}
+
+std::uint64_t WorkerPool::UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const {
+  std::uint64_t done = 0;
+  for (std::uint32_t slot = 0; slot < workers_.size(); ++slot) {
+    if (LaneOf(slot) != lane || !workers_[slot].process) continue;
+    const ipc::WorkerCell& cell = CellFor(slot);
+    const PendingJob* job = jobs_.Find(cell.job_id.load(std::memory_order_acquire));
+    if (job == nullptr || job->state != PendingJob::State::kQueued) continue;
+    const std::uint64_t started = cell.started_ns.load(std::memory_order_relaxed);
+    done += std::min(now_ns > started ? now_ns - started : 0, job->cost_ns);
+  }
+  const std::uint64_t pushed = lanes_[lane].load().cost_in_flight;
+  return pushed > done ? pushed - done : 0;
 }
 
 void WorkerPool::Abandon(std::uint64_t job_id) {
@@ -206,11 +244,19 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
     lanes_[job.lane].Resolve(job.cost_ns, job.big());
     backlog_.Finished(job.flow);
   }
+  if (result.error == AnswerError::kInternal) LogInternalError(job, result.text);
   JobCallback callback = std::move(job.callback);
   if (callback) metrics_->RecordJob(job.algorithm, os::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
   if (callback) callback(std::move(result));
   MaybeFinishStop();
+}
+
+void WorkerPool::LogInternalError(const PendingJob& job, const std::string& reason) {
+  std::uint64_t suppressed = 0;
+  if (!internal_errors_.Admit(std::chrono::steady_clock::now(), &suppressed)) return;
+  spdlog::error("event=internal_error algorithm={} n={} flow={} reason=\"{}\" suppressed={}",
+                ipc::AlgorithmName(job.algorithm), job.n, job.flow, reason, suppressed);
 }
 
 void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
@@ -230,8 +276,9 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
     case LostJob::kCrashedTwice:
       quarantine_.Add(job->algorithm, job->n, os::MonotonicNanos());
       ++metrics_->inputs_quarantined;
-      spdlog::warn("event=input_quarantined algorithm={} n={} seconds={}",
-                   ipc::AlgorithmName(job->algorithm), job->n, kQuarantinePeriod.count());
+      spdlog::warn("event=input_quarantined algorithm={} n={} period_ms={}",
+                   ipc::AlgorithmName(job->algorithm), job->n,
+                   options_.settings.quarantine_period.count());
       Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
       break;
     case LostJob::kTimeout:
@@ -381,7 +428,7 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
   s.top_flows = backlog_.TopFlows(kReportedFlows);
-  s.quarantined_inputs = quarantine_.size();
+  s.quarantined_inputs = quarantine_.Held(s.taken_ns);
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();

@@ -22,9 +22,11 @@
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
 // exponential back-off instead of in a tight loop. An input whose job killed
-// two workers is refused for kQuarantinePeriod without starting a worker. A
+// two workers is refused for quarantine_period without starting a worker. A
 // worker whose GMP ran out of memory answers its job (ERR internal) before it
-// exits; that job is not retried.
+// exits; that job is not retried. Every ERR internal answer is logged
+// (event=internal_error, at most one line per kLogInterval with the number
+// held back).
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
@@ -58,6 +60,7 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
+#include "supervisor/admission.h"
 #include "supervisor/answer_error.h"
 #include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
@@ -67,6 +70,7 @@
 #include "supervisor/pool_options.h"
 #include "supervisor/pool_snapshot.h"
 #include "supervisor/quarantine.h"
+#include "supervisor/rate_limited_log.h"
 #include "supervisor/respawn_backoff.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
@@ -90,8 +94,9 @@ class WorkerPool : public JobExecutor {
   // JobExecutor. Submit refuses with kShuttingDown after Stop(), with
   // kOutOfRange a job estimated to cost more than job_timeout (admission.h),
   // with kWorkerCrashed an input in quarantine (quarantine.h: its job killed
-  // two workers lately), and with kBusy when the backlog is full. An abandoned job that already
-  // runs finishes and its answer is dropped.
+  // two workers lately), with kBusy when the backlog is full, and with kBusy
+  // "retry_after=S" when its estimated wait exceeds max_wait (admission.h).
+  // An abandoned job that already runs finishes and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                       const std::string& flow, JobCallback callback,
                                       Refusal* refusal) override;
@@ -109,6 +114,7 @@ class WorkerPool : public JobExecutor {
   // Settings that apply to jobs from now on.
   void SetJobTimeout(std::chrono::milliseconds timeout) { options_.settings.job_timeout = timeout; }
   void SetMaxBacklog(std::size_t max_backlog) { options_.settings.max_backlog = max_backlog; }
+  void SetMaxWait(std::chrono::milliseconds max_wait) { options_.settings.max_wait = max_wait; }
 
   PoolSnapshot Snapshot() const;
   const std::string& segment_name() const { return lanes_[kMainLane].segment_name(); }
@@ -133,6 +139,13 @@ class WorkerPool : public JobExecutor {
   void OnReady(std::uint32_t slot);
   void OnResult(std::uint32_t slot, ipc::ResultMessage&& message);
   void OnExit(std::uint32_t slot, ExitStatus status);
+  // What a new job of `flow` would wait for (admission.h), at `now_ns`.
+  WorkBefore WorkBeforeJob(const std::string& flow, std::uint64_t deadline, JobSize size,
+                           std::uint64_t now_ns) const;
+  // Estimated work pushed to `lane` and not finished: its jobs' estimates
+  // less what the running ones have run (each at most its estimate).
+  std::uint64_t UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const;
+  void LogInternalError(const PendingJob& job, const std::string& reason);
   void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
                std::uint64_t running, std::size_t claimed) const;
   void Finish(std::uint64_t job_id, JobResult&& result);
@@ -152,6 +165,7 @@ class WorkerPool : public JobExecutor {
   FairQueue backlog_;
   Quarantine quarantine_;
   RespawnBackoff backoff_;
+  RateLimitedLog internal_errors_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer respawn_;

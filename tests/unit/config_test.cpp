@@ -137,6 +137,26 @@ TEST(Config, SecondsMustBePositiveAndFinite) {
   }
 }
 
+TEST(Config, MaxWaitIsOffByDefaultAndTakesSecondsFromEveryLayer) {
+  EXPECT_EQ(Load({}).max_wait, std::chrono::milliseconds(0));
+  EXPECT_EQ(Load({"--max-wait", "2.5"}).max_wait, std::chrono::milliseconds(2500));
+  EXPECT_EQ(Load({}, {{"FIBPOOL_MAX_WAIT", "10"}}).max_wait, std::chrono::seconds(10));
+  ConfigFile file("max_wait = 0.25\n");
+  EXPECT_EQ(Load({"--config", file.path()}).max_wait, std::chrono::milliseconds(250));
+  EXPECT_EQ(ErrorOf({"--max-wait", "-1"}),
+            "max_wait must be 0 to 31536000 seconds, got '-1' (from --max-wait)");
+  EXPECT_TRUE(FindSetting("max_wait")->live);
+}
+
+TEST(Config, QuarantinePeriodDefaultsToAMinuteAndIsChecked) {
+  EXPECT_EQ(Load({}).quarantine_period, std::chrono::seconds(60));
+  EXPECT_EQ(Load({}, {{"FIBPOOL_QUARANTINE_PERIOD", "0.5"}}).quarantine_period,
+            std::chrono::milliseconds(500));
+  EXPECT_EQ(ErrorOf({"--quarantine-period", "0"}),
+            "quarantine_period must be 0.001 to 31536000 seconds, got '0' (from "
+            "--quarantine-period)");
+}
+
 TEST(Config, NonNumbersAreRejected) {
   for (const char* bad : {"abc", "", "1.5", "0x10", "12abc", "99999999999999999999999"}) {
     EXPECT_EQ(ErrorOf({"--max-line", bad}),
