@@ -1,0 +1,48 @@
+#include "supervisor/agent_server.h"
+
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/write.hpp>
+
+#include "supervisor/tcp_listen.h"
+
+namespace fibpool::supervisor {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+AgentServer::AgentServer(asio::io_context& io, const std::string& host, std::uint16_t port,
+                         std::function<std::string()> answer)
+    : acceptor_(io), accept_retry_(io), answer_(std::move(answer)) {
+  port_ = ListenOn(acceptor_, host, port);
+}
+
+void AgentServer::Start() { Accept(); }
+
+void AgentServer::Accept() {
+  acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      accept_retry_.expires_after(std::chrono::milliseconds(100));
+      accept_retry_.async_wait([this](const error_code& e) {
+        if (!e) Accept();
+      });
+      return;
+    }
+    struct Reply {
+      asio::ip::tcp::socket socket;
+      std::string line;
+    };
+    auto reply = std::make_shared<Reply>(Reply{std::move(socket), answer_()});
+    asio::async_write(reply->socket, asio::buffer(reply->line),
+                      [reply](const error_code&, std::size_t) {
+                        error_code ignored;
+                        reply->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                        reply->socket.close(ignored);
+                      });
+    Accept();
+  });
+}
+
+}  // namespace fibpool::supervisor
