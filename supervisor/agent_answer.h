@@ -11,13 +11,13 @@
 // state an agent set until the agent itself reverts it, and a new fibpool
 // may take over the address of one that drained (same container restarted).
 // `ready` also cancels a drain or maintenance an operator set on HAProxy's
-// runtime API for that server (docs/deploy.md says how to take one out).
+// runtime API for that server (the README says how to take one out).
 //
-// The weight: 100 % when nothing is pending, halved for every
-// kHalfWeightCostNs of estimated work (cost_model.h) per ready worker, and
-// never below 1 % (0 % would drain the server): W = 100 * H / (H + C / R) for
-// pending cost C, ready workers R, H = kHalfWeightCostNs. HAProxy scales the
-// server's configured `weight` by W.
+// The weight: W = 100 * H / (H + C / R) for the estimated cost C of the jobs
+// not yet answered (cost_model.h), R ready workers and H = kHalfWeightCostNs,
+// rounded: 100 % when nothing is pending, 50 % at H per worker, 25 % at 3 H,
+// never below 1 % (0 % would drain the server). HAProxy scales the server's
+// configured `weight` by W.
 //
 // Pure: no I/O, no state.
 #pragma once
