@@ -3,8 +3,7 @@
 #include <chrono>
 #include <memory>
 
-#include <boost/asio/write.hpp>
-
+#include "supervisor/agent_reply.h"
 #include "supervisor/tcp_listen.h"
 
 namespace fibpool::supervisor {
@@ -30,17 +29,7 @@ void AgentServer::Accept() {
       });
       return;
     }
-    struct Reply {
-      asio::ip::tcp::socket socket;
-      std::string line;
-    };
-    auto reply = std::make_shared<Reply>(Reply{std::move(socket), answer_()});
-    asio::async_write(reply->socket, asio::buffer(reply->line),
-                      [reply](const error_code&, std::size_t) {
-                        error_code ignored;
-                        reply->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-                        reply->socket.close(ignored);
-                      });
+    std::make_shared<AgentReply>(std::move(socket), answer_())->Start();
     Accept();
   });
 }

@@ -3,9 +3,9 @@
 // `answer` callback, which only reads counters: no job, no computation.
 //
 // Lifetime: owns its acceptor, open from construction until destruction (so
-// that it keeps answering `drain` while the server drains). A connection
-// lives until its line is written, held by the write's handler; the line fits
-// the socket's send buffer, so a peer that never reads holds nothing for long.
+// that it keeps answering `drain` while the server drains). Each connection
+// is an AgentReply (agent_reply.h), which keeps itself alive until it has
+// closed, at most about a second later.
 // A failed accept (out of descriptors, usually) is retried after a pause
 // rather than in a loop. Single-threaded: the supervisor's event loop.
 #pragma once
