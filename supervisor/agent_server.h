@@ -1,5 +1,5 @@
 // HAProxy's agent check on a port of its own: every connection gets one line
-// (agent_answer.h) and is closed; nothing is read. The answer comes from the
+// (agent_answer.h) and is closed (agent_reply.h). The answer comes from the
 // `answer` callback, which only reads counters: no job, no computation.
 //
 // Lifetime: owns its acceptor, open from construction until destruction (so
