@@ -45,6 +45,7 @@ struct Config {
   std::size_t max_connections = 10'000;                 // over it: ERR busy and close
   std::chrono::milliseconds idle_timeout{300'000};      // close a connection silent this long
   int metrics_port = -1;                                // HTTP /metrics and /healthz; -1: off
+  int agent_port = -1;                                  // HAProxy's agent check; -1: off
   std::chrono::microseconds worker_spin =
       ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never

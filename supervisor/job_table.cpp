@@ -1,5 +1,7 @@
 #include "supervisor/job_table.h"
 
+#include <algorithm>
+
 #include "supervisor/duration_text.h"
 
 namespace fibpool::supervisor {
@@ -44,7 +46,15 @@ std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::stri
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
   jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
                                now_ns + cost, cost, SizeOf(cost), PendingJob::State::kBacklog});
+  pending_cost_ns_ += std::min(cost, kPendingCostCapNs);
   return id;
+}
+
+void JobTable::Erase(std::uint64_t id) {
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  pending_cost_ns_ -= std::min(it->second.cost_ns, kPendingCostCapNs);
+  jobs_.erase(it);
 }
 
 PendingJob* JobTable::Find(std::uint64_t id) {

@@ -71,6 +71,11 @@ Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
 // The answer for kDrop (none: nobody waits), kTimeout and kCrashedTwice.
 JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout);
 
+// The most one job adds to JobTable::pending_cost_ns(): a sum of a million
+// jobs (max_backlog's largest value) stays far from overflowing, and a job of
+// more than an hour already says the pool is full.
+inline constexpr std::uint64_t kPendingCostCapNs = 3'600'000'000'000;
+
 class JobTable {
  public:
   // A new job in state kBacklog, costed by the cost model; returns its id
@@ -80,13 +85,17 @@ class JobTable {
   // nullptr when the job is unknown (answered or abandoned before it ran).
   PendingJob* Find(std::uint64_t id);
   const PendingJob* Find(std::uint64_t id) const;
-  void Erase(std::uint64_t id) { jobs_.erase(id); }
+  void Erase(std::uint64_t id);
   std::size_t size() const { return jobs_.size(); }
+  // The estimated cost of the jobs in the table (waiting or pushed to a lane),
+  // each counted up to kPendingCostCapNs.
+  std::uint64_t pending_cost_ns() const { return pending_cost_ns_; }
   bool empty() const { return jobs_.empty(); }
 
  private:
   std::unordered_map<std::uint64_t, PendingJob> jobs_;
   std::uint64_t next_id_ = 1;
+  std::uint64_t pending_cost_ns_ = 0;
 };
 
 }  // namespace fibpool::supervisor

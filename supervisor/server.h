@@ -26,6 +26,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "supervisor/agent_server.h"
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
@@ -67,6 +68,7 @@ class Server {
   Metrics metrics_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;

@@ -50,8 +50,8 @@ constexpr std::int64_t kYearMs = 365LL * 86400 * 1000;
 // clang-format off
 constexpr std::array kSettings = {
   Setting{"host", SettingKind::kHost, 0, 0, false,
-          "listen address, for the line protocol and the metrics port; a host name is resolved "
-          "at start to its first IPv4 address (else its first IPv6 address)",
+          "listen address, for the line protocol, the metrics port and the agent port; a host "
+          "name is resolved at start to its first IPv4 address (else its first IPv6 address)",
           "an IP address or a host name", "",
           [](Config& c, std::int64_t, const std::string& t) { c.host = t; },
           [](const Config& c) { return c.host; }},
@@ -132,6 +132,12 @@ constexpr std::array kSettings = {
           "-1 (off) or 0 to 65535", "",
           [](Config& c, std::int64_t n, const std::string&) { c.metrics_port = static_cast<int>(n); },
           [](const Config& c) { return std::to_string(c.metrics_port); }},
+  Setting{"agent-port", SettingKind::kInteger, -1, 65535, false,
+          "answer HAProxy's agent check on this port: up with a weight from the queued work, "
+          "or drain; 0 picks one",
+          "-1 (off) or 0 to 65535", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.agent_port = static_cast<int>(n); },
+          [](const Config& c) { return std::to_string(c.agent_port); }},
   Setting{"worker-spin-us", SettingKind::kInteger, 0, 10'000, false,
           "microseconds an idle worker spins before sleeping", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.worker_spin = std::chrono::microseconds(n); },

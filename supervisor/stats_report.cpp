@@ -63,6 +63,7 @@ json::object SettingsJson(const Config& c) {
       {"max_connections", c.max_connections},
       {"idle_timeout_ms", c.idle_timeout.count()},
       {"metrics_port", c.metrics_port},
+      {"agent_port", c.agent_port},
       {"worker_spin_us", c.worker_spin.count()},
       {"max_jobs_per_worker", c.max_jobs_per_worker},
       {"max_worker_memory_mb", c.max_worker_memory_mb},

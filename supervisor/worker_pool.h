@@ -117,6 +117,10 @@ class WorkerPool : public JobExecutor {
   void SetMaxWait(std::chrono::milliseconds max_wait) { options_.settings.max_wait = max_wait; }
 
   PoolSnapshot Snapshot() const;
+  // Cheap figures for HAProxy's agent check (agent_answer.h): main-lane
+  // workers ready, and the estimated cost of the jobs not yet answered.
+  unsigned ready_workers() const { return lanes_[kMainLane].ready(); }
+  std::uint64_t pending_cost_ns() const { return jobs_.pending_cost_ns(); }
   const std::string& segment_name() const { return lanes_[kMainLane].segment_name(); }
 
  private:

@@ -62,6 +62,16 @@ TEST(Config, ConfigFileCanBeNamedInTheEnvironment) {
   EXPECT_EQ(c.max_line, 64u);
 }
 
+TEST(Config, TheAgentPortIsOffByDefaultAndReadFromEveryLayer) {
+  EXPECT_EQ(Load({}).agent_port, -1);
+  ConfigFile file("agent_port = 25001\n");
+  EXPECT_EQ(Load({"--config", file.path()}).agent_port, 25001);
+  EXPECT_EQ(Load({"--config", file.path()}, {{"FIBPOOL_AGENT_PORT", "0"}}).agent_port, 0);
+  EXPECT_EQ(Load({"--agent-port", "7"}, {{"FIBPOOL_AGENT_PORT", "0"}}).agent_port, 7);
+  EXPECT_EQ(ErrorOf({"--agent-port", "-2"}),
+            "agent_port must be -1 (off) or 0 to 65535, got '-2' (from --agent-port)");
+}
+
 TEST(Config, EmptyEnvironmentVariablesCountAsUnset) {
   ConfigFile file("workers = 2\n");
   EXPECT_EQ(Load({"--config", file.path()}, {{"FIBPOOL_WORKERS", ""}}).workers, 2u);

@@ -77,5 +77,30 @@ TEST(JobTable, JobsGetDistinctIdsAndTheirCostSetsTheirDeadline) {
   EXPECT_EQ(table.size(), 1u);
 }
 
+TEST(JobTable, PendingCostSumsTheEstimatesOfTheJobsNotYetErased) {
+  JobTable table;
+  EXPECT_EQ(table.pending_cost_ns(), 0u);
+  const std::uint64_t a = table.Add(ipc::Algorithm::kFast, 1'000'000, "192.0.2.1", nullptr, 0);
+  const std::uint64_t b = table.Add(ipc::Algorithm::kRecursive, 45, "192.0.2.2", nullptr, 0);
+  const std::uint64_t cost_a = EstimatedCostNanos(ipc::Algorithm::kFast, 1'000'000);
+  const std::uint64_t cost_b = EstimatedCostNanos(ipc::Algorithm::kRecursive, 45);
+  EXPECT_EQ(table.pending_cost_ns(), cost_a + cost_b);
+  table.Erase(a);
+  EXPECT_EQ(table.pending_cost_ns(), cost_b);
+  table.Erase(a);  // already gone: no change
+  EXPECT_EQ(table.pending_cost_ns(), cost_b);
+  table.Erase(b);
+  EXPECT_EQ(table.pending_cost_ns(), 0u);
+}
+
+TEST(JobTable, PendingCostCountsAJobOfMoreThanAnHourAsAnHour) {
+  JobTable table;
+  const std::uint64_t huge = table.Add(ipc::Algorithm::kRecursive, 90, "192.0.2.1", nullptr, 0);
+  ASSERT_GT(EstimatedCostNanos(ipc::Algorithm::kRecursive, 90), kPendingCostCapNs);
+  EXPECT_EQ(table.pending_cost_ns(), kPendingCostCapNs);
+  table.Erase(huge);
+  EXPECT_EQ(table.pending_cost_ns(), 0u);
+}
+
 }  // namespace
 }  // namespace fibpool::supervisor
