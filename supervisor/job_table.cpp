@@ -1,6 +1,8 @@
 #include "supervisor/job_table.h"
 
+#include "ipc/defaults.h"
 #include "supervisor/duration_text.h"
+#include "supervisor/result_budget.h"
 
 namespace fibpool::supervisor {
 
@@ -39,8 +41,11 @@ std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::stri
   const std::uint64_t id = next_id_++;
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
   const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-  jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
-                               now_ns + cost, cost, size, PendingJob::State::kBacklog});
+  const std::uint64_t buffer =
+      ResultBudget::BufferBytes(EstimatedAnswerBytes(algorithm, n), ipc::kInlineResultLimit);
+  jobs_.emplace(
+      id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns, now_ns + cost,
+                     cost, size, PendingJob::State::kBacklog, 0, 0, buffer});
   return id;
 }
 
