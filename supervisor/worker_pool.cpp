@@ -159,7 +159,8 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
                            " s more without starting a worker"};
     return std::nullopt;
   }
-  if (backlog_.size() >= options_.settings.max_backlog) {
+  // Jobs waiting for shared memory still wait for a worker.
+  if (backlog_.size() + routing_.results->budget.waiting() >= options_.settings.max_backlog) {
     *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
