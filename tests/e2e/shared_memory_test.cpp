@@ -14,6 +14,7 @@
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
+#include "tests/support/wait.h"
 
 namespace fibpool::testing {
 namespace {
@@ -93,6 +94,30 @@ TEST(SharedMemory, ThreeHugeAnswersReadSlowlyAllArriveWhenDevShmHoldsOnlyOne) {
   EXPECT_EQ(Counter(stats, "errors", "internal"), 0u);
   EXPECT_EQ(Counter(stats, "shm", "result_bytes_held"), 0u);  // all written: all released
   EXPECT_EQ(Counter(stats, "shm", "result_bytes_in_flight"), 0u);
+}
+
+TEST(SharedMemory, AnAnswerHeldForAClientThatLeavesFreesItsRoomForTheNextOne) {
+  if (const std::string why = PrivateShmUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  constexpr std::uint64_t kN = 50'000'000;  // 10.4 MB of digits: one fits in 12 MB, two do not
+  ServerProcess server({"--workers", "2", "--job-timeout", "600"}, {}, false,
+                       WithPrivateShm("12m"));
+  LineClient stalled(server.port());
+  stalled.Send(std::to_string(kN) + "\n");  // and never reads
+  LineClient waiting(server.port());
+  waiting.Send(std::to_string(kN) + "\n");
+  LineClient observer(server.port());
+  const auto shm = [&](const char* key) { return Counter(AskStats(observer), "shm", key); };
+  // The first answer is held for its reader, the second job waits for its room.
+  ASSERT_TRUE(WaitFor([&] { return shm("result_bytes_held") > 0 && shm("jobs_waiting") == 1; },
+                      std::chrono::seconds(300), std::chrono::milliseconds(50)));
+  stalled.Reset();
+  const std::optional<std::string> got = waiting.ReadLine(std::chrono::seconds(300));
+  ASSERT_TRUE(got.has_value());
+  const std::string expected = FibReference(kN);
+  EXPECT_EQ(got->size(), expected.size()) << (got->size() < 200 ? *got : "");
+  EXPECT_TRUE(*got == expected) << "F(5*10^7) differs from the reference";
+  EXPECT_EQ(shm("results_piped"), 0u);
+  EXPECT_EQ(shm("result_bytes_held"), 0u);
 }
 
 TEST(SharedMemory, AnAnswerLargerThanAllOfDevShmComesThroughThePipe) {
