@@ -46,7 +46,7 @@
 namespace fibpool::ipc {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x316c6f6f70626966ULL;  // "fibpool1"
-inline constexpr std::uint32_t kLayoutVersion = 2;
+inline constexpr std::uint32_t kLayoutVersion = 3;
 inline constexpr std::size_t kSlotBytes = 64;
 // The most jobs one take claims.
 inline constexpr std::uint32_t kMaxBatch = 32;

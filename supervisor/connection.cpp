@@ -252,7 +252,8 @@ void Connection::Complete(std::uint64_t seq, JobResult&& result) {
   } else {
     ++env_.metrics->results;
     std::string text = result.buffer.empty() ? std::move(result.text) + "\n" : "\n";
-    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length);
+    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length,
+                  std::move(result.lease));
   }
   WriteSoon();
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "ipc/defaults.h"
 #include "supervisor/duration_text.h"
+#include "supervisor/result_budget.h"
 
 namespace fibpool::supervisor {
 
@@ -44,8 +46,11 @@ std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::stri
                             JobCallback callback, std::uint64_t now_ns) {
   const std::uint64_t id = next_id_++;
   const std::uint64_t cost = EstimatedCostNanos(algorithm, n);
+  const std::uint64_t buffer =
+      ResultBudget::BufferBytes(EstimatedAnswerBytes(algorithm, n), ipc::kInlineResultLimit);
   jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
-                               now_ns + cost, cost, SizeOf(cost), PendingJob::State::kBacklog});
+                               now_ns + cost, cost, SizeOf(cost), PendingJob::State::kBacklog, 0,
+                               0, buffer});
   pending_cost_ns_ += std::min(cost, kPendingCostCapNs);
   return id;
 }

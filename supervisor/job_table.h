@@ -21,6 +21,7 @@
 #include "supervisor/backlog.h"
 #include "supervisor/cost_model.h"
 #include "supervisor/job_executor.h"
+#include "supervisor/result_lease.h"
 #include "supervisor/worker_exit.h"
 
 namespace fibpool::supervisor {
@@ -29,7 +30,9 @@ namespace fibpool::supervisor {
 JobSize SizeOf(std::uint64_t cost_ns);
 
 struct PendingJob {
-  enum class State { kBacklog, kQueued };
+  // kWaitingForShm: out of the backlog (its flow charged), first in line for
+  // shared memory for its result (result_budget.h).
+  enum class State { kBacklog, kWaitingForShm, kQueued };
   ipc::Algorithm algorithm;
   std::uint64_t n;
   std::string flow;      // its client (fair_queue.h)
@@ -41,6 +44,10 @@ struct PendingJob {
   State state = State::kBacklog;
   std::size_t lane = 0;  // while kQueued
   int attempts = 0;      // times a worker died running it
+  // What its result buffer would take in /dev/shm (0: the answer travels
+  // inline), and, while kQueued, its share of the budget (result_lease.h).
+  std::uint64_t buffer_bytes = 0;
+  ResultLease lease{};
 
   bool big() const { return size == JobSize::kBig; }
 };

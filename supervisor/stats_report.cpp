@@ -113,6 +113,13 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["worker_timeouts"] = metrics.worker_timeouts;
   root["job_retries"] = metrics.job_retries;
   root["lock_recoveries"] = pool.lock_recoveries;
+  root["shm"] = json::object{{"free_bytes", pool.shm_free_bytes},
+                             {"result_bytes_in_flight", pool.result_bytes_in_flight},
+                             {"result_bytes_held", pool.result_bytes_held},
+                             {"result_bytes_piped", pool.result_bytes_piped},
+                             {"jobs_waiting", pool.jobs_waiting_for_shm},
+                             {"jobs_waited", pool.jobs_waited_for_shm},
+                             {"results_piped", pool.results_piped}};
   root["job_latency_us"] = std::move(latency);
   root["metrics_port"] =
       process.metrics_port < 0 ? json::value(nullptr) : json::value(process.metrics_port);

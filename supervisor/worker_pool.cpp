@@ -9,6 +9,8 @@
 #include "ipc/worker_args.h"
 #include "os/monotonic_clock.h"
 #include "os/scheduling.h"
+#include "supervisor/admission.h"
+#include "supervisor/cost_model.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/slot_layout.h"
 #include "supervisor/worker_result.h"
@@ -37,6 +39,7 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
       options_(std::move(options)),
       metrics_(metrics),
       workers_(2),
+      routing_{std::make_shared<ResultLease::Owner>(), os::SharedSegment::FreeBytes},
       quarantine_(options_.settings.quarantine_period),
       tick_(io),
       grace_(io),
@@ -49,6 +52,9 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
   lanes_[kReserveLane] = CreateLane(ipc::ReserveQueueSegmentName(self));
   lanes_[kMainLane].set_target(options_.settings.workers);
   lanes_[kReserveLane].set_target(options_.settings.reserve_workers);
+  // A released result may let a job waiting for shared memory go.
+  routing_.results->on_release = [this] { PumpSoon(); };
+  spdlog::info("event=result_budget shm_free_bytes={}", routing_.shm_free());
 }
 
 ipc::WorkerCell& WorkerPool::CellFor(std::uint32_t slot) const {
@@ -82,7 +88,8 @@ boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
   };
   events.on_exit = [this, slot](ExitStatus status) { OnExit(slot, status); };
   auto process =
-      WorkerProcess::Spawn(io_, options_.worker_path, ipc::ToCommandLine(args), std::move(events));
+      WorkerProcess::Spawn(io_, options_.worker_path, ipc::ToCommandLine(args), std::move(events),
+                           EstimatedAnswerBytes(ipc::Algorithm::kFast, args.max_n));
   if (!process) return process.error();
   workers_[slot] = Worker{};
   workers_[slot].process = std::move(*process);
@@ -153,7 +160,8 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
                            " s more without starting a worker"};
     return std::nullopt;
   }
-  if (backlog_.size() >= options_.settings.max_backlog) {
+  // Jobs waiting for shared memory still wait for a worker.
+  if (backlog_.size() + routing_.results->budget.waiting() >= options_.settings.max_backlog) {
     *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
@@ -208,6 +216,9 @@ void WorkerPool::Abandon(std::uint64_t job_id) {
   ++metrics_->jobs_cancelled;
   if (job->state == PendingJob::State::kBacklog) {
     jobs_.Erase(job_id);  // the backlog skips ids it no longer finds
+  } else if (job->state == PendingJob::State::kWaitingForShm) {
+    backlog_.Finished(job->flow);
+    jobs_.Erase(job_id);  // the line for shared memory skips it likewise
   } else {
     job->callback = nullptr;  // Tick() stops it if it runs for long
   }
@@ -224,7 +235,7 @@ void WorkerPool::PumpSoon() {
 }
 
 void WorkerPool::Pump() {
-  DispatchWaiting(backlog_, jobs_, lanes_[kMainLane], lanes_[kReserveLane]);
+  DispatchWaiting(backlog_, jobs_, lanes_[kMainLane], lanes_[kReserveLane], routing_);
 }
 
 void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
@@ -232,8 +243,13 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   backoff_.OnAnswer();  // a worker that answers is not crash-looping
   const std::uint64_t id = message.job_id;
   JobResult result = ResultOf(std::move(message));
-  const PendingJob* job = jobs_.Find(id);
+  PendingJob* job = jobs_.Find(id);
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;  // answered already
+  if (!result.error) {
+    // The digits hold the budget until they are written.
+    if (!result.buffer.empty()) job->lease.Arrived();
+    result.lease = std::move(job->lease);
+  }
   Finish(id, std::move(result));
   PumpSoon();
 }
@@ -292,6 +308,7 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
 
 void WorkerPool::Requeue(std::uint64_t job_id, PendingJob& job) {
   lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  job.lease = ResultLease();  // its result is not coming: routed anew when it goes again
   backlog_.Finished(job.flow);
   job.state = PendingJob::State::kBacklog;
   backlog_.Push(job.flow, job_id, job.deadline, job.size);
@@ -432,6 +449,14 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();
+  const ResultBudget& budget = routing_.results->budget;
+  s.jobs_waiting_for_shm = budget.waiting();
+  s.result_bytes_in_flight = budget.in_flight_bytes();
+  s.result_bytes_held = budget.held_bytes();
+  s.result_bytes_piped = budget.piped_bytes();
+  s.shm_free_bytes = routing_.shm_free();
+  s.jobs_waited_for_shm = budget.waits();
+  s.results_piped = budget.pipes();
   return s;
 }
 

@@ -24,16 +24,20 @@
 // exponential back-off instead of in a tight loop. An input whose job killed
 // two workers is refused for quarantine_period without starting a worker. A
 // worker whose GMP ran out of memory answers its job (ERR internal) before it
-// exits; that job is not retried. Every ERR internal answer is logged
-// (event=internal_error, at most one line per kLogInterval with the number
-// held back).
+// exits; that job is not retried. A large result gets a buffer in /dev/shm
+// only when it fits (result_budget.h): otherwise its job waits for room, or
+// its digits come through the pipe, never an error; the room is released
+// when the answer is written or dropped (result_lease.h). Every ERR internal
+// answer is logged with its reason (event=internal_error, at most one line
+// per kLogInterval with the number held back).
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
-// which lane, whom to wake) applied by dispatcher.h, JobTable (jobs and the retry rule),
+// which lane, whom to wake) applied by dispatcher.h with the result budget
+// (result_budget.h), JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
 // WorkerSlots (the processes). worker_pool.cpp is longer than the other units
-// (about 390 lines) because it holds only this wiring: the handlers of one
+// (about 420 lines) because it holds only this wiring: the handlers of one
 // object's events (ready, result, exit, tick, resize, stop), which all act on
 // the same lanes, jobs and workers; splitting them further would pass that
 // state around rather than decide anything apart.
@@ -62,6 +66,7 @@
 #include "ipc/messages.h"
 #include "supervisor/admission.h"
 #include "supervisor/answer_error.h"
+#include "supervisor/dispatcher.h"
 #include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"
@@ -167,6 +172,7 @@ class WorkerPool : public JobExecutor {
   WorkerSlots workers_;
   JobTable jobs_;
   FairQueue backlog_;
+  ResultRouting routing_;  // the budget of large results in /dev/shm (result_budget.h)
   Quarantine quarantine_;
   RespawnBackoff backoff_;
   RateLimitedLog internal_errors_;

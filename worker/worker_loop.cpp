@@ -128,18 +128,24 @@ int RunWorker(const ipc::WorkerArgs& options) {
     }
     if (batch.jobs[0].kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
     // The answers of a batch go out in one write; one that names a result
-    // buffer goes out at once, so that the buffer can be disowned.
+    // buffer goes out at once, so that the supervisor can free it early.
     for (std::uint32_t i = 0; i < batch.size; ++i) {
       queue->StartJob(options.cell, batch.jobs[i].id);
       running.id = batch.jobs[i].id;
       JobOutcome outcome = RunJob(batch.jobs[i], limits, options.supervisor_pid);
       running.id = 0;
       queue->StartJob(options.cell, 0);
-      writer.Append(ipc::FrameType::kResult, outcome.message);
       if (!outcome.buffer.empty()) {
+        // Unmapped before the supervisor learns its name: once the
+        // supervisor lets go of it, its memory is free (a worker that dies
+        // before sending leaves the name to the supervisor's cleanup).
+        outcome.buffer.Disown();
+        outcome.buffer = os::SharedSegment();
+        ipc::AppendResult(writer, outcome.message);
         if (writer.Flush(fd)) return ipc::kExitPipeBroken;
-        outcome.buffer.Disown();  // the supervisor owns it now
+        continue;
       }
+      ipc::AppendResult(writer, outcome.message);
     }
     if (writer.Flush(fd)) return ipc::kExitPipeBroken;
     queue->FinishBatch(options.cell);
