@@ -170,7 +170,7 @@ ProxyHeader ParseV2(std::string_view bytes) {
   ProxyHeader h = Complete(kProxyV2FixedBytes + length);
   // LOCAL: the proxy's own connection; its address block, if any, is ignored.
   if (command == kV2Local || family == kFamilyUnspec || family == kFamilyUnix) return h;
-  const std::size_t needed = family == kFamilyInet ? kInetBlock : kInet6Block;
+  const std::size_t needed = family == kFamilyInet6 ? kInet6Block : kInetBlock;
   if (length < needed) {
     return Invalid("v2 address block too short for its family");
   }

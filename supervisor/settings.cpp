@@ -120,7 +120,7 @@ constexpr std::array kSettings = {
   Setting{"proxy-protocol", SettingKind::kBool, 0, 0, false,
           "every line-protocol connection must begin with a PROXY protocol header (v1 or v2), "
           "whose source address is the client's; one without it gets ERR and is closed",
-          "true or false (also on/off, yes/no, 1/0)", "",
+          "true, false, on, off, yes, no, 1 or 0", "",
           [](Config& c, std::int64_t n, const std::string&) { c.proxy_protocol = n != 0; },
           [](const Config& c) { return std::string(c.proxy_protocol ? "true" : "false"); }},
   Setting{"metrics-port", SettingKind::kInteger, -1, 65535, false,

@@ -1,9 +1,12 @@
 // proxy_protocol against the real binaries: clients behind a load balancer
 // are told apart by the PROXY protocol header's source address, not by the
 // balancer's own address; a connection without the header is refused.
+#include <signal.h>
+
 #include <chrono>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -20,8 +23,9 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr std::uint64_t kN = 10'000'000;  // F(10^7): about 0.25 s of one core
-constexpr int kJobs = 3;                  // per client
+constexpr const char* kBlockingJob = "40 recursive";  // F(40) = 102334155: seen busy
+constexpr std::uint64_t kN = 1000;
+constexpr int kJobs = 2;  // per client
 
 const std::vector<std::string> kProxyOn = {"--proxy-protocol", "true"};
 
@@ -40,13 +44,22 @@ boost::json::object StatsViaProxy(std::uint16_t port) {
 }
 
 TEST(ProxyProtocol, V1AndV2ClientsAreAnsweredAndQueuedUnderTheHeadersSourceAddress) {
-  const std::string expected = FibReference(kN);
-  std::string jobs;
-  for (int i = 0; i < kJobs; ++i) jobs += std::to_string(kN) + "\n";
-  ServerProcess server(ProxyOnWith({"--workers", "1"}));
+  ServerProcess server(ProxyOnWith({"--workers", "1", "--reserve-workers", "0"}));
+  // The one worker is held (SIGSTOP) on a job of the proxy's own connection,
+  // so the clients' jobs wait in the backlog however fast the machine.
+  LineClient blocker(server.port());
+  blocker.Send(ProxyV2Local() + kBlockingJob + "\n");
+  LineClient observer(server.port());
+  observer.Send(ProxyV2Local());
+  std::vector<WorkerStat> busy;
+  ASSERT_TRUE(
+      WaitFor([&] { return !(busy = BusyWorkers(AskStats(observer))).empty(); }, seconds(30)));
+  ASSERT_EQ(::kill(busy.front().pid, SIGSTOP), 0);
 
   // Three clients that all reach fibpool from 127.0.0.1, as through a proxy:
   // v1 TCP4, v2 over IPv6 with a TLV, and v1 UNKNOWN (the peer is the client).
+  std::string jobs;
+  for (int i = 0; i < kJobs; ++i) jobs += std::to_string(kN) + "\n";
   LineClient v1(server.port());
   v1.Send("PROXY TCP4 203.0.113.7 192.0.2.1 56324 25000\r\n" + jobs);
   LineClient v2(server.port());
@@ -54,25 +67,27 @@ TEST(ProxyProtocol, V1AndV2ClientsAreAnsweredAndQueuedUnderTheHeadersSourceAddre
   LineClient unknown(server.port(), "127.0.0.5");
   unknown.Send("PROXY UNKNOWN\r\n" + jobs);
 
-  // With one worker, the jobs wait in the backlog, each under its client's flow.
   boost::json::object stats;
   std::set<std::string> flows;
-  ASSERT_TRUE(WaitFor(
+  const bool queued = WaitFor(
       [&] {
-        stats = StatsViaProxy(server.port());
+        stats = AskStats(observer);
         flows.clear();
         for (const auto& f : stats.at("flows").as_array())
           flows.insert(std::string(f.at("flow").as_string()));
         return flows.size() == 3;
       },
-      seconds(30)))
-      << boost::json::serialize(stats);
+      seconds(30));
+  ::kill(busy.front().pid, SIGCONT);
+  ASSERT_TRUE(queued) << boost::json::serialize(stats);
   EXPECT_EQ(flows, (std::set<std::string>{"203.0.113.7", "2001:db8::9", "127.0.0.5"}));
 
+  const std::string expected = FibReference(kN);
   for (LineClient* client : {&v1, &v2, &unknown}) {
     for (int i = 0; i < kJobs; ++i) EXPECT_EQ(client->ReadLine(seconds(60)), expected);
   }
-  stats = StatsViaProxy(server.port());
+  EXPECT_EQ(blocker.ReadLine(seconds(60)), "102334155");
+  stats = AskStats(observer);
   EXPECT_EQ(Counter(stats, "connections_proxy_refused"), 0u);
   EXPECT_TRUE(stats.at("settings").at("proxy_protocol").as_bool());
 }

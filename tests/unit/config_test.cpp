@@ -260,7 +260,7 @@ TEST(Config, ProxyProtocolIsOffByDefaultAndTakesTrueOrFalseInEveryLayer) {
   ConfigFile file("proxy_protocol = true\n");
   EXPECT_TRUE(Load({"--config", file.path()}).proxy_protocol);
   EXPECT_EQ(ErrorOf({"--proxy-protocol", "maybe"}),
-            "proxy_protocol must be true or false (also on/off, yes/no, 1/0), got 'maybe' "
+            "proxy_protocol must be true, false, on, off, yes, no, 1 or 0, got 'maybe' "
             "(from --proxy-protocol)");
 }
 
