@@ -153,6 +153,9 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            "Connections refused over max_connections.", D(m.connections_refused));
   e.Single("fibpool_connections_idle_closed_total", "counter", "Connections closed for idleness.",
            D(m.connections_idle_closed));
+  e.Single("fibpool_connections_proxy_refused_total", "counter",
+           "Connections refused for a missing or malformed PROXY protocol header.",
+           D(m.connections_proxy_refused));
   e.Single("fibpool_bytes_in_total", "counter", "Bytes read from clients.", D(m.bytes_in));
   e.Single("fibpool_bytes_out_total", "counter", "Bytes written to clients.", D(m.bytes_out));
   e.Single("fibpool_lock_recoveries_total", "counter",

@@ -80,6 +80,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.max_inflight = config_.max_inflight_per_connection;
   connection_env_.max_output_bytes = config_.max_output_per_connection;
   connection_env_.idle_timeout = config_.idle_timeout;
+  connection_env_.proxy_protocol = config_.proxy_protocol;
   connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
   const auto process = [this, start_time = ProcessStartTimeSeconds()] {
@@ -115,6 +116,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   }
   connection_env_.idle_close_log = &idle_close_log_;
   connection_env_.line_too_long_log = &line_too_long_log_;
+  connection_env_.proxy_refused_log = &proxy_refused_log_;
   connection_env_.manager = &connections_;
 }
 
@@ -139,11 +141,11 @@ int Server::Run() {
         const auto bound = acceptor_.local_endpoint();
         spdlog::info(
             "event=ready version={} config={} address={}:{} workers={} segment={} "
-            "metrics_port={} agent_port={}",
+            "metrics_port={} agent_port={} proxy_protocol={}",
             FIBPOOL_VERSION, config_.config_file.empty() ? "none" : config_.config_file,
             bound.address().to_string(), bound.port(), config_.workers, pool_->segment_name(),
             metrics_server_ ? metrics_server_->port() : -1,
-            agent_server_ ? agent_server_->port() : -1);
+            agent_server_ ? agent_server_->port() : -1, config_.proxy_protocol);
         std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()), config_.workers);
         std::fflush(stdout);

@@ -75,6 +75,7 @@ class Server {
   RateLimitedLog refused_log_;
   RateLimitedLog idle_close_log_;
   RateLimitedLog line_too_long_log_;
+  RateLimitedLog proxy_refused_log_;
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;

@@ -127,6 +127,12 @@ constexpr std::array kSettings = {
           "seconds a connection with nothing pending may stay silent before it is closed", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.idle_timeout = milliseconds(n); },
           [](const Config& c) { return Seconds(c.idle_timeout); }},
+  Setting{"proxy-protocol", SettingKind::kBool, 0, 0, false,
+          "every line-protocol connection must begin with a PROXY protocol header (v1 or v2), "
+          "whose source address is the client's; one without it gets ERR and is closed",
+          "true, false, on, off, yes, no, 1 or 0", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.proxy_protocol = n != 0; },
+          [](const Config& c) { return std::string(c.proxy_protocol ? "true" : "false"); }},
   Setting{"metrics-port", SettingKind::kInteger, -1, 65535, false,
           "serve Prometheus /metrics and /healthz over HTTP on this port; 0 picks one",
           "-1 (off) or 0 to 65535", "",
@@ -220,6 +226,14 @@ std::optional<std::string> Resolve(const std::string& host, std::string* why) {
   return address;
 }
 
+// 1 for true, on, yes, 1; 0 for false, off, no, 0 (any case).
+std::optional<std::int64_t> Boolean(std::string_view text) {
+  const std::string word = Lower(text);
+  if (word == "true" || word == "on" || word == "yes" || word == "1") return 1;
+  if (word == "false" || word == "off" || word == "no" || word == "0") return 0;
+  return std::nullopt;
+}
+
 std::size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -306,6 +320,12 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       const auto level = LogLevel(text);
       if (!level) return wrong();
       s.store(config, 0, *level);
+      return std::nullopt;
+    }
+    case SettingKind::kBool: {
+      const auto value = Boolean(text);
+      if (!value) return wrong();
+      s.store(config, *value, {});
       return std::nullopt;
     }
   }

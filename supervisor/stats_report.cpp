@@ -62,6 +62,7 @@ json::object SettingsJson(const Config& c) {
       {"max_output_per_connection", c.max_output_per_connection},
       {"max_connections", c.max_connections},
       {"idle_timeout_ms", c.idle_timeout.count()},
+      {"proxy_protocol", c.proxy_protocol},
       {"metrics_port", c.metrics_port},
       {"agent_port", c.agent_port},
       {"worker_spin_us", c.worker_spin.count()},
@@ -104,6 +105,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["connections_total"] = metrics.connections_total;
   root["connections_refused"] = metrics.connections_refused;
   root["connections_idle_closed"] = metrics.connections_idle_closed;
+  root["connections_proxy_refused"] = metrics.connections_proxy_refused;
   root["bytes_in"] = metrics.bytes_in;
   root["bytes_out"] = metrics.bytes_out;
   root["requests"] = metrics.requests;

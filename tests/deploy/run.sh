@@ -98,11 +98,12 @@ down "$base_project" "$base_file"
 ask() { printf '%s\nquit\n' "$1" | nc -w 20 127.0.0.1 "$port" 2>/dev/null | head -n 1 || true; }
 # worker_counts: "<length of the workers array> <workers_target>" from `stats`.
 worker_counts() { json_field "$(ask stats)" 'len(d["workers"]), d["workers_target"]'; }
-# stats_field CONTAINER EXPR: EXPR (Python, on the parsed JSON `d`) of `stats` asked
-# inside CONTAINER, for replicas that publish no port.
+# stats_field CONTAINER EXPR [HEADER]: EXPR (Python, on the parsed JSON `d`) of `stats`
+# asked inside CONTAINER, for replicas that publish no port; HEADER (a printf format) is
+# sent first: 'PROXY UNKNOWN\r\n' for a replica with proxy_protocol on.
 stats_field() {
   local json
-  json=$(podman exec "$1" sh -c "printf 'stats\nquit\n' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true)
+  json=$(podman exec "$1" sh -c "printf '${3:-}stats\nquit\n' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true)
   json_field "$json" "$2"
 }
 pong() { [[ $(ask ping) == pong ]]; }
@@ -208,7 +209,7 @@ while ((SECONDS < deadline)); do
   done
   reached=0
   for r in "${replicas[@]}"; do
-    n=$(stats_field "$r" 'd["results"]')
+    n=$(stats_field "$r" 'd["results"]' 'PROXY UNKNOWN\r\n')
     if [[ ${n:-0} -gt 0 ]]; then reached=$((reached + 1)); fi
   done
   ((reached >= 2)) && break

@@ -156,8 +156,9 @@ say "images built and loaded in $((SECONDS - t0))s"
 ask() { # ask PORT LINE: the first answer line
   printf '%s\nquit\n' "$2" | nc -w 20 127.0.0.1 "$1" 2>/dev/null | head -n 1 || true
 }
-ask_in() { # ask_in CONTAINER LINE: asked inside the container (replicas publish no port)
-  d exec "$1" sh -c "printf '%s\nquit\n' '$2' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true
+ask_in() { # ask_in CONTAINER LINE: asked inside the container (replicas publish no port);
+  # a replica of the stack has proxy_protocol on: a PROXY header first
+  d exec "$1" sh -c "printf 'PROXY UNKNOWN\r\n%s\nquit\n' '$2' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true
 }
 pong() { [[ $(ask "$1" ping) == pong ]]; }
 

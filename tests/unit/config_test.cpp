@@ -276,6 +276,24 @@ TEST(Config, LogLevelAcceptsAnyCaseAndWarning) {
             "case, got 'loud' (from --log-level)");
 }
 
+TEST(Config, ProxyProtocolIsOffByDefaultAndTakesTrueOrFalseInEveryLayer) {
+  EXPECT_FALSE(Load({}).proxy_protocol);
+  for (const char* on : {"true", "TRUE", "on", "yes", "1"}) {
+    EXPECT_TRUE(Load({"--proxy-protocol", on}).proxy_protocol) << on;
+  }
+  for (const char* off : {"false", "Off", "no", "0"}) {
+    EXPECT_FALSE(
+        Load({"--proxy-protocol", off}, {{"FIBPOOL_PROXY_PROTOCOL", "true"}}).proxy_protocol)
+        << off;
+  }
+  EXPECT_TRUE(Load({}, {{"FIBPOOL_PROXY_PROTOCOL", "on"}}).proxy_protocol);
+  ConfigFile file("proxy_protocol = true\n");
+  EXPECT_TRUE(Load({"--config", file.path()}).proxy_protocol);
+  EXPECT_EQ(ErrorOf({"--proxy-protocol", "maybe"}),
+            "proxy_protocol must be true, false, on, off, yes, no, 1 or 0, got 'maybe' "
+            "(from --proxy-protocol)");
+}
+
 TEST(Config, HostNameIsResolvedToAnAddress) {
   EXPECT_EQ(Load({"--host", "localhost"}).host, "127.0.0.1");
   EXPECT_EQ(Load({"--host", "0.0.0.0"}).host, "0.0.0.0");
