@@ -219,8 +219,9 @@ check "every request through HAProxy answered 832040" test "$answers_ok" = 1
 check "requests reached more than one replica ($reached of ${#replicas[@]})" test "$reached" -ge 2
 
 # HAProxy's agent checks (agent-port 25001): every replica UP with its agent answering
-# (L7OK) at full weight while idle; queued work on one replica lowers its weight, which
-# comes back to 100 once that work is done.
+# (L7OK) at full weight while idle; queued work on one replica (asked inside it, so with
+# the PROXY header its proxy_protocol requires) lowers its weight, which comes back to
+# 100 once that work is done.
 haproxy_ctr=$(podman ps --filter "label=com.docker.compose.project=$scale_project" \
   --filter "label=com.docker.compose.service=haproxy" --format '{{.Names}}' | head -n 1)
 servers() { haproxy_servers podman exec "$haproxy_ctr"; }
@@ -230,7 +231,8 @@ ok=0; wait_for 30 all_idle && ok=1
 check "HAProxy: all ${#replicas[@]} replicas UP, agent L7OK, weight 100 while idle (got: $(servers | paste -sd ';'))" \
   test "$ok" = 1
 podman exec -d "${replicas[1]}" sh -c \
-  "(printf '44 recursive\n%.0s' 1 2 3 4 5 6; sleep 20) | nc -w 30 127.0.0.1 25000 >/dev/null"
+  "(printf 'PROXY UNKNOWN\r\n'; printf '44 recursive\n%.0s' 1 2 3 4 5 6; sleep 20) |
+   nc -w 30 127.0.0.1 25000 >/dev/null"
 ok=0; wait_for 15 one_lowered && ok=1
 check "HAProxy: a replica with queued work has a weight below 100 (got: $(servers | paste -sd ';'))" \
   test "$ok" = 1
