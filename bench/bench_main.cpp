@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
   std::string baseline_path = (here / "fibpool-baseline").string();
   unsigned slice_ms = 1000, warmup_ms = 200, busy_window_ms = 1200, stall_cap_ms = 1000;
   unsigned timeline_window_ms = 5000;
+  auto noisy_phase_ms = static_cast<unsigned>(options.noisy_phase.count());
+  auto noisy_tiny_pause_ms = static_cast<unsigned>(options.noisy_tiny_pause.count());
   // The articles' Python servers, beside this file in the source tree.
   options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
   options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
       "fibpool-bench: load fibpool and an in-process baseline, check every answer, compare\n"
       "Scenarios: " +
       boost::join(fibpool::bench::AllScenarioIds(), ", ") +
-      "; groups: all, tiny, recursive, busy, big, timeline.\nOptions");
+      "; groups: all, tiny, recursive, busy, big, timeline, noisy.\nOptions");
   auto add = desc.add_options();
   add("help", "this text");
   add("scenario", po::value(&scenarios)->composing(),
@@ -119,9 +121,18 @@ int main(int argc, char** argv) {
   add("python-timeline-job",
       po::value(&options.python_timeline_job)->default_value(options.python_timeline_job),
       "the Python servers' big job in the timeline scenario");
+  add("noisy-job", po::value(&options.noisy_job)->default_value(options.noisy_job),
+      "the noisy-neighbour scenario's big job, A's and B's: 'N fast' or 'N recursive'");
+  add("noisy-queued", po::value(&options.noisy_queued)->default_value(options.noisy_queued),
+      "how many of them A keeps queued (on 2 connections; rounded up to even)");
+  add("noisy-phase-ms", po::value(&noisy_phase_ms)->default_value(noisy_phase_ms),
+      "length of each of the noisy-neighbour scenario's 4 phases (A alone, B's big jobs, B's tiny "
+      "jobs, A alone)");
+  add("noisy-tiny-pause-ms", po::value(&noisy_tiny_pause_ms)->default_value(noisy_tiny_pause_ms),
+      "noisy neighbour: B's pause between one tiny job's answer and the next");
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
-  add("quick", "short smoke run: 400 ms slices, 1 big run");
+  add("quick", "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour phases");
   add("only", po::value(&options.only),
       "run just one target, 'fibpool' or 'baseline' (to profile it; no ratios then)");
   add("json", po::value(&json_path), "also write the results as JSON to this file");
@@ -134,6 +145,7 @@ int main(int argc, char** argv) {
       warmup_ms = 100;
       busy_window_ms = 800;
       options.big_runs = 1;
+      noisy_phase_ms = 2000;
     }
     // Progress is for people watching: none in CI logs or redirected runs.
     options.verbose = !vm->count("quiet") && ::isatty(STDERR_FILENO) == 1;
@@ -145,6 +157,9 @@ int main(int argc, char** argv) {
       }
     }
     fibpool::bench::SelectScenarios(options.scenarios);  // validates the names
+    if (options.noisy_queued == 0 || noisy_phase_ms == 0) {
+      throw std::invalid_argument("--noisy-queued and --noisy-phase-ms want at least 1");
+    }
     if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline") {
       throw std::invalid_argument("--only wants fibpool or baseline");
     }
@@ -167,6 +182,8 @@ int main(int argc, char** argv) {
   options.busy_window = std::chrono::milliseconds(busy_window_ms);
   options.timeline_window = std::chrono::milliseconds(timeline_window_ms);
   options.baseline_stall_cap = std::chrono::milliseconds(stall_cap_ms);
+  options.noisy_phase = std::chrono::milliseconds(noisy_phase_ms);
+  options.noisy_tiny_pause = std::chrono::milliseconds(noisy_tiny_pause_ms);
 
   try {
     fibpool::bench::ReportContext context;

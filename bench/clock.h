@@ -3,6 +3,7 @@
 // cheap to store and their differences may be negative.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include "ipc/job_queue.h"
@@ -11,6 +12,12 @@
 namespace fibpool::bench {
 
 inline std::int64_t NowNanos() { return static_cast<std::int64_t>(os::MonotonicNanos()); }
+
+// A NowNanos() timestamp as a steady_clock time point, for Asio's timers
+// (std::chrono::steady_clock is CLOCK_MONOTONIC on Linux).
+inline std::chrono::steady_clock::time_point SteadyAt(std::int64_t ns) {
+  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(ns));
+}
 
 inline double NanosToSeconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 

@@ -31,6 +31,7 @@ LoadConnection::LoadConnection(asio::io_context& io, const GroupSpec& spec, unsi
                                GroupResult* result, const RunClock* clock,
                                std::function<void()> on_done)
     : socket_(io),
+      pause_timer_(io),
       spec_(spec),
       result_(result),
       clock_(clock),
@@ -40,6 +41,11 @@ LoadConnection::LoadConnection(asio::io_context& io, const GroupSpec& spec, unsi
 
 error_code LoadConnection::Connect(const asio::ip::tcp::endpoint& target) {
   error_code ec;
+  if (!spec_.source.is_unspecified()) {
+    socket_.open(target.protocol(), ec);
+    if (!ec) socket_.bind(asio::ip::tcp::endpoint(spec_.source, 0), ec);
+    if (ec) return ec;
+  }
   socket_.connect(target, ec);
   if (ec) return ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -66,11 +72,27 @@ bool LoadConnection::InWindow(std::int64_t sent_ns) const {
 
 bool LoadConnection::CanSend() const {
   if (!started_ || stopped_ || clock_->sending_stopped || spec_.requests.empty()) return false;
+  if (spec_.stop_after.count() > 0 && NowNanos() >= clock_->start_ns + spec_.stop_after.count()) {
+    return false;
+  }
   return spec_.max_requests_per_connection == 0 || sent_ < spec_.max_requests_per_connection;
 }
 
+bool LoadConnection::Pausing() {
+  if (spec_.pause.count() <= 0 || NowNanos() >= resume_ns_ || !CanSend()) return false;
+  if (!pause_armed_) {
+    pause_armed_ = true;
+    pause_timer_.expires_at(SteadyAt(resume_ns_));
+    pause_timer_.async_wait([this](const error_code& ec) {
+      pause_armed_ = false;
+      if (!ec && !closed_) Fill();
+    });
+  }
+  return true;
+}
+
 void LoadConnection::Fill() {
-  if (writing_ || closed_) return;
+  if (writing_ || closed_ || Pausing()) return;
   const std::int64_t now = NowNanos();
   while (pending_.size() < spec_.depth && CanSend()) {
     const RequestLine& r = spec_.requests[next_request_++ % spec_.requests.size()];
@@ -135,6 +157,7 @@ void LoadConnection::OnData(std::size_t n) {
     if (complete) {
       Record(pending_.front(), now, correct);
       pending_.pop_front();
+      resume_ns_ = now + spec_.pause.count();
     }
   }
   Fill();
@@ -148,6 +171,7 @@ void LoadConnection::Record(const Pending& p, std::int64_t now_ns, bool correct)
     ++result_->answered_in_window;
   }
   if (InWindow(p.sent_ns)) result_->latency.Add(now_ns - p.sent_ns);
+  if (spec_.record_answer_times) result_->answer_ns.push_back(now_ns - clock_->start_ns);
   if (spec_.timeline_bucket.count() > 0) {
     const auto bucket =
         static_cast<std::size_t>((now_ns - clock_->start_ns) / spec_.timeline_bucket.count());
@@ -195,6 +219,7 @@ void LoadConnection::Fail(const std::string& why) {
 void LoadConnection::Close() {
   if (closed_) return;
   closed_ = true;
+  pause_timer_.cancel();
   error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -3,6 +3,9 @@
 // arrive (ResponseMatcher), and records latency (send to last byte of the
 // answer) and counts into its group's GroupResult.
 //
+// A group with a pause waits that long after each answer before sending
+// again (a steady_timer); a group with a stop time sends nothing after it.
+//
 // Writes go out directly with a non-blocking send (request lines are short;
 // the async path is only taken if the socket buffer is full), so a closed-loop
 // round trip costs the client one send, one epoll wake-up and one recv.
@@ -21,6 +24,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "bench/load_spec.h"
 #include "bench/response_matcher.h"
@@ -37,7 +41,7 @@ class LoadConnection {
   LoadConnection& operator=(const LoadConnection&) = delete;
 
   // Blocking connect (loopback: the kernel completes it even while the
-  // server's loop is stalled).
+  // server's loop is stalled), from the group's source address if it names one.
   boost::system::error_code Connect(const boost::asio::ip::tcp::endpoint& target);
   void Start();
   // The window closed: send nothing more; done once the outstanding answers are in.
@@ -54,6 +58,9 @@ class LoadConnection {
     const RequestLine* request;
   };
   bool CanSend() const;
+  // Inside the pause after an answer (GroupSpec::pause): arms the timer that
+  // resumes sending, and returns true.
+  bool Pausing();
   // Whether a request sent at `sent_ns` counts in the latency samples.
   bool InWindow(std::int64_t sent_ns) const;
   void Fill();
@@ -64,12 +71,14 @@ class LoadConnection {
   void MaybeDone();
 
   boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer pause_timer_;
   const GroupSpec& spec_;
   GroupResult* result_;
   const RunClock* clock_;
   std::function<void()> on_done_;
   std::size_t next_request_;
   std::uint64_t sent_ = 0;
+  std::int64_t resume_ns_ = 0;  // end of the pause after the last answer
   std::deque<Pending> pending_;
   ResponseMatcher matcher_;
   std::string out_;
@@ -77,6 +86,7 @@ class LoadConnection {
   bool started_ = false;
   bool stopped_ = false;
   bool writing_ = false;
+  bool pause_armed_ = false;
   bool done_ = false;
   bool closed_ = false;
 };

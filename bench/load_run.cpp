@@ -25,10 +25,6 @@ double ThreadCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-std::chrono::steady_clock::time_point At(std::int64_t ns) {
-  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(ns));
-}
-
 }  // namespace
 
 RunResult LoadRun::Run() {
@@ -60,8 +56,11 @@ RunResult LoadRun::Run() {
       auto c = std::make_unique<LoadConnection>(io, spec_.groups[g], i, &result.groups[g], &clock,
                                                 on_done);
       if (const auto ec = c->Connect(spec_.target)) {
+        const auto& source = spec_.groups[g].source;
         result.failure = "connect to " + spec_.target.address().to_string() + ":" +
-                         std::to_string(spec_.target.port()) + ": " + ec.message();
+                         std::to_string(spec_.target.port()) +
+                         (source.is_unspecified() ? "" : " from " + source.to_string()) + ": " +
+                         ec.message();
         return result;
       }
       by_group[g].push_back(c.get());
@@ -86,19 +85,19 @@ RunResult LoadRun::Run() {
       asio::post(io, start_group);
     } else {
       auto& t = start_timers.emplace_back(std::make_unique<asio::steady_timer>(io));
-      t->expires_at(At(start + spec_.groups[g].start_delay.count()));
+      t->expires_at(SteadyAt(start + spec_.groups[g].start_delay.count()));
       t->async_wait([start_group](const boost::system::error_code& ec) {
         if (!ec) start_group();
       });
     }
   }
-  window_timer.expires_at(At(clock.window_end_ns));
+  window_timer.expires_at(SteadyAt(clock.window_end_ns));
   window_timer.async_wait([&](const boost::system::error_code& ec) {
     if (ec) return;
     clock.sending_stopped = true;
     for (auto& c : connections) c->StopSending();
     if (remaining == 0) return;
-    drain_timer.expires_at(At(clock.window_end_ns + spec_.drain_cap.count()));
+    drain_timer.expires_at(SteadyAt(clock.window_end_ns + spec_.drain_cap.count()));
     drain_timer.async_wait([&](const boost::system::error_code& e) {
       if (e) return;
       const std::int64_t now = NowNanos();

@@ -34,6 +34,18 @@ struct GroupSpec {
   // > 0: count the answers received in each interval this long, from the
   // start of the run (GroupResult::timeline).
   std::chrono::nanoseconds timeline_bucket{0};
+  // The address the connections are made from (bound before connect, so that
+  // the server sees them as that client: any 127.x address is a distinct
+  // loopback client); unspecified: the kernel's choice.
+  boost::asio::ip::address source;
+  // > 0: the group sends nothing more this long after the run starts (its
+  // outstanding requests are still answered and counted).
+  std::chrono::nanoseconds stop_after{0};
+  // > 0: after each answer, wait this long before sending again (with depth
+  // 1: one request at a time, with a pause between them).
+  std::chrono::nanoseconds pause{0};
+  // Record when each answer arrived (GroupResult::answer_ns).
+  bool record_answer_times = false;
 };
 
 struct RunSpec {
@@ -54,7 +66,10 @@ struct GroupResult {
   std::uint64_t unanswered = 0;          // outstanding when the wait ended or the connection failed
   LatencySamples latency;                // requests sent inside the window
   std::vector<std::uint64_t> timeline;   // answers per GroupSpec::timeline_bucket, from the start
-  std::string first_error;               // the first wrong answer or failure, for the report
+  // When each answer arrived, ns from the start of the run, in the order
+  // received (GroupSpec::record_answer_times).
+  std::vector<std::int64_t> answer_ns;
+  std::string first_error;  // the first wrong answer or failure, for the report
 };
 
 struct RunResult {

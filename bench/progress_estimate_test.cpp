@@ -26,6 +26,18 @@ TEST(EstimatedDuration, TimelineTakesItsWindowPerTargetAndTheBaselineWait) {
   EXPECT_EQ(EstimatedDuration("timeline", o), milliseconds(11'000));
 }
 
+TEST(EstimatedDuration, NoisyTakesItsFourPhasesPerTargetAndTheDrain) {
+  BenchOptions o;
+  o.noisy_phase = milliseconds(4000);
+  o.noisy_queued = 20;
+  o.baseline_stall_cap = milliseconds(1000);
+  // Per target 6 service jobs of 0.3 s, 0.5 s warm-up, 4 phases; then 20
+  // jobs drain two at a time, and the baseline's wait.
+  EXPECT_EQ(EstimatedDuration("noisy", o), milliseconds(2 * (1800 + 500 + 16'000) + 3000 + 1000));
+  o.noisy_phase = milliseconds(2000);
+  EXPECT_EQ(EstimatedDuration("noisy", o), milliseconds(2 * (1800 + 500 + 8'000) + 3000 + 1000));
+}
+
 TEST(EstimatedDuration, EveryScenarioTakesSomeTime) {
   const BenchOptions o;
   for (const std::string& id : AllScenarioIds())

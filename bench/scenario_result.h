@@ -39,6 +39,42 @@ struct Figures {
   }
 };
 
+// The noisy-neighbour scenario, per target: client A keeps a backlog of big
+// jobs; client B, from another address, asks big jobs one at a time, then
+// tiny ones one at a time. B's tiny jobs are the scenario's main Figures and
+// A's jobs its background; the rest is here. Rates are big-job answers per
+// second in each phase (completion_rate.h).
+struct NeighbourFigures {
+  Figures b_big;  // B's big jobs, one at a time, behind A's backlog
+  // B's big job with no backlog, two at once (as behind A, where one of A's
+  // jobs runs beside it) and alone. Two at once is measured only on a target
+  // that runs two jobs at once.
+  Figures service;
+  Figures service_alone;
+  double a_alone_rate = 0;       // A, phases without B (the first and the last)
+  double a_with_big_rate = 0;    // A, while B asks big jobs
+  double b_big_rate = 0;         // B, the same phase
+  double a_with_tiny_rate = 0;   // A, while B asks tiny jobs
+  double b_tiny_phase_rate = 0;  // B's big jobs in that phase (its last one finishing)
+  unsigned workers = 0;          // jobs the target runs at once
+  bool ran = false;
+
+  // The service time B's latency is judged against: two at once if measured.
+  const Figures& service_basis() const { return service.answered > 0 ? service : service_alone; }
+  // The mean time a job held a worker while B asked big jobs (A's backlog
+  // kept every worker busy): workers / answers per second. The service time
+  // of that phase itself, where the host's load may have moved since B's
+  // service time was measured; 0 if nothing was answered.
+  double phase_service_seconds() const {
+    const double rate = a_with_big_rate + b_big_rate;
+    return rate > 0 ? workers / rate : 0;
+  }
+  // Big-job answers per second, A's and B's, while B is present (both B phases).
+  double shared_rate() const {
+    return (a_with_big_rate + b_big_rate + a_with_tiny_rate + b_tiny_phase_rate) / 2;
+  }
+};
+
 struct ScenarioResult {
   enum class Measure { kRate, kP99, kSeconds };
   std::string id;
@@ -57,6 +93,11 @@ struct ScenarioResult {
     Figures background;
   };
   std::vector<Other> others;
+  // What the main and background rows are called in the report.
+  std::string main_role = "tiny";
+  std::string background_role = "big jobs";
+  NeighbourFigures fibpool_neighbour;
+  NeighbourFigures baseline_neighbour;
   std::vector<std::string> notes;
 };
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "bench/clock.h"
+#include "bench/completion_rate.h"
 #include "bench/load_run.h"
 #include "bench/process_cpu.h"
 #include "worker/fibonacci.h"
@@ -30,6 +31,19 @@ constexpr milliseconds kBigRunCap{180'000};
 // long into the run, after a stretch of tiny requests alone.
 constexpr milliseconds kTimelineBucket{100};
 constexpr milliseconds kTimelineBigStart{1'000};
+// The noisy-neighbour scenario: A's backlog settles at least this long, and
+// at least two of B's service times, before the first phase (so that the
+// phase starts after A's first answers: on a loaded host a job takes
+// seconds); A uses this many connections (from one address: one flow,
+// however many); B connects from another loopback address, a client of its
+// own; B's service time is measured over this many jobs per connection.
+constexpr milliseconds kNoisyWarmup{500};
+constexpr unsigned kNoisyConnections = 2;
+constexpr const char* kNeighbourSource = "127.0.0.2";
+constexpr unsigned kServiceRuns = 3;
+// About how long one F(10^7) takes on the reference machine, for the
+// progress lines' estimate.
+constexpr milliseconds kNoisyJobEstimate{300};
 
 struct ScenarioDef {
   const char* id;
@@ -40,7 +54,7 @@ constexpr ScenarioDef kScenarios[] = {
     {"tiny-1", "tiny"},       {"tiny-8", "tiny"},       {"tiny-8x16", "tiny"},
     {"rec30-1", "recursive"}, {"rec30-2", "recursive"}, {"rec30-4", "recursive"},
     {"rec30-8", "recursive"}, {"busy", "busy"},         {"big-1e7", "big"},
-    {"big-1e8", "big"},       {"timeline", "timeline"},
+    {"big-1e8", "big"},       {"timeline", "timeline"}, {"noisy", "noisy"},
 };
 
 std::string Fixed(double v, int digits) {
@@ -140,6 +154,14 @@ std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOp
   if (kind == "tiny" || kind == "recursive") return targets * o.rounds * (o.slice + o.warmup);
   if (kind == "busy") return targets * (kBusyTinyDelay + o.busy_window) + o.baseline_stall_cap;
   if (kind == "timeline") return targets * o.timeline_window + o.baseline_stall_cap;
+  if (kind == "noisy") {
+    // Per target: B's service time (alone, then two at once), the warm-up
+    // and the four phases; then fibpool's backlog drains, two jobs at a
+    // time, and the bench waits for the stalled baseline.
+    const auto service = 2 * kServiceRuns * kNoisyJobEstimate;
+    return targets * (service + kNoisyWarmup + 4 * o.noisy_phase) +
+           o.noisy_queued * kNoisyJobEstimate / 2 + o.baseline_stall_cap;
+  }
   // Big results: about 0.2 s (F(10^7)) and 4 s (F(10^8)) per run on the
   // reference machine, computed by the target and again in the bench.
   const milliseconds run = id == "big-1e7" ? milliseconds(200) : milliseconds(4'000);
@@ -303,6 +325,8 @@ std::vector<ScenarioResult> ScenarioRunner::RunAll() {
       results.push_back(RunBigScenario(id, 100'000'000));
     } else if (id == "timeline") {
       results.push_back(RunTimelineScenario());
+    } else if (id == "noisy") {
+      results.push_back(RunNoisyScenario());
     }
   }
   return results;
@@ -440,6 +464,128 @@ ScenarioResult ScenarioRunner::RunTimelineScenario() {
   res.notes.push_back("py-threads and py-pool (bench/py_server.py) ran `" +
                       options_.python_timeline_job + "` as their big job");
   return res;
+}
+
+ScenarioResult ScenarioRunner::RunNoisyScenario() {
+  const unsigned depth = (options_.noisy_queued + kNoisyConnections - 1) / kNoisyConnections;
+  ScenarioResult res = WithBackground(
+      "noisy",
+      "noisy neighbour: A keeps " + std::to_string(depth * kNoisyConnections) + " x `" +
+          options_.noisy_job + "` queued on " + std::to_string(kNoisyConnections) +
+          " connections; B, from " + kNeighbourSource + ", asks one `" + options_.noisy_job +
+          "` at a time, then tiny jobs one at a time, " +
+          std::to_string(options_.noisy_tiny_pause.count()) + " ms apart",
+      ScenarioResult::Measure::kP99);
+  res.main_role = "B tiny";
+  res.background_role = "A";
+  const RequestLine big = ParseJob(options_.noisy_job);
+  RunNeighbour(fibpool_target_, big, &res.fibpool, &res.fibpool_background, &res.fibpool_neighbour);
+  RunNeighbour(baseline_target_, big, &res.baseline, &res.baseline_background,
+               &res.baseline_neighbour);
+
+  const auto seconds = [](const Figures& f) {
+    return Fixed(f.latency.Summarize().p50.us / 1e6, 3);
+  };
+  const NeighbourFigures& f = res.fibpool_neighbour;
+  if (f.ran && f.service.answered > 0) {
+    const double capacity = workers_ / (f.service.latency.Summarize().p50.us / 1e6);
+    res.notes.push_back(
+        "fibpool: B's service time with no backlog " + seconds(f.service) +
+        " s two at once (median of " + std::to_string(f.service.answered) +
+        "; behind A's backlog one of A's jobs runs beside B's), " + seconds(f.service_alone) +
+        " s alone (median of " + std::to_string(f.service_alone.answered) + "); A alone got " +
+        Fixed(f.a_alone_rate, 2) + " answers/s, " + Fixed(f.a_alone_rate / capacity, 2) +
+        "x what " + std::to_string(workers_) + " workers do at that service time");
+  }
+  const NeighbourFigures& b = res.baseline_neighbour;
+  if (b.ran) {
+    res.notes.push_back(
+        "baseline: one job at a time, in arrival order, no fairness; B's service time is its time "
+        "alone, " +
+        seconds(b.service_alone) + " s");
+  }
+  if (res.baseline.unanswered + res.baseline_background.unanswered + b.b_big.unanswered > 0) {
+    res.notes.push_back(
+        "the baseline was still computing A's backlog when the bench stopped waiting (" +
+        Fixed(std::chrono::duration<double>(options_.baseline_stall_cap).count(), 1) +
+        " s after the last phase); its latencies are lower bounds, and it was restarted");
+    RestartBaseline();
+  }
+  return res;
+}
+
+void ScenarioRunner::RunNeighbour(Target& target, const RequestLine& big, Figures* main,
+                                  Figures* background, NeighbourFigures* out) {
+  if (!Runs(target)) return;
+  const bool pool = &target == &fibpool_target_;
+  const auto source = boost::asio::ip::make_address(kNeighbourSource);
+
+  // B's service time with no backlog: alone, and (on a pool) two at once.
+  GroupSpec service;
+  service.name = "service";
+  service.requests = {big};
+  service.max_requests_per_connection = kServiceRuns;
+  service.record_all_latency = true;
+  service.source = source;
+  RunSpec spec;
+  spec.groups = {service};
+  spec.window = kBigRunCap;
+  spec.drain_cap = milliseconds(0);
+  RunSlice(target, spec, &out->service_alone, nullptr);
+  if (pool && workers_ > 1) {
+    spec.groups.front().connections = 2;
+    RunSlice(target, spec, &out->service, nullptr);
+  }
+
+  // Four phases behind A's standing backlog: A alone, B's big jobs, B's tiny
+  // jobs, A alone.
+  const milliseconds phase = options_.noisy_phase;
+  GroupSpec a;
+  a.name = "A";
+  a.connections = kNoisyConnections;
+  a.depth = (options_.noisy_queued + kNoisyConnections - 1) / kNoisyConnections;
+  a.requests = {big};
+  a.record_answer_times = true;
+  GroupSpec b_big;
+  b_big.name = "B big";
+  b_big.requests = {big};
+  b_big.source = source;
+  const auto service_time = std::chrono::duration_cast<milliseconds>(
+      std::chrono::duration<double, std::micro>(out->service_basis().latency.Summarize().p50.us));
+  const milliseconds warmup = std::max(kNoisyWarmup, 2 * service_time);
+  b_big.start_delay = warmup + phase;
+  b_big.stop_after = warmup + 2 * phase;
+  b_big.record_answer_times = true;
+  GroupSpec b_tiny = TinyJobs(1);
+  b_tiny.source = source;
+  b_tiny.start_delay = warmup + 2 * phase;
+  b_tiny.stop_after = warmup + 3 * phase;
+  b_tiny.pause = options_.noisy_tiny_pause;
+  spec.groups = {a, b_big, b_tiny};
+  spec.warmup = warmup;
+  spec.window = 4 * phase;
+  spec.drain_cap = pool ? kBusyFibpoolDrainCap : options_.baseline_stall_cap;
+  const RunResult r = RunSlice(target, spec, main, background);
+  if (!r.failure.empty()) return;
+  Accumulate(&out->b_big, r.groups[1], r);
+
+  const std::int64_t phase_ns = std::chrono::nanoseconds(phase).count();
+  const double phase_s = NanosToSeconds(phase_ns);
+  const auto rate = [&](const GroupResult& g, int k) {
+    const std::int64_t from = std::chrono::nanoseconds(warmup).count() + k * phase_ns;
+    return CompletionsBetween(g.answer_ns, from, from + phase_ns) / phase_s;
+  };
+  out->a_alone_rate = (rate(r.groups[0], 0) + rate(r.groups[0], 3)) / 2;
+  out->a_with_big_rate = rate(r.groups[0], 1);
+  out->b_big_rate = rate(r.groups[1], 1);
+  out->a_with_tiny_rate = rate(r.groups[0], 2);
+  out->b_tiny_phase_rate = rate(r.groups[1], 2);
+  out->workers = pool ? workers_ : 1;
+  out->ran = true;
+  Progress("noisy " + target.label + ": B's big job p50 " +
+           Fixed(out->b_big.latency.Summarize().p50.us / 1e6, 3) + " s; B tiny " + Summary(*main) +
+           "; A alone " + Fixed(out->a_alone_rate, 2) + "/s, with B " +
+           Fixed(out->shared_rate(), 2) + "/s (A and B)");
 }
 
 ScenarioResult ScenarioRunner::RunBigScenario(const std::string& id, std::uint64_t n) {

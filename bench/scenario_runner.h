@@ -4,8 +4,8 @@
 //
 // Owns the servers it starts: fibpool (unless BenchOptions::target names a
 // running one) and fibpool-baseline; both are stopped when the runner is
-// destroyed. The baseline is killed and restarted when the busy scenario
-// leaves it stalled in a big job.
+// destroyed. The baseline is killed and restarted when a scenario (busy,
+// timeline, noisy) leaves it stalled in a big job.
 //
 // Failure: the constructor throws std::runtime_error when a server cannot be
 // started (start-up). A scenario that goes wrong (wrong answers, a failed
@@ -24,12 +24,13 @@
 #include "bench/child_server.h"
 #include "bench/estimate_error.h"
 #include "bench/load_spec.h"
+#include "bench/request_set.h"
 #include "bench/scenario_result.h"
 
 namespace fibpool::bench {
 
 struct BenchOptions {
-  // Scenario ids or groups (tiny, recursive, busy, big, timeline); empty: all.
+  // Scenario ids or groups (tiny, recursive, busy, big, timeline, noisy); empty: all.
   std::vector<std::string> scenarios;
   // A running fibpool to measure; empty: the bench starts one.
   std::optional<boost::asio::ip::tcp::endpoint> target;
@@ -57,13 +58,21 @@ struct BenchOptions {
   std::string python;
   std::filesystem::path python_server;  // py_server.py
   std::string python_timeline_job = "34 recursive";
+  // The noisy-neighbour scenario: client A keeps `noisy_queued` of
+  // `noisy_job` queued (on two connections) through four phases of
+  // `noisy_phase` each: A alone; B asking the same job one at a time; B
+  // asking tiny jobs one at a time, `noisy_tiny_pause` apart; A alone.
+  std::string noisy_job = "10000000";
+  unsigned noisy_queued = 20;
+  std::chrono::milliseconds noisy_phase{4'000};
+  std::chrono::milliseconds noisy_tiny_pause{5};
   std::string only;     // "fibpool" or "baseline": run just that target (to profile it)
   bool verbose = true;  // progress on stderr (fibpool-bench: only when it is a terminal)
 };
 
 // Every scenario id, in the order they run, and the groups that select them.
 std::vector<std::string> AllScenarioIds();
-// Expands ids and groups ("all", "tiny", "recursive", "busy", "big");
+// Expands ids and groups ("all", "tiny", "recursive", "busy", "big", "timeline", "noisy");
 // throws std::invalid_argument on an unknown name.
 std::vector<std::string> SelectScenarios(const std::vector<std::string>& names);
 // How long scenario `id` takes with `options` on the reference machine
@@ -99,6 +108,11 @@ class ScenarioRunner {
   // The articles' experiment: the tiny-request rate per 100 ms while big
   // jobs start and finish.
   ScenarioResult RunTimelineScenario();
+  // Client A's backlog against client B's big and tiny jobs (fair queuing).
+  ScenarioResult RunNoisyScenario();
+  // One target's part of it; `big` is A's and B's big job.
+  void RunNeighbour(Target& target, const RequestLine& big, Figures* main, Figures* background,
+                    NeighbourFigures* out);
   RunResult RunSlice(Target& target, RunSpec spec, Figures* main, Figures* background);
   void RestartBaseline();
   bool Runs(const Target& target) const;

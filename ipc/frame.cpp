@@ -23,6 +23,21 @@ boost::system::error_code FrameWriter::Flush(int fd) {
   return error;
 }
 
+void AppendResult(FrameWriter& writer, ResultMessage& message) {
+  std::string& text = message.text;
+  std::size_t sent = 0;
+  while (text.size() - sent > kResultPartBytes) {
+    ResultPart part;
+    part.job_id = message.job_id;
+    part.text.assign(text, sent, kResultPartBytes);
+    writer.Append(FrameType::kResultPart, part);
+    sent += kResultPartBytes;
+  }
+  text.erase(0, sent);
+  writer.Append(FrameType::kResult, message);
+  text.clear();
+}
+
 void FrameDecoder::Feed(std::string_view bytes) {
   if (consumed_ > 0 && consumed_ == buffer_.size()) {
     buffer_.clear();
@@ -42,7 +57,8 @@ FrameDecoder::Status FrameDecoder::Next(Frame* frame) {
   std::memcpy(&type, buffer_.data() + consumed_, 4);
   std::memcpy(&length, buffer_.data() + consumed_ + 4, 4);
   const bool known = type == static_cast<std::uint32_t>(FrameType::kReady) ||
-                     type == static_cast<std::uint32_t>(FrameType::kResult);
+                     type == static_cast<std::uint32_t>(FrameType::kResult) ||
+                     type == static_cast<std::uint32_t>(FrameType::kResultPart);
   if (!known || length > kMaxFrameBody) {
     corrupt_ = true;
     return Status::kCorrupt;

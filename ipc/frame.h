@@ -1,7 +1,9 @@
 // Framing of the worker -> supervisor pipe: a fixed 8-byte header
 // {uint32 type, uint32 body length} in host byte order, then the body.
-// The length is checked against kMaxFrameBody before anything is allocated;
-// large results do not travel here but in result buffers (result_buffer.h).
+// The length is checked against kMaxFrameBody before anything is allocated.
+// Large results normally travel in result buffers (result_buffer.h); when
+// they come through the pipe, their digits are split into ResultPart frames
+// (AppendResult).
 #pragma once
 
 #include <boost/system/error_code.hpp>
@@ -81,6 +83,11 @@ class FrameWriter {
   AppendBuf buf_;
   std::ostream stream_;
 };
+
+// Appends `message` as its Result frame, preceded by ResultPart frames
+// carrying all but the last kResultPartBytes of its text when the text is
+// longer than that (messages.h). Leaves message.text empty.
+void AppendResult(FrameWriter& writer, ResultMessage& message);
 
 // Splits a byte stream into frames. Pure: no I/O. Not thread-safe.
 class FrameDecoder {

@@ -33,13 +33,17 @@ struct Job {
   // The supervisor's estimate of the time it takes (nanoseconds): how a
   // worker decides how many queued jobs to take at once (JobQueue::PopBatch).
   std::uint64_t cost_ns = 0;
+  // Whether the worker may put a large result in a result buffer in
+  // /dev/shm; otherwise its digits come through the pipe (the supervisor's
+  // shared-memory budget did not grant a buffer: supervisor/result_budget.h).
+  bool may_use_buffer = true;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(id, kind, algorithm, n, cost_ns);
+    ar(id, kind, algorithm, n, cost_ns, may_use_buffer);
   }
 
-  static Job Sentinel() { return Job{0, JobKind::kSentinel, Algorithm::kFast, 0, 0}; }
+  static Job Sentinel() { return Job{0, JobKind::kSentinel, Algorithm::kFast, 0, 0, false}; }
   bool operator==(const Job&) const = default;
 };
 

@@ -46,9 +46,10 @@
 namespace fibpool::ipc {
 
 inline constexpr std::uint64_t kSegmentMagic = 0x316c6f6f70626966ULL;  // "fibpool1"
-// Versions the queue's layout and the pipe's messages (messages.h) together:
-// a worker of another build fails to attach rather than misread a frame.
-inline constexpr std::uint32_t kLayoutVersion = 3;
+// Versions the queue's layout, the Job encoding in its slots (job.h) and the
+// pipe's frames (messages.h) together: a worker of another build fails to
+// attach rather than misread a job or a frame.
+inline constexpr std::uint32_t kLayoutVersion = 4;
 inline constexpr std::size_t kSlotBytes = 64;
 // The most jobs one take claims.
 inline constexpr std::uint32_t kMaxBatch = 32;

@@ -25,6 +25,9 @@ enum WorkerExit : int {
 enum class FrameType : std::uint32_t {
   kReady = 1,   // body: ReadyMessage; once, after the worker attached to the queue
   kResult = 2,  // body: ResultMessage; once per compute job taken
+  // body: ResultPart; the leading digits of the kResult that follows, when
+  // they are too many for one frame
+  kResultPart = 3,
 };
 
 struct ReadyMessage {
@@ -87,6 +90,26 @@ struct ResultMessage {
   void serialize(Archive& ar) {
     ar(job_id, status, BoundedString<kMaxMessageString>{text},
        BoundedString<kMaxMessageString>{buffer_name}, buffer_length, cpu_ns, peak_rss_bytes);
+  }
+};
+
+}  // namespace fibpool::ipc
+
+namespace fibpool::ipc {
+
+// Digits in one ResultPart frame (a frame body is at most 1 MiB).
+inline constexpr std::size_t kResultPartBytes = 512 * 1024;
+
+// A piece of a large result that travels through the pipe: the digits of
+// the job's kResult frame are the concatenation of its parts' texts, in
+// order, and its own text.
+struct ResultPart {
+  std::uint64_t job_id = 0;
+  std::string text;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(job_id, BoundedString<kMaxMessageString>{text});
   }
 };
 

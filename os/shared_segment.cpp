@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <utility>
@@ -54,6 +55,11 @@ Result<SharedSegment> SharedSegment::Create(const std::string& name, std::size_t
   segment.name_ = name;
   segment.owner_ = true;  // from here on, a failure below unlinks the name
   if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return ErrnoError();
+  // Reserve the memory now: a full tmpfs is ENOSPC here, not a SIGBUS at the
+  // first write to a page it cannot back.
+  if (const int err = ::posix_fallocate(fd.get(), 0, static_cast<off_t>(size)); err != 0) {
+    return PosixError(err);
+  }
   if (auto ec = segment.Map(fd.get(), size, Access::kReadWrite)) return ec;
   // `fd` closes here; the mapping keeps the memory.
   return segment;
@@ -72,6 +78,12 @@ Result<SharedSegment> SharedSegment::Open(const std::string& name, Access access
 }
 
 bool SharedSegment::Remove(const std::string& name) { return ::shm_unlink(name.c_str()) == 0; }
+
+std::uint64_t SharedSegment::FreeBytes() {
+  struct statvfs fs {};
+  if (::statvfs("/dev/shm", &fs) != 0) return 0;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
 
 void SharedSegment::Unlink() {
   if (!name_.empty()) ::shm_unlink(name_.c_str());

@@ -8,14 +8,20 @@
 // (segment_names.h), never silently reused. Segments are created mode 0600
 // (the supervisor and its workers run as one user) with O_CLOEXEC.
 //
+// Create reserves the segment's memory (posix_fallocate), so that a full
+// /dev/shm fails Create with ENOSPC instead of killing the writer with
+// SIGBUS later.
+//
 // Failure behaviour: Create and Open return the errno of the call that failed
-// (shm_open, ftruncate, fstat, mmap) as an error code (os/posix_error.h);
+// (shm_open, ftruncate, posix_fallocate, fstat, mmap) as an error code
+// (os/posix_error.h);
 // e.g. opening a name that does not exist gives
 // std::errc::no_such_file_or_directory. They never throw. A Create that fails
 // after shm_open unlinks the name again.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "os/posix_error.h"
@@ -39,6 +45,9 @@ class SharedSegment {
   static Result<SharedSegment> Open(const std::string& name, Access access);
   // Unlinks `name` if it exists (a dead namesake's leftover); true if it did.
   static bool Remove(const std::string& name);
+  // Bytes still free where segments live (/dev/shm, statvfs's f_bavail x
+  // f_frsize); 0 when statvfs fails.
+  static std::uint64_t FreeBytes();
 
   void* data() const { return data_; }
   std::size_t size() const { return size_; }

@@ -33,7 +33,7 @@ bool AnswerQueue::Waits(std::uint64_t seq) const {
 }
 
 void AnswerQueue::Fill(std::uint64_t seq, std::string text, os::SharedSegment buffer,
-                       std::uint64_t buffer_length) {
+                       std::uint64_t buffer_length, ResultLease lease) {
   Answer* a = Find(seq);
   if (a == nullptr) return;
   a->ready = true;
@@ -41,6 +41,7 @@ void AnswerQueue::Fill(std::uint64_t seq, std::string text, os::SharedSegment bu
   a->text = std::move(text);
   a->buffer = std::move(buffer);
   a->buffer_length = buffer_length;
+  a->lease = std::move(lease);
   held_bytes_ -= a->held_bytes;
   a->held_bytes = a->text.size() + a->buffer_length;
   held_bytes_ += a->held_bytes;

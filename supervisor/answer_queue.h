@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "os/shared_segment.h"
+#include "supervisor/result_lease.h"
 
 namespace fibpool::supervisor {
 
@@ -25,6 +26,7 @@ class AnswerQueue {
     os::SharedSegment buffer;
     std::uint64_t buffer_length = 0;
     std::uint64_t held_bytes = 0;  // counted in held_bytes(): estimate, then actual size
+    ResultLease lease;             // released with the answer, once written or dropped
   };
 
   // A ready answer (a command's, an error) at the back.
@@ -37,9 +39,9 @@ class AnswerQueue {
   // Whether place `seq` waits for its answer.
   bool Waits(std::uint64_t seq) const;
   // Fills place `seq` (Waits(seq) must hold): `text`, after `buffer_length`
-  // bytes of `buffer` when that holds the digits.
+  // bytes of `buffer` when that holds the digits; `lease` goes with them.
   void Fill(std::uint64_t seq, std::string text, os::SharedSegment buffer = {},
-            std::uint64_t buffer_length = 0);
+            std::uint64_t buffer_length = 0, ResultLease lease = {});
 
   // Moves up to `max` ready answers from the front into writing(); returns
   // how many writing() holds. Call only when no write is in flight.

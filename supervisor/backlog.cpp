@@ -3,21 +3,25 @@
 namespace fibpool::supervisor {
 
 void Backlog::Push(std::uint64_t job_id, std::uint64_t deadline, JobSize size) {
-  heaps_[Index(size)].push(Entry{deadline, next_seq_++, job_id});
+  queued_[Index(size)].insert(Entry{deadline, next_seq_++, job_id});
 }
 
 std::optional<Backlog::Top> Backlog::Peek(bool cheap_allowed, bool big_allowed) const {
-  const bool cheap = cheap_allowed && !heaps_[0].empty();
-  const bool big = big_allowed && !heaps_[1].empty() && (!cheap || heaps_[0].top() > heaps_[1].top());
-  if (big) return Top{heaps_[1].top().job_id, JobSize::kBig};
-  if (cheap) return Top{heaps_[0].top().job_id, JobSize::kCheap};
+  const auto& cheap = queued_[0];
+  const auto& big = queued_[1];
+  const bool has_cheap = cheap_allowed && !cheap.empty();
+  if (big_allowed && !big.empty() && (!has_cheap || *big.begin() < *cheap.begin())) {
+    return Top{big.begin()->job_id, JobSize::kBig};
+  }
+  if (has_cheap) return Top{cheap.begin()->job_id, JobSize::kCheap};
   return std::nullopt;
 }
 
 std::optional<std::uint64_t> Backlog::Pop(bool cheap_allowed, bool big_allowed) {
   const std::optional<Top> top = Peek(cheap_allowed, big_allowed);
-  if (top) heaps_[Index(top->size)].pop();
   if (!top) return std::nullopt;
+  auto& queued = queued_[Index(top->size)];
+  queued.erase(queued.begin());
   return top->job_id;
 }
 

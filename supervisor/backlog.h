@@ -18,8 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <queue>
-#include <vector>
+#include <set>
 
 namespace fibpool::supervisor {
 
@@ -38,24 +37,47 @@ class Backlog {
   // Removes and returns the earliest-deadline job among the allowed sizes.
   std::optional<std::uint64_t> Pop(bool cheap_allowed = true, bool big_allowed = true);
   // Whether a job of that size waits.
-  bool Has(JobSize size) const { return !heaps_[Index(size)].empty(); }
-  std::size_t size() const { return heaps_[0].size() + heaps_[1].size(); }
+  bool Has(JobSize size) const { return !queued_[Index(size)].empty(); }
+  std::size_t size() const { return queued_[0].size() + queued_[1].size(); }
   bool empty() const { return size() == 0; }
+
+  struct Waiting {
+    std::uint64_t job_id;
+    std::uint64_t deadline;
+    JobSize size;
+  };
+  // Calls `visit(const Waiting&)` for the waiting jobs in the order Pop()
+  // with both sizes allowed would return them, until it returns false.
+  template <class Visit>
+  void Walk(Visit&& visit) const;
 
  private:
   struct Entry {
     std::uint64_t deadline;
     std::uint64_t seq;
     std::uint64_t job_id;
-    bool operator>(const Entry& o) const {
-      return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
+    bool operator<(const Entry& o) const {
+      return deadline != o.deadline ? deadline < o.deadline : seq < o.seq;
     }
   };
-  using Heap = std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>>;
   static std::size_t Index(JobSize size) { return size == JobSize::kCheap ? 0 : 1; }
 
-  std::array<Heap, 2> heaps_;
+  std::array<std::set<Entry>, 2> queued_;  // cheap, big: each in serving order
   std::uint64_t next_seq_ = 0;
 };
+
+template <class Visit>
+void Backlog::Walk(Visit&& visit) const {
+  auto cheap = queued_[0].begin();
+  auto big = queued_[1].begin();
+  for (;;) {
+    const bool has_cheap = cheap != queued_[0].end();
+    const bool has_big = big != queued_[1].end();
+    if (!has_cheap && !has_big) return;
+    const bool take_big = has_big && (!has_cheap || *big < *cheap);
+    const Entry& e = take_big ? *big++ : *cheap++;
+    if (!visit(Waiting{e.job_id, e.deadline, take_big ? JobSize::kBig : JobSize::kCheap})) return;
+  }
+}
 
 }  // namespace fibpool::supervisor

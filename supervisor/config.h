@@ -38,11 +38,15 @@ struct Config {
   std::string log_level{ipc::kDefaultLogLevel};
   std::size_t max_line = 1024;
   std::size_t max_backlog = 10'000;                     // jobs waiting for a worker, all clients
+  std::chrono::milliseconds max_wait{0};                // refuse a longer estimated wait; 0: off
+  std::chrono::milliseconds quarantine_period{60'000};  // refuse an input that killed two workers
   std::size_t max_inflight_per_connection = 1'024;      // unanswered requests before reading pauses
   std::uint64_t max_output_per_connection = 64u << 20;  // answer bytes held before reading pauses
   std::size_t max_connections = 10'000;                 // over it: ERR busy and close
   std::chrono::milliseconds idle_timeout{300'000};      // close a connection silent this long
-  int metrics_port = -1;                                // HTTP /metrics and /healthz; -1: off
+  bool proxy_protocol = false;  // every line connection begins with a PROXY protocol header
+  int metrics_port = -1;        // HTTP /metrics and /healthz; -1: off
+  int agent_port = -1;          // HAProxy's agent check; -1: off
   std::chrono::microseconds worker_spin =
       ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never

@@ -10,6 +10,8 @@
 
 #include "supervisor/connection_manager.h"
 #include "supervisor/cost_model.h"
+#include "supervisor/duration_text.h"
+#include "supervisor/proxy_header.h"
 
 namespace fibpool::supervisor {
 
@@ -21,12 +23,13 @@ namespace {
 constexpr std::size_t kMaxAnswersPerWrite = 256;
 constexpr std::chrono::seconds kLinger{1};
 
-// Logs `what` at debug, at most once per kLogInterval.
-void LogClose(RateLimitedLog* limit, std::string_view what) {
+// Logs `what` about `client` at debug, at most once per kLogInterval.
+void LogClose(RateLimitedLog* limit, std::string_view what, std::string_view client) {
   std::uint64_t suppressed = 0;
   if (limit && spdlog::should_log(spdlog::level::debug) &&
       limit->Admit(std::chrono::steady_clock::now(), &suppressed)) {
-    spdlog::debug("event=connection_closed reason={} suppressed={}", what, suppressed);
+    spdlog::debug("event=connection_closed reason={} client={} suppressed={}", what, client,
+                  suppressed);
   }
 }
 
@@ -45,6 +48,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
     : socket_(std::move(socket)),
       flow_(FlowKeyOf(socket_)),
       env_(env),
+      awaiting_proxy_header_(env.proxy_protocol),
       lines_(env.max_line),
       idle_timer_(socket_.get_executor()),
       pause_timer_(socket_.get_executor()),
@@ -68,15 +72,28 @@ bool Connection::MayTakeMore() const {
   return answers_.size() < env_.max_inflight && answers_.held_bytes() < env_.max_output_bytes;
 }
 
+std::chrono::steady_clock::duration Connection::IdleLimit() const {
+  if (!awaiting_proxy_header_) return env_.idle_timeout;
+  return std::min<std::chrono::steady_clock::duration>(env_.idle_timeout, kProxyHeaderTimeout);
+}
+
 void Connection::ArmIdleTimer() {
-  idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
+  idle_timer_.expires_at(last_activity_ + IdleLimit());
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || !IsAnswering(self->state_)) return;
+    if (self->awaiting_proxy_header_) {
+      // last_activity_ is the connection's start until the header is read.
+      if (std::chrono::steady_clock::now() < self->last_activity_ + self->IdleLimit()) {
+        return self->ArmIdleTimer();
+      }
+      const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(self->IdleLimit());
+      return self->RefuseWithoutProxyHeader("no PROXY protocol header within " + LimitText(limit));
+    }
     const bool busy = !self->answers_.empty() || self->write_in_flight_;
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
-      LogClose(self->env_.idle_close_log, "idle");
+      LogClose(self->env_.idle_close_log, "idle", self->flow_);
       self->CloseGracefully();
       return;
     }
@@ -109,6 +126,11 @@ void Connection::OnRead(const error_code& ec, std::size_t n) {
     if (ec) return Close();
     return Read();
   }
+  if (ec == asio::error::eof && awaiting_proxy_header_) {
+    return RefuseWithoutProxyHeader(proxy_header_bytes_.empty()
+                                        ? "missing PROXY protocol header"
+                                        : "incomplete PROXY protocol header");
+  }
   if (ec == asio::error::eof) {
     Enter(ConnectionEvent::kEndOfInput);
     lines_.Append("\n");  // a last line without LF is still a request
@@ -116,14 +138,55 @@ void Connection::OnRead(const error_code& ec, std::size_t n) {
     return MaybeFinish();
   }
   if (ec) return Close();
-  const std::string_view bytes(read_buffer_.data(), n);
+  std::string_view bytes(read_buffer_.data(), n);
   env_.metrics->bytes_in += n;
+  std::optional<std::string> after_header;
+  if (awaiting_proxy_header_) {
+    after_header = TakeProxyHeader(bytes);
+    if (!after_header) return Read();  // reads nothing once refused
+    bytes = *after_header;
+  }
   last_activity_ = std::chrono::steady_clock::now();
   boundary_.Saw(bytes, lines_.buffered());
   CancelPause();  // more bytes: a pause starts again from them
   lines_.Append(bytes);
   ProcessLines();
   Read();
+}
+
+std::optional<std::string> Connection::TakeProxyHeader(std::string_view bytes) {
+  proxy_header_bytes_.append(bytes);
+  const ProxyHeader header = ParseProxyHeader(proxy_header_bytes_);
+  switch (header.status) {
+    case ProxyHeader::Status::kNeedMore:
+      return std::nullopt;
+    case ProxyHeader::Status::kInvalid:
+      RefuseWithoutProxyHeader(header.error);
+      return std::nullopt;
+    case ProxyHeader::Status::kComplete:
+      break;
+  }
+  awaiting_proxy_header_ = false;
+  if (header.source) flow_ = FlowKeyOf(*header.source);
+  std::string rest = proxy_header_bytes_.substr(header.length);
+  std::string().swap(proxy_header_bytes_);
+  return rest;
+}
+
+void Connection::RefuseWithoutProxyHeader(std::string_view why) {
+  awaiting_proxy_header_ = false;
+  std::string().swap(proxy_header_bytes_);
+  // A refused connection, like one over max_connections, is not a request.
+  ++env_.metrics->connections_proxy_refused;
+  std::uint64_t suppressed = 0;
+  if (env_.proxy_refused_log &&
+      env_.proxy_refused_log->Admit(std::chrono::steady_clock::now(), &suppressed)) {
+    spdlog::info("event=connection_refused reason=proxy_protocol peer={} why=\"{}\" suppressed={}",
+                 flow_, why, suppressed);
+  }
+  answers_.PushReady(ErrorLine(AnswerError::kBadRequest, why));
+  StopParsing();
+  Write();
 }
 
 void Connection::ProcessLines() {
@@ -139,7 +202,7 @@ void Connection::ProcessLines() {
       env_.metrics->CountError(AnswerError::kLineTooLong);
       answers_.PushReady(ErrorLine(AnswerError::kLineTooLong,
                                    "line longer than " + std::to_string(env_.max_line) + " bytes"));
-      LogClose(env_.line_too_long_log, "line_too_long");
+      LogClose(env_.line_too_long_log, "line_too_long", flow_);
       StopParsing();
       break;
     }
@@ -252,7 +315,8 @@ void Connection::Complete(std::uint64_t seq, JobResult&& result) {
   } else {
     ++env_.metrics->results;
     std::string text = result.buffer.empty() ? std::move(result.text) + "\n" : "\n";
-    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length);
+    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length,
+                  std::move(result.lease));
   }
   WriteSoon();
 }

@@ -2,6 +2,16 @@
 // in request order, while the jobs behind them run in parallel. A client that
 // never sends a newline is served one request per read (request_boundary.h).
 //
+// With proxy_protocol on, the connection first reads a PROXY protocol header
+// (proxy_header.h) and nothing else: its source address, when it has one,
+// is the client from then on (the flow its jobs are queued in, the logs).
+// Bytes after the header in the same read are the client's first requests.
+// A connection whose first bytes are not a header, whose header is
+// malformed, or that has not sent a whole header within
+// kProxyHeaderTimeout (or idle_timeout when shorter) gets one
+// `ERR bad_request <why>` line and is closed; at most kMaxProxyHeaderBytes
+// (proxy_header.h) plus one read are held for the header.
+//
 // Flow control: the connection stops reading (TCP pushes back on the client)
 // while it has max_inflight unwritten answers, or while the answers it
 // holds or expects (estimated from N before the job runs) reach
@@ -33,7 +43,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -54,6 +66,10 @@ namespace fibpool::supervisor {
 
 class ConnectionManager;
 
+// How long a connection may take to send its whole PROXY protocol header; a
+// load balancer sends it with its first bytes.
+inline constexpr std::chrono::seconds kProxyHeaderTimeout{10};
+
 // What a connection needs from the server. Outlives every connection.
 struct ConnectionEnv {
   ParserLimits limits;
@@ -62,12 +78,14 @@ struct ConnectionEnv {
   std::size_t max_inflight = Config{}.max_inflight_per_connection;
   std::uint64_t max_output_bytes = Config{}.max_output_per_connection;
   std::chrono::milliseconds idle_timeout = Config{}.idle_timeout;
+  bool proxy_protocol = Config{}.proxy_protocol;  // a PROXY header comes first
   JobExecutor* executor = nullptr;
   Metrics* metrics = nullptr;
   int metrics_port = -1;  // named to a client that sends HTTP here; -1: no metrics server
   std::function<std::string()> stats;           // the `stats` line, without LF
   RateLimitedLog* idle_close_log = nullptr;     // debug lines about idle closes
   RateLimitedLog* line_too_long_log = nullptr;  // debug lines about line_too_long closes
+  RateLimitedLog* proxy_refused_log = nullptr;  // info lines about connections without a header
   ConnectionManager* manager = nullptr;         // holds the connection; counts its slot
 };
 
@@ -88,8 +106,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Enter(ConnectionEvent event);
   void Read();
   bool MayTakeMore() const;
+  // idle_timeout; shorter while the PROXY header is awaited.
+  std::chrono::steady_clock::duration IdleLimit() const;
   void ArmIdleTimer();
   void OnRead(const boost::system::error_code& ec, std::size_t n);
+  // While the PROXY header is awaited: takes `bytes`; once the header is
+  // complete, the client's bytes that followed it (maybe none). Nothing
+  // while more bytes are needed or after the connection was refused.
+  std::optional<std::string> TakeProxyHeader(std::string_view bytes);
+  // The connection did not begin with a valid PROXY header: one ERR line,
+  // then it closes.
+  void RefuseWithoutProxyHeader(std::string_view why);
   void ProcessLines();
   // The bytes after the last line when the socket has nothing more to read:
   // a request, now or after a pause, or not yet (request_boundary.h).
@@ -114,8 +141,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
-  const std::string flow_;  // FlowKeyOf the client: its jobs' share of the workers
+  // FlowKeyOf the client (the socket's peer, or the PROXY header's source):
+  // its jobs' share of the workers, and the `client` of its log lines.
+  std::string flow_;
   const ConnectionEnv& env_;
+  bool awaiting_proxy_header_;
+  std::string proxy_header_bytes_;  // read while awaiting the header
   LineBuffer lines_;
   std::array<char, 16 * 1024> read_buffer_;
   AnswerQueue answers_;

@@ -91,6 +91,42 @@ void FairQueue::ForgetIfIdle(Flow& flow) {
   if (flows_.empty()) virtual_time_ = 0;
 }
 
+WorkAhead FairQueue::CostAhead(const std::string& key, std::uint64_t deadline,
+                               const std::function<std::uint64_t(std::uint64_t)>& cost_of) const {
+  WorkAhead ahead;
+  const auto add = [&](const Backlog::Waiting& job) {
+    const std::uint64_t cost = cost_of(job.job_id);
+    std::uint64_t& sum = job.size == JobSize::kCheap ? ahead.cheap_ns : ahead.big_ns;
+    sum = SaturatingAdd(sum, cost);
+    return cost;
+  };
+  // The new job's virtual start, and its flow's place among equal tags.
+  std::uint64_t start = virtual_time_;
+  std::uint64_t order = next_order_;
+  const auto own = flows_.find(key);
+  if (own != flows_.end()) {
+    const Flow& flow = own->second;
+    order = flow.order;
+    // As Push() would set it: an idle flow earns no credit.
+    start = flow.queued.empty() ? std::max(flow.tag, virtual_time_) : flow.tag;
+    flow.queued.Walk([&](const Backlog::Waiting& job) {
+      if (job.deadline > deadline) return false;  // a tie: the older job first
+      start = SaturatingAdd(start, add(job));
+      return true;
+    });
+  }
+  for (const auto& [other_key, flow] : flows_) {
+    if (other_key == key) continue;
+    std::uint64_t tag = flow.tag;
+    flow.queued.Walk([&](const Backlog::Waiting& job) {
+      if (tag > start || (tag == start && flow.order > order)) return false;
+      tag = SaturatingAdd(tag, add(job));
+      return true;
+    });
+  }
+  return ahead;
+}
+
 std::vector<FlowDepth> FairQueue::TopFlows(std::size_t limit) const {
   std::vector<FlowDepth> depths;
   for (const auto& [key, flow] : flows_) {

@@ -26,6 +26,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +43,14 @@ struct FlowDepth {
   std::size_t queued;
 
   bool operator==(const FlowDepth&) const = default;
+};
+
+// Estimated work of waiting jobs, by size, in nanoseconds of one core.
+struct WorkAhead {
+  std::uint64_t cheap_ns = 0;
+  std::uint64_t big_ns = 0;
+
+  bool operator==(const WorkAhead&) const = default;
 };
 
 class FairQueue {
@@ -66,6 +75,15 @@ class FairQueue {
   void Discard(const Head& head);
   // A job taken from `flow` has ended (answered, or pushed back).
   void Finished(const std::string& flow);
+
+  // The waiting jobs that would start before a job of `flow` with `deadline`
+  // pushed now, served with every size allowed: the flow's own jobs with a
+  // deadline not after it (Backlog order), and each other flow's jobs whose
+  // virtual start comes before the new job's (ties: the older flow first).
+  // `cost_of(job_id)` is a waiting job's estimated cost (0 for one nobody
+  // waits for any more: it will be discarded, not run). O(flows + jobs ahead).
+  WorkAhead CostAhead(const std::string& flow, std::uint64_t deadline,
+                      const std::function<std::uint64_t(std::uint64_t)>& cost_of) const;
 
   // Waiting jobs; like a Backlog's, a job abandoned while waiting counts until
   // Peek() reaches it and the caller Discard()s it.

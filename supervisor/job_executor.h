@@ -10,6 +10,7 @@
 #include "ipc/job.h"
 #include "os/shared_segment.h"
 #include "supervisor/answer_error.h"
+#include "supervisor/result_lease.h"
 
 namespace fibpool::supervisor {
 
@@ -18,6 +19,7 @@ struct JobResult {
   std::string text;                  // the digits (inline) or the error detail
   os::SharedSegment buffer;          // the digits, when they came in a result buffer
   std::uint64_t buffer_length = 0;
+  ResultLease lease{};  // a large result's share of the ResultBudget, until it is written
 };
 
 // Why Submit() did not take a job: the ERR line's code and detail.

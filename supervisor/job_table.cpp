@@ -1,8 +1,16 @@
 #include "supervisor/job_table.h"
 
+#include <algorithm>
+
+#include "ipc/defaults.h"
 #include "supervisor/duration_text.h"
+#include "supervisor/result_budget.h"
 
 namespace fibpool::supervisor {
+
+JobSize SizeOf(std::uint64_t cost_ns) {
+  return cost_ns > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
+}
 
 LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed) {
   if (!was_running) return LostJob::kRequeue;
@@ -37,10 +45,20 @@ JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
 std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t cost,
                             std::string flow, JobCallback callback, std::uint64_t now_ns) {
   const std::uint64_t id = next_id_++;
-  const JobSize size = cost > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-  jobs_.emplace(id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns,
-                               now_ns + cost, cost, size, PendingJob::State::kBacklog});
+  const std::uint64_t buffer =
+      ResultBudget::BufferBytes(EstimatedAnswerBytes(algorithm, n), ipc::kInlineResultLimit);
+  jobs_.emplace(
+      id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns, now_ns + cost,
+                     cost, SizeOf(cost), PendingJob::State::kBacklog, 0, 0, buffer});
+  pending_cost_ns_ += std::min(cost, kPendingCostCapNs);
   return id;
+}
+
+void JobTable::Erase(std::uint64_t id) {
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  pending_cost_ns_ -= std::min(it->second.cost_ns, kPendingCostCapNs);
+  jobs_.erase(it);
 }
 
 PendingJob* JobTable::Find(std::uint64_t id) {

@@ -21,12 +21,18 @@
 #include "supervisor/backlog.h"
 #include "supervisor/cost_model.h"
 #include "supervisor/job_executor.h"
+#include "supervisor/result_lease.h"
 #include "supervisor/worker_exit.h"
 
 namespace fibpool::supervisor {
 
+// A job's size class from its estimated cost: big above kBigJobNanos.
+JobSize SizeOf(std::uint64_t cost_ns);
+
 struct PendingJob {
-  enum class State { kBacklog, kQueued };
+  // kWaitingForShm: out of the backlog (its flow charged), first in line for
+  // shared memory for its result (result_budget.h).
+  enum class State { kBacklog, kWaitingForShm, kQueued };
   ipc::Algorithm algorithm;
   std::uint64_t n;
   std::string flow;      // its client (fair_queue.h)
@@ -38,6 +44,10 @@ struct PendingJob {
   State state = State::kBacklog;
   std::size_t lane = 0;  // while kQueued
   int attempts = 0;      // times a worker died running it
+  // What its result buffer would take in /dev/shm (0: the answer travels
+  // inline), and, while kQueued, its share of the budget (result_lease.h).
+  std::uint64_t buffer_bytes = 0;
+  ResultLease lease{};
 
   bool big() const { return size == JobSize::kBig; }
 };
@@ -68,6 +78,11 @@ Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
 // The answer for kDrop (none: nobody waits), kTimeout and kCrashedTwice.
 JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout);
 
+// The most one job adds to JobTable::pending_cost_ns(): a sum of a million
+// jobs (max_backlog's largest value) stays far from overflowing, and a job of
+// more than an hour already says the pool is full.
+inline constexpr std::uint64_t kPendingCostCapNs = 3'600'000'000'000;
+
 class JobTable {
  public:
   // A new job in state kBacklog estimated to cost `cost_ns` (cost_model.h,
@@ -77,13 +92,17 @@ class JobTable {
   // nullptr when the job is unknown (answered or abandoned before it ran).
   PendingJob* Find(std::uint64_t id);
   const PendingJob* Find(std::uint64_t id) const;
-  void Erase(std::uint64_t id) { jobs_.erase(id); }
+  void Erase(std::uint64_t id);
   std::size_t size() const { return jobs_.size(); }
+  // The estimated cost of the jobs in the table (waiting or pushed to a lane),
+  // each counted up to kPendingCostCapNs.
+  std::uint64_t pending_cost_ns() const { return pending_cost_ns_; }
   bool empty() const { return jobs_.empty(); }
 
  private:
   std::unordered_map<std::uint64_t, PendingJob> jobs_;
   std::uint64_t next_id_ = 1;
+  std::uint64_t pending_cost_ns_ = 0;
 };
 
 }  // namespace fibpool::supervisor

@@ -35,6 +35,7 @@ struct Metrics {
   std::uint64_t connections_total = 0;
   std::uint64_t connections_refused = 0;  // over max_connections
   std::uint64_t connections_idle_closed = 0;
+  std::uint64_t connections_proxy_refused = 0;  // no valid PROXY header (proxy_protocol on)
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   std::uint64_t requests = 0;  // requests read (not blank lines); answered unless the client left

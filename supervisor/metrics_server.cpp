@@ -2,6 +2,8 @@
 
 #include <boost/beast/core/error.hpp>
 
+#include "supervisor/tcp_listen.h"
+
 namespace fibpool::supervisor {
 
 namespace asio = boost::asio;
@@ -9,12 +11,7 @@ namespace asio = boost::asio;
 MetricsServer::MetricsServer(asio::io_context& io, const std::string& host, std::uint16_t port,
                              HttpEndpoints endpoints)
     : acceptor_(io), endpoints_(std::move(endpoints)) {
-  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(host), port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen();
-  port_ = acceptor_.local_endpoint().port();
+  port_ = ListenOn(acceptor_, host, port);
 }
 
 void MetricsServer::Start() { Accept(); }

@@ -54,6 +54,14 @@ struct PoolSnapshot {
   std::array<double, ipc::kAlgorithmCount> cost_factors{1.0, 1.0};
   std::size_t jobs_pending;  // submitted and not yet answered
   std::uint64_t lock_recoveries;
+  // Large results and /dev/shm (result_budget.h).
+  std::size_t jobs_waiting_for_shm = 0;      // waiting for room for their result buffer
+  std::uint64_t result_bytes_in_flight = 0;  // buffers granted, results not yet back
+  std::uint64_t result_bytes_held = 0;       // buffers mapped, answers not yet written
+  std::uint64_t result_bytes_piped = 0;      // results routed through the pipe, not yet written
+  std::uint64_t shm_free_bytes = 0;          // free in /dev/shm now
+  std::uint64_t jobs_waited_for_shm = 0;     // ever: jobs that waited for room
+  std::uint64_t results_piped = 0;           // ever: results routed through the pipe
 };
 
 }  // namespace fibpool::supervisor

@@ -129,6 +129,22 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            D(pool.target_reserve_workers));
   e.Single("fibpool_queue_depth", "gauge", "Jobs in the shared-memory queue.", D(pool.queue_depth));
   e.Single("fibpool_backlog", "gauge", "Jobs waiting for room in the queue.", D(pool.backlog));
+  e.Single("fibpool_shm_free_bytes", "gauge", "Bytes free in /dev/shm.", D(pool.shm_free_bytes));
+  e.Single("fibpool_result_bytes_in_flight", "gauge",
+           "Result buffer bytes granted to running jobs.", D(pool.result_bytes_in_flight));
+  e.Single("fibpool_result_bytes_held", "gauge",
+           "Result buffer bytes mapped by the supervisor, answers not yet written.",
+           D(pool.result_bytes_held));
+  e.Single("fibpool_result_bytes_piped", "gauge",
+           "Bytes of results routed through the pipe, answers not yet written.",
+           D(pool.result_bytes_piped));
+  e.Single("fibpool_jobs_waiting_for_shm", "gauge",
+           "Jobs waiting for room in /dev/shm for their result.", D(pool.jobs_waiting_for_shm));
+  e.Single("fibpool_jobs_waited_for_shm_total", "counter",
+           "Jobs that waited for room in /dev/shm for their result.", D(pool.jobs_waited_for_shm));
+  e.Single("fibpool_results_piped_total", "counter",
+           "Large results routed through the worker's pipe (they could not fit in /dev/shm).",
+           D(pool.results_piped));
   e.Single("fibpool_jobs_pending", "gauge", "Jobs submitted and not yet answered.",
            D(pool.jobs_pending));
   e.Header("fibpool_flow_queued_jobs", "gauge",
@@ -162,6 +178,9 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            "Connections refused over max_connections.", D(m.connections_refused));
   e.Single("fibpool_connections_idle_closed_total", "counter", "Connections closed for idleness.",
            D(m.connections_idle_closed));
+  e.Single("fibpool_connections_proxy_refused_total", "counter",
+           "Connections refused for a missing or malformed PROXY protocol header.",
+           D(m.connections_proxy_refused));
   e.Single("fibpool_bytes_in_total", "counter", "Bytes read from clients.", D(m.bytes_in));
   e.Single("fibpool_bytes_out_total", "counter", "Bytes written to clients.", D(m.bytes_out));
   e.Single("fibpool_lock_recoveries_total", "counter",

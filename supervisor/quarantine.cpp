@@ -1,5 +1,7 @@
 #include "supervisor/quarantine.h"
 
+#include <algorithm>
+
 namespace fibpool::supervisor {
 
 Quarantine::Quarantine(std::chrono::nanoseconds period, std::size_t capacity)
@@ -29,6 +31,13 @@ bool Quarantine::Holds(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t 
   if (it == until_.end()) return false;
   if (left != nullptr) *left = std::chrono::nanoseconds(it->second - now_ns);
   return true;
+}
+
+std::size_t Quarantine::Held(std::uint64_t now_ns) const {
+  // Ends ascend in order_: the held ones are a suffix.
+  const auto first_held = std::partition_point(
+      order_.begin(), order_.end(), [now_ns](const auto& entry) { return entry.second <= now_ns; });
+  return static_cast<std::size_t>(order_.end() - first_held);
 }
 
 }  // namespace fibpool::supervisor

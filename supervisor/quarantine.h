@@ -3,8 +3,10 @@
 // ERR worker_crashed at once instead of costing two more workers.
 //
 // An input is an (algorithm, N) pair. Entries expire `period` after they were
-// added (adding a held input again changes nothing); at most `capacity` are held, the one that
-// expires first making room for a new one, so memory stays bounded however many inputs crash.
+// added (adding a held input again changes nothing); the period is fixed for
+// the object's life, so entries expire in the order they were added. At most
+// `capacity` are held, the one that expires first making room for a new one,
+// so memory stays bounded however many inputs crash.
 //
 // Pure: the caller passes the time. Not thread-safe: the event loop's.
 #pragma once
@@ -20,22 +22,22 @@
 
 namespace fibpool::supervisor {
 
-// How long an input that killed two workers is refused, and how many such
-// inputs are remembered.
-inline constexpr std::chrono::seconds kQuarantinePeriod{60};
+// How many inputs that killed two workers are remembered. How long each is
+// refused is the setting quarantine_period (config.h).
 inline constexpr std::size_t kQuarantineCapacity = 1024;
 
 class Quarantine {
  public:
-  explicit Quarantine(std::chrono::nanoseconds period = kQuarantinePeriod,
-                      std::size_t capacity = kQuarantineCapacity);
+  explicit Quarantine(std::chrono::nanoseconds period, std::size_t capacity = kQuarantineCapacity);
 
   void Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t now_ns);
   // Whether the input is held at `now_ns`; how long it still is in *left.
   bool Holds(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t now_ns,
              std::chrono::nanoseconds* left = nullptr);
-  // Inputs held (expired ones are dropped as time passes in Add and Holds).
+  // Inputs remembered (expired ones are dropped as time passes in Add and Holds).
   std::size_t size() const { return until_.size(); }
+  // Inputs held at `now_ns`: remembered and not expired.
+  std::size_t Held(std::uint64_t now_ns) const;
 
  private:
   using Key = std::pair<ipc::Algorithm, std::uint64_t>;

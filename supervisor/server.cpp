@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/write.hpp>
 
+#include "supervisor/agent_answer.h"
 #include "supervisor/process_stat.h"
 #include "supervisor/prometheus_report.h"
 #include "supervisor/reload_summary.h"
@@ -79,6 +80,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.max_inflight = config_.max_inflight_per_connection;
   connection_env_.max_output_bytes = config_.max_output_per_connection;
   connection_env_.idle_timeout = config_.idle_timeout;
+  connection_env_.proxy_protocol = config_.proxy_protocol;
   connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
   const auto process = [this, start_time = ProcessStartTimeSeconds()] {
@@ -102,8 +104,19 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     }
     connection_env_.metrics_port = metrics_server_->port();
   }
+  if (config_.agent_port >= 0) {
+    const auto port = static_cast<std::uint16_t>(config_.agent_port);
+    try {
+      agent_server_ = std::make_unique<AgentServer>(io_, config_.host, port, [this] {
+        return AgentAnswer(AgentState{draining_, pool_->ready_workers(), pool_->pending_cost_ns()});
+      });
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(ListenError("the agent check", config_.host, port, e.code()));
+    }
+  }
   connection_env_.idle_close_log = &idle_close_log_;
   connection_env_.line_too_long_log = &line_too_long_log_;
+  connection_env_.proxy_refused_log = &proxy_refused_log_;
   connection_env_.manager = &connections_;
 }
 
@@ -128,14 +141,16 @@ int Server::Run() {
         const auto bound = acceptor_.local_endpoint();
         spdlog::info(
             "event=ready version={} config={} address={}:{} workers={} segment={} "
-            "metrics_port={}",
+            "metrics_port={} agent_port={} proxy_protocol={}",
             FIBPOOL_VERSION, config_.config_file.empty() ? "none" : config_.config_file,
             bound.address().to_string(), bound.port(), config_.workers, pool_->segment_name(),
-            metrics_server_ ? metrics_server_->port() : -1);
+            metrics_server_ ? metrics_server_->port() : -1,
+            agent_server_ ? agent_server_->port() : -1, config_.proxy_protocol);
         std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()), config_.workers);
         std::fflush(stdout);
         if (metrics_server_) metrics_server_->Start();
+        if (agent_server_) agent_server_->Start();
         Accept();
       },
       [this, &failure](std::string why) {
@@ -238,10 +253,12 @@ void Server::Reload() {
     pool_->Resize(next.workers);
     pool_->SetJobTimeout(next.job_timeout);
     pool_->SetMaxBacklog(next.max_backlog);
+    pool_->SetMaxWait(next.max_wait);
     spdlog::set_level(spdlog::level::from_str(next.log_level));
     config_.workers = next.workers;
     config_.job_timeout = next.job_timeout;
     config_.max_backlog = next.max_backlog;
+    config_.max_wait = next.max_wait;
     config_.log_level = next.log_level;
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());

@@ -26,6 +26,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "supervisor/agent_server.h"
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
@@ -67,12 +68,14 @@ class Server {
   Metrics metrics_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
   RateLimitedLog refused_log_;
   RateLimitedLog idle_close_log_;
   RateLimitedLog line_too_long_log_;
+  RateLimitedLog proxy_refused_log_;
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;

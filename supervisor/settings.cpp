@@ -50,8 +50,8 @@ constexpr std::int64_t kYearMs = 365LL * 86400 * 1000;
 // clang-format off
 constexpr std::array kSettings = {
   Setting{"host", SettingKind::kHost, 0, 0, false,
-          "listen address, for the line protocol and the metrics port; a host name is resolved "
-          "at start to its first IPv4 address (else its first IPv6 address)",
+          "listen address, for the line protocol, the metrics port and the agent port; a host "
+          "name is resolved at start to its first IPv4 address (else its first IPv6 address)",
           "an IP address or a host name", "",
           [](Config& c, std::int64_t, const std::string& t) { c.host = t; },
           [](const Config& c) { return c.host; }},
@@ -97,6 +97,16 @@ constexpr std::array kSettings = {
           "jobs waiting for a worker, all clients together, before ERR busy", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.max_backlog = static_cast<std::size_t>(n); },
           [](const Config& c) { return std::to_string(c.max_backlog); }},
+  Setting{"max-wait", SettingKind::kSeconds, 0, kYearMs, true,
+          "refuse a job whose estimated wait for a worker exceeds this many seconds with "
+          "ERR busy retry_after=S (S: its estimated start); 0 = off", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.max_wait = milliseconds(n); },
+          [](const Config& c) { return Seconds(c.max_wait); }},
+  Setting{"quarantine-period", SettingKind::kSeconds, 1, kYearMs, false,
+          "seconds a request whose job killed two workers is answered ERR worker_crashed at once, "
+          "without starting a worker", "", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.quarantine_period = milliseconds(n); },
+          [](const Config& c) { return Seconds(c.quarantine_period); }},
   Setting{"max-inflight-per-connection", SettingKind::kInteger, 1, 1'000'000, false,
           "unanswered requests per connection before the server stops reading it", "", "",
           [](Config& c, std::int64_t n, const std::string&) {
@@ -117,11 +127,23 @@ constexpr std::array kSettings = {
           "seconds a connection with nothing pending may stay silent before it is closed", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.idle_timeout = milliseconds(n); },
           [](const Config& c) { return Seconds(c.idle_timeout); }},
+  Setting{"proxy-protocol", SettingKind::kBool, 0, 0, false,
+          "every line-protocol connection must begin with a PROXY protocol header (v1 or v2), "
+          "whose source address is the client's; one without it gets ERR and is closed",
+          "true, false, on, off, yes, no, 1 or 0", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.proxy_protocol = n != 0; },
+          [](const Config& c) { return std::string(c.proxy_protocol ? "true" : "false"); }},
   Setting{"metrics-port", SettingKind::kInteger, -1, 65535, false,
           "serve Prometheus /metrics and /healthz over HTTP on this port; 0 picks one",
           "-1 (off) or 0 to 65535", "",
           [](Config& c, std::int64_t n, const std::string&) { c.metrics_port = static_cast<int>(n); },
           [](const Config& c) { return std::to_string(c.metrics_port); }},
+  Setting{"agent-port", SettingKind::kInteger, -1, 65535, false,
+          "answer HAProxy's agent check on this port: up with a weight from the queued work, "
+          "or drain; 0 picks one",
+          "-1 (off) or 0 to 65535", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.agent_port = static_cast<int>(n); },
+          [](const Config& c) { return std::to_string(c.agent_port); }},
   Setting{"worker-spin-us", SettingKind::kInteger, 0, 10'000, false,
           "microseconds an idle worker spins before sleeping", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.worker_spin = std::chrono::microseconds(n); },
@@ -202,6 +224,14 @@ std::optional<std::string> Resolve(const std::string& host, std::string* why) {
   }
   ::freeaddrinfo(found);
   return address;
+}
+
+// 1 for true, on, yes, 1; 0 for false, off, no, 0 (any case).
+std::optional<std::int64_t> Boolean(std::string_view text) {
+  const std::string word = Lower(text);
+  if (word == "true" || word == "on" || word == "yes" || word == "1") return 1;
+  if (word == "false" || word == "off" || word == "no" || word == "0") return 0;
+  return std::nullopt;
 }
 
 std::size_t EditDistance(std::string_view a, std::string_view b) {
@@ -290,6 +320,12 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       const auto level = LogLevel(text);
       if (!level) return wrong();
       s.store(config, 0, *level);
+      return std::nullopt;
+    }
+    case SettingKind::kBool: {
+      const auto value = Boolean(text);
+      if (!value) return wrong();
+      s.store(config, *value, {});
       return std::nullopt;
     }
   }

@@ -28,6 +28,7 @@ enum class SettingKind {
   kHost,       // an IP address or a host name, resolved to an address
   kAlgorithm,  // fast or recursive, any case
   kLogLevel,   // trace ... off, any case; warning = warn
+  kBool,       // true, false, on, off, yes, no, 1 or 0, any case; stored as 1 or 0
 };
 
 struct Setting {

@@ -75,11 +75,15 @@ json::object SettingsJson(const Config& c) {
       {"log_level", c.log_level},
       {"max_line", c.max_line},
       {"max_backlog", c.max_backlog},
+      {"max_wait_ms", c.max_wait.count()},
+      {"quarantine_period_ms", c.quarantine_period.count()},
       {"max_inflight_per_connection", c.max_inflight_per_connection},
       {"max_output_per_connection", c.max_output_per_connection},
       {"max_connections", c.max_connections},
       {"idle_timeout_ms", c.idle_timeout.count()},
+      {"proxy_protocol", c.proxy_protocol},
       {"metrics_port", c.metrics_port},
+      {"agent_port", c.agent_port},
       {"worker_spin_us", c.worker_spin.count()},
       {"max_jobs_per_worker", c.max_jobs_per_worker},
       {"max_worker_memory_mb", c.max_worker_memory_mb},
@@ -115,10 +119,12 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["backlog"] = pool.backlog;
   root["flows"] = FlowsJson(pool.top_flows);
   root["jobs_pending"] = pool.jobs_pending;
+  root["quarantined_inputs"] = pool.quarantined_inputs;
   root["connections_open"] = metrics.connections_open;
   root["connections_total"] = metrics.connections_total;
   root["connections_refused"] = metrics.connections_refused;
   root["connections_idle_closed"] = metrics.connections_idle_closed;
+  root["connections_proxy_refused"] = metrics.connections_proxy_refused;
   root["bytes_in"] = metrics.bytes_in;
   root["bytes_out"] = metrics.bytes_out;
   root["requests"] = metrics.requests;
@@ -128,6 +134,13 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["worker_timeouts"] = metrics.worker_timeouts;
   root["job_retries"] = metrics.job_retries;
   root["lock_recoveries"] = pool.lock_recoveries;
+  root["shm"] = json::object{{"free_bytes", pool.shm_free_bytes},
+                             {"result_bytes_in_flight", pool.result_bytes_in_flight},
+                             {"result_bytes_held", pool.result_bytes_held},
+                             {"result_bytes_piped", pool.result_bytes_piped},
+                             {"jobs_waiting", pool.jobs_waiting_for_shm},
+                             {"jobs_waited", pool.jobs_waited_for_shm},
+                             {"results_piped", pool.results_piped}};
   root["job_latency_us"] = std::move(latency);
   root["estimate_error"] = EstimateErrorJson(pool, metrics);
   root["metrics_port"] =

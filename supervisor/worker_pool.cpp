@@ -41,6 +41,8 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
       options_(std::move(options)),
       metrics_(metrics),
       workers_(2),
+      routing_{std::make_shared<ResultLease::Owner>(), os::SharedSegment::FreeBytes},
+      quarantine_(options_.settings.quarantine_period),
       tick_(io),
       grace_(io),
       respawn_(io) {
@@ -52,6 +54,9 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
   lanes_[kReserveLane] = CreateLane(ipc::ReserveQueueSegmentName(self));
   lanes_[kMainLane].set_target(options_.settings.workers);
   lanes_[kReserveLane].set_target(options_.settings.reserve_workers);
+  // A released result may let a job waiting for shared memory go.
+  routing_.results->on_release = [this] { PumpSoon(); };
+  spdlog::info("event=result_budget shm_free_bytes={}", routing_.shm_free());
 }
 
 ipc::WorkerCell& WorkerPool::CellFor(std::uint32_t slot) const {
@@ -85,7 +90,8 @@ boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
   };
   events.on_exit = [this, slot](ExitStatus status) { OnExit(slot, status); };
   auto process =
-      WorkerProcess::Spawn(io_, options_.worker_path, ipc::ToCommandLine(args), std::move(events));
+      WorkerProcess::Spawn(io_, options_.worker_path, ipc::ToCommandLine(args), std::move(events),
+                           EstimatedAnswerBytes(ipc::Algorithm::kFast, args.max_n));
   if (!process) return process.error();
   workers_[slot] = Worker{};
   workers_[slot].process = std::move(*process);
@@ -158,16 +164,53 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
                            " s more without starting a worker"};
     return std::nullopt;
   }
-  if (backlog_.size() >= options_.settings.max_backlog) {
+  // Jobs waiting for shared memory still wait for a worker.
+  if (backlog_.size() + routing_.results->budget.waiting() >= options_.settings.max_backlog) {
     *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
     return std::nullopt;
   }
-  const std::uint64_t id =
-      jobs_.Add(algorithm, n, cost, flow, std::move(callback), os::MonotonicNanos());
+  const std::uint64_t now = os::MonotonicNanos();
+  if (options_.settings.max_wait.count() > 0) {  // off: no walk of the backlog
+    const WorkBefore work = WorkBeforeJob(flow, now + cost, SizeOf(cost), now);
+    if (auto too_long = CheckWait(work, options_.settings.max_wait)) {
+      *refusal = std::move(*too_long);
+      return std::nullopt;
+    }
+  }
+  const std::uint64_t id = jobs_.Add(algorithm, n, cost, flow, std::move(callback), now);
   const PendingJob& job = *jobs_.Find(id);
   backlog_.Push(job.flow, id, job.deadline, job.size);
   PumpSoon();
   return id;
+}
+
+WorkBefore WorkerPool::WorkBeforeJob(const std::string& flow, std::uint64_t deadline, JobSize size,
+                                     std::uint64_t now_ns) const {
+  WorkBefore work;
+  work.size = size;
+  work.waiting = backlog_.CostAhead(flow, deadline, [this](std::uint64_t id) {
+    const PendingJob* job = jobs_.Find(id);
+    return job == nullptr ? std::uint64_t{0} : job->cost_ns;
+  });
+  work.main_lane_ns = UnfinishedWork(kMainLane, now_ns);
+  work.reserve_lane_ns = UnfinishedWork(kReserveLane, now_ns);
+  work.main_workers = lanes_[kMainLane].target();
+  work.reserve_workers = lanes_[kReserveLane].target();
+  return work;
+}
+
+std::uint64_t WorkerPool::UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const {
+  std::uint64_t done = 0;
+  for (std::uint32_t slot = 0; slot < workers_.size(); ++slot) {
+    if (LaneOf(slot) != lane || !workers_[slot].process) continue;
+    const ipc::WorkerCell& cell = CellFor(slot);
+    const PendingJob* job = jobs_.Find(cell.job_id.load(std::memory_order_acquire));
+    if (job == nullptr || job->state != PendingJob::State::kQueued) continue;
+    const std::uint64_t started = cell.started_ns.load(std::memory_order_relaxed);
+    done += std::min(now_ns > started ? now_ns - started : 0, job->cost_ns);
+  }
+  const std::uint64_t pushed = lanes_[lane].load().cost_in_flight;
+  return pushed > done ? pushed - done : 0;
 }
 
 void WorkerPool::Abandon(std::uint64_t job_id) {
@@ -176,6 +219,9 @@ void WorkerPool::Abandon(std::uint64_t job_id) {
   ++metrics_->jobs_cancelled;
   if (job->state == PendingJob::State::kBacklog) {
     jobs_.Erase(job_id);  // the backlog skips ids it no longer finds
+  } else if (job->state == PendingJob::State::kWaitingForShm) {
+    backlog_.Finished(job->flow);
+    jobs_.Erase(job_id);  // the line for shared memory skips it likewise
   } else {
     job->callback = nullptr;  // Tick() stops it if it runs for long
   }
@@ -192,7 +238,7 @@ void WorkerPool::PumpSoon() {
 }
 
 void WorkerPool::Pump() {
-  DispatchWaiting(backlog_, jobs_, lanes_[kMainLane], lanes_[kReserveLane]);
+  DispatchWaiting(backlog_, jobs_, lanes_[kMainLane], lanes_[kReserveLane], routing_);
 }
 
 void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
@@ -202,10 +248,15 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   worker.peak_rss_bytes = std::max(worker.peak_rss_bytes, message.peak_rss_bytes);
   backoff_.OnAnswer();  // a worker that answers is not crash-looping
   const std::uint64_t id = message.job_id;
-  const PendingJob* job = jobs_.Find(id);
+  PendingJob* job = jobs_.Find(id);
   if (job != nullptr && message.status == ipc::ResultStatus::kOk) RecordCost(*job, message);
   JobResult result = ResultOf(std::move(message));
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;  // answered already
+  if (!result.error) {
+    // The digits hold the budget until they are written.
+    if (!result.buffer.empty()) job->lease.Arrived();
+    result.lease = std::move(job->lease);
+  }
   Finish(id, std::move(result));
   PumpSoon();
 }
@@ -227,11 +278,19 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
     lanes_[job.lane].Resolve(job.cost_ns, job.big());
     backlog_.Finished(job.flow);
   }
+  if (result.error == AnswerError::kInternal) LogInternalError(job, result.text);
   JobCallback callback = std::move(job.callback);
   if (callback) metrics_->RecordJob(job.algorithm, os::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
   if (callback) callback(std::move(result));
   MaybeFinishStop();
+}
+
+void WorkerPool::LogInternalError(const PendingJob& job, const std::string& reason) {
+  std::uint64_t suppressed = 0;
+  if (!internal_errors_.Admit(std::chrono::steady_clock::now(), &suppressed)) return;
+  spdlog::error("event=internal_error algorithm={} n={} flow={} reason=\"{}\" suppressed={}",
+                ipc::AlgorithmName(job.algorithm), job.n, job.flow, reason, suppressed);
 }
 
 void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
@@ -251,8 +310,9 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
     case LostJob::kCrashedTwice:
       quarantine_.Add(job->algorithm, job->n, os::MonotonicNanos());
       ++metrics_->inputs_quarantined;
-      spdlog::warn("event=input_quarantined algorithm={} n={} seconds={}",
-                   ipc::AlgorithmName(job->algorithm), job->n, kQuarantinePeriod.count());
+      spdlog::warn("event=input_quarantined algorithm={} n={} period_ms={}",
+                   ipc::AlgorithmName(job->algorithm), job->n,
+                   options_.settings.quarantine_period.count());
       Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
       break;
     case LostJob::kTimeout:
@@ -266,6 +326,7 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
 
 void WorkerPool::Requeue(std::uint64_t job_id, PendingJob& job) {
   lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  job.lease = ResultLease();  // its result is not coming: routed anew when it goes again
   backlog_.Finished(job.flow);
   job.state = PendingJob::State::kBacklog;
   backlog_.Push(job.flow, job_id, job.deadline, job.size);
@@ -402,13 +463,21 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
   s.top_flows = backlog_.TopFlows(kReportedFlows);
-  s.quarantined_inputs = quarantine_.size();
+  s.quarantined_inputs = quarantine_.Held(s.taken_ns);
   for (const ipc::Algorithm a : {ipc::Algorithm::kFast, ipc::Algorithm::kRecursive}) {
     s.cost_factors[ipc::AlgorithmIndex(a)] = cost_correction_.factor(a);
   }
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =
       lanes_[kMainLane].queue().recoveries() + lanes_[kReserveLane].queue().recoveries();
+  const ResultBudget& budget = routing_.results->budget;
+  s.jobs_waiting_for_shm = budget.waiting();
+  s.result_bytes_in_flight = budget.in_flight_bytes();
+  s.result_bytes_held = budget.held_bytes();
+  s.result_bytes_piped = budget.piped_bytes();
+  s.shm_free_bytes = routing_.shm_free();
+  s.jobs_waited_for_shm = budget.waits();
+  s.results_piped = budget.pipes();
   return s;
 }
 

@@ -22,16 +22,22 @@
 // running job nobody waits for any more is stopped the same way after
 // kCancelAfter. Workers dying as fast as they start are respawned with an
 // exponential back-off instead of in a tight loop. An input whose job killed
-// two workers is refused for kQuarantinePeriod without starting a worker. A
+// two workers is refused for quarantine_period without starting a worker. A
 // worker whose GMP ran out of memory answers its job (ERR internal) before it
-// exits; that job is not retried.
+// exits; that job is not retried. A large result gets a buffer in /dev/shm
+// only when it fits (result_budget.h): otherwise its job waits for room, or
+// its digits come through the pipe, never an error; the room is released
+// when the answer is written or dropped (result_lease.h). Every ERR internal
+// answer is logged with its reason (event=internal_error, at most one line
+// per kLogInterval with the number held back).
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
-// which lane, whom to wake) applied by dispatcher.h, JobTable (jobs and the retry rule),
+// which lane, whom to wake) applied by dispatcher.h with the result budget
+// (result_budget.h), JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
 // WorkerSlots (the processes). worker_pool.cpp is longer than the other units
-// (about 415 lines) because it holds only this wiring: the handlers of one
+// (about 485 lines) because it holds only this wiring: the handlers of one
 // object's events (ready, result, exit, tick, resize, stop), which all act on
 // the same lanes, jobs and workers; splitting them further would pass that
 // state around rather than decide anything apart.
@@ -58,8 +64,10 @@
 #include "ipc/job.h"
 #include "ipc/job_queue.h"
 #include "ipc/messages.h"
+#include "supervisor/admission.h"
 #include "supervisor/answer_error.h"
 #include "supervisor/cost_correction.h"
+#include "supervisor/dispatcher.h"
 #include "supervisor/fair_queue.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/job_table.h"
@@ -68,6 +76,7 @@
 #include "supervisor/pool_options.h"
 #include "supervisor/pool_snapshot.h"
 #include "supervisor/quarantine.h"
+#include "supervisor/rate_limited_log.h"
 #include "supervisor/respawn_backoff.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
@@ -91,8 +100,9 @@ class WorkerPool : public JobExecutor {
   // JobExecutor. Submit refuses with kShuttingDown after Stop(), with
   // kOutOfRange a job estimated to cost more than job_timeout (admission.h),
   // with kWorkerCrashed an input in quarantine (quarantine.h: its job killed
-  // two workers lately), and with kBusy when the backlog is full. An abandoned job that already
-  // runs finishes and its answer is dropped.
+  // two workers lately), with kBusy when the backlog is full, and with kBusy
+  // "retry_after=S" when its estimated wait exceeds max_wait (admission.h).
+  // An abandoned job that already runs finishes and its answer is dropped.
   std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
                                       const std::string& flow, JobCallback callback,
                                       Refusal* refusal) override;
@@ -110,8 +120,13 @@ class WorkerPool : public JobExecutor {
   // Settings that apply to jobs from now on.
   void SetJobTimeout(std::chrono::milliseconds timeout) { options_.settings.job_timeout = timeout; }
   void SetMaxBacklog(std::size_t max_backlog) { options_.settings.max_backlog = max_backlog; }
+  void SetMaxWait(std::chrono::milliseconds max_wait) { options_.settings.max_wait = max_wait; }
 
   PoolSnapshot Snapshot() const;
+  // Cheap figures for HAProxy's agent check (agent_answer.h): main-lane
+  // workers ready, and the estimated cost of the jobs not yet answered.
+  unsigned ready_workers() const { return lanes_[kMainLane].ready(); }
+  std::uint64_t pending_cost_ns() const { return jobs_.pending_cost_ns(); }
   const std::string& segment_name() const { return lanes_[kMainLane].segment_name(); }
 
  private:
@@ -136,6 +151,13 @@ class WorkerPool : public JobExecutor {
   // What a job that ran to its result cost: the metrics, and the cost model.
   void RecordCost(const PendingJob& job, const ipc::ResultMessage& message);
   void OnExit(std::uint32_t slot, ExitStatus status);
+  // What a new job of `flow` would wait for (admission.h), at `now_ns`.
+  WorkBefore WorkBeforeJob(const std::string& flow, std::uint64_t deadline, JobSize size,
+                           std::uint64_t now_ns) const;
+  // Estimated work pushed to `lane` and not finished: its jobs' estimates
+  // less what the running ones have run (each at most its estimate).
+  std::uint64_t UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const;
+  void LogInternalError(const PendingJob& job, const std::string& reason);
   void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
                std::uint64_t running, std::size_t claimed) const;
   void Finish(std::uint64_t job_id, JobResult&& result);
@@ -153,9 +175,11 @@ class WorkerPool : public JobExecutor {
   WorkerSlots workers_;
   JobTable jobs_;
   FairQueue backlog_;
+  ResultRouting routing_;  // the budget of large results in /dev/shm (result_budget.h)
   Quarantine quarantine_;
   CostCorrection cost_correction_;  // learned from the CPU time jobs take
   RespawnBackoff backoff_;
+  RateLimitedLog internal_errors_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer respawn_;

@@ -53,15 +53,18 @@ struct ChildSetup {
 
 }  // namespace
 
-WorkerProcess::WorkerProcess(asio::io_context& io, Events events)
-    : pipe_(io), events_(std::move(events)), buffer_(kReadChunk) {}
+WorkerProcess::WorkerProcess(asio::io_context& io, Events events, std::uint64_t max_result_bytes)
+    : pipe_(io),
+      events_(std::move(events)),
+      buffer_(kReadChunk),
+      max_result_bytes_(max_result_bytes) {}
 
 os::Result<std::shared_ptr<WorkerProcess>> WorkerProcess::Spawn(
     asio::io_context& io, const std::filesystem::path& executable,
-    const std::vector<std::string>& args, Events events) {
+    const std::vector<std::string>& args, Events events, std::uint64_t max_result_bytes) {
   os::UniqueFd read_end, write_end;
   if (auto ec = os::MakePipe(&read_end, &write_end)) return ec;
-  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(io, std::move(events)));
+  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(io, std::move(events), max_result_bytes));
   bp::posix::default_launcher launcher;
   launcher.fd_whitelist.push_back(kResultFd);
   bp::error_code ec;
@@ -133,9 +136,18 @@ void WorkerProcess::OnBytes(std::size_t n) {
       auto msg = ipc::Decode<ipc::ReadyMessage>(frame.body);
       ok = msg.has_value();
       if (ok) events_.on_ready(*msg);
+    } else if (ok && frame.type == ipc::FrameType::kResultPart) {
+      auto part = ipc::Decode<ipc::ResultPart>(frame.body);
+      ok = part.has_value() && AddPart(std::move(*part));
     } else if (ok && frame.type == ipc::FrameType::kResult) {
       auto msg = ipc::Decode<ipc::ResultMessage>(frame.body);
       ok = msg.has_value();
+      if (ok && parts_job_ == msg->job_id) {
+        parts_.append(msg->text);
+        msg->text = std::move(parts_);
+      }
+      parts_.clear();
+      parts_job_ = 0;
       if (ok) events_.on_result(std::move(*msg));
     }
     if (!ok) {
@@ -152,6 +164,16 @@ void WorkerProcess::OnBytes(std::size_t n) {
   } else {
     Read();
   }
+}
+
+bool WorkerProcess::AddPart(ipc::ResultPart&& part) {
+  if (part.job_id != parts_job_) {
+    parts_.clear();
+    parts_job_ = part.job_id;
+  }
+  if (parts_.size() + part.text.size() > max_result_bytes_) return false;
+  parts_.append(part.text);
+  return true;
 }
 
 void WorkerProcess::WaitForExit() {

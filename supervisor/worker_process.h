@@ -50,12 +50,16 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
     std::function<void(ExitStatus status)> on_exit;
   };
 
-  // Starts the child. Failure behaviour: the error of pipe2, fork or exec
-  // (os/posix_error.h); nothing is left behind. Never throws.
+  // Starts the child. A result whose digits come through the pipe in
+  // ResultPart frames is handed to on_result whole, its parts joined; parts
+  // adding up to more than `max_result_bytes` break the protocol. Failure
+  // behaviour: the error of pipe2, fork or exec (os/posix_error.h); nothing
+  // is left behind. Never throws.
   static os::Result<std::shared_ptr<WorkerProcess>> Spawn(boost::asio::io_context& io,
                                                           const std::filesystem::path& executable,
                                                           const std::vector<std::string>& args,
-                                                          Events events);
+                                                          Events events,
+                                                          std::uint64_t max_result_bytes);
   ~WorkerProcess();
 
   pid_t pid() const { return pid_; }
@@ -66,7 +70,9 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   void Signal(int signo);
 
  private:
-  WorkerProcess(boost::asio::io_context& io, Events events);
+  WorkerProcess(boost::asio::io_context& io, Events events, std::uint64_t max_result_bytes);
+  // Keeps a part of the result that follows; false past max_result_bytes_.
+  bool AddPart(ipc::ResultPart&& part);
   void Read();
   void ReadNow();
   void OnBytes(std::size_t n);
@@ -77,6 +83,9 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   Events events_;
   ipc::FrameDecoder decoder_;
   std::vector<char> buffer_;
+  std::uint64_t max_result_bytes_;
+  std::string parts_;            // the digits of ResultPart frames so far
+  std::uint64_t parts_job_ = 0;  // the job they belong to
   pid_t pid_ = -1;
   bool exited_ = false;
 };

@@ -1,9 +1,11 @@
 // Turns one compute job into the ResultMessage that answers it. Small results
 // travel inline; larger ones are written straight into a result buffer in
-// shared memory (ipc/result_buffer.h).
+// shared memory (ipc/result_buffer.h) when the job allows it
+// (Job::may_use_buffer) and the buffer can be made; otherwise their digits
+// travel inline as well (the worker loop splits them into ResultPart frames).
 //
-// Failure behaviour: never throws. An out-of-range n, a failed C++ allocation
-// or a result buffer that cannot be made becomes a non-kOk ResultMessage. GMP
+// Failure behaviour: never throws. An out-of-range n or a failed C++
+// allocation becomes a non-kOk ResultMessage; a full /dev/shm does not. GMP
 // running out of memory is the process's GMP memory functions' business
 // (worker/gmp_memory.h).
 #pragma once
@@ -23,7 +25,7 @@ namespace fibpool::worker {
 
 struct RunnerLimits {
   std::uint64_t max_fast_n = ipc::kDefaultMaxN;
-  // Results of more digits than this go into a result buffer.
+  // Results of more digits than this go into a result buffer, if allowed.
   std::size_t inline_limit = ipc::kInlineResultLimit;
   // A fast job whose estimated memory exceeds this fails up front (0: no limit).
   std::uint64_t max_memory_bytes = 0;
@@ -35,8 +37,8 @@ std::uint64_t EstimatedFastMemoryBytes(std::uint64_t n);
 
 struct JobOutcome {
   ipc::ResultMessage message;
-  // Holds the result buffer while the message naming it is sent; the caller
-  // Disown()s it once the message is out (otherwise it unlinks itself).
+  // Holds the result buffer until the message naming it is sent; the caller
+  // Disown()s and unmaps it before sending (otherwise it unlinks itself).
   os::SharedSegment buffer;
 };
 

@@ -133,9 +133,9 @@ int RunWorker(const ipc::WorkerArgs& options) {
     }
     if (batch.jobs[0].kind == ipc::JobKind::kSentinel) return ipc::kExitSentinel;
     // The answers of a batch go out in one write; one that names a result
-    // buffer goes out at once, so that the buffer can be disowned. What the
-    // jobs cost is read after each job measured alone and after each run of
-    // cheap ones (job_cost_share.h); their answers wait for that reading.
+    // buffer goes out at once, so that the supervisor can free it early. What
+    // the jobs cost is read after each job measured alone and after each run
+    // of cheap ones (job_cost_share.h); their answers wait for that reading.
     os::ResourceUsage before = os::SelfResourceUsage();
     std::uint32_t first = 0;  // the first job whose cost is not read yet
     for (std::uint32_t i = 0; i < batch.size; ++i) {
@@ -154,14 +154,20 @@ int RunWorker(const ipc::WorkerArgs& options) {
       ShareCost(std::span<const ipc::Job>(batch.jobs).subspan(first, count),
                 after.cpu_ns - std::min(before.cpu_ns, after.cpu_ns), after.peak_rss_bytes,
                 std::span<JobOutcome>(outcomes).subspan(first, count));
-      for (std::uint32_t k = first; k <= i; ++k) {
-        writer.Append(ipc::FrameType::kResult, outcomes[k].message);
-      }
-      if (!outcomes[i].buffer.empty()) {
-        if (writer.Flush(fd)) return ipc::kExitPipeBroken;
-        outcomes[i].buffer.Disown();  // the supervisor owns it now
+      // A result buffer ends a run, so only its last job can have one.
+      const bool buffered = !outcomes[i].buffer.empty();
+      if (buffered) {
+        // Unmapped before the supervisor learns its name: once the
+        // supervisor lets go of it, its memory is free (a worker that dies
+        // before sending leaves the name to the supervisor's cleanup).
+        outcomes[i].buffer.Disown();
         outcomes[i].buffer = os::SharedSegment();
       }
+      for (std::uint32_t k = first; k <= i; ++k) {
+        ipc::AppendResult(writer, outcomes[k].message);
+        outcomes[k] = JobOutcome();  // lets go of the digits of a piped result
+      }
+      if (buffered && writer.Flush(fd)) return ipc::kExitPipeBroken;
       before = after;
       first = i + 1;
     }

@@ -35,6 +35,26 @@ free_port() {
 json_field() {
   python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1" 2>/dev/null || true
 }
+# haproxy_servers EXEC...: one line "STATUS WEIGHT AGENT_STATUS" (spaces in STATUS become
+# '_': "DRAIN_(agent)") per server of HAProxy's backend `fibpool` that has an address (free
+# server-template slots, MAINT, are left out), from HAProxy's runtime API (`show stat` on
+# 127.0.0.1:9999 inside its container, deploy/haproxy.cfg), asked through bash's /dev/tcp
+# by EXEC, the command that runs a program in that container (`podman exec NAME`). Prints
+# nothing when the API does not answer.
+haproxy_servers() {
+  "$@" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9999 && printf "show stat\n" >&3 && cat <&3' \
+    2>/dev/null | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+if not rows: sys.exit(0)
+head = [c.lstrip("# ") for c in rows[0]]
+for row in rows[1:]:
+    d = dict(zip(head, row))
+    if d.get("pxname") != "fibpool" or d.get("svname") in ("FRONTEND", "BACKEND"): continue
+    if d.get("status", "").startswith("MAINT"): continue
+    print(d["status"].replace(" ", "_"), d["weight"], d["agent_status"])
+' 2>/dev/null || true
+}
 # finish: the summary line and the exit status (from the EXIT trap, after cleaning up).
 finish() {
   local rc=$1

@@ -8,8 +8,10 @@
 #     after editing the mounted file applies the new count; a request in flight is
 #     answered across `stop` (drain) and the container exits 0.
 #  3. scale-out: 3 replicas behind HAProxy; requests on separate connections are all
-#     answered and reach more than one replica (each replica's own `stats`); after one
-#     replica is stopped, HAProxy keeps answering.
+#     answered and reach more than one replica (each replica's own `stats`); HAProxy's
+#     agent checks see every replica (`show stat`: UP, agent L7OK, weight 100 while idle,
+#     lower on a replica given queued work, 100 again after it); after one replica is
+#     stopped, HAProxy keeps answering.
 # Everything is torn down on exit, also when a step fails. Last line:
 # `deploy: N passed, M failed`.
 #
@@ -96,11 +98,12 @@ down "$base_project" "$base_file"
 ask() { printf '%s\nquit\n' "$1" | nc -w 20 127.0.0.1 "$port" 2>/dev/null | head -n 1 || true; }
 # worker_counts: "<length of the workers array> <workers_target>" from `stats`.
 worker_counts() { json_field "$(ask stats)" 'len(d["workers"]), d["workers_target"]'; }
-# stats_field CONTAINER EXPR: EXPR (Python, on the parsed JSON `d`) of `stats` asked
-# inside CONTAINER, for replicas that publish no port.
+# stats_field CONTAINER EXPR [HEADER]: EXPR (Python, on the parsed JSON `d`) of `stats`
+# asked inside CONTAINER, for replicas that publish no port; HEADER (a printf format) is
+# sent first: 'PROXY UNKNOWN\r\n' for a replica with proxy_protocol on.
 stats_field() {
   local json
-  json=$(podman exec "$1" sh -c "printf 'stats\nquit\n' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true)
+  json=$(podman exec "$1" sh -c "printf '${3:-}stats\nquit\n' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true)
   json_field "$json" "$2"
 }
 pong() { [[ $(ask ping) == pong ]]; }
@@ -206,7 +209,7 @@ while ((SECONDS < deadline)); do
   done
   reached=0
   for r in "${replicas[@]}"; do
-    n=$(stats_field "$r" 'd["results"]')
+    n=$(stats_field "$r" 'd["results"]' 'PROXY UNKNOWN\r\n')
     if [[ ${n:-0} -gt 0 ]]; then reached=$((reached + 1)); fi
   done
   ((reached >= 2)) && break
@@ -214,6 +217,28 @@ while ((SECONDS < deadline)); do
 done
 check "every request through HAProxy answered 832040" test "$answers_ok" = 1
 check "requests reached more than one replica ($reached of ${#replicas[@]})" test "$reached" -ge 2
+
+# HAProxy's agent checks (agent-port 25001): every replica UP with its agent answering
+# (L7OK) at full weight while idle; queued work on one replica (asked inside it, so with
+# the PROXY header its proxy_protocol requires) lowers its weight, which comes back to
+# 100 once that work is done.
+haproxy_ctr=$(podman ps --filter "label=com.docker.compose.project=$scale_project" \
+  --filter "label=com.docker.compose.service=haproxy" --format '{{.Names}}' | head -n 1)
+servers() { haproxy_servers podman exec "$haproxy_ctr"; }
+all_idle() { [[ $(servers | grep -c '^UP 100 L7OK$') -eq ${#replicas[@]} ]]; }
+one_lowered() { servers | awk '$1 == "UP" && $3 == "L7OK" && $2 < 100 { f = 1 } END { exit !f }'; }
+ok=0; wait_for 30 all_idle && ok=1
+check "HAProxy: all ${#replicas[@]} replicas UP, agent L7OK, weight 100 while idle (got: $(servers | paste -sd ';'))" \
+  test "$ok" = 1
+podman exec -d "${replicas[1]}" sh -c \
+  "(printf 'PROXY UNKNOWN\r\n'; printf '44 recursive\n%.0s' 1 2 3 4 5 6; sleep 20) |
+   nc -w 30 127.0.0.1 25000 >/dev/null"
+ok=0; wait_for 15 one_lowered && ok=1
+check "HAProxy: a replica with queued work has a weight below 100 (got: $(servers | paste -sd ';'))" \
+  test "$ok" = 1
+ok=0; wait_for 90 all_idle && ok=1
+check "HAProxy: its weight is back to 100 once the work is done (got: $(servers | paste -sd ';'))" \
+  test "$ok" = 1
 
 podman stop -t 40 "${replicas[0]}" >>"$log" 2>&1
 failover_ok=1

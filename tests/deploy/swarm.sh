@@ -11,7 +11,8 @@
 #  2. `docker swarm init --advertise-addr 127.0.0.1`; the stack is deployed with the
 #     host-ports override (this kernel has no IPVS for the routing mesh); a query
 #     through HAProxy; `stats` of each replica shows the workers of deploy/fibpool.conf.
-#  3. `docker service scale` to 3: HAProxy sends connections to all three.
+#  3. `docker service scale` to 3: HAProxy sends connections to all three, and its agent
+#     checks see all three (`show stat`: UP, agent L7OK).
 #  4. `docker service update --force` (a rolling update) while client loops send
 #     requests all along: every answer is right; retries of refused or cut connections
 #     are counted and reported.
@@ -155,8 +156,9 @@ say "images built and loaded in $((SECONDS - t0))s"
 ask() { # ask PORT LINE: the first answer line
   printf '%s\nquit\n' "$2" | nc -w 20 127.0.0.1 "$1" 2>/dev/null | head -n 1 || true
 }
-ask_in() { # ask_in CONTAINER LINE: asked inside the container (replicas publish no port)
-  d exec "$1" sh -c "printf '%s\nquit\n' '$2' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true
+ask_in() { # ask_in CONTAINER LINE: asked inside the container (replicas publish no port);
+  # a replica of the stack has proxy_protocol on: a PROXY header first
+  d exec "$1" sh -c "printf 'PROXY UNKNOWN\r\n%s\nquit\n' '$2' | nc -w 5 127.0.0.1 25000" 2>/dev/null | head -n 1 || true
 }
 pong() { [[ $(ask "$1" ping) == pong ]]; }
 
@@ -233,6 +235,12 @@ reached_all() {
 }
 check "HAProxy sends connections to all three replicas (each one's stats 'results' > 0)" \
   wait_for 60 reached_all
+# HAProxy's agent checks (agent-port 25001) reach every replica over the overlay network.
+haproxy_ctr=$(service_containers haproxy | head -n 1)
+agents_up() { [[ $(haproxy_servers d exec "$haproxy_ctr" | grep -c '^UP [0-9]* L7OK$') -eq 3 ]]; }
+ok=0; wait_for 30 agents_up && ok=1
+check "HAProxy: 3 replicas UP with agent status L7OK (got: $(haproxy_servers d exec "$haproxy_ctr" | paste -sd ';'))" \
+  test "$ok" = 1
 
 # --- client loops, running through 4 and 5 ----------------------------------------------------
 stop_file=$work/stop-clients

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/line_client.h"
+#include "tests/support/log_lines.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
@@ -168,14 +169,6 @@ TEST(CommandLine, BadEnvironmentValueExitsNonZeroWithAMessage) {
 
 // The first line fibpool printed on stderr.
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-// The first log line holding `needle`; empty when there is none.
-std::string LogLineWith(const std::string& log, const std::string& needle) {
-  const auto at = log.find(needle);
-  if (at == std::string::npos) return {};
-  const auto start = log.rfind('\n', at) + 1;  // npos + 1 == 0
-  return log.substr(start, log.find('\n', at) - start);
-}
 
 TEST(CommandLine, WrongValuesExitTwoWithOneLineNamingSettingRangeAndSource) {
   TempFile file("workers = 1\nmax_connections = -1\n");

@@ -335,5 +335,29 @@ TEST(Errors, ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker) 
   EXPECT_EQ(client.Ask("20 recursive"), "6765");
 }
 
+TEST(Errors, AQuarantinedRequestRunsAgainOnceQuarantinePeriodHasPassed) {
+  ServerProcess server({"--workers", "2", "--quarantine-period", "3"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");
+  KillItsWorkerTwice(observer);
+  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+  EXPECT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+
+  // During the period: refused at once.
+  const auto again = client.Ask("50 recursive", seconds(10));
+  ASSERT_TRUE(IsError(again, "worker_crashed"));
+  EXPECT_NE(again->find("killed two workers; refused for"), std::string::npos) << *again;
+
+  // After it: the input is released and a worker starts it again.
+  ASSERT_TRUE(
+      WaitFor([&] { return Counter(AskStats(observer), "quarantined_inputs") == 0; }, seconds(10)));
+  client.Send("50 recursive\n");
+  EXPECT_TRUE(WaitForBusyWorker(observer, seconds(10)));
+  EXPECT_NE(server.Log().find("event=input_quarantined algorithm=recursive n=50 period_ms=3000"),
+            std::string::npos)
+      << server.Log();
+}
+
 }  // namespace
 }  // namespace fibpool::testing

@@ -1,10 +1,8 @@
 // Fair queuing across clients against the real binaries: one client's
 // backlog must not hold another client's job behind it. Clients are told
 // apart by address: A connects from 127.0.0.1, B from 127.0.0.2.
-#include <algorithm>
 #include <chrono>
 #include <string>
-#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -32,22 +30,6 @@ TEST(Fairness, OneJobOfASecondClientIsNotQueuedBehindAnotherClientsBacklog) {
   ServerProcess server({"--workers", "2"});
   LineClient b(server.port(), "127.0.0.2");
 
-  // B's own service time with both workers busy, as they will be behind A
-  // (on a shared machine two jobs at once each run slower than one alone):
-  // B's job beside one of C's, the median of three.
-  LineClient c(server.port(), "127.0.0.3");
-  std::vector<double> beside;
-  for (int i = 0; i < 3; ++i) {
-    c.Send(job + "\n");
-    const auto start = Clock::now();
-    const auto answer = b.Ask(job, seconds(60));
-    beside.push_back(SecondsSince(start));
-    ASSERT_EQ(answer, expected);
-    ASSERT_EQ(c.ReadLine(seconds(60)), expected);
-  }
-  std::sort(beside.begin(), beside.end());
-  const double service = beside[1];
-
   // A: 30 such jobs over two connections from its one address, enough to keep
   // a backlog through all three of B's requests below.
   LineClient a1(server.port());
@@ -71,24 +53,27 @@ TEST(Fairness, OneJobOfASecondClientIsNotQueuedBehindAnotherClientsBacklog) {
   EXPECT_EQ(flows[0].at("flow").as_string(), "127.0.0.1");
   EXPECT_EQ(flows[0].at("queued").to_number<std::uint64_t>(), Counter(stats, "backlog"));
 
-  // B asks three times while A's backlog stands; each request waits for at
-  // most the rest of one running job of A's, then runs. The median of three
-  // keeps one slow moment of a shared machine from deciding the outcome; in
-  // first-in-first-out order each would wait for A's whole backlog instead.
-  std::vector<double> behind;
+  // B asks three times while A's backlog stands. Each of B's jobs must take
+  // the next free worker: while it waits and runs, A's jobs that finish are
+  // the two already running and what the other worker gets through meanwhile
+  // (one, or a few when the machine runs one worker slower than the other).
+  // First in, first out would finish A's whole backlog first. Counting jobs
+  // rather than seconds keeps the test exact on a loaded machine; the time
+  // target (2.5x B's own service time) is measured by fibpool-bench.
   for (int i = 0; i < 3; ++i) {
     stats = AskStats(observer);
-    ASSERT_GE(Counter(stats, "backlog"), 4u)
-        << "A's backlog ran out before B's request " << i;
+    const auto backlog = Counter(stats, "backlog");
+    ASSERT_GE(backlog, 8u) << "A's backlog ran out before B's request " << i;
+    const auto finished_before = Counter(stats, "results");
     const auto start = Clock::now();
-    const auto answer = b.Ask(job, seconds(60));
-    behind.push_back(SecondsSince(start));
+    const auto answer = b.Ask(job, seconds(120));
+    const double waited = SecondsSince(start);
     ASSERT_EQ(answer, expected);
+    const auto finished_meanwhile = Counter(AskStats(observer), "results") - finished_before - 1;
+    EXPECT_LE(finished_meanwhile, 6u)
+        << "B's request " << i << " waited " << waited << " s while " << finished_meanwhile
+        << " of A's jobs finished; A had " << backlog << " queued";
   }
-  std::sort(behind.begin(), behind.end());
-  EXPECT_LE(behind[1], 2.5 * service)
-      << "B beside C: " << service << " s; behind A: " << behind[0] << ", " << behind[1]
-      << ", " << behind[2] << " s";
 }
 
 }  // namespace

@@ -291,7 +291,7 @@ std::uint64_t VirtualBytes(pid_t pid) {
   return 0;
 }
 
-TEST(Faults, WorkerOutOfGmpMemoryAnswersAnErrorAndThePoolKeepsServing) {
+TEST(Faults, WorkerOutOfGmpMemoryAnswersALoggedErrorAndThePoolKeepsServing) {
   if (kAddressSanitized) {
     GTEST_SKIP() << "AddressSanitizer's allocator reports an exhausted RLIMIT_AS itself "
                     "instead of returning NULL to GMP's memory functions";
@@ -317,6 +317,11 @@ TEST(Faults, WorkerOutOfGmpMemoryAnswersAnErrorAndThePoolKeepsServing) {
   EXPECT_EQ(Counter(stats, "worker_crashes"), 0u);
   EXPECT_EQ(Counter(stats, "job_retries"), 0u);
   EXPECT_NE(server.Log().find("cause=out_of_memory"), std::string::npos) << server.Log();
+  // Every ERR internal is logged with its reason.
+  EXPECT_NE(server.Log().find("event=internal_error algorithm=fast n=100000000 flow=127.0.0.1 "
+                              "reason=\"out of memory\" suppressed=0"),
+            std::string::npos)
+      << server.Log();
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ using fibpool::ipc::FrameDecoder;
 using fibpool::ipc::FrameType;
 using fibpool::ipc::ReadyMessage;
 using fibpool::ipc::ResultMessage;
+using fibpool::ipc::ResultPart;
 
 using fibpool::fuzz::Check;
 
@@ -54,7 +55,8 @@ Frames Split(std::string_view bytes, std::size_t chunk) {
         Check(decoder.Next(&frame) == FrameDecoder::Status::kCorrupt);  // final
         break;
       }
-      Check(frame.type == FrameType::kReady || frame.type == FrameType::kResult);
+      Check(frame.type == FrameType::kReady || frame.type == FrameType::kResult ||
+            frame.type == FrameType::kResultPart);
       Check(frame.body.size() <= fibpool::ipc::kMaxFrameBody);
       out.frames.emplace_back(frame.type, std::string(frame.body));
     }
@@ -76,6 +78,12 @@ void DecodeBody(FrameType type, std::string_view body) {
       const auto back = Decode<ReadyMessage>(std::string_view(again).substr(8));
       Check(back && back->pid == m->pid && back->cell == m->cell);
     }
+  } else if (type == FrameType::kResultPart) {
+    if (const auto m = Decode<ResultPart>(body)) {
+      const std::string again = EncodeMessage(FrameType::kResultPart, *m);
+      const auto back = Decode<ResultPart>(std::string_view(again).substr(8));
+      Check(back && back->job_id == m->job_id && back->text == m->text);
+    }
   } else {
     if (const auto m = Decode<ResultMessage>(body)) {
       const std::string again = EncodeMessage(FrameType::kResult, *m);
@@ -92,8 +100,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Frames whole = fibpool::fuzz::SameForEverySplit(bytes, 13, Split);
   for (const auto& [type, body] : whole.frames) {
     DecodeBody(type, body);
-    // A body of the other type, as a confused or malicious worker might send.
-    DecodeBody(type == FrameType::kReady ? FrameType::kResult : FrameType::kReady, body);
+    // A body of the other types, as a confused or malicious worker might send.
+    for (const FrameType other : {FrameType::kReady, FrameType::kResult, FrameType::kResultPart}) {
+      if (other != type) DecodeBody(other, body);
+    }
   }
   return 0;
 }

@@ -14,6 +14,15 @@ inline void Check(bool condition) {
   if (!condition) std::abort();
 }
 
+// `err` is one line (its only LF at its end) without other control bytes.
+inline void CheckOneLine(std::string_view err) {
+  Check(!err.empty() && err.find('\n') == err.size() - 1);
+  for (std::size_t i = 0; i + 1 < err.size(); ++i) {
+    const auto u = static_cast<unsigned char>(err[i]);
+    Check(u >= 0x20 && u != 0x7f);
+  }
+}
+
 // decode(bytes, read_size) with the whole input in one read, one byte a read
 // and `odd`-byte reads: the three results must be equal. Returns the first.
 template <class Decode>

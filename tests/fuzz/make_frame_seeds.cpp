@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
                       Result(9, ResultStatus::kOutOfRange, "fast takes N <= 100000000")));
   write("result_failed",
         EncodeMessage(FrameType::kResult, Result(10, ResultStatus::kFailed, "allocation failed")));
+  write("result_in_parts",
+        EncodeMessage(FrameType::kResultPart, fibpool::ipc::ResultPart{11, "354224848179"}) +
+            EncodeMessage(FrameType::kResult, Result(11, ResultStatus::kOk, "261915075")));
   write("ready_then_results",
         ready + EncodeMessage(FrameType::kResult, Result(1, ResultStatus::kOk, "55")) +
             EncodeMessage(FrameType::kResult, Result(2, ResultStatus::kOk, "6765")));

@@ -45,11 +45,7 @@ void CheckRequest(std::string_view line, const ParserLimits& limits) {
       const std::string prefix = "ERR " + std::string(AnswerErrorName(r.error)) + " ";
       Check(err.starts_with(prefix));
       Check(err.size() > prefix.size() + 1);  // the detail is not lost
-      Check(err.find('\n') == err.size() - 1);
-      for (std::size_t i = 0; i + 1 < err.size(); ++i) {
-        const auto u = static_cast<unsigned char>(err[i]);
-        Check(u >= 0x20 && u != 0x7f);
-      }
+      fibpool::fuzz::CheckOneLine(err);
       break;
     }
     case Request::Kind::kCompute:

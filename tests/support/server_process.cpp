@@ -100,9 +100,9 @@ std::string BinDir() {
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
-                             bool own_process_group) {
+                             bool own_process_group, std::vector<std::string> command_prefix) {
   try {
-    Start(std::move(args), env, own_process_group);
+    Start(std::move(args), env, own_process_group, std::move(command_prefix));
   } catch (...) {
     Cleanup();  // no process, descriptor or log file outlives a failed start
     throw;
@@ -110,7 +110,8 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
 }
 
 void ServerProcess::Start(std::vector<std::string> args,
-                          const std::map<std::string, std::string>& env, bool own_process_group) {
+                          const std::map<std::string, std::string>& env, bool own_process_group,
+                          std::vector<std::string> command_prefix) {
   char log_template[] = "/tmp/fibpool-test-log.XXXXXX";
   const int log_fd = ::mkstemp(log_template);
   if (log_fd < 0) throw std::runtime_error("mkstemp failed");
@@ -131,6 +132,7 @@ void ServerProcess::Start(std::vector<std::string> args,
     argv_strings.insert(argv_strings.end(), {"--port", "0"});
   }
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  argv_strings.insert(argv_strings.begin(), command_prefix.begin(), command_prefix.end());
   const int rc = Spawn(std::move(argv_strings), env, /*null_stdin=*/false, out[1], log_fd, &pid_,
                        own_process_group);
   ::close(out[1]);

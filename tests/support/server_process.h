@@ -35,10 +35,14 @@ class ServerProcess {
   // after killing the process and removing its log file. With
   // `own_process_group` the supervisor leads a new process group (its pid is
   // the group id), as under a service manager: kill(-pid()) signals it and
-  // its workers, not the test.
+  // its workers, not the test. A non-empty `command_prefix` is run instead,
+  // with fibpool's path and arguments appended: a wrapper (first element: an
+  // absolute path) that must end by exec'ing them, so that pid() is
+  // fibpool's (e.g. `unshare -m ... sh -c '...; exec "$0" "$@"'`).
   explicit ServerProcess(std::vector<std::string> args = {},
                          std::map<std::string, std::string> env = {},
-                         bool own_process_group = false);
+                         bool own_process_group = false,
+                         std::vector<std::string> command_prefix = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -61,7 +65,7 @@ class ServerProcess {
 
  private:
   void Start(std::vector<std::string> args, const std::map<std::string, std::string>& env,
-             bool own_process_group);
+             bool own_process_group, std::vector<std::string> command_prefix);
   // Kills and reaps what still runs, closes the pipe, removes the log file.
   void Cleanup();
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "supervisor/cost_model.h"
 #include "supervisor/duration_text.h"
 
@@ -45,6 +47,74 @@ TEST(Admission, AJobEstimatedAtExactlyTheTimeoutIsTaken) {
             std::nullopt);
   EXPECT_TRUE(CheckCost(ipc::Algorithm::kRecursive, Reference(ipc::Algorithm::kRecursive, 40),
                         exact - 1ms));
+}
+
+constexpr std::uint64_t kSecondNs = 1'000'000'000;
+
+TEST(Admission, ABigJobWaitsForTheMainWorkersOnlyWhileACheapOneUsesTheReserve) {
+  WorkBefore work;
+  work.main_lane_ns = 2 * kSecondNs;  // two big jobs hold the two main workers
+  work.waiting.big_ns = 4 * kSecondNs;
+  work.main_workers = 2;
+  work.reserve_workers = 1;
+  work.size = JobSize::kBig;
+  EXPECT_EQ(EstimatedWait(work), std::chrono::seconds(3));  // (2 + 4) s over 2 workers
+  work.size = JobSize::kCheap;
+  EXPECT_EQ(EstimatedWait(work), std::chrono::seconds(0));  // the reserve worker is free
+  work.waiting.cheap_ns = kSecondNs / 2;
+  EXPECT_EQ(EstimatedWait(work), std::chrono::milliseconds(500));
+}
+
+TEST(Admission, CheapWorkAheadIsSharedByEveryWorkerOnceTheReserveCannotDoItAlone) {
+  WorkBefore work;
+  work.size = JobSize::kCheap;
+  work.waiting.cheap_ns = 3 * kSecondNs;
+  work.main_workers = 2;
+  work.reserve_workers = 1;
+  EXPECT_EQ(EstimatedWait(work), std::chrono::seconds(1));
+  work.size = JobSize::kBig;  // the reserve worker takes its share of the cheap work
+  EXPECT_EQ(EstimatedWait(work), std::chrono::seconds(1));
+  work.reserve_workers = 0;
+  EXPECT_EQ(EstimatedWait(work), std::chrono::milliseconds(1500));
+  work.size = JobSize::kCheap;
+  EXPECT_EQ(EstimatedWait(work), std::chrono::milliseconds(1500));
+}
+
+TEST(Admission, AWaitOverMaxWaitIsRefusedWithTheStartInWholeSecondsRoundedUp) {
+  WorkBefore work;
+  work.size = JobSize::kBig;
+  work.main_lane_ns = 2 * kSecondNs + 1;
+  const auto refusal = CheckWait(work, 2s);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->code, AnswerError::kBusy);
+  EXPECT_EQ(refusal->detail, "retry_after=3");
+  EXPECT_EQ(ErrorLine(refusal->code, refusal->detail), "ERR busy retry_after=3\n");
+  work.main_lane_ns = 2 * kSecondNs;  // exactly max_wait: taken
+  EXPECT_EQ(CheckWait(work, 2s), std::nullopt);
+}
+
+TEST(Admission, RetryAfterIsAtLeastOneSecond) {
+  WorkBefore work;
+  work.main_lane_ns = kSecondNs / 10;
+  const auto refusal = CheckWait(work, 50ms);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->detail, "retry_after=1");
+}
+
+TEST(Admission, MaxWaitZeroTakesEveryWait) {
+  WorkBefore work;
+  work.main_lane_ns = 1'000'000 * kSecondNs;
+  EXPECT_EQ(CheckWait(work, 0ms), std::nullopt);
+}
+
+TEST(Admission, WorkBeyondSixtyFourBitsDoesNotWrapIntoAShortWait) {
+  WorkBefore work;
+  work.size = JobSize::kBig;
+  work.main_lane_ns = std::numeric_limits<std::uint64_t>::max();
+  work.waiting.big_ns = std::numeric_limits<std::uint64_t>::max();
+  const auto refusal = CheckWait(work, 1s);
+  ASSERT_TRUE(refusal);
+  EXPECT_GT(EstimatedWait(work), std::chrono::hours(24 * 365));
 }
 
 TEST(DurationText, EstimatesHaveThreeDigitsInTheLargestUnitAndLimitsAreExact) {

@@ -1,5 +1,6 @@
 #include "supervisor/answer_queue.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,25 @@ TEST(AnswerQueue, AnswersLeaveInRequestOrderWhateverOrderTheyComplete) {
   EXPECT_EQ(q.TakeReady(256), 3u);
   EXPECT_EQ(Texts(q), (std::vector<std::string>{"1\n", "pong\n", "2\n"}));
   EXPECT_TRUE(q.empty());
+}
+
+TEST(AnswerQueue, AnAnswersLeaseIsReleasedWhenItIsWrittenOrDropped) {
+  auto owner = std::make_shared<ResultLease::Owner>();
+  int releases = 0;
+  owner->on_release = [&] { ++releases; };
+  AnswerQueue q;
+  const auto written = q.Expect(10);
+  const auto dropped = q.Expect(10);
+  q.Fill(written, "1\n", {}, 0, ResultLease(owner, ResultRoute::kPipe, 4096));
+  q.Fill(dropped, "2\n", {}, 0, ResultLease(owner, ResultRoute::kBuffer, 8192));
+  EXPECT_EQ(q.TakeReady(1), 1u);
+  EXPECT_EQ(owner->budget.piped_bytes(), 4096u);  // held while the write is in flight
+  q.Written();
+  EXPECT_EQ(owner->budget.piped_bytes(), 0u);
+  EXPECT_EQ(releases, 1);
+  q.Clear();  // the client went away
+  EXPECT_EQ(owner->budget.in_flight_bytes(), 0u);
+  EXPECT_EQ(releases, 2);
 }
 
 TEST(AnswerQueue, OneWriteTakesAtMostTheGivenNumberOfAnswers) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "supervisor/cost_model.h"
 
 namespace fibpool::supervisor {
@@ -49,6 +51,25 @@ TEST(Backlog, OnlyCheapJobsComeOutWhenBigOnesAreNotAllowed) {
   EXPECT_EQ(b.Pop(true, false), std::nullopt);
   EXPECT_EQ(b.Pop(false, true), 1u);
   EXPECT_TRUE(b.empty());
+}
+
+TEST(Backlog, WalkVisitsTheJobsInTheOrderPopReturnsThemAndStopsWhenAsked) {
+  Backlog b;
+  const JobSize sizes[] = {JobSize::kCheap, JobSize::kBig};
+  for (std::uint64_t id = 1; id <= 4; ++id) b.Push(id, 100 - 10 * id, sizes[id % 2]);
+  std::vector<std::uint64_t> walked;
+  b.Walk([&](const Backlog::Waiting& job) {
+    walked.push_back(job.job_id);
+    return true;
+  });
+  EXPECT_EQ(walked, (std::vector<std::uint64_t>{4, 3, 2, 1}));
+  walked.clear();
+  b.Walk([&](const Backlog::Waiting& job) {
+    walked.push_back(job.job_id);
+    return job.size == JobSize::kCheap;
+  });
+  EXPECT_EQ(walked, (std::vector<std::uint64_t>{4, 3}));
+  EXPECT_EQ(b.size(), 4u);  // nothing removed
 }
 
 TEST(CostModel, SmallJobsAreCheapAndLargeOnesBig) {

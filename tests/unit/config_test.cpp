@@ -62,6 +62,16 @@ TEST(Config, ConfigFileCanBeNamedInTheEnvironment) {
   EXPECT_EQ(c.max_line, 64u);
 }
 
+TEST(Config, TheAgentPortIsOffByDefaultAndReadFromEveryLayer) {
+  EXPECT_EQ(Load({}).agent_port, -1);
+  ConfigFile file("agent_port = 25001\n");
+  EXPECT_EQ(Load({"--config", file.path()}).agent_port, 25001);
+  EXPECT_EQ(Load({"--config", file.path()}, {{"FIBPOOL_AGENT_PORT", "0"}}).agent_port, 0);
+  EXPECT_EQ(Load({"--agent-port", "7"}, {{"FIBPOOL_AGENT_PORT", "0"}}).agent_port, 7);
+  EXPECT_EQ(ErrorOf({"--agent-port", "-2"}),
+            "agent_port must be -1 (off) or 0 to 65535, got '-2' (from --agent-port)");
+}
+
 TEST(Config, EmptyEnvironmentVariablesCountAsUnset) {
   ConfigFile file("workers = 2\n");
   EXPECT_EQ(Load({"--config", file.path()}, {{"FIBPOOL_WORKERS", ""}}).workers, 2u);
@@ -135,6 +145,26 @@ TEST(Config, SecondsMustBePositiveAndFinite) {
               std::string("idle_timeout must be 0.001 to 31536000 seconds, got '") + bad +
                   "' (from --idle-timeout)");
   }
+}
+
+TEST(Config, MaxWaitIsOffByDefaultAndTakesSecondsFromEveryLayer) {
+  EXPECT_EQ(Load({}).max_wait, std::chrono::milliseconds(0));
+  EXPECT_EQ(Load({"--max-wait", "2.5"}).max_wait, std::chrono::milliseconds(2500));
+  EXPECT_EQ(Load({}, {{"FIBPOOL_MAX_WAIT", "10"}}).max_wait, std::chrono::seconds(10));
+  ConfigFile file("max_wait = 0.25\n");
+  EXPECT_EQ(Load({"--config", file.path()}).max_wait, std::chrono::milliseconds(250));
+  EXPECT_EQ(ErrorOf({"--max-wait", "-1"}),
+            "max_wait must be 0 to 31536000 seconds, got '-1' (from --max-wait)");
+  EXPECT_TRUE(FindSetting("max_wait")->live);
+}
+
+TEST(Config, QuarantinePeriodDefaultsToAMinuteAndIsChecked) {
+  EXPECT_EQ(Load({}).quarantine_period, std::chrono::seconds(60));
+  EXPECT_EQ(Load({}, {{"FIBPOOL_QUARANTINE_PERIOD", "0.5"}}).quarantine_period,
+            std::chrono::milliseconds(500));
+  EXPECT_EQ(ErrorOf({"--quarantine-period", "0"}),
+            "quarantine_period must be 0.001 to 31536000 seconds, got '0' (from "
+            "--quarantine-period)");
 }
 
 TEST(Config, NonNumbersAreRejected) {
@@ -244,6 +274,24 @@ TEST(Config, LogLevelAcceptsAnyCaseAndWarning) {
   EXPECT_EQ(ErrorOf({"--log-level", "loud"}),
             "log_level must be trace, debug, info, warn (or warning), error, critical, off; any "
             "case, got 'loud' (from --log-level)");
+}
+
+TEST(Config, ProxyProtocolIsOffByDefaultAndTakesTrueOrFalseInEveryLayer) {
+  EXPECT_FALSE(Load({}).proxy_protocol);
+  for (const char* on : {"true", "TRUE", "on", "yes", "1"}) {
+    EXPECT_TRUE(Load({"--proxy-protocol", on}).proxy_protocol) << on;
+  }
+  for (const char* off : {"false", "Off", "no", "0"}) {
+    EXPECT_FALSE(
+        Load({"--proxy-protocol", off}, {{"FIBPOOL_PROXY_PROTOCOL", "true"}}).proxy_protocol)
+        << off;
+  }
+  EXPECT_TRUE(Load({}, {{"FIBPOOL_PROXY_PROTOCOL", "on"}}).proxy_protocol);
+  ConfigFile file("proxy_protocol = true\n");
+  EXPECT_TRUE(Load({"--config", file.path()}).proxy_protocol);
+  EXPECT_EQ(ErrorOf({"--proxy-protocol", "maybe"}),
+            "proxy_protocol must be true, false, on, off, yes, no, 1 or 0, got 'maybe' "
+            "(from --proxy-protocol)");
 }
 
 TEST(Config, HostNameIsResolvedToAnAddress) {

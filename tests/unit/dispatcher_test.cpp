@@ -33,12 +33,20 @@ class DispatcherFixture : public ::testing::Test {
     backlog_.Push(job.flow, id, job.deadline, job.size);
     return id;
   }
-  void Dispatch() { DispatchWaiting(backlog_, jobs_, main_, reserve_); }
+  void Dispatch() { DispatchWaiting(backlog_, jobs_, main_, reserve_, routing_); }
+  PendingJob::State StateOf(std::uint64_t id) { return jobs_.Find(id)->state; }
+  const ResultBudget& budget() const { return routing_.results->budget; }
 
   Lane main_, reserve_;
   JobTable jobs_;
   FairQueue backlog_;
+  std::uint64_t shm_free_ = std::uint64_t{1} << 30;  // what "statvfs" says
+  ResultRouting routing_{std::make_shared<ResultLease::Owner>(), [this] { return shm_free_; }};
 };
+
+// F(10^8)'s answer: about 20.9 MB of digits.
+constexpr std::uint64_t kHugeN = 100'000'000;
+constexpr std::uint64_t kMB = 1'000'000;
 
 TEST_F(DispatcherFixture, ABigJobTakesAFreeMainWorkerAndTheNextCheapOneGoesToTheReserve) {
   Ready(main_, 1);
@@ -77,6 +85,81 @@ TEST_F(DispatcherFixture, NothingIsDispatchedBeforeAWorkerIsReadyAndAbandonedJob
   EXPECT_EQ(jobs_.Find(kept)->state, PendingJob::State::kQueued);
   EXPECT_EQ(main_.queue().Depth(), 1u);
   EXPECT_TRUE(backlog_.empty());
+}
+
+TEST_F(DispatcherFixture, ABigResultThatDoesNotFitWaitsAndJobsWithInlineAnswersPassIt) {
+  Ready(main_, 3);
+  shm_free_ = 30 * kMB;  // room for one F(10^8) answer, not two
+  const std::uint64_t first = Submit(ipc::Algorithm::kFast, kHugeN);
+  const std::uint64_t second = Submit(ipc::Algorithm::kFast, kHugeN);
+  const std::uint64_t small = Submit(ipc::Algorithm::kFast, 1000);
+  Dispatch();
+  EXPECT_EQ(StateOf(first), PendingJob::State::kQueued);
+  EXPECT_EQ(StateOf(second), PendingJob::State::kWaitingForShm);
+  EXPECT_EQ(StateOf(small), PendingJob::State::kQueued);
+  EXPECT_TRUE(backlog_.empty());
+  EXPECT_EQ(budget().waiting(), 1u);
+  EXPECT_EQ(budget().in_flight_bytes(), jobs_.Find(first)->buffer_bytes);
+}
+
+TEST_F(DispatcherFixture, JobsNeedingABufferQueueBehindTheFirstWaitingOneEvenIfTheyWouldFit) {
+  Ready(main_, 4);
+  shm_free_ = 30 * kMB;
+  Submit(ipc::Algorithm::kFast, kHugeN);
+  const std::uint64_t waiting = Submit(ipc::Algorithm::kFast, kHugeN);
+  Dispatch();
+  const std::uint64_t medium = Submit(ipc::Algorithm::kFast, 1'000'000);  // 209 kB answer
+  const std::uint64_t small = Submit(ipc::Algorithm::kFast, 1000);
+  Dispatch();
+  EXPECT_EQ(StateOf(small), PendingJob::State::kQueued);
+  EXPECT_EQ(StateOf(waiting), PendingJob::State::kWaitingForShm);
+  EXPECT_EQ(StateOf(medium), PendingJob::State::kWaitingForShm);
+  EXPECT_EQ(budget().FirstWaiting(), waiting);
+}
+
+TEST_F(DispatcherFixture, AWaitingJobGoesOnceTheResultAheadOfItIsReleased) {
+  Ready(main_, 3);
+  shm_free_ = 30 * kMB;
+  const std::uint64_t first = Submit(ipc::Algorithm::kFast, kHugeN);
+  const std::uint64_t second = Submit(ipc::Algorithm::kFast, kHugeN);
+  Dispatch();
+  ASSERT_EQ(StateOf(second), PendingJob::State::kWaitingForShm);
+  jobs_.Find(first)->lease.Arrived();  // its buffer is mapped, held for its reader
+  shm_free_ = 9 * kMB;
+  Dispatch();
+  EXPECT_EQ(StateOf(second), PendingJob::State::kWaitingForShm);
+  jobs_.Find(first)->lease = ResultLease();  // written: released, and the space is free
+  shm_free_ = 30 * kMB;
+  Dispatch();
+  EXPECT_EQ(StateOf(second), PendingJob::State::kQueued);
+  EXPECT_EQ(budget().waiting(), 0u);
+  EXPECT_EQ(budget().pipes(), 0u);
+}
+
+TEST_F(DispatcherFixture, AResultLargerThanTheWholeOfDevShmTakesThePipe) {
+  Ready(main_, 2);
+  shm_free_ = 16 * kMB;
+  const std::uint64_t id = Submit(ipc::Algorithm::kFast, kHugeN);
+  Dispatch();
+  EXPECT_EQ(StateOf(id), PendingJob::State::kQueued);
+  EXPECT_EQ(budget().pipes(), 1u);
+  EXPECT_EQ(budget().piped_bytes(), jobs_.Find(id)->buffer_bytes);
+  EXPECT_EQ(budget().in_flight_bytes(), 0u);
+}
+
+TEST_F(DispatcherFixture, AJobAbandonedWhileWaitingForSharedMemoryLeavesTheLine) {
+  Ready(main_, 3);
+  shm_free_ = 30 * kMB;
+  const std::uint64_t first = Submit(ipc::Algorithm::kFast, kHugeN);
+  const std::uint64_t abandoned = Submit(ipc::Algorithm::kFast, kHugeN);
+  const std::uint64_t third = Submit(ipc::Algorithm::kFast, kHugeN);
+  Dispatch();
+  ASSERT_EQ(budget().waiting(), 2u);
+  jobs_.Erase(abandoned);
+  jobs_.Find(first)->lease = ResultLease();
+  Dispatch();
+  EXPECT_EQ(StateOf(third), PendingJob::State::kQueued);
+  EXPECT_EQ(budget().waiting(), 0u);
 }
 
 }  // namespace

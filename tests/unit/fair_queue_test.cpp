@@ -130,6 +130,76 @@ TEST(FairQueue, TopFlowsAreTheDeepestMostFirstAndLimited) {
   EXPECT_EQ(q.TopFlows(8).size(), 3u);
 }
 
+// Costs of the jobs in a CostAhead() test, by id; unknown ids cost 0.
+struct Costs {
+  std::map<std::uint64_t, std::uint64_t> of;
+  std::function<std::uint64_t(std::uint64_t)> lookup() const {
+    return [this](std::uint64_t id) {
+      const auto it = of.find(id);
+      return it == of.end() ? std::uint64_t{0} : it->second;
+    };
+  }
+};
+
+TEST(FairQueue, ANewFlowsJobHasNothingAheadOfItButWorkAlreadyStarted) {
+  FairQueue q;
+  Costs costs;
+  for (std::uint64_t id = 1; id <= 10; ++id) {
+    q.Push(kA, id, id * 100, JobSize::kBig);
+    costs.of[id] = 100;
+  }
+  ASSERT_EQ(TakeNext(q, 100), 1u);
+  EXPECT_EQ(q.CostAhead(kB, 1'000'000, costs.lookup()), (WorkAhead{0, 0}));
+  // A's next job waits for all of A's own.
+  EXPECT_EQ(q.CostAhead(kA, 1'000'000, costs.lookup()), (WorkAhead{0, 900}));
+}
+
+TEST(FairQueue, WithinItsFlowAJobWaitsOnlyForEarlierDeadlines) {
+  FairQueue q;
+  Costs costs{{{1, 500}, {2, 5}, {3, 500}}};
+  q.Push(kA, 1, 1000, JobSize::kBig);
+  q.Push(kA, 2, 50, JobSize::kCheap);
+  q.Push(kA, 3, 2000, JobSize::kBig);
+  EXPECT_EQ(q.CostAhead(kA, 40, costs.lookup()), (WorkAhead{0, 0}));
+  EXPECT_EQ(q.CostAhead(kA, 50, costs.lookup()), (WorkAhead{5, 0}));  // a tie: after the older
+  EXPECT_EQ(q.CostAhead(kA, 1500, costs.lookup()), (WorkAhead{5, 500}));
+}
+
+TEST(FairQueue, CostAheadCountsTheJobsTheQueueThenServesFirst) {
+  FairQueue q;
+  Costs costs;
+  for (std::uint64_t i = 0; i < 4; ++i) {
+    q.Push(kA, 1 + i, i, JobSize::kBig);  // A: jobs of cost 10
+    costs.of[1 + i] = 10;
+    q.Push(kB, 11 + i, i, JobSize::kCheap);  // B: jobs of cost 4
+    costs.of[11 + i] = 4;
+  }
+  // B's next job starts at B's virtual time 16: after A's jobs starting at 0
+  // and 10 (A is the older flow: its ties go first) and B's four.
+  const WorkAhead ahead = q.CostAhead(kB, 100, costs.lookup());
+  EXPECT_EQ(ahead, (WorkAhead{16, 20}));
+  // Served in that order: exactly those come out before it would.
+  q.Push(kB, 99, 100, JobSize::kCheap);
+  WorkAhead served;
+  for (;;) {
+    const auto head = q.Peek();
+    ASSERT_TRUE(head);
+    if (head->job_id == 99) break;
+    const std::uint64_t cost = costs.of[head->job_id];
+    (head->size == JobSize::kCheap ? served.cheap_ns : served.big_ns) += cost;
+    q.Take(*head, cost);
+  }
+  EXPECT_EQ(served, ahead);
+}
+
+TEST(FairQueue, AnAbandonedWaitingJobCostsNothingAhead) {
+  FairQueue q;
+  Costs costs{{{2, 30}}};  // job 1 is no longer known
+  q.Push(kA, 1, 0, JobSize::kBig);
+  q.Push(kA, 2, 1, JobSize::kBig);
+  EXPECT_EQ(q.CostAhead(kA, 10, costs.lookup()), (WorkAhead{0, 30}));
+}
+
 TEST(FlowKey, AnIpv4MappedAddressIsTheSameFlowAsThePlainOne) {
   namespace ip = boost::asio::ip;
   EXPECT_EQ(FlowKeyOf(ip::make_address("::ffff:192.0.2.7")), "192.0.2.7");

@@ -65,6 +65,18 @@ TEST(JobRunner, LargeResultsGoToAResultBuffer) {
   // Not disowned: the buffer unlinks itself.
 }
 
+TEST(JobRunner, ALargeResultOfAJobNotAllowedABufferTravelsInline) {
+  RunnerLimits limits;
+  limits.inline_limit = 100;
+  ipc::Job job{9, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 1000};
+  job.may_use_buffer = false;
+  const JobOutcome out = RunJob(job, limits, ::getpid());
+  ASSERT_EQ(out.message.status, ipc::ResultStatus::kOk);
+  EXPECT_TRUE(out.message.buffer_name.empty());
+  EXPECT_TRUE(out.buffer.empty());
+  EXPECT_EQ(out.message.text, BigFibonacci(1000).ToDecimal());
+}
+
 TEST(JobRunner, OutOfRangeIsAnAnswerNotACrash) {
   RunnerLimits limits;
   limits.max_fast_n = 10;

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "ipc/codec.h"
 #include "ipc/job.h"
@@ -31,6 +33,72 @@ TEST(Codec, EncodingIntoATooSmallBufferFails) {
 TEST(Codec, TruncatedBytesDoNotDecode) {
   const std::string bytes = Encode(Job{1, JobKind::kCompute, Algorithm::kFast, 1});
   EXPECT_FALSE(Decode<Job>(std::string_view(bytes).substr(0, bytes.size() - 1)).has_value());
+}
+
+TEST(FrameWriter, AResultLongerThanOnePartIsSplitIntoPartsThatJoinBackInOrder) {
+  std::string digits;
+  for (std::size_t i = 0; i < 2 * kResultPartBytes + 10; ++i) digits.push_back(static_cast<char>('0' + i % 7));
+  ResultMessage m;
+  m.job_id = 5;
+  m.text = digits;
+  FrameWriter writer;
+  AppendResult(writer, m);
+  FrameDecoder d;
+  d.Feed(writer.pending());
+  FrameDecoder::Frame f;
+  std::vector<FrameType> types;
+  std::string joined;
+  while (d.Next(&f) == FrameDecoder::Status::kFrame) {
+    ASSERT_LE(f.body.size(), kMaxFrameBody);
+    types.push_back(f.type);
+    if (f.type == FrameType::kResultPart) {
+      const auto part = Decode<ResultPart>(f.body);
+      ASSERT_TRUE(part.has_value());
+      EXPECT_EQ(part->job_id, 5u);
+      joined += part->text;
+    } else {
+      const auto result = Decode<ResultMessage>(f.body);
+      ASSERT_TRUE(result.has_value());
+      EXPECT_EQ(result->text.size(), 10u);
+      joined += result->text;
+    }
+  }
+  EXPECT_EQ(types, (std::vector<FrameType>{FrameType::kResultPart, FrameType::kResultPart,
+                                           FrameType::kResult}));
+  EXPECT_TRUE(joined == digits);
+}
+
+TEST(FrameWriter, AResultInPartsCarriesWhatItsJobCostInItsResultFrame) {
+  ResultMessage m;
+  m.job_id = 7;
+  m.text = std::string(kResultPartBytes + 1, '3');
+  m.cpu_ns = 251'000'000;
+  m.peak_rss_bytes = 96u << 20;
+  FrameWriter writer;
+  AppendResult(writer, m);
+  FrameDecoder d;
+  d.Feed(writer.pending());
+  FrameDecoder::Frame f;
+  ASSERT_EQ(d.Next(&f), FrameDecoder::Status::kFrame);
+  EXPECT_EQ(f.type, FrameType::kResultPart);
+  ASSERT_EQ(d.Next(&f), FrameDecoder::Status::kFrame);
+  ASSERT_EQ(f.type, FrameType::kResult);
+  const auto result = Decode<ResultMessage>(f.body);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->job_id, 7u);
+  EXPECT_EQ(result->text, "3");
+  EXPECT_EQ(result->cpu_ns, 251'000'000u);
+  EXPECT_EQ(result->peak_rss_bytes, 96u << 20);
+}
+
+TEST(FrameWriter, AShortResultIsOneFrame) {
+  ResultMessage m;
+  m.job_id = 6;
+  m.text = "832040";
+  FrameWriter writer;
+  AppendResult(writer, m);
+  EXPECT_EQ(writer.pending(), EncodeMessage(FrameType::kResult,
+                                            ResultMessage{6, ResultStatus::kOk, "832040", "", 0}));
 }
 
 TEST(FrameDecoder, YieldsFramesSplitAnywhere) {

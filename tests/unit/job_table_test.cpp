@@ -80,5 +80,34 @@ TEST(JobTable, JobsGetDistinctIdsAndTheirCostSetsTheirDeadline) {
   EXPECT_EQ(table.size(), 1u);
 }
 
+TEST(JobTable, PendingCostSumsTheEstimatesOfTheJobsNotYetErased) {
+  JobTable table;
+  EXPECT_EQ(table.pending_cost_ns(), 0u);
+  const std::uint64_t cost_a = EstimatedCostNanos(ipc::Algorithm::kFast, 1'000'000);
+  const std::uint64_t cost_b = EstimatedCostNanos(ipc::Algorithm::kRecursive, 45);
+  const std::uint64_t a =
+      table.Add(ipc::Algorithm::kFast, 1'000'000, cost_a, "192.0.2.1", nullptr, 0);
+  const std::uint64_t b =
+      table.Add(ipc::Algorithm::kRecursive, 45, cost_b, "192.0.2.2", nullptr, 0);
+  EXPECT_EQ(table.pending_cost_ns(), cost_a + cost_b);
+  table.Erase(a);
+  EXPECT_EQ(table.pending_cost_ns(), cost_b);
+  table.Erase(a);  // already gone: no change
+  EXPECT_EQ(table.pending_cost_ns(), cost_b);
+  table.Erase(b);
+  EXPECT_EQ(table.pending_cost_ns(), 0u);
+}
+
+TEST(JobTable, PendingCostCountsAJobOfMoreThanAnHourAsAnHour) {
+  JobTable table;
+  const std::uint64_t cost = EstimatedCostNanos(ipc::Algorithm::kRecursive, 90);
+  ASSERT_GT(cost, kPendingCostCapNs);
+  const std::uint64_t huge =
+      table.Add(ipc::Algorithm::kRecursive, 90, cost, "192.0.2.1", nullptr, 0);
+  EXPECT_EQ(table.pending_cost_ns(), kPendingCostCapNs);
+  table.Erase(huge);
+  EXPECT_EQ(table.pending_cost_ns(), 0u);
+}
+
 }  // namespace
 }  // namespace fibpool::supervisor

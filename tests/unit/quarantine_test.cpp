@@ -22,6 +22,16 @@ TEST(Quarantine, AnInputIsHeldForThePeriodAndThenReleased) {
   EXPECT_EQ(q.size(), 0u);
 }
 
+TEST(Quarantine, HeldCountsOnlyInputsWhosePeriodHasNotEnded) {
+  Quarantine q(60s, 16);
+  q.Add(Algorithm::kRecursive, 50, 0);
+  q.Add(Algorithm::kRecursive, 51, 30 * kSecond);
+  EXPECT_EQ(q.Held(59 * kSecond), 2u);
+  EXPECT_EQ(q.Held(60 * kSecond), 1u);  // nothing has dropped the expired one yet
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_EQ(q.Held(90 * kSecond), 0u);
+}
+
 TEST(Quarantine, OnlyTheSameAlgorithmAndNAreHeld) {
   Quarantine q(60s, 16);
   q.Add(Algorithm::kRecursive, 50, 0);

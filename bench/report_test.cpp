@@ -1,0 +1,138 @@
+// The report's judgement of the noisy-neighbour targets, from figures made
+// up for the purpose (the verdicts as the JSON report states them).
+#include "bench/report.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+namespace fibpool::bench {
+namespace {
+
+constexpr std::int64_t kMs = 1'000'000;
+
+void AddSamples(Figures* f, std::int64_t nanos, int count) {
+  for (int i = 0; i < count; ++i) f->latency.Add(nanos);
+  f->sent += static_cast<std::uint64_t>(count);
+  f->answered += static_cast<std::uint64_t>(count);
+}
+
+// B's big job 0.6 s behind A (service 0.3 s two at once, 0.25 s alone), B's
+// tiny jobs 1 ms, A at 8 answers/s alone and, with B, 4 + 3.8 beside B's big
+// jobs and 7.8 beside its tiny ones.
+ScenarioResult Noisy() {
+  ScenarioResult r;
+  r.id = "noisy";
+  r.measure = ScenarioResult::Measure::kP99;
+  r.has_background = true;
+  NeighbourFigures& n = r.fibpool_neighbour;
+  n.ran = true;
+  n.workers = 2;
+  AddSamples(&n.b_big, 600 * kMs, 5);
+  AddSamples(&n.service, 300 * kMs, 6);
+  AddSamples(&n.service_alone, 250 * kMs, 3);
+  AddSamples(&r.fibpool, 1 * kMs, 500);
+  AddSamples(&r.fibpool_background, 2'000 * kMs, 60);
+  n.a_alone_rate = 8;
+  n.a_with_big_rate = 4;
+  n.b_big_rate = 3.8;
+  n.a_with_tiny_rate = 7.8;
+  n.b_tiny_phase_rate = 0.2;
+  return r;
+}
+
+// The verdict of the first target whose goal starts with `prefix`.
+std::string Verdict(const ScenarioResult& r, const std::string& prefix) {
+  const Report report({r}, ReportContext{});
+  const auto json = boost::json::parse(report.Json());
+  for (const auto& t : json.at("targets").as_array()) {
+    const std::string goal(t.at("goal").as_string());
+    if (goal.rfind(prefix, 0) == 0) return std::string(t.at("verdict").as_string());
+  }
+  return "absent";
+}
+
+constexpr const char* kLatency = "noisy neighbour: B's big job";
+constexpr const char* kTiny = "noisy neighbour: B's tiny jobs";
+constexpr const char* kThroughput = "noisy neighbour: big-job answers/s";
+
+TEST(ReportNoisyTargets, AllThreeAreMetByAPoolThatSharesFairly) {
+  const ScenarioResult r = Noisy();
+  EXPECT_EQ(Verdict(r, kLatency), "met");  // 0.6 s / 0.3 s = 2x
+  EXPECT_EQ(Verdict(r, kTiny), "met");
+  EXPECT_EQ(Verdict(r, kThroughput), "met");  // (7.8 + 8) / 2 / 8 = 0.99x
+}
+
+TEST(ReportNoisyTargets, BsLatencyIsJudgedAgainstTwoJobsAtOnceWhenMeasured) {
+  ScenarioResult r = Noisy();
+  // 0.8 s: 2.67x the 0.3 s two at once (missed), though 3.2x alone either way.
+  r.fibpool_neighbour.b_big = Figures{};
+  AddSamples(&r.fibpool_neighbour.b_big, 800 * kMs, 5);
+  EXPECT_EQ(Verdict(r, kLatency), "missed");
+  // Measured only alone (a server that runs one job at a time): 0.6 s is
+  // 2.4x its 0.25 s alone.
+  r.fibpool_neighbour.b_big = Figures{};
+  AddSamples(&r.fibpool_neighbour.b_big, 600 * kMs, 5);
+  r.fibpool_neighbour.service = Figures{};
+  EXPECT_EQ(Verdict(r, kLatency), "met");
+}
+
+TEST(ReportNoisyTargets, AnyUnansweredJobOfBMissesTheLatencyTarget) {
+  ScenarioResult r = Noisy();
+  r.fibpool_neighbour.b_big.latency.AddCensored(100 * kMs);
+  EXPECT_EQ(Verdict(r, kLatency), "missed");
+}
+
+TEST(ReportNoisyTargets, EveryJobOfBCountsInItsLatency) {
+  ScenarioResult r = Noisy();
+  // 0.3 s and 1.2 s: a nearest-rank median of two would be 0.3 s (1x); the
+  // mean, 0.75 s, is 2.5x the service time.
+  r.fibpool_neighbour.b_big = Figures{};
+  AddSamples(&r.fibpool_neighbour.b_big, 300 * kMs, 1);
+  AddSamples(&r.fibpool_neighbour.b_big, 1'200 * kMs, 1);
+  EXPECT_EQ(Verdict(r, kLatency), "met");
+  r.fibpool_neighbour.b_big.latency.Add(1'300 * kMs);  // mean 0.93 s: 3.1x
+  EXPECT_EQ(Verdict(r, kLatency), "missed");
+}
+
+TEST(ReportNoisyTargets, TinyP99Over5MsIsMissed) {
+  ScenarioResult r = Noisy();
+  AddSamples(&r.fibpool, 6 * kMs, 10);  // 10 of 510: p99 is 6 ms
+  EXPECT_EQ(Verdict(r, kTiny), "missed");
+}
+
+TEST(ReportNoisyTargets, ThroughputCountsBsAnswersWithAsAndMissesUnder95Percent) {
+  ScenarioResult r = Noisy();
+  r.fibpool_neighbour.b_big_rate = 3.0;  // (4 + 3 + 7.8 + 0.2) / 2 / 8 = 0.94x
+  EXPECT_EQ(Verdict(r, kThroughput), "missed");
+}
+
+TEST(NeighbourFiguresTest, PhaseServiceTimeIsWorkersOverTheAnswersPerSecondOfBothClients) {
+  NeighbourFigures n;
+  n.workers = 2;
+  EXPECT_EQ(n.phase_service_seconds(), 0);  // nothing answered: unknown
+  n.a_with_big_rate = 4;
+  n.b_big_rate = 1;
+  EXPECT_DOUBLE_EQ(n.phase_service_seconds(), 0.4);
+}
+
+TEST(NeighbourFiguresTest, SharedRateAveragesBothPhasesWithB) {
+  NeighbourFigures n;
+  n.a_with_big_rate = 4;
+  n.b_big_rate = 3;
+  n.a_with_tiny_rate = 7;
+  n.b_tiny_phase_rate = 0;
+  EXPECT_DOUBLE_EQ(n.shared_rate(), 7);
+}
+
+TEST(ReportNoisyTargets, NotRunWithoutTheScenario) {
+  ScenarioResult r = Noisy();
+  r.id = "busy";
+  r.fibpool_neighbour.ran = false;
+  EXPECT_EQ(Verdict(r, kLatency), "not run");
+  EXPECT_EQ(Verdict(r, kThroughput), "not run");
+}
+
+}  // namespace
+}  // namespace fibpool::bench
