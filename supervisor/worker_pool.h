@@ -37,7 +37,7 @@
 // (result_budget.h), JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
 // WorkerSlots (the processes). worker_pool.cpp is longer than the other units
-// (about 420 lines) because it holds only this wiring: the handlers of one
+// (about 460 lines) because it holds only this wiring: the handlers of one
 // object's events (ready, result, exit, tick, resize, stop), which all act on
 // the same lanes, jobs and workers; splitting them further would pass that
 // state around rather than decide anything apart.
