@@ -36,6 +36,13 @@
 // waits for are abandoned in the pool; a client that only shuts down its
 // sending side (EOF) still gets every answer.
 // Single-threaded: runs on the io_context's thread.
+//
+// connection.cpp is longer than the other units (about 390 lines) because it
+// holds only the wiring of one socket's asynchronous reads, writes and
+// timers; what they decide lives apart, with unit tests: where a request
+// ends (line_buffer.h, request_boundary.h), what a line asks
+// (request_parser.h), the PROXY header (proxy_header.h), the answers' order
+// (answer_queue.h) and the lifecycle (connection_state.h).
 #pragma once
 
 #include <array>

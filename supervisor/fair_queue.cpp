@@ -115,8 +115,9 @@ WorkAhead FairQueue::CostAhead(const std::string& key, std::uint64_t deadline,
       return true;
     });
   }
-  for (const auto& [other_key, flow] : flows_) {
-    if (other_key == key) continue;
+  for (const auto& entry : flows_) {
+    if (entry.first == key) continue;
+    const Flow& flow = entry.second;  // a reference the lambda below may capture
     std::uint64_t tag = flow.tag;
     flow.queued.Walk([&](const Backlog::Waiting& job) {
       if (tag > start || (tag == start && flow.order > order)) return false;
