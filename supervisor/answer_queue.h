@@ -22,11 +22,13 @@ class AnswerQueue {
   struct Answer {
     bool ready = false;
     std::uint64_t job_id = 0;  // while a job computes it
-    std::string text;          // the whole line, LF included, unless `buffer` holds the digits
+    std::string text;  // the whole line, LF included, unless `buffer` holds the digits
+    // Released with the answer, once written or dropped; declared before
+    // `buffer` so that the mapping is gone (its /dev/shm room free) first.
+    ResultLease lease;
     os::SharedSegment buffer;
     std::uint64_t buffer_length = 0;
     std::uint64_t held_bytes = 0;  // counted in held_bytes(): estimate, then actual size
-    ResultLease lease;             // released with the answer, once written or dropped
   };
 
   // A ready answer (a command's, an error) at the back.

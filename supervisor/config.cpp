@@ -112,6 +112,8 @@ unsigned AvailableCpus() {
   return std::clamp(cpus, 1u, kMaxWorkers);
 }
 
+unsigned DefaultIoThreads(unsigned cpus) { return std::max(1u, cpus / 4); }
+
 Environment CurrentEnvironment() {
   Environment env;
   for (char** e = environ; e && *e; ++e) {
@@ -187,6 +189,7 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
     if (vm.count(name)) layers.Set(s, vm[name].as<std::string>(), "--" + name);
   }
   if (outcome.config.workers == 0) outcome.config.workers = AvailableCpus();
+  if (outcome.config.io_threads == 0) outcome.config.io_threads = DefaultIoThreads(AvailableCpus());
   return outcome;
 }
 

@@ -25,12 +25,16 @@
 
 namespace fibpool::supervisor {
 
+// The most io_threads a supervisor runs.
+inline constexpr unsigned kMaxIoThreads = 64;
+
 struct Config {
   std::string config_file;  // empty: none
   std::string host = "127.0.0.1";
   std::uint16_t port = 25000;
   unsigned workers = 0;                       // 0 before LoadConfig; then >= 1
   unsigned reserve_workers = 1;               // extra workers that run only cheap jobs
+  unsigned io_threads = 0;                    // 0 before LoadConfig; then >= 1 (DefaultIoThreads)
   int worker_nice = ipc::kDefaultWorkerNice;  // nice value of the (main-lane) workers
   ipc::Algorithm algorithm = ipc::Algorithm::kFast;
   std::uint64_t max_n = ipc::kDefaultMaxN;
@@ -86,5 +90,11 @@ Environment CurrentEnvironment();
 
 // CPUs this process may use: its affinity mask, capped by a cgroup CPU quota.
 unsigned AvailableCpus();
+
+// The supervisor threads that serve connections when io_threads is 0 (auto),
+// for `cpus` CPUs: one per four CPUs, the rest left to the workers, and 1
+// (connections on the pool's own thread, no hand-over between threads) below
+// four CPUs.
+unsigned DefaultIoThreads(unsigned cpus);
 
 }  // namespace fibpool::supervisor

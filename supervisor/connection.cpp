@@ -276,7 +276,7 @@ void Connection::Handle(std::string_view line) {
     case Request::Kind::kHelp:
       return answers_.PushReady(std::string(HelpText()) + "\n");
     case Request::Kind::kStats:
-      return answers_.PushReady(env_.stats() + "\n");
+      return AskStats();
     case Request::Kind::kQuit:
       StopParsing();
       return answers_.PushReady("bye\n");
@@ -307,8 +307,28 @@ void Connection::Handle(std::string_view line) {
   answers_.Fill(seq, ErrorLine(refusal.code, refusal.detail));
 }
 
-void Connection::Complete(std::uint64_t seq, JobResult&& result) {
+void Connection::AskStats() {
+  if (!env_.stats_executor) return answers_.PushReady(env_.stats() + "\n");
+  const std::uint64_t seq = answers_.Expect(0);
+  asio::post(env_.stats_executor,
+             [stats = &env_.stats, weak = weak_from_this(), seq, home = socket_.get_executor()] {
+               asio::post(home, [weak, seq, line = (*stats)()]() mutable {
+                 if (auto self = weak.lock()) self->AnswerStats(seq, std::move(line));
+               });
+             });
+}
+
+void Connection::AnswerStats(std::uint64_t seq, std::string line) {
   if (state_ == ConnectionState::kClosed || !answers_.Waits(seq)) return;
+  answers_.Fill(seq, std::move(line) + "\n");
+  WriteSoon();
+}
+
+void Connection::Complete(std::uint64_t seq, JobResult&& result) {
+  if (state_ == ConnectionState::kClosed || !answers_.Waits(seq)) {
+    result.buffer = {};  // unmapped before its lease releases the room
+    return;
+  }
   if (result.error) {
     env_.metrics->CountError(*result.error);
     answers_.Fill(seq, ErrorLine(*result.error, result.text));

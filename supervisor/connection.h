@@ -54,6 +54,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -89,7 +90,10 @@ struct ConnectionEnv {
   JobExecutor* executor = nullptr;
   Metrics* metrics = nullptr;
   int metrics_port = -1;  // named to a client that sends HTTP here; -1: no metrics server
-  std::function<std::string()> stats;           // the `stats` line, without LF
+  std::function<std::string()> stats;  // the `stats` line, without LF
+  // Where `stats` must be called (the thread that owns the figures), when
+  // that is not the connection's own; its line comes back to the connection.
+  boost::asio::any_io_executor stats_executor;
   RateLimitedLog* idle_close_log = nullptr;     // debug lines about idle closes
   RateLimitedLog* line_too_long_log = nullptr;  // debug lines about line_too_long closes
   RateLimitedLog* proxy_refused_log = nullptr;  // info lines about connections without a header
@@ -135,6 +139,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Takes no more requests after the answers already queued.
   void StopParsing();
   void Complete(std::uint64_t seq, JobResult&& result);
+  // The `stats` line for place `seq`, from the thread that owns the figures.
+  void AnswerStats(std::uint64_t seq, std::string line);
+  void AskStats();
   // Writes the answers ready at the front, unless a write is in flight.
   void Write();
   // Write() once the current event-loop turn is over: answers completed in

@@ -13,6 +13,7 @@ void ConnectionManager::Start(std::shared_ptr<Connection> connection) {
   ++metrics_->connections_open;
   ++metrics_->connections_total;
   connections_.insert(connection);
+  size_.store(connections_.size(), std::memory_order_relaxed);
   connection->Start();
 }
 
@@ -26,7 +27,9 @@ void ConnectionManager::DrainAll() {
 void ConnectionManager::ReleaseSlot() { --metrics_->connections_open; }
 
 void ConnectionManager::Stop(const std::shared_ptr<Connection>& connection) {
-  if (connections_.erase(connection) == 1 && connections_.empty() && on_empty_) on_empty_();
+  if (connections_.erase(connection) == 0) return;
+  size_.store(connections_.size(), std::memory_order_relaxed);
+  if (connections_.empty() && on_empty_) on_empty_();
 }
 
 }  // namespace fibpool::supervisor

@@ -7,9 +7,12 @@
 // Start until it has nothing more to send (connection_state.h, kLingering)
 // or its socket fails, and stays in the set until its socket closes. Lifetime: outlives every
 // connection it holds (a connection calls back into it until it closes).
-// Single-threaded: the io_context's thread. Nothing here throws.
+// Threading: one io_context's thread; size() may be read from any thread.
+// Nothing here throws.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +41,8 @@ class ConnectionManager {
   // Every connection answers what it has read, then closes (Connection::Drain).
   void DrainAll();
   bool empty() const { return connections_.empty(); }
+  // The connections held, for any thread.
+  std::size_t size() const { return size_.load(std::memory_order_relaxed); }
 
   // From a connection: it has nothing more to send (once per connection).
   void ReleaseSlot();
@@ -48,6 +53,7 @@ class ConnectionManager {
   Metrics* metrics_;
   std::function<void()> on_empty_;
   std::set<std::shared_ptr<Connection>> connections_;
+  std::atomic<std::size_t> size_{0};  // connections_.size(), for other threads
 };
 
 }  // namespace fibpool::supervisor

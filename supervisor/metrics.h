@@ -1,9 +1,13 @@
 // Counters, histograms and latency percentiles the supervisor keeps about
-// itself, read by `stats` and by /metrics. Not thread-safe: owned by the
-// supervisor's event loop.
+// itself, read by `stats` and by /metrics.
+//
+// Threading: the connections' counters (Counter fields) are updated from
+// every I/O thread and read from the pool's; the pool's figures (the rest)
+// are updated and read on the pool's thread only (server.h).
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -30,17 +34,36 @@ class LatencyWindow {
   SampleWindow window_;
 };
 
+// A count any thread may change and read: relaxed atomic operations, as
+// nothing else is ordered by it.
+class Counter {
+ public:
+  Counter& operator++() { return *this += 1; }
+  Counter& operator--() {
+    value_.fetch_sub(1, std::memory_order_relaxed);
+    return *this;
+  }
+  Counter& operator+=(std::uint64_t n) {
+    value_.fetch_add(n, std::memory_order_relaxed);
+    return *this;
+  }
+  operator std::uint64_t() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
 struct Metrics {
-  std::uint64_t connections_open = 0;
-  std::uint64_t connections_total = 0;
-  std::uint64_t connections_refused = 0;  // over max_connections
-  std::uint64_t connections_idle_closed = 0;
-  std::uint64_t connections_proxy_refused = 0;  // no valid PROXY header (proxy_protocol on)
-  std::uint64_t bytes_in = 0;
-  std::uint64_t bytes_out = 0;
-  std::uint64_t requests = 0;  // requests read (not blank lines); answered unless the client left
-  std::uint64_t results = 0;   // F(n) answers sent
-  std::array<std::uint64_t, kAnswerErrorCount> errors{};
+  Counter connections_open;
+  Counter connections_total;
+  Counter connections_refused;  // over max_connections
+  Counter connections_idle_closed;
+  Counter connections_proxy_refused;  // no valid PROXY header (proxy_protocol on)
+  Counter bytes_in;
+  Counter bytes_out;
+  Counter requests;  // requests read (not blank lines); answered unless the client left
+  Counter results;   // F(n) answers sent
+  std::array<Counter, kAnswerErrorCount> errors{};
   // Worker restarts by cause.
   std::uint64_t worker_crashes = 0;   // died unasked
   std::uint64_t worker_timeouts = 0;  // killed for a job past job_timeout

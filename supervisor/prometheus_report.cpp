@@ -79,7 +79,7 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
   e.Sample("fibpool_requests_total{outcome=\"ok\"}", D(m.results));
   e.Sample("fibpool_requests_total{outcome=\"command\"}", D(m.requests - m.results - [&] {
              std::uint64_t errors = 0;
-             for (auto n : m.errors) errors += n;
+             for (const std::uint64_t n : m.errors) errors += n;
              return errors;
            }()));
   for (int i = 0; i < kAnswerErrorCount; ++i) {

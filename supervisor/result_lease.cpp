@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <boost/asio/dispatch.hpp>
+
 namespace fibpool::supervisor {
 
 ResultLease::ResultLease(const std::shared_ptr<Owner>& owner, ResultRoute route,
@@ -38,9 +40,16 @@ void ResultLease::Arrived() {
 void ResultLease::Release() {
   if (bytes_ == 0) return;
   const std::uint64_t bytes = std::exchange(bytes_, 0);
-  if (auto owner = owner_.lock()) {
-    owner->budget.Released(route_, bytes, arrived_);
+  auto owner = owner_.lock();
+  if (!owner) return;
+  auto release = [owner, route = route_, bytes, arrived = arrived_] {
+    owner->budget.Released(route, bytes, arrived);
     if (owner->on_release) owner->on_release();
+  };
+  if (owner->executor) {
+    boost::asio::dispatch(owner->executor, std::move(release));
+  } else {
+    release();
   }
 }
 

@@ -6,13 +6,19 @@
 // Ownership: move-only; an empty (default or moved-from) lease counts
 // nothing. It refers to the budget's Owner weakly: a lease that outlives the
 // pool releases nothing. After releasing, it calls Owner::on_release (the
-// pool schedules its dispatch, as a waiting job may fit now). Not
-// thread-safe: the supervisor's event loop.
+// pool schedules its dispatch, as a waiting job may fit now).
+//
+// Threading: the Owner lives on its executor's thread (the pool's). A lease
+// may be released on another thread (a connection's I/O thread): the
+// release then runs on the Owner's executor, posted there. An Owner without
+// an executor is released where the lease is (a single-threaded owner).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include "supervisor/result_budget.h"
 
@@ -23,6 +29,7 @@ class ResultLease {
   struct Owner {
     ResultBudget budget;
     std::function<void()> on_release;
+    boost::asio::any_io_executor executor;  // where the budget lives; empty: anywhere
   };
 
   ResultLease() = default;

@@ -83,22 +83,19 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.proxy_protocol = config_.proxy_protocol;
   connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
-  const auto process = [this, start_time = ProcessStartTimeSeconds()] {
+  process_ = [this, start_time = ProcessStartTimeSeconds()] {
     return ProcessInfo{FIBPOOL_VERSION, start_time, std::chrono::steady_clock::now() - started_,
                        metrics_server_ ? metrics_server_->port() : -1};
   };
-  connection_env_.stats = [this, process] {
-    return StatsJson(pool_->Snapshot(), metrics_, config_, process());
-  };
+  connection_env_.stats = [this] { return StatsText(); };
   if (config_.metrics_port >= 0) {
     const auto port = static_cast<std::uint16_t>(config_.metrics_port);
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, config_.host, port,
-          HttpEndpoints{
-              [this, process] { return PrometheusText(pool_->Snapshot(), metrics_, process()); },
-              connection_env_.stats,
-              [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
+          HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
+                        connection_env_.stats,
+                        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
     }
@@ -118,6 +115,17 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.line_too_long_log = &line_too_long_log_;
   connection_env_.proxy_refused_log = &proxy_refused_log_;
   connection_env_.manager = &connections_;
+  if (config_.io_threads > 1) {
+    connection_env_.stats_executor = io_.get_executor();
+    for (unsigned i = 0; i < config_.io_threads; ++i) {
+      io_threads_.push_back(std::make_unique<IoThread>(
+          connection_env_, pool_.get(), io_.get_executor(), [this] { MaybeExit(); }));
+    }
+  }
+}
+
+std::string Server::StatsText() const {
+  return StatsJson(pool_->Snapshot(), metrics_, config_, process_());
 }
 
 Server::~Server() = default;
@@ -141,11 +149,11 @@ int Server::Run() {
         const auto bound = acceptor_.local_endpoint();
         spdlog::info(
             "event=ready version={} config={} address={}:{} workers={} segment={} "
-            "metrics_port={} agent_port={} proxy_protocol={}",
+            "metrics_port={} agent_port={} proxy_protocol={} io_threads={}",
             FIBPOOL_VERSION, config_.config_file.empty() ? "none" : config_.config_file,
             bound.address().to_string(), bound.port(), config_.workers, pool_->segment_name(),
             metrics_server_ ? metrics_server_->port() : -1,
-            agent_server_ ? agent_server_->port() : -1, config_.proxy_protocol);
+            agent_server_ ? agent_server_->port() : -1, config_.proxy_protocol, config_.io_threads);
         std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()), config_.workers);
         std::fflush(stdout);
@@ -165,25 +173,38 @@ int Server::Run() {
 }
 
 void Server::Accept() {
-  acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
-    if (draining_) return;
-    if (ec) {
-      // Out of descriptors, usually: back off instead of spinning.
-      spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
-      accept_retry_.expires_after(std::chrono::milliseconds(100));
-      accept_retry_.async_wait([this](const error_code& e) {
-        if (!e && !draining_) Accept();
+  // The I/O thread with the fewest connections owns the next one; with none,
+  // the pool's thread does.
+  IoThread* owner = nullptr;
+  for (const auto& t : io_threads_) {
+    if (!owner || t->live() < owner->live()) owner = t.get();
+  }
+  const asio::any_io_executor executor =
+      owner ? owner->context().get_executor() : asio::any_io_executor(io_.get_executor());
+  acceptor_.async_accept(
+      executor, [this, owner](const error_code& ec, asio::ip::tcp::socket socket) {
+        if (draining_) return;
+        if (ec) {
+          // Out of descriptors, usually: back off instead of spinning.
+          spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+          accept_retry_.expires_after(std::chrono::milliseconds(100));
+          accept_retry_.async_wait([this](const error_code& e) {
+            if (!e && !draining_) Accept();
+          });
+          return;
+        }
+        if (!connections_.HasRoom(config_.max_connections)) {
+          Refuse(std::move(socket));
+          Accept();
+          return;
+        }
+        if (owner) {
+          owner->Adopt(std::move(socket));
+        } else {
+          connections_.Start(std::make_shared<Connection>(std::move(socket), connection_env_));
+        }
+        Accept();
       });
-      return;
-    }
-    if (!connections_.HasRoom(config_.max_connections)) {
-      Refuse(std::move(socket));
-      Accept();
-      return;
-    }
-    connections_.Start(std::make_shared<Connection>(std::move(socket), connection_env_));
-    Accept();
-  });
 }
 
 void Server::Refuse(asio::ip::tcp::socket socket) {
@@ -230,12 +251,27 @@ void Server::Drain() {
   acceptor_.close(ignored);
   accept_retry_.cancel();
   if (metrics_server_) metrics_server_->Stop();
+  if (io_threads_.empty()) {
+    StopPool();
+    connections_.DrainAll();
+  } else {
+    // The pool stops once every thread's connections have drained: the jobs
+    // of requests they read before reach the pool first.
+    drains_pending_ = static_cast<unsigned>(io_threads_.size());
+    for (const auto& t : io_threads_) {
+      t->Drain([this] {
+        if (--drains_pending_ == 0) StopPool();
+      });
+    }
+  }
+  MaybeExit();
+}
+
+void Server::StopPool() {
   pool_->Stop([this] {
     pool_stopped_ = true;
     MaybeExit();
   });
-  connections_.DrainAll();
-  MaybeExit();
 }
 
 void Server::Reload() {
@@ -267,6 +303,9 @@ void Server::Reload() {
 
 void Server::MaybeExit() {
   if (!draining_ || !pool_stopped_ || !connections_.empty()) return;
+  for (const auto& t : io_threads_) {
+    if (t->live() > 0) return;
+  }
   signals_.cancel();
   spdlog::info("event=stopped");
   io_.stop();

@@ -1,13 +1,23 @@
 // The supervisor's front: the listening socket, the client connections, the
-// signals, and the worker pool behind them, all on one Asio event loop.
+// signals, and the worker pool behind them.
+//
+// Threads: the pool, the acceptor, the signals, the metrics and agent
+// servers run on one Asio event loop, the pool's thread. With io_threads 1
+// the connections run there too and call the pool directly. With more, each
+// accepted connection is handed to the IoThread with the fewest connections
+// (io_thread.h), which owns it from then on and reaches the pool through a
+// PoolGate (pool_gate.h); a `stats` request is answered on the pool's
+// thread. Figures shared across threads are Metrics' counters (metrics.h).
 //
 // Start-up: bind and listen (failing fast if the address is taken, with a
 // message naming the listener and the address), start the workers, then
 // print the ready line and accept. Workers that are not all ready within
 // kStartupTimeout fail the start-up; SIGTERM/SIGINT before ready stop it at
 // once (Run() returns 0). SIGTERM/SIGINT drain: stop
-// accepting, answer every request already read, stop the pool with
-// sentinels, and return from Run() with 0. SIGHUP re-reads the config file.
+// accepting, answer every request already read (every I/O thread has
+// drained its connections and its jobs have reached the pool before the
+// pool is told to stop), stop the pool with sentinels, and return from Run()
+// with 0. SIGHUP re-reads the config file.
 // Past max_connections, a new connection gets `ERR busy` and is closed (and
 // an info line, at most one per kLogInterval, counts them). The
 // soft limit on open files is raised to the hard limit at start.
@@ -17,6 +27,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,8 +41,10 @@
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
+#include "supervisor/io_thread.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
+#include "supervisor/process_info.h"
 #include "supervisor/rate_limited_log.h"
 #include "supervisor/worker_pool.h"
 
@@ -53,6 +66,9 @@ class Server {
   void Accept();
   void WaitForSignal();
   void Drain();
+  void StopPool();
+  // The `stats` line, on the pool's thread.
+  std::string StatsText() const;
   void Reload();
   void MaybeExit();
   void Refuse(boost::asio::ip::tcp::socket socket);
@@ -79,7 +95,11 @@ class Server {
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;
+  unsigned drains_pending_ = 0;  // I/O threads still draining
   int exit_code_ = 0;
+  std::function<ProcessInfo()> process_;
+  // Last: destroyed (joined) first, before the pool and metrics they use.
+  std::vector<std::unique_ptr<IoThread>> io_threads_;
 };
 
 }  // namespace fibpool::supervisor

@@ -56,12 +56,15 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
   lanes_[kReserveLane].set_target(options_.settings.reserve_workers);
   // A released result may let a job waiting for shared memory go.
   routing_.results->on_release = [this] { PumpSoon(); };
+  routing_.results->executor = io_.get_executor();
   spdlog::info("event=result_budget shm_free_bytes={}", routing_.shm_free());
 }
 
 ipc::WorkerCell& WorkerPool::CellFor(std::uint32_t slot) const {
   return lanes_[LaneOf(slot)].queue().cell(CellOf(slot));
 }
+
+WorkerPool::~WorkerPool() { routing_.results->on_release = nullptr; }
 
 void WorkerPool::Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed) {
   on_ready_ = std::move(on_ready);

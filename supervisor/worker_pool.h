@@ -89,7 +89,8 @@ class WorkerPool : public JobExecutor {
   // Creates the queue segments (removing segments of dead instances first).
   // Throws on failure (start-up).
   WorkerPool(boost::asio::io_context& io, PoolOptions options, Metrics* metrics);
-  ~WorkerPool() override = default;
+  // Leases still held (answers not yet written) release nothing into it.
+  ~WorkerPool() override;
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 

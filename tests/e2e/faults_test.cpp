@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "tests/support/client_threads.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/pool_state.h"
@@ -40,51 +41,33 @@ pid_t BusyWorkerPid(LineClient& observer) {
 // Clients that keep asking and check every answer until told to stop.
 class Load {
  public:
-  Load(std::uint16_t port, int clients, bool allow_crashed) {
-    for (int c = 0; c < clients; ++c) {
-      threads_.emplace_back([this, port, c, allow_crashed] {
-        std::mt19937 rng(static_cast<unsigned>(c));
-        LineClient client(port);
-        while (!stop_) {
-          // A few pipelined requests, then their answers.
-          std::vector<std::uint64_t> ns;
-          std::string batch;
-          for (int i = 0; i < 4; ++i) {
-            ns.push_back(rng() % 3000);
-            batch += std::to_string(ns.back()) + (i % 2 ? " fast\n" : "\n");
-          }
-          batch += "22 recursive\n";
-          ns.push_back(22);
-          client.Send(batch);
-          for (std::uint64_t n : ns) {
-            const auto answer = client.ReadLine(60s);
-            ++answered_;
-            if (!answer) {
-              ++lost_;
-            } else if (*answer != Expected(n) &&
-                       !(allow_crashed && answer->rfind("ERR worker_crashed ", 0) == 0)) {
-              ++wrong_;
+  Load(std::uint16_t port, int clients, bool allow_crashed)
+      : threads_(clients, [this, port, allow_crashed](int c) {
+          std::mt19937 rng(static_cast<unsigned>(c));
+          LineClient client(port);
+          while (!threads_.stopping()) {
+            // A few pipelined requests, then their answers.
+            std::vector<std::uint64_t> ns;
+            std::string batch;
+            for (int i = 0; i < 4; ++i) {
+              ns.push_back(rng() % 3000);
+              batch += std::to_string(ns.back()) + (i % 2 ? " fast\n" : "\n");
             }
+            batch += "22 recursive\n";
+            ns.push_back(22);
+            client.Send(batch);
+            for (std::uint64_t n : ns)
+              tally_.Check(client.ReadLine(60s), Expected(n), allow_crashed);
           }
-        }
-      });
-    }
-  }
-  ~Load() { Stop(); }
-  void Stop() {
-    stop_ = true;
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-  std::uint64_t answered() const { return answered_; }
-  std::uint64_t lost() const { return lost_; }
-  std::uint64_t wrong() const { return wrong_; }
+        }) {}
+  void Stop() { threads_.Stop(); }
+  std::uint64_t answered() const { return tally_.answered; }
+  std::uint64_t lost() const { return tally_.lost; }
+  std::uint64_t wrong() const { return tally_.wrong; }
 
  private:
-  std::atomic<bool> stop_{false};
-  std::atomic<std::uint64_t> answered_{0}, lost_{0}, wrong_{0};
-  std::vector<std::thread> threads_;
+  AnswerTally tally_;
+  ClientThreads threads_;  // last: its threads stop before the tally goes
 };
 
 TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequest) {

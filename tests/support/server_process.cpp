@@ -131,6 +131,13 @@ void ServerProcess::Start(std::vector<std::string> args,
   if (std::find(args.begin(), args.end(), "--port") == args.end()) {
     argv_strings.insert(argv_strings.end(), {"--port", "0"});
   }
+  // FIBPOOL_TEST_IO_THREADS=N: the suite again with connections on N I/O
+  // threads, unless the test sets io_threads itself.
+  const char* io_threads = std::getenv("FIBPOOL_TEST_IO_THREADS");
+  if (io_threads && *io_threads && !env.contains("FIBPOOL_IO_THREADS") &&
+      std::find(args.begin(), args.end(), "--io-threads") == args.end()) {
+    argv_strings.insert(argv_strings.end(), {"--io-threads", io_threads});
+  }
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   argv_strings.insert(argv_strings.begin(), command_prefix.begin(), command_prefix.end());
   const int rc = Spawn(std::move(argv_strings), env, /*null_stdin=*/false, out[1], log_fd, &pid_,

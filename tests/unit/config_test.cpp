@@ -326,6 +326,7 @@ TEST(ReloadSummary, ListsLiveChangesRestartNeededAndOverrides) {
   running.config_file = file.path();
   running.workers = 3;
   running.port = 4000;
+  running.io_threads = next.config.io_threads;
   EXPECT_EQ(ReloadSummary(running, next),
             "config=" + file.path() +
                 " applied=\"workers 3->2, job_timeout 30->2.5\" restart_needed=\"max_n "

@@ -71,8 +71,8 @@ std::optional<std::string> SampleValue(const std::string& text,
 
 TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
   Metrics m;
-  m.requests = 5;
-  m.results = 3;
+  m.requests += 5;
+  m.results += 3;
   m.CountError(AnswerError::kTimeout);
   m.RecordJob(ipc::Algorithm::kRecursive, 1'000'000);
   const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
