@@ -7,7 +7,6 @@
 // writes the same results as JSON. Exit status: 0 when every answer was
 // right and every request answered (targets missed or not); 1 otherwise;
 // 2 for a usage error.
-#include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "bench/command_line.h"
 #include "bench/report.h"
 #include "bench/scenario_runner.h"
+#include "bench/usable_cpus.h"
 
 namespace {
 
@@ -48,13 +48,6 @@ std::string UtcNow() {
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&t));
   return buf;
-}
-
-unsigned UsableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
-  return static_cast<unsigned>(CPU_COUNT(&set));
 }
 
 std::string Command(int argc, char** argv) {
@@ -190,9 +183,9 @@ int main(int argc, char** argv) {
     context.command = Command(argc, argv);
     utsname u{};
     ::uname(&u);
-    context.conditions.push_back("started " + UtcNow() + "; " + std::to_string(UsableCpus()) +
-                                 " usable CPUs (" + FirstLine("/proc/cpuinfo", "model name") +
-                                 "), Linux " + u.release);
+    context.conditions.push_back(
+        "started " + UtcNow() + "; " + std::to_string(fibpool::bench::UsableCpus()) +
+        " usable CPUs (" + FirstLine("/proc/cpuinfo", "model name") + "), Linux " + u.release);
     const std::string load_before = FirstLine("/proc/loadavg");
 
     fibpool::bench::ScenarioRunner runner(options);

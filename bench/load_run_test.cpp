@@ -7,9 +7,8 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 
-#include "bench/baseline_server.h"
+#include "bench/baseline_loops.h"
 
 namespace fibpool::bench {
 namespace {
@@ -44,19 +43,15 @@ TEST(LoadRunTest, AGroupConnectsFromItsSourceAddress) {
 
 class BaselineThread {
  public:
-  BaselineThread() : server_(io_, BaselineOptions{}) {
-    server_.Start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
+  BaselineThread() : loops_(BaselineOptions{}, 1), thread_([this] { loops_.Run(); }) {}
   ~BaselineThread() {
-    asio::post(io_, [this] { server_.Stop(); });
+    loops_.Stop();
     thread_.join();
   }
-  asio::ip::tcp::endpoint endpoint() const { return server_.local_endpoint(); }
+  asio::ip::tcp::endpoint endpoint() const { return loops_.local_endpoint(); }
 
  private:
-  asio::io_context io_;
-  BaselineServer server_;
+  BaselineLoops loops_;
   std::thread thread_;
 };
 
