@@ -1,5 +1,7 @@
 // fibpool-bench: drives fibpool over TCP and compares it, scenario by
-// scenario, with the in-process baseline (fibpool-baseline). See
+// scenario, with the in-process baseline (fibpool-baseline, one event loop)
+// and, in the load scenarios, with the per-core baseline (fibpool-baseline
+// with one event loop per CPU). See
 // BENCHMARKS.md for what it measures and how to read the output.
 //
 // Prints progress on stderr when it is a terminal (which scenario, about how
@@ -77,7 +79,8 @@ int main(int argc, char** argv) {
   options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
   options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
   po::options_description desc(
-      "fibpool-bench: load fibpool and an in-process baseline, check every answer, compare\n"
+      "fibpool-bench: load fibpool and in-process baselines (one event loop, and one per CPU),\n"
+      "check every answer, compare\n"
       "Scenarios: " +
       boost::join(fibpool::bench::AllScenarioIds(), ", ") +
       "; groups: all, tiny, recursive, busy, big, timeline, noisy.\nOptions");
@@ -98,7 +101,8 @@ int main(int argc, char** argv) {
       "measured window of each load slice");
   add("warmup-ms", po::value(&warmup_ms)->default_value(warmup_ms), "warm-up before each window");
   add("rounds", po::value(&options.rounds)->default_value(options.rounds),
-      "slices per target in each load scenario (alternating, ABBA)");
+      "slices per target in each load scenario (alternating targets, the order reversed every "
+      "round)");
   add("busy-job", po::value(&options.busy_job)->default_value(options.busy_job),
       "big job of the busy scenario: 'N recursive' or 'N fast'");
   add("busy-window-ms", po::value(&busy_window_ms)->default_value(busy_window_ms),
@@ -126,8 +130,11 @@ int main(int argc, char** argv) {
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
   add("quick", "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour phases");
+  add("baseline-threads",
+      po::value(&options.baseline_threads)->default_value(options.baseline_threads),
+      "event loops of the per-core baseline (fibpool-baseline --threads; 0: one per usable CPU)");
   add("only", po::value(&options.only),
-      "run just one target, 'fibpool' or 'baseline' (to profile it; no ratios then)");
+      "run just one target, 'fibpool', 'baseline' or 'per-core' (to profile it; no ratios then)");
   add("json", po::value(&json_path), "also write the results as JSON to this file");
   add("quiet", "no progress on stderr (there is none when stderr is not a terminal)");
   try {
@@ -153,8 +160,9 @@ int main(int argc, char** argv) {
     if (options.noisy_queued == 0 || noisy_phase_ms == 0) {
       throw std::invalid_argument("--noisy-queued and --noisy-phase-ms want at least 1");
     }
-    if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline") {
-      throw std::invalid_argument("--only wants fibpool or baseline");
+    if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline" &&
+        options.only != "per-core") {
+      throw std::invalid_argument("--only wants fibpool, baseline or per-core");
     }
     if (!target.empty()) {
       boost::asio::ip::tcp::endpoint endpoint;
@@ -191,6 +199,7 @@ int main(int argc, char** argv) {
     fibpool::bench::ScenarioRunner runner(options);
     context.fibpool = runner.FibpoolDescription();
     context.baseline = runner.BaselineDescription();
+    context.per_core = runner.PerCoreDescription();
     context.workers = options.workers;
     auto results = runner.RunAll();
     context.estimate_errors = runner.EstimateErrors();

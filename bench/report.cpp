@@ -135,47 +135,61 @@ const char* MeasureName(ScenarioResult::Measure m) {
   return "";
 }
 
-struct Headline {
-  std::string fibpool, baseline, ratio;
-  double ratio_value = -1;
-};
-
-Headline HeadlineOf(const ScenarioResult& r) {
-  Headline h;
+// A scenario's headline figure of one target ("-" when it was not measured).
+std::string HeadlineFigure(const ScenarioResult& r, const Figures& f) {
+  if (!f.measured()) return "-";
   switch (r.measure) {
     case ScenarioResult::Measure::kRate:
-      h.fibpool = Thousands(r.fibpool.rate());
-      h.baseline = Thousands(r.baseline.rate());
-      h.ratio = Ratio(r.fibpool.rate(), r.baseline.rate());
-      if (r.baseline.rate() > 0) h.ratio_value = r.fibpool.rate() / r.baseline.rate();
+      return Thousands(f.rate());
+    case ScenarioResult::Measure::kP99: {
+      const auto s = f.latency.Summarize();
+      return s.count ? Duration(s.p99) : "-";
+    }
+    case ScenarioResult::Measure::kSeconds:
+      return Fixed(MeanSeconds(f), 3) + " s";
+  }
+  return "-";
+}
+
+// fibpool against one baseline in a scenario's measure: "n/a" (and -1) when
+// either was not measured or the ratio means nothing (fibpool's p99 a lower
+// bound).
+struct Versus {
+  std::string ratio = "n/a";
+  double value = -1;
+};
+
+Versus FibpoolVersus(const ScenarioResult& r, const Figures& other) {
+  Versus v;
+  if (!r.fibpool.measured() || !other.measured()) return v;
+  double f = 0;
+  double b = 0;
+  std::string prefix;
+  switch (r.measure) {
+    case ScenarioResult::Measure::kRate:
+      f = r.fibpool.rate();
+      b = other.rate();
       break;
     case ScenarioResult::Measure::kP99: {
       const auto fs = r.fibpool.latency.Summarize();
-      const auto bs = r.baseline.latency.Summarize();
-      const auto f = fs.p99;
-      const auto b = bs.p99;
-      h.fibpool = fs.count ? Duration(f) : "-";
-      h.baseline = bs.count ? Duration(b) : "-";
-      if (fs.count == 0 || bs.count == 0 || f.lower_bound) {
-        h.ratio = "n/a";
-      } else {
-        h.ratio = (b.lower_bound ? "≤ " : "") + Ratio(f.us, b.us);
-        if (b.us > 0) h.ratio_value = f.us / b.us;
-      }
+      const auto bs = other.latency.Summarize();
+      if (fs.count == 0 || bs.count == 0 || fs.p99.lower_bound) return v;
+      f = fs.p99.us;
+      b = bs.p99.us;
+      if (bs.p99.lower_bound) prefix = "≤ ";
       break;
     }
-    case ScenarioResult::Measure::kSeconds: {
-      const double f = MeanSeconds(r.fibpool);
-      const double b = MeanSeconds(r.baseline);
-      h.fibpool = Fixed(f, 3) + " s";
-      h.baseline = Fixed(b, 3) + " s (in-process)";
-      h.ratio = Ratio(f, b);
-      if (b > 0) h.ratio_value = f / b;
+    case ScenarioResult::Measure::kSeconds:
+      f = MeanSeconds(r.fibpool);
+      b = MeanSeconds(other);
       break;
-    }
   }
-  return h;
+  v.ratio = prefix + Ratio(f, b);
+  if (b > 0) v.value = f / b;
+  return v;
 }
+
+std::string JsonRatio(const Versus& v) { return v.value >= 0 ? JsonNumber(v.value) : "null"; }
 
 // `totals`: CPU and scheduling as totals over the runs instead of per answer
 // (background jobs: a handful of answers that carry all the work).
@@ -296,6 +310,10 @@ std::vector<Report::TargetCheck> Report::CheckTargets() const {
       c.value = b > 0 ? f / b : 0;
       c.verdict = c.value >= min ? Verdict::kMet : Verdict::kMissed;
       c.measured = Fixed(c.value, 2) + "x (" + Thousands(f) + " vs " + Thousands(b) + " req/s)";
+      if (r->per_core.measured()) {
+        c.measured += "; vs per-core " + Ratio(f, r->per_core.rate()) + " (" +
+                      Thousands(r->per_core.rate()) + " req/s)";
+      }
     }
     checks.push_back(c);
   };
@@ -310,8 +328,14 @@ std::vector<Report::TargetCheck> Report::CheckTargets() const {
       const double b = r->baseline.latency.Summarize().p50.us;
       c.value = f - b;
       c.verdict = c.value <= 20 ? Verdict::kMet : Verdict::kMissed;
-      c.measured = (c.value >= 0 ? "+" : "") + Fixed(c.value, 1) + " µs (p50 " + Duration(f) +
-                   " vs " + Duration(b) + ")";
+      const auto added = [f](double b) {
+        return (f - b >= 0 ? "+" : "") + Fixed(f - b, 1) + " µs";
+      };
+      c.measured = added(b) + " (p50 " + Duration(f) + " vs " + Duration(b) + ")";
+      if (r->per_core.measured()) {
+        const double p = r->per_core.latency.Summarize().p50.us;
+        c.measured += "; vs per-core " + added(p) + " (p50 " + Duration(p) + ")";
+      }
     }
     checks.push_back(c);
   }
@@ -394,7 +418,7 @@ std::vector<std::string> Report::Problems() const {
   std::vector<std::string> out;
   for (const auto& r : results_) {
     const auto check = [&](const Figures& f, const std::string& who, bool stall_expected) {
-      if (f.sent == 0 && f.first_error.empty()) return;  // not run (--only)
+      if (!f.measured()) return;  // not run (--only, or not in this scenario)
       if (f.wrong > 0) {
         out.push_back(r.id + " " + who + ": " + std::to_string(f.wrong) +
                       " wrong answers; first: " + f.first_error);
@@ -412,6 +436,7 @@ std::vector<std::string> Report::Problems() const {
     const bool stalls = r.id == "busy" || r.id == "noisy";
     check(r.fibpool, "fibpool", false);
     check(r.baseline, r.baseline.label, stalls);
+    check(r.per_core, r.per_core.label, false);
     if (r.has_background) {
       check(r.fibpool_background, "fibpool " + r.background_role, false);
       check(r.baseline_background, "baseline " + r.background_role, true);
@@ -430,14 +455,15 @@ std::string Report::Markdown() const {
   std::ostringstream o;
   o << "Command: `" << context_.command << "`\n\n";
   o << "- fibpool: " << context_.fibpool << "\n";
-  o << "- baseline: " << context_.baseline << "\n";
+  o << "- baseline (1 loop): " << context_.baseline << "\n";
+  o << "- per-core baseline (load scenarios): " << context_.per_core << "\n";
   for (const auto& c : context_.conditions) o << "- " << c << "\n";
   o << "\n";
 
   std::uint64_t checked = 0;
   std::uint64_t wrong = 0;
   for (const auto& r : results_) {
-    std::vector<const Figures*> all = {&r.fibpool, &r.baseline, &r.fibpool_background,
+    std::vector<const Figures*> all = {&r.fibpool, &r.baseline, &r.per_core, &r.fibpool_background,
                                        &r.baseline_background};
     for (const NeighbourFigures* n : {&r.fibpool_neighbour, &r.baseline_neighbour}) {
       for (const auto& row : NeighbourRows(*n)) all.push_back(row.second);
@@ -448,12 +474,20 @@ std::string Report::Markdown() const {
     }
   }
   o << "### Summary\n\n";
-  o << "| scenario | what | measure | fibpool | baseline | fibpool / baseline |\n";
-  o << "|---|---|---|---:|---:|---:|\n";
+  o << "fibpool's figure over each baseline's: the single-loop baseline (for big results, the "
+       "computation in the bench process) and, in the load scenarios, the per-core baseline.\n\n";
+  o << "| scenario | what | measure | fibpool | baseline, 1 loop | baseline, per core | fibpool "
+       "vs 1-loop | fibpool vs per-core |\n";
+  o << "|---|---|---|---:|---:|---:|---:|---:|\n";
   for (const auto& r : results_) {
-    const Headline h = HeadlineOf(r);
-    o << "| " << r.id << " | " << r.title << " | " << MeasureName(r.measure) << " | " << h.fibpool
-      << " | " << h.baseline << " | " << h.ratio << " |\n";
+    const std::string baseline = HeadlineFigure(r, r.baseline);
+    o << "| " << r.id << " | " << r.title << " | " << MeasureName(r.measure) << " | "
+      << HeadlineFigure(r, r.fibpool) << " | "
+      << (r.measure == ScenarioResult::Measure::kSeconds && r.baseline.measured()
+              ? baseline + " (" + r.baseline.label + ")"
+              : baseline)
+      << " | " << HeadlineFigure(r, r.per_core) << " | " << FibpoolVersus(r, r.baseline).ratio
+      << " | " << FibpoolVersus(r, r.per_core).ratio << " |\n";
   }
   o << "\nEvery answer was checked against F(N) computed in the bench: " << checked << " answers, "
     << wrong << " wrong.\n";
@@ -477,6 +511,7 @@ std::string Report::Markdown() const {
     const std::string role = r.has_background ? " (" + r.main_role + ")" : "";
     DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
     DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
+    if (r.per_core.measured()) DetailRow(o, r.id, r.per_core.label + role, r.per_core, rate);
     if (r.has_background) {
       const std::string background = " (" + r.background_role + ")";
       DetailRow(o, r.id, r.fibpool_background.label + background, r.fibpool_background, false,
@@ -551,19 +586,21 @@ std::string Report::Json() const {
   std::ostringstream o;
   o << "{\"command\":" << JsonString(context_.command)
     << ",\"fibpool\":" << JsonString(context_.fibpool)
-    << ",\"baseline\":" << JsonString(context_.baseline) << ",\"workers\":" << context_.workers
-    << ",\"conditions\":[";
+    << ",\"baseline\":" << JsonString(context_.baseline)
+    << ",\"per_core_baseline\":" << JsonString(context_.per_core)
+    << ",\"workers\":" << context_.workers << ",\"conditions\":[";
   for (std::size_t i = 0; i < context_.conditions.size(); ++i) {
     o << (i ? "," : "") << JsonString(context_.conditions[i]);
   }
   o << "],\"scenarios\":[";
   for (std::size_t i = 0; i < results_.size(); ++i) {
     const auto& r = results_[i];
-    const Headline h = HeadlineOf(r);
     o << (i ? "," : "") << "{\"id\":" << JsonString(r.id) << ",\"title\":" << JsonString(r.title)
       << ",\"measure\":" << JsonString(MeasureName(r.measure))
-      << ",\"ratio\":" << (h.ratio_value >= 0 ? JsonNumber(h.ratio_value) : "null")
+      << ",\"ratio\":" << JsonRatio(FibpoolVersus(r, r.baseline))
+      << ",\"ratio_per_core\":" << JsonRatio(FibpoolVersus(r, r.per_core))
       << ",\"fibpool\":" << JsonFigures(r.fibpool) << ",\"baseline\":" << JsonFigures(r.baseline);
+    if (r.per_core.measured()) o << ",\"per_core\":" << JsonFigures(r.per_core);
     if (r.has_background) {
       o << ",\"fibpool_background\":" << JsonFigures(r.fibpool_background)
         << ",\"baseline_background\":" << JsonFigures(r.baseline_background);

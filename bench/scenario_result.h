@@ -1,6 +1,7 @@
 // What the scenarios measured, per target: plain data from ScenarioRunner to
-// Report. A "target" is fibpool, the baseline server, or (for big results)
-// the same computation done in the bench process.
+// Report. A "target" is fibpool, the baseline server (one event loop), the
+// per-core baseline (one event loop per CPU; load scenarios only), or (for
+// big results) the same computation done in the bench process.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 namespace fibpool::bench {
 
 struct Figures {
-  std::string label;          // "fibpool", "baseline", "in-process"
+  std::string label;          // "fibpool", "baseline", "per-core", "in-process"
   double window_seconds = 0;  // measured windows, summed over the slices
   std::uint64_t sent = 0;
   std::uint64_t answered = 0;            // checked answers, warm-up included
@@ -37,6 +38,9 @@ struct Figures {
   double rate() const {
     return window_seconds > 0 ? static_cast<double>(answered_in_window) / window_seconds : 0;
   }
+  // Whether this target was measured at all (not left out by --only or by
+  // the scenario).
+  bool measured() const { return sent > 0 || !first_error.empty(); }
 };
 
 // The noisy-neighbour scenario, per target: client A keeps a backlog of big
@@ -82,6 +86,9 @@ struct ScenarioResult {
   Measure measure = Measure::kRate;
   Figures fibpool;
   Figures baseline;
+  // The per-core baseline; measured in the load scenarios only (sent == 0
+  // and no first_error elsewhere).
+  Figures per_core;
   // The busy scenario's big jobs, whose answers are checked too.
   bool has_background = false;
   Figures fibpool_background;

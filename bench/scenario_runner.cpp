@@ -131,6 +131,13 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+// "`ARGV` (READY LINE)" of a server the bench started.
+std::string Describe(const ChildServer& server) {
+  std::string cmd;
+  for (const auto& a : server.argv()) cmd += (cmd.empty() ? "" : " ") + a;
+  return "`" + cmd + "` (" + server.ready_line() + ")";
+}
+
 std::string Summary(const Figures& f) {
   const auto s = f.latency.Summarize();
   return Fixed(f.rate(), 0) + " req/s, p50 " + Fixed(s.p50.us, 0) + " us, p99 " +
@@ -151,7 +158,11 @@ std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOp
   const auto group = std::find_if(std::begin(kScenarios), std::end(kScenarios),
                                   [&](const ScenarioDef& s) { return id == s.id; });
   const std::string_view kind = group == std::end(kScenarios) ? "" : group->group;
-  if (kind == "tiny" || kind == "recursive") return targets * o.rounds * (o.slice + o.warmup);
+  if (kind == "tiny" || kind == "recursive") {
+    // The per-core baseline too.
+    const auto load_targets = o.only.empty() ? 3 : 1;
+    return load_targets * o.rounds * (o.slice + o.warmup);
+  }
   if (kind == "busy") return targets * (kBusyTinyDelay + o.busy_window) + o.baseline_stall_cap;
   if (kind == "timeline") return targets * o.timeline_window + o.baseline_stall_cap;
   if (kind == "noisy") {
@@ -196,6 +207,13 @@ std::vector<std::string> SelectScenarios(const std::vector<std::string>& names) 
 ScenarioRunner::ScenarioRunner(BenchOptions options) : options_(std::move(options)) {
   baseline_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0"}, kStartTimeout);
   baseline_target_ = Target{"baseline", &baseline_, baseline_.endpoint()};
+  per_core_target_.label = "per-core";
+  if (Runs(per_core_target_)) {
+    per_core_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0", "--threads",
+                                    std::to_string(options_.baseline_threads)},
+                                   kStartTimeout);
+    per_core_target_ = Target{"per-core", &per_core_, per_core_.endpoint()};
+  }
   if (options_.target) {
     fibpool_target_ = Target{"fibpool", nullptr, *options_.target};
     workers_ = options_.workers;
@@ -210,11 +228,13 @@ ScenarioRunner::ScenarioRunner(BenchOptions options) : options_(std::move(option
   }
   Progress("fibpool: " + FibpoolDescription());
   Progress("baseline: " + BaselineDescription());
+  Progress("per-core baseline: " + PerCoreDescription());
 }
 
 ScenarioRunner::~ScenarioRunner() {
   fibpool_.Stop();
   baseline_.Stop();
+  per_core_.Stop();
 }
 
 std::string ScenarioRunner::FibpoolDescription() const {
@@ -223,15 +243,13 @@ std::string ScenarioRunner::FibpoolDescription() const {
            std::to_string(fibpool_target_.endpoint.port()) + " (--target), assumed " +
            std::to_string(workers_) + " workers";
   }
-  std::string cmd;
-  for (const auto& a : fibpool_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
-  return "`" + cmd + "` (" + fibpool_.ready_line() + ")";
+  return Describe(fibpool_);
 }
 
-std::string ScenarioRunner::BaselineDescription() const {
-  std::string cmd;
-  for (const auto& a : baseline_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
-  return "`" + cmd + "` (" + baseline_.ready_line() + ")";
+std::string ScenarioRunner::BaselineDescription() const { return Describe(baseline_); }
+
+std::string ScenarioRunner::PerCoreDescription() const {
+  return per_core_.running() ? Describe(per_core_) : "not run (--only " + options_.only + ")";
 }
 
 std::vector<EstimateError> ScenarioRunner::EstimateErrors() const {
@@ -340,18 +358,21 @@ ScenarioResult ScenarioRunner::RunLoadScenario(const std::string& id, const std:
   res.measure = ScenarioResult::Measure::kRate;
   res.fibpool.label = "fibpool";
   res.baseline.label = "baseline";
+  res.per_core.label = "per-core";
+  const std::pair<Target*, Figures*> targets[] = {{&baseline_target_, &res.baseline},
+                                                  {&per_core_target_, &res.per_core},
+                                                  {&fibpool_target_, &res.fibpool}};
   for (unsigned round = 0; round < options_.rounds; ++round) {
-    // ABBA: each target goes first in every other round.
-    Target* order[2] = {&baseline_target_, &fibpool_target_};
-    if (round % 2 == 1) std::swap(order[0], order[1]);
-    for (Target* t : order) {
+    // ABC CBA: the order is reversed every other round, so that over two
+    // rounds every target has the same mean position.
+    for (std::size_t k = 0; k < std::size(targets); ++k) {
+      const auto [t, f] = targets[round % 2 == 0 ? k : std::size(targets) - 1 - k];
       if (!Runs(*t)) continue;
       RunSpec spec;
       spec.groups = groups;
       spec.warmup = options_.warmup;
       spec.window = options_.slice;
       spec.drain_cap = std::chrono::seconds(10);
-      Figures* f = t == &fibpool_target_ ? &res.fibpool : &res.baseline;
       RunSlice(*t, spec, f, nullptr);
       Progress(id + " round " + std::to_string(round + 1) + " " + t->label + ": " +
                Fixed(f->per_slice.empty() ? 0 : f->per_slice.back(), 0) + " req/s");
@@ -359,6 +380,7 @@ ScenarioResult ScenarioRunner::RunLoadScenario(const std::string& id, const std:
   }
   Progress(id + " fibpool:  " + Summary(res.fibpool));
   Progress(id + " baseline: " + Summary(res.baseline));
+  Progress(id + " per-core: " + Summary(res.per_core));
   return res;
 }
 

@@ -1,11 +1,14 @@
 // Runs the benchmark's scenarios against fibpool and the baseline, in one
-// process, alternating the two target by target and round by round (ABBA
-// order) so that both see the same background noise of a shared machine.
+// process; the load scenarios also against the per-core baseline. The load
+// scenarios alternate the targets slice by slice, in an order reversed every
+// round (ABC CBA, ABBA for two) so that all see the same background noise of
+// a shared machine.
 //
 // Owns the servers it starts: fibpool (unless BenchOptions::target names a
-// running one) and fibpool-baseline; both are stopped when the runner is
-// destroyed. The baseline is killed and restarted when a scenario (busy,
-// timeline, noisy) leaves it stalled in a big job.
+// running one), fibpool-baseline with one event loop and fibpool-baseline
+// with one per CPU (unless --only leaves it out); all are stopped when the
+// runner is destroyed. The single-loop baseline is killed and restarted when
+// a scenario (busy, timeline, noisy) leaves it stalled in a big job.
 //
 // Failure: the constructor throws std::runtime_error when a server cannot be
 // started (start-up). A scenario that goes wrong (wrong answers, a failed
@@ -66,7 +69,10 @@ struct BenchOptions {
   unsigned noisy_queued = 20;
   std::chrono::milliseconds noisy_phase{4'000};
   std::chrono::milliseconds noisy_tiny_pause{5};
-  std::string only;     // "fibpool" or "baseline": run just that target (to profile it)
+  // fibpool-baseline --threads of the per-core baseline (0: one per usable CPU).
+  unsigned baseline_threads = 0;
+  // "fibpool", "baseline" or "per-core": run just that target (to profile it).
+  std::string only;
   bool verbose = true;  // progress on stderr (fibpool-bench: only when it is a terminal)
 };
 
@@ -93,6 +99,7 @@ class ScenarioRunner {
   // What the report prints about the servers measured.
   std::string FibpoolDescription() const;
   std::string BaselineDescription() const;
+  std::string PerCoreDescription() const;
 
  private:
   struct Target {
@@ -121,8 +128,10 @@ class ScenarioRunner {
   BenchOptions options_;
   ChildServer fibpool_;
   ChildServer baseline_;
+  ChildServer per_core_;
   Target fibpool_target_;
   Target baseline_target_;
+  Target per_core_target_;
   unsigned workers_ = 0;  // workers of the fibpool measured
 };
 
