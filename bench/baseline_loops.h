@@ -10,7 +10,7 @@
 // Lifetime: construct (binds every acceptor), Run() on one thread: it runs
 // loop 0 there and every other loop on a thread of its own, and returns once
 // all of them have run out of work, which they do after Stop(). The
-// destructor must not run before Run() has returned (it joins nothing).
+// destructor must not run while Run() runs (it joins nothing).
 //
 // Failure: the constructor throws on bind/listen failure (start-up); a loop
 // thread that cannot be started makes Run() throw std::system_error after
