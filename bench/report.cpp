@@ -6,6 +6,8 @@
 #include <sstream>
 #include <utility>
 
+#include "bench/retry_after.h"
+
 namespace fibpool::bench {
 
 namespace {
@@ -131,6 +133,8 @@ const char* MeasureName(ScenarioResult::Measure m) {
       return "tiny-job p99";
     case ScenarioResult::Measure::kSeconds:
       return "seconds (mean)";
+    case ScenarioResult::Measure::kAdmission:
+      return "answered jobs' p99 wait";
   }
   return "";
 }
@@ -139,6 +143,18 @@ struct Headline {
   std::string fibpool, baseline, ratio;
   double ratio_value = -1;
 };
+
+// "max_wait off", "max_wait 1 s", "max_wait 0.5 s".
+std::string PhaseName(const AdmissionPhase& p) {
+  if (p.max_wait_ms == 0) return "max_wait off";
+  return "max_wait " + Fixed(p.max_wait_ms / 1e3, p.max_wait_ms % 1000 == 0 ? 0 : 3) + " s";
+}
+
+// The p99 wait of a phase's answered jobs, "-" if it answered none.
+std::string P99Wait(const AdmissionPhase& p) {
+  const auto s = p.accepted.latency.Summarize();
+  return s.count ? Duration(s.p99) : "-";
+}
 
 Headline HeadlineOf(const ScenarioResult& r) {
   Headline h;
@@ -162,6 +178,15 @@ Headline HeadlineOf(const ScenarioResult& r) {
         h.ratio = (b.lower_bound ? "≤ " : "") + Ratio(f.us, b.us);
         if (b.us > 0) h.ratio_value = f.us / b.us;
       }
+      break;
+    }
+    case ScenarioResult::Measure::kAdmission: {
+      for (const AdmissionPhase& p : r.admission) {
+        h.fibpool += (h.fibpool.empty() ? "" : "; ") + P99Wait(p) + " (" + PhaseName(p) + ")";
+      }
+      if (h.fibpool.empty()) h.fibpool = "-";
+      h.baseline = "no admission";
+      h.ratio = "n/a";
       break;
     }
     case ScenarioResult::Measure::kSeconds: {
@@ -272,6 +297,68 @@ void NeighbourRow(std::ostringstream& o, const std::string& who, const Figures& 
     << rates(n.a_with_tiny_rate, n.b_tiny_phase_rate) << " | "
     << Ratio(n.shared_rate(), n.a_alone_rate) << " |\n";
 }
+
+// One phase's row of the admission table.
+void AdmissionRow(std::ostringstream& o, const AdmissionPhase& p) {
+  const auto w = p.accepted.latency.Summarize();
+  const auto t = p.refusal_latency.Summarize();
+  o << "| " << PhaseName(p) << " | " << p.accepted.answered << " (" << PerSecond(p.accepted.rate())
+    << ") | "
+    << (w.count ? Duration(w.p50) + " / " + Duration(w.p99) + " (" + Duration(w.max) + ")" : "-")
+    << " | " << p.refused << " | " << (t.count ? Duration(t.p50) + " / " + Duration(t.p99) : "-")
+    << " | " << RetryAfterText(p.retry_after_s) << " | "
+    << (p.retries ? std::to_string(p.retries_accepted) + " of " + std::to_string(p.retries)
+                  : std::string("-"))
+    << " |\n";
+}
+
+// One phase's line on what the workers used and waited for, and the cost
+// model's error at the end of the phase.
+void AdmissionCpu(std::ostringstream& o, const AdmissionPhase& p) {
+  const Figures& f = p.accepted;
+  o << "- " << PhaseName(p) << ": ";
+  if (!f.cpu_known) {
+    o << "not measured\n";
+    return;
+  }
+  o << "the workers ran " << Fixed(f.worker_cpu_seconds, 1) << " s of CPU ("
+    << (f.answered ? Fixed(f.worker_cpu_seconds / static_cast<double>(f.answered), 2) : "-")
+    << " s per answer) and were runnable but waiting for a CPU for "
+    << Fixed(f.worker_wait_seconds, 1) << " s";
+  for (const EstimateError& e : p.estimate_errors) {
+    if (e.jobs == 0) continue;
+    o << "; cost model at the end, " << e.algorithm << ": " << e.jobs
+      << " jobs judged, measured / estimated CPU p50 " << Fixed(e.p50, 2) << ", p99 "
+      << Fixed(e.p99, 2) << ", factor learned " << Fixed(e.factor, 2);
+  }
+  o << "\n";
+}
+
+std::string JsonAdmission(const std::vector<AdmissionPhase>& phases) {
+  std::ostringstream o;
+  o << "[";
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const AdmissionPhase& p = phases[i];
+    const auto t = p.refusal_latency.Summarize();
+    o << (i ? "," : "") << "{\"max_wait_ms\":" << p.max_wait_ms
+      << ",\"command\":" << JsonString(p.command) << ",\"answered\":" << JsonFigures(p.accepted)
+      << ",\"refused\":" << p.refused << ",\"retry_after_s\":{";
+    bool first = true;
+    for (const auto& [seconds, n] : RetryAfterCounts(p.retry_after_s)) {
+      o << (first ? "" : ",") << "\"" << seconds << "\":" << n;
+      first = false;
+    }
+    o << "},\"refusal_latency\":{\"samples\":" << t.count << ",\"p50_us\":" << JsonNumber(t.p50.us)
+      << ",\"p99_us\":" << JsonNumber(t.p99.us) << ",\"max_us\":" << JsonNumber(t.max.us)
+      << "},\"retries\":" << p.retries << ",\"retries_accepted\":" << p.retries_accepted
+      << ",\"ran\":" << (p.ran ? "true" : "false") << "}";
+  }
+  o << "]";
+  return o.str();
+}
+
+// A target that ran nothing (--only, or a scenario that does not run it).
+bool NotRun(const Figures& f) { return f.sent == 0 && f.first_error.empty(); }
 
 }  // namespace
 
@@ -394,7 +481,7 @@ std::vector<std::string> Report::Problems() const {
   std::vector<std::string> out;
   for (const auto& r : results_) {
     const auto check = [&](const Figures& f, const std::string& who, bool stall_expected) {
-      if (f.sent == 0 && f.first_error.empty()) return;  // not run (--only)
+      if (NotRun(f)) return;  // not run (--only)
       if (f.wrong > 0) {
         out.push_back(r.id + " " + who + ": " + std::to_string(f.wrong) +
                       " wrong answers; first: " + f.first_error);
@@ -422,6 +509,8 @@ std::vector<std::string> Report::Problems() const {
     for (const auto& [role, f] : NeighbourRows(r.baseline_neighbour)) {
       check(*f, "baseline " + role, role == "B big");
     }
+    for (const AdmissionPhase& p : r.admission)
+      check(p.accepted, "fibpool, " + PhaseName(p), false);
   }
   return out;
 }
@@ -442,6 +531,7 @@ std::string Report::Markdown() const {
     for (const NeighbourFigures* n : {&r.fibpool_neighbour, &r.baseline_neighbour}) {
       for (const auto& row : NeighbourRows(*n)) all.push_back(row.second);
     }
+    for (const AdmissionPhase& p : r.admission) all.push_back(&p.accepted);
     for (const Figures* f : all) {
       checked += f->answered;
       wrong += f->wrong;
@@ -475,8 +565,11 @@ std::string Report::Markdown() const {
     // The noisy scenario's tiny jobs run in one of its four phases: no rate.
     const bool rate = r.measure != ScenarioResult::Measure::kSeconds && r.id != "noisy";
     const std::string role = r.has_background ? " (" + r.main_role + ")" : "";
-    DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
-    DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
+    if (!NotRun(r.fibpool)) DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
+    if (!NotRun(r.baseline)) DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
+    for (const AdmissionPhase& p : r.admission) {
+      DetailRow(o, r.id, "fibpool (" + PhaseName(p) + ")", p.accepted, true);
+    }
     if (r.has_background) {
       const std::string background = " (" + r.background_role + ")";
       DetailRow(o, r.id, r.fibpool_background.label + background, r.fibpool_background, false,
@@ -514,6 +607,30 @@ std::string Report::Markdown() const {
     o << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
     if (r->fibpool_neighbour.ran) NeighbourRow(o, "fibpool", r->fibpool, r->fibpool_neighbour);
     if (r->baseline_neighbour.ran) NeighbourRow(o, "baseline", r->baseline, r->baseline_neighbour);
+  }
+
+  if (const ScenarioResult* r = Find("admission"); r && !r->admission.empty()) {
+    o << "\n### Admission\n\n"
+      << r->title
+      << ". Each phase ran against a fibpool of its own, started for it (commands in the notes). "
+         "Answered: requests answered with a result (per second over the phase). Their wait: "
+         "request written to the last byte of its answer, every request of the phase, p50 / p99 "
+         "(max). Refused: answered `ERR busy retry_after=S`; told in: request written to that "
+         "line (answers keep their order on a connection, so with more than one request "
+         "outstanding per client a refusal also waits for the answers ahead of it). S: how many "
+         "refusals named each S. Retries accepted: a refused client sends nothing for S "
+         "seconds, then sends again; of those first requests after the wait, how many were "
+         "answered with a result. Accepted means that within S seconds the work ahead of a new "
+         "job had gone down to max_wait: S did not send the client away for too short a time. A "
+         "retry refused again competes with what the other clients sent meanwhile, so it does "
+         "not by itself say that S was short. The baseline has no admission: it is not run.\n\n";
+    o << "| phase | answered | their wait: p50 / p99 (max) | refused | told in: p50 / p99 | "
+         "retry_after S: refusals | retries accepted |\n";
+    o << "|---|---:|---:|---:|---:|---|---:|\n";
+    for (const AdmissionPhase& p : r->admission) AdmissionRow(o, p);
+    o << "\nThe estimates behind S are CPU time (the cost model, corrected by what the pool "
+         "measured); the waits above are wall time. What the workers got of the CPU:\n\n";
+    for (const AdmissionPhase& p : r->admission) AdmissionCpu(o, p);
   }
 
   if (!context_.estimate_errors.empty()) {
@@ -572,6 +689,7 @@ std::string Report::Json() const {
       o << ",\"fibpool_neighbour\":" << JsonNeighbour(r.fibpool_neighbour)
         << ",\"baseline_neighbour\":" << JsonNeighbour(r.baseline_neighbour);
     }
+    if (!r.admission.empty()) o << ",\"admission\":" << JsonAdmission(r.admission);
     if (!r.others.empty()) {
       o << ",\"others\":[";
       for (std::size_t k = 0; k < r.others.size(); ++k) {
