@@ -325,6 +325,12 @@ void AdmissionCpu(std::ostringstream& o, const AdmissionPhase& p) {
     << (f.answered ? Fixed(f.worker_cpu_seconds / static_cast<double>(f.answered), 2) : "-")
     << " s per answer) and were runnable but waiting for a CPU for "
     << Fixed(f.worker_wait_seconds, 1) << " s";
+  const double wanted = f.worker_cpu_seconds + f.worker_wait_seconds;
+  if (f.worker_cpu_seconds > 0) {
+    o << " (on a CPU " << Fixed(100 * f.worker_cpu_seconds / wanted, 0)
+      << " % of the time they were runnable: a second of CPU work took about "
+      << Fixed(wanted / f.worker_cpu_seconds, 1) << " s)";
+  }
   for (const EstimateError& e : p.estimate_errors) {
     if (e.jobs == 0) continue;
     o << "; cost model at the end, " << e.algorithm << ": " << e.jobs

@@ -195,6 +195,21 @@ TEST(ReportAdmission, MarkdownComparesThePhasesAndSaysTheBaselineHasNoAdmission)
   EXPECT_EQ(md.find("| admission | baseline"), std::string::npos) << md;
 }
 
+TEST(ReportAdmission, MarkdownSaysHowMuchOfTheCpuTheWorkersGot) {
+  ScenarioResult r = Admission();
+  Figures& f = r.admission[1].accepted;
+  f.cpu_known = true;
+  f.worker_cpu_seconds = 10;
+  f.worker_wait_seconds = 30;
+  const std::string md = Report({r}, ReportContext{}).Markdown();
+  EXPECT_NE(md.find("- max_wait 1 s: the workers ran 10.0 s of CPU (0.33 s per answer) and were "
+                    "runnable but waiting for a CPU for 30.0 s (on a CPU 25 % of the time they "
+                    "were runnable: a second of CPU work took about 4.0 s)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- max_wait off: not measured"), std::string::npos) << md;
+}
+
 TEST(ReportAdmission, AWrongAnswerInAPhaseIsAProblem) {
   ScenarioResult r = Admission();
   r.admission[1].accepted.wrong = 1;

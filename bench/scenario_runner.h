@@ -73,7 +73,7 @@ struct BenchOptions {
   // `admission_phase`, against fibpool with max_wait off, then set to
   // `admission_max_wait`.
   std::string admission_job = "10000000";
-  unsigned admission_clients = 16;
+  unsigned admission_clients = 32;
   unsigned admission_depth = 1;
   std::chrono::milliseconds admission_phase{10'000};
   std::chrono::milliseconds admission_max_wait{1'000};
