@@ -119,15 +119,19 @@ AdmissionPhase AdmissionScenario::RunPhase(milliseconds max_wait, const RequestL
     return phase;
   }
   // The clients together, over the one window of the phase.
+  std::vector<RefusalSeen> refusals;
+  std::vector<AcceptedJob> accepted;
   for (const GroupResult& g : r.groups) {
     AddCounts(&phase.accepted, g);
     phase.refused += g.refused;
-    phase.retry_after_s.insert(phase.retry_after_s.end(), g.retry_after_s.begin(),
-                               g.retry_after_s.end());
+    for (const RefusalSeen& seen : g.refusals_seen) phase.retry_after_s.push_back(seen.s);
+    refusals.insert(refusals.end(), g.refusals_seen.begin(), g.refusals_seen.end());
+    accepted.insert(accepted.end(), g.accepted_jobs.begin(), g.accepted_jobs.end());
     phase.refusal_latency.Merge(g.refusal_latency);
     phase.retries += g.retries;
     phase.retries_accepted += g.retries_accepted;
   }
+  phase.wait_after_refusal = WaitAfterRefusal(refusals, std::move(accepted));
   phase.accepted.window_seconds = r.window_seconds;
   phase.accepted.per_slice.push_back(phase.accepted.rate());
   AccumulateCpu(&phase.accepted, before, after, r, true);

@@ -175,6 +175,9 @@ void LoadConnection::OnData(std::size_t n) {
 void LoadConnection::Record(const Pending& p, std::int64_t now_ns, bool correct) {
   ++result_->answered;
   if (p.retry && correct) ++result_->retries_accepted;
+  if (spec_.honour_retry_after && correct) {
+    result_->accepted_jobs.push_back(AcceptedJob{p.sent_ns - clock_->start_ns, now_ns - p.sent_ns});
+  }
   if (now_ns >= clock_->window_start_ns && now_ns <= clock_->window_end_ns) {
     ++result_->answered_in_window;
   }
@@ -203,7 +206,7 @@ bool LoadConnection::RecordRefusal(const Pending& p, std::int64_t now_ns) {
   const std::optional<unsigned> s = ParseRetryAfter(matcher_.wrong_sample());
   if (!s) return false;
   ++result_->refused;
-  result_->retry_after_s.push_back(*s);
+  result_->refusals_seen.push_back(RefusalSeen{now_ns - clock_->start_ns, *s});
   result_->refusal_latency.Add(now_ns - p.sent_ns);
   resume_ns_ = std::max(resume_ns_, now_ns + static_cast<std::int64_t>(*s) * 1'000'000'000);
   retry_next_ = true;

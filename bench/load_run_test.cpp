@@ -157,7 +157,10 @@ TEST(LoadRunTest, AClientHonouringRetryAfterWaitsSSecondsThenRetries) {
   const GroupResult& g = run.result;
   EXPECT_EQ(g.sent, 2u);
   EXPECT_EQ(g.refused, 1u);
-  EXPECT_EQ(g.retry_after_s, std::vector<unsigned>{1});
+  ASSERT_EQ(g.refusals_seen.size(), 1u);
+  EXPECT_EQ(g.refusals_seen[0].s, 1u);
+  ASSERT_EQ(g.accepted_jobs.size(), 1u);  // the retry, sent a second after the refusal arrived
+  EXPECT_GE(g.accepted_jobs[0].sent_ns - g.refusals_seen[0].at_ns, 1'000 * kMs);
   EXPECT_EQ(g.refusal_latency.count(), 1u);
   EXPECT_EQ(g.answered, 1u);  // the retry, with F(1)
   EXPECT_EQ(g.wrong, 0u);

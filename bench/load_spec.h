@@ -13,6 +13,7 @@
 
 #include "bench/latency_samples.h"
 #include "bench/request_set.h"
+#include "bench/retry_after.h"
 
 namespace fibpool::bench {
 
@@ -75,12 +76,14 @@ struct GroupResult {
   // received (GroupSpec::record_answer_times).
   std::vector<std::int64_t> answer_ns;
   // GroupSpec::honour_retry_after: requests refused with `ERR busy
-  // retry_after=S` (not counted in `answered`), each one's S in the order
-  // received, and each one's latency (send to refusal; every refusal, window
-  // or not). Retries: the first request sent after each wait of S; accepted:
-  // of those, the ones answered with a result.
+  // retry_after=S` (not counted in `answered`), each one's arrival and S in
+  // the order received, and each one's latency (send to refusal; every
+  // refusal, window or not); every job answered with a result, with its
+  // wait. Retries: the first request sent after each wait of S; accepted: of
+  // those, the ones answered with a result.
   std::uint64_t refused = 0;
-  std::vector<unsigned> retry_after_s;
+  std::vector<RefusalSeen> refusals_seen;
+  std::vector<AcceptedJob> accepted_jobs;
   LatencySamples refusal_latency;
   std::uint64_t retries = 0;
   std::uint64_t retries_accepted = 0;

@@ -306,7 +306,14 @@ void AdmissionRow(std::ostringstream& o, const AdmissionPhase& p) {
     << ") | "
     << (w.count ? Duration(w.p50) + " / " + Duration(w.p99) + " (" + Duration(w.max) + ")" : "-")
     << " | " << p.refused << " | " << (t.count ? Duration(t.p50) + " / " + Duration(t.p99) : "-")
-    << " | " << RetryAfterText(p.retry_after_s) << " | "
+    << " | " << RetryAfterText(p.retry_after_s) << " | ";
+  std::string after;
+  for (const auto& [seconds, waits] : p.wait_after_refusal) {
+    const auto a = waits.Summarize();
+    after += (after.empty() ? "" : "; ") + std::to_string(seconds) + " s: " + Duration(a.p50) +
+             " / " + Duration(a.p99) + " (" + std::to_string(a.count) + ")";
+  }
+  o << (after.empty() ? "-" : after) << " | "
     << (p.retries ? std::to_string(p.retries_accepted) + " of " + std::to_string(p.retries)
                   : std::string("-"))
     << " |\n";
@@ -356,7 +363,15 @@ std::string JsonAdmission(const std::vector<AdmissionPhase>& phases) {
     }
     o << "},\"refusal_latency\":{\"samples\":" << t.count << ",\"p50_us\":" << JsonNumber(t.p50.us)
       << ",\"p99_us\":" << JsonNumber(t.p99.us) << ",\"max_us\":" << JsonNumber(t.max.us)
-      << "},\"retries\":" << p.retries << ",\"retries_accepted\":" << p.retries_accepted
+      << "},\"wait_after_refusal\":{";
+    first = true;
+    for (const auto& [seconds, waits] : p.wait_after_refusal) {
+      const auto a = waits.Summarize();
+      o << (first ? "" : ",") << "\"" << seconds << "\":{\"samples\":" << a.count
+        << ",\"p50_us\":" << JsonNumber(a.p50.us) << ",\"p99_us\":" << JsonNumber(a.p99.us) << "}";
+      first = false;
+    }
+    o << "},\"retries\":" << p.retries << ",\"retries_accepted\":" << p.retries_accepted
       << ",\"ran\":" << (p.ran ? "true" : "false") << "}";
   }
   o << "]";
@@ -624,15 +639,19 @@ std::string Report::Markdown() const {
          "(max). Refused: answered `ERR busy retry_after=S`; told in: request written to that "
          "line (answers keep their order on a connection, so with more than one request "
          "outstanding per client a refusal also waits for the answers ahead of it). S: how many "
-         "refusals named each S. Retries accepted: a refused client sends nothing for S "
-         "seconds, then sends again; of those first requests after the wait, how many were "
-         "answered with a result. Accepted means that within S seconds the work ahead of a new "
-         "job had gone down to max_wait: S did not send the client away for too short a time. A "
-         "retry refused again competes with what the other clients sent meanwhile, so it does "
-         "not by itself say that S was short. The baseline has no admission: it is not run.\n\n";
+         "refusals named each S. Was S true? After each refusal, the first job any client sent "
+         "that was answered with a result met the backlog the refused job would have joined: "
+         "its wait (p50 / p99, and how many, per S) is what the refused job would have waited, "
+         "its own run included; S promises the start, so that wait should be about S plus one "
+         "run. Retries accepted: a refused client sends nothing for S seconds, then sends "
+         "again; of those first requests after the wait, how many were answered with a result. "
+         "A retry competes with everything the other clients sent meanwhile, so under a "
+         "standing overload this mostly measures the overload (freed places against clients "
+         "coming back), not S. The baseline has no admission: it is not run.\n\n";
     o << "| phase | answered | their wait: p50 / p99 (max) | refused | told in: p50 / p99 | "
-         "retry_after S: refusals | retries accepted |\n";
-    o << "|---|---:|---:|---:|---:|---|---:|\n";
+         "retry_after S: refusals | next accepted job's wait after a refusal, per S | retries "
+         "accepted |\n";
+    o << "|---|---:|---:|---:|---:|---|---|---:|\n";
     for (const AdmissionPhase& p : r->admission) AdmissionRow(o, p);
     o << "\nThe estimates behind S are CPU time (the cost model, corrected by what the pool "
          "measured); the waits above are wall time. What the workers got of the CPU:\n\n";

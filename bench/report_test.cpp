@@ -153,6 +153,8 @@ ScenarioResult Admission() {
   for (int i = 0; i < 12; ++i) on.refusal_latency.Add(1 * kMs);
   on.retries = 6;
   on.retries_accepted = 5;
+  on.wait_after_refusal[1].Add(1'500 * kMs);
+  on.wait_after_refusal[2].Add(2'500 * kMs);
   on.ran = true;
   return r;
 }
@@ -172,6 +174,8 @@ TEST(ReportAdmission, JsonGivesEachPhasesRefusalsByRetryAfterAndItsRetries) {
   EXPECT_EQ(on.at("refused").as_int64(), 12);
   EXPECT_EQ(on.at("retry_after_s").at("1").as_int64(), 9);
   EXPECT_EQ(on.at("retry_after_s").at("2").as_int64(), 3);
+  EXPECT_EQ(on.at("wait_after_refusal").at("2").at("samples").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(on.at("wait_after_refusal").at("2").at("p50_us").as_double(), 2.5e6);
   EXPECT_EQ(on.at("retries").as_int64(), 6);
   EXPECT_EQ(on.at("retries_accepted").as_int64(), 5);
   EXPECT_DOUBLE_EQ(on.at("answered").at("latency").at("p99").at("us").as_double(), 1.2e6);
@@ -185,11 +189,13 @@ TEST(ReportAdmission, MarkdownComparesThePhasesAndSaysTheBaselineHasNoAdmission)
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| max_wait 1 s | 30 (0.00/s) | 1.20 s / 1.20 s (1.20 s) | 12 | 1.00 ms / "
-                    "1.00 ms | 1 s: 9, 2 s: 3 | 5 of 6 |"),
+                    "1.00 ms | 1 s: 9, 2 s: 3 | 1 s: 1.50 s / 1.50 s (1); 2 s: 2.50 s / 2.50 s "
+                    "(1) | 5 of 6 |"),
             std::string::npos)
       << md;
-  EXPECT_NE(md.find("| max_wait off | 20 (0.00/s) | 8.00 s / 8.00 s (8.00 s) | 0 | - | - | - |"),
-            std::string::npos)
+  EXPECT_NE(
+      md.find("| max_wait off | 20 (0.00/s) | 8.00 s / 8.00 s (8.00 s) | 0 | - | - | - | - |"),
+      std::string::npos)
       << md;
   // The baseline ran nothing: no row for it.
   EXPECT_EQ(md.find("| admission | baseline"), std::string::npos) << md;

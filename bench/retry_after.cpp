@@ -1,5 +1,6 @@
 #include "bench/retry_after.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace fibpool::bench {
@@ -31,6 +32,20 @@ std::string RetryAfterText(const std::vector<unsigned>& values) {
     out += (out.empty() ? "" : ", ") + std::to_string(s) + " s: " + std::to_string(n);
   }
   return out.empty() ? "-" : out;
+}
+
+std::map<unsigned, LatencySamples> WaitAfterRefusal(const std::vector<RefusalSeen>& refusals,
+                                                    std::vector<AcceptedJob> accepted) {
+  std::sort(accepted.begin(), accepted.end(),
+            [](const AcceptedJob& a, const AcceptedJob& b) { return a.sent_ns < b.sent_ns; });
+  std::map<unsigned, LatencySamples> out;
+  for (const RefusalSeen& r : refusals) {
+    const auto next =
+        std::lower_bound(accepted.begin(), accepted.end(), r.at_ns,
+                         [](const AcceptedJob& a, std::int64_t at) { return a.sent_ns < at; });
+    if (next != accepted.end()) out[r.s].Add(next->wait_ns);
+  }
+  return out;
 }
 
 }  // namespace fibpool::bench

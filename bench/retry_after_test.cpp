@@ -1,4 +1,5 @@
-// Reading fibpool's `ERR busy retry_after=S` the way the bench's clients do.
+// Reading fibpool's `ERR busy retry_after=S` the way the bench's clients do,
+// and pairing each refusal with the job accepted next.
 #include "bench/retry_after.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,29 @@ TEST(RetryAfterText, CountsEachSecondsValueInAscendingOrder) {
   ASSERT_EQ(counts.size(), 2u);
   EXPECT_EQ(counts.at(1), 1u);
   EXPECT_EQ(counts.at(5), 2u);
+}
+
+constexpr std::int64_t kS = 1'000'000'000;
+
+TEST(WaitAfterRefusal, EachRefusalTakesTheWaitOfTheFirstJobSentAtOrAfterIt) {
+  // Accepted jobs, out of order as clients report them: sent at 0.5, 3, 1 s.
+  const std::vector<AcceptedJob> accepted = {{kS / 2, 4 * kS}, {3 * kS, 2 * kS}, {1 * kS, 3 * kS}};
+  // Refused at 1 s (S 2): the job sent at 1 s; at 2 s (S 2): the one at 3 s;
+  // at 0.2 s (S 1): the one at 0.5 s; at 5 s: none was accepted after it.
+  const auto waits =
+      WaitAfterRefusal({{1 * kS, 2}, {2 * kS, 2}, {kS / 5, 1}, {5 * kS, 3}}, accepted);
+  ASSERT_EQ(waits.size(), 2u);
+  const auto one = waits.at(1).Summarize();
+  EXPECT_EQ(one.count, 1u);
+  EXPECT_DOUBLE_EQ(one.max.us, 4e6);
+  const auto two = waits.at(2).Summarize();
+  EXPECT_EQ(two.count, 2u);
+  EXPECT_DOUBLE_EQ(two.min_us, 2e6);
+  EXPECT_DOUBLE_EQ(two.max.us, 3e6);
+}
+
+TEST(WaitAfterRefusal, NothingWithoutAcceptedJobs) {
+  EXPECT_TRUE(WaitAfterRefusal({{0, 1}}, {}).empty());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,9 @@ struct AdmissionPhase {
   LatencySamples refusal_latency;       // send to refusal
   std::uint64_t retries = 0;            // first request after each wait of S
   std::uint64_t retries_accepted = 0;
+  // Per S, the waits of the jobs accepted next after a refusal naming it
+  // (retry_after.h, WaitAfterRefusal): what S can be compared with.
+  std::map<unsigned, LatencySamples> wait_after_refusal;
   // That fibpool's cost model error at the end of the phase (its `stats`).
   std::vector<EstimateError> estimate_errors;
   bool ran = false;
