@@ -22,12 +22,12 @@ constexpr milliseconds kDrainCap{120'000};
 // Client i connects from 127.0.0.(kFirstClientHost + i).
 constexpr unsigned kFirstClientHost = 11;
 
-std::string Label(const AdmissionPhase& phase) {
+}  // namespace
+
+std::string PhaseName(const AdmissionPhase& phase) {
   return phase.max_wait_ms == 0 ? "max_wait off"
                                 : "max_wait " + MaxWaitText(milliseconds(phase.max_wait_ms)) + " s";
 }
-
-}  // namespace
 
 std::string MaxWaitText(milliseconds max_wait) {
   const auto ms = max_wait.count();
@@ -64,9 +64,9 @@ ScenarioResult AdmissionScenario::Run() {
   const RequestLine job = ParseJob(options_.admission_job);
   for (const milliseconds max_wait : {milliseconds(0), options_.admission_max_wait}) {
     AdmissionPhase& phase = res.admission.emplace_back(RunPhase(max_wait, job));
-    res.notes.push_back(Label(phase) + ": `" + phase.command + "`");
+    res.notes.push_back(PhaseName(phase) + ": `" + phase.command + "`");
     if (phase.max_wait_ms > 0 && phase.ran && phase.refused == 0) {
-      res.notes.push_back(Label(phase) +
+      res.notes.push_back(PhaseName(phase) +
                           ": nothing was refused; the load never made a job's estimated wait "
                           "exceed max_wait (more clients or a bigger job would)");
     }
@@ -90,7 +90,7 @@ AdmissionPhase AdmissionScenario::RunPhase(milliseconds max_wait, const RequestL
     server = ChildServer::Start(argv, kStartTimeout);
   } catch (const std::exception& e) {
     phase.accepted.first_error = e.what();
-    progress_("admission " + Label(phase) + ": " + e.what());
+    progress_("admission " + PhaseName(phase) + ": " + e.what());
     return phase;
   }
   RunSpec spec;
@@ -115,7 +115,7 @@ AdmissionPhase AdmissionScenario::RunPhase(milliseconds max_wait, const RequestL
   server.Stop();
   if (!r.failure.empty()) {
     phase.accepted.first_error = r.failure;
-    progress_("admission " + Label(phase) + ": " + r.failure);
+    progress_("admission " + PhaseName(phase) + ": " + r.failure);
     return phase;
   }
   // The clients together, over the one window of the phase.
@@ -137,7 +137,7 @@ AdmissionPhase AdmissionScenario::RunPhase(milliseconds max_wait, const RequestL
   AccumulateCpu(&phase.accepted, before, after, r, true);
   phase.ran = true;
   const auto wait = phase.accepted.latency.Summarize();
-  progress_("admission " + Label(phase) + ": " + std::to_string(phase.accepted.answered) +
+  progress_("admission " + PhaseName(phase) + ": " + std::to_string(phase.accepted.answered) +
             " answered, p50 wait " + std::to_string(wait.p50.us / 1e6) + " s, p99 " +
             std::to_string(wait.p99.us / 1e6) + " s; " + std::to_string(phase.refused) +
             " refused; retries accepted " + std::to_string(phase.retries_accepted) + " of " +

@@ -44,4 +44,7 @@ class AdmissionScenario {
 // "1", "0.5": max_wait as fibpool's --max-wait takes it (seconds).
 std::string MaxWaitText(std::chrono::milliseconds max_wait);
 
+// "max_wait off", "max_wait 1 s", "max_wait 0.5 s": a phase as the report names it.
+std::string PhaseName(const AdmissionPhase& phase);
+
 }  // namespace fibpool::bench

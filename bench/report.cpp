@@ -6,6 +6,7 @@
 #include <sstream>
 #include <utility>
 
+#include "bench/admission_scenario.h"
 #include "bench/retry_after.h"
 
 namespace fibpool::bench {
@@ -143,12 +144,6 @@ struct Headline {
   std::string fibpool, baseline, ratio;
   double ratio_value = -1;
 };
-
-// "max_wait off", "max_wait 1 s", "max_wait 0.5 s".
-std::string PhaseName(const AdmissionPhase& p) {
-  if (p.max_wait_ms == 0) return "max_wait off";
-  return "max_wait " + Fixed(p.max_wait_ms / 1e3, p.max_wait_ms % 1000 == 0 ? 0 : 3) + " s";
-}
 
 // The p99 wait of a phase's answered jobs, "-" if it answered none.
 std::string P99Wait(const AdmissionPhase& p) {
