@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
   unsigned timeline_window_ms = 5000;
   auto noisy_phase_ms = static_cast<unsigned>(options.noisy_phase.count());
   auto noisy_tiny_pause_ms = static_cast<unsigned>(options.noisy_tiny_pause.count());
+  auto admission_phase_ms = static_cast<unsigned>(options.admission_phase.count());
+  auto admission_max_wait_ms = static_cast<unsigned>(options.admission_max_wait.count());
   // The articles' Python servers, beside this file in the source tree.
   options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
   options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
@@ -83,7 +85,7 @@ int main(int argc, char** argv) {
       "check every answer, compare\n"
       "Scenarios: " +
       boost::join(fibpool::bench::AllScenarioIds(), ", ") +
-      "; groups: all, tiny, recursive, busy, big, timeline, noisy.\nOptions");
+      "; groups: all, tiny, recursive, busy, big, timeline, noisy, admission.\nOptions");
   auto add = desc.add_options();
   add("help", "this text");
   add("scenario", po::value(&scenarios)->composing(),
@@ -127,9 +129,24 @@ int main(int argc, char** argv) {
       "jobs, A alone)");
   add("noisy-tiny-pause-ms", po::value(&noisy_tiny_pause_ms)->default_value(noisy_tiny_pause_ms),
       "noisy neighbour: B's pause between one tiny job's answer and the next");
+  add("admission-job", po::value(&options.admission_job)->default_value(options.admission_job),
+      "the admission scenario's job: 'N fast' or 'N recursive'");
+  add("admission-clients",
+      po::value(&options.admission_clients)->default_value(options.admission_clients),
+      "admission: clients, one connection each from its own address 127.0.0.11, .12, ... (at "
+      "most 200)");
+  add("admission-depth",
+      po::value(&options.admission_depth)->default_value(options.admission_depth),
+      "admission: jobs each client keeps outstanding (pipelined when more than 1)");
+  add("admission-phase-ms", po::value(&admission_phase_ms)->default_value(admission_phase_ms),
+      "admission: how long the clients send in each of the 2 phases (max_wait off, then on)");
+  add("admission-max-wait-ms",
+      po::value(&admission_max_wait_ms)->default_value(admission_max_wait_ms),
+      "admission: fibpool's max_wait in the second phase");
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
-  add("quick", "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour phases");
+  add("quick",
+      "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour and 4 s admission phases");
   add("baseline-threads",
       po::value(&options.baseline_threads)->default_value(options.baseline_threads),
       "event loops of the per-core baseline (fibpool-baseline --threads; 0: one per usable CPU)");
@@ -146,6 +163,7 @@ int main(int argc, char** argv) {
       busy_window_ms = 800;
       options.big_runs = 1;
       noisy_phase_ms = 2000;
+      admission_phase_ms = 4000;
     }
     // Progress is for people watching: none in CI logs or redirected runs.
     options.verbose = !vm->count("quiet") && ::isatty(STDERR_FILENO) == 1;
@@ -159,6 +177,12 @@ int main(int argc, char** argv) {
     fibpool::bench::SelectScenarios(options.scenarios);  // validates the names
     if (options.noisy_queued == 0 || noisy_phase_ms == 0) {
       throw std::invalid_argument("--noisy-queued and --noisy-phase-ms want at least 1");
+    }
+    if (options.admission_clients == 0 || options.admission_clients > 200 ||
+        options.admission_depth == 0 || admission_phase_ms == 0 || admission_max_wait_ms == 0) {
+      throw std::invalid_argument(
+          "--admission-clients wants 1 to 200; --admission-depth, --admission-phase-ms and "
+          "--admission-max-wait-ms at least 1");
     }
     if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline" &&
         options.only != "per-core") {
@@ -185,6 +209,8 @@ int main(int argc, char** argv) {
   options.baseline_stall_cap = std::chrono::milliseconds(stall_cap_ms);
   options.noisy_phase = std::chrono::milliseconds(noisy_phase_ms);
   options.noisy_tiny_pause = std::chrono::milliseconds(noisy_tiny_pause_ms);
+  options.admission_phase = std::chrono::milliseconds(admission_phase_ms);
+  options.admission_max_wait = std::chrono::milliseconds(admission_max_wait_ms);
 
   try {
     fibpool::bench::ReportContext context;

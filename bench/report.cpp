@@ -6,6 +6,9 @@
 #include <sstream>
 #include <utility>
 
+#include "bench/admission_scenario.h"
+#include "bench/retry_after.h"
+
 namespace fibpool::bench {
 
 namespace {
@@ -131,22 +134,45 @@ const char* MeasureName(ScenarioResult::Measure m) {
       return "tiny-job p99";
     case ScenarioResult::Measure::kSeconds:
       return "seconds (mean)";
+    case ScenarioResult::Measure::kAdmission:
+      return "answered jobs' p99 wait";
   }
   return "";
 }
 
+// The p99 of `f`'s latencies, "-" when it has none.
+std::string P99(const Figures& f) {
+  const auto s = f.latency.Summarize();
+  return s.count ? Duration(s.p99) : "-";
+}
+
+// The admission scenario's headline: the p99 wait of each phase's answered
+// jobs, "-" when no phase ran.
+std::string AdmissionWaits(const ScenarioResult& r) {
+  std::string out;
+  for (const AdmissionPhase& p : r.admission) {
+    out += (out.empty() ? "" : "; ") + P99(p.accepted) + " (" + PhaseName(p) + ")";
+  }
+  return out.empty() ? "-" : out;
+}
+
 // A scenario's headline figure of one target ("-" when it was not measured).
+// The admission scenario measures fibpool in its phases; the baselines have
+// no admission.
 std::string HeadlineFigure(const ScenarioResult& r, const Figures& f) {
+  if (r.measure == ScenarioResult::Measure::kAdmission) {
+    return &f == &r.fibpool ? AdmissionWaits(r) : "no admission";
+  }
   if (!f.measured()) return "-";
   switch (r.measure) {
     case ScenarioResult::Measure::kRate:
       return Thousands(f.rate());
-    case ScenarioResult::Measure::kP99: {
-      const auto s = f.latency.Summarize();
-      return s.count ? Duration(s.p99) : "-";
-    }
+    case ScenarioResult::Measure::kP99:
+      return P99(f);
     case ScenarioResult::Measure::kSeconds:
       return Fixed(MeanSeconds(f), 3) + " s";
+    case ScenarioResult::Measure::kAdmission:
+      break;  // above
   }
   return "-";
 }
@@ -183,6 +209,8 @@ Versus FibpoolVersus(const ScenarioResult& r, const Figures& other) {
       f = MeanSeconds(r.fibpool);
       b = MeanSeconds(other);
       break;
+    case ScenarioResult::Measure::kAdmission:
+      return v;  // the baselines have no admission
   }
   v.ratio = prefix + Ratio(f, b);
   if (b > 0) v.value = f / b;
@@ -285,6 +313,86 @@ void NeighbourRow(std::ostringstream& o, const std::string& who, const Figures& 
     << rates(n.a_with_big_rate, n.b_big_rate) << " | "
     << rates(n.a_with_tiny_rate, n.b_tiny_phase_rate) << " | "
     << Ratio(n.shared_rate(), n.a_alone_rate) << " |\n";
+}
+
+// One phase's row of the admission table.
+void AdmissionRow(std::ostringstream& o, const AdmissionPhase& p) {
+  const auto w = p.accepted.latency.Summarize();
+  const auto t = p.refusal_latency.Summarize();
+  o << "| " << PhaseName(p) << " | " << p.accepted.answered << " (" << PerSecond(p.accepted.rate())
+    << ") | "
+    << (w.count ? Duration(w.p50) + " / " + Duration(w.p99) + " (" + Duration(w.max) + ")" : "-")
+    << " | " << p.refused << " | " << (t.count ? Duration(t.p50) + " / " + Duration(t.p99) : "-")
+    << " | " << RetryAfterText(p.retry_after_s) << " | ";
+  std::string after;
+  for (const auto& [seconds, waits] : p.wait_after_refusal) {
+    const auto a = waits.Summarize();
+    after += (after.empty() ? "" : "; ") + std::to_string(seconds) + " s: " + Duration(a.p50) +
+             " / " + Duration(a.p99) + " (" + std::to_string(a.count) + ")";
+  }
+  o << (after.empty() ? "-" : after) << " | "
+    << (p.retries ? std::to_string(p.retries_accepted) + " of " + std::to_string(p.retries)
+                  : std::string("-"))
+    << " |\n";
+}
+
+// One phase's line on what the workers used and waited for, and the cost
+// model's error at the end of the phase.
+void AdmissionCpu(std::ostringstream& o, const AdmissionPhase& p) {
+  const Figures& f = p.accepted;
+  o << "- " << PhaseName(p) << ": ";
+  if (!f.cpu_known) {
+    o << "not measured\n";
+    return;
+  }
+  o << "the workers ran " << Fixed(f.worker_cpu_seconds, 1) << " s of CPU ("
+    << (f.answered ? Fixed(f.worker_cpu_seconds / static_cast<double>(f.answered), 2) : "-")
+    << " s per answer) and were runnable but waiting for a CPU for "
+    << Fixed(f.worker_wait_seconds, 1) << " s";
+  const double wanted = f.worker_cpu_seconds + f.worker_wait_seconds;
+  if (f.worker_cpu_seconds > 0) {
+    o << " (on a CPU " << Fixed(100 * f.worker_cpu_seconds / wanted, 0)
+      << " % of the time they were runnable: a second of CPU work took about "
+      << Fixed(wanted / f.worker_cpu_seconds, 1) << " s)";
+  }
+  for (const EstimateError& e : p.estimate_errors) {
+    if (e.jobs == 0) continue;
+    o << "; cost model at the end, " << e.algorithm << ": " << e.jobs
+      << " jobs judged, measured / estimated CPU p50 " << Fixed(e.p50, 2) << ", p99 "
+      << Fixed(e.p99, 2) << ", factor learned " << Fixed(e.factor, 2);
+  }
+  o << "\n";
+}
+
+std::string JsonAdmission(const std::vector<AdmissionPhase>& phases) {
+  std::ostringstream o;
+  o << "[";
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const AdmissionPhase& p = phases[i];
+    const auto t = p.refusal_latency.Summarize();
+    o << (i ? "," : "") << "{\"max_wait_ms\":" << p.max_wait_ms
+      << ",\"command\":" << JsonString(p.command) << ",\"answered\":" << JsonFigures(p.accepted)
+      << ",\"refused\":" << p.refused << ",\"retry_after_s\":{";
+    bool first = true;
+    for (const auto& [seconds, n] : RetryAfterCounts(p.retry_after_s)) {
+      o << (first ? "" : ",") << "\"" << seconds << "\":" << n;
+      first = false;
+    }
+    o << "},\"refusal_latency\":{\"samples\":" << t.count << ",\"p50_us\":" << JsonNumber(t.p50.us)
+      << ",\"p99_us\":" << JsonNumber(t.p99.us) << ",\"max_us\":" << JsonNumber(t.max.us)
+      << "},\"wait_after_refusal\":{";
+    first = true;
+    for (const auto& [seconds, waits] : p.wait_after_refusal) {
+      const auto a = waits.Summarize();
+      o << (first ? "" : ",") << "\"" << seconds << "\":{\"samples\":" << a.count
+        << ",\"p50_us\":" << JsonNumber(a.p50.us) << ",\"p99_us\":" << JsonNumber(a.p99.us) << "}";
+      first = false;
+    }
+    o << "},\"retries\":" << p.retries << ",\"retries_accepted\":" << p.retries_accepted
+      << ",\"ran\":" << (p.ran ? "true" : "false") << "}";
+  }
+  o << "]";
+  return o.str();
 }
 
 }  // namespace
@@ -447,6 +555,8 @@ std::vector<std::string> Report::Problems() const {
     for (const auto& [role, f] : NeighbourRows(r.baseline_neighbour)) {
       check(*f, "baseline " + role, role == "B big");
     }
+    for (const AdmissionPhase& p : r.admission)
+      check(p.accepted, "fibpool, " + PhaseName(p), false);
   }
   return out;
 }
@@ -468,6 +578,7 @@ std::string Report::Markdown() const {
     for (const NeighbourFigures* n : {&r.fibpool_neighbour, &r.baseline_neighbour}) {
       for (const auto& row : NeighbourRows(*n)) all.push_back(row.second);
     }
+    for (const AdmissionPhase& p : r.admission) all.push_back(&p.accepted);
     for (const Figures* f : all) {
       checked += f->answered;
       wrong += f->wrong;
@@ -509,9 +620,12 @@ std::string Report::Markdown() const {
     // The noisy scenario's tiny jobs run in one of its four phases: no rate.
     const bool rate = r.measure != ScenarioResult::Measure::kSeconds && r.id != "noisy";
     const std::string role = r.has_background ? " (" + r.main_role + ")" : "";
-    DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
-    DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
+    if (r.fibpool.measured()) DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
+    if (r.baseline.measured()) DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
     if (r.per_core.measured()) DetailRow(o, r.id, r.per_core.label + role, r.per_core, rate);
+    for (const AdmissionPhase& p : r.admission) {
+      DetailRow(o, r.id, "fibpool (" + PhaseName(p) + ")", p.accepted, true);
+    }
     if (r.has_background) {
       const std::string background = " (" + r.background_role + ")";
       DetailRow(o, r.id, r.fibpool_background.label + background, r.fibpool_background, false,
@@ -549,6 +663,34 @@ std::string Report::Markdown() const {
     o << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
     if (r->fibpool_neighbour.ran) NeighbourRow(o, "fibpool", r->fibpool, r->fibpool_neighbour);
     if (r->baseline_neighbour.ran) NeighbourRow(o, "baseline", r->baseline, r->baseline_neighbour);
+  }
+
+  if (const ScenarioResult* r = Find("admission"); r && !r->admission.empty()) {
+    o << "\n### Admission\n\n"
+      << r->title
+      << ". Each phase ran against a fibpool of its own, started for it (commands in the notes). "
+         "Answered: requests answered with a result (per second over the phase). Their wait: "
+         "request written to the last byte of its answer, every request of the phase, p50 / p99 "
+         "(max). Refused: answered `ERR busy retry_after=S`; told in: request written to that "
+         "line (answers keep their order on a connection, so with more than one request "
+         "outstanding per client a refusal also waits for the answers ahead of it). S: how many "
+         "refusals named each S. Was S true? After each refusal, the first job any client sent "
+         "that was answered with a result met the backlog the refused job would have joined: "
+         "its wait (p50 / p99, and how many, per S) is what the refused job would have waited, "
+         "its own run included; S promises the start, so that wait should be about S plus one "
+         "run. Retries accepted: a refused client sends nothing for S seconds, then sends "
+         "again; of those first requests after the wait, how many were answered with a result. "
+         "A retry competes with everything the other clients sent meanwhile, so under a "
+         "standing overload this mostly measures the overload (freed places against clients "
+         "coming back), not S. The baselines have no admission: they are not run.\n\n";
+    o << "| phase | answered | their wait: p50 / p99 (max) | refused | told in: p50 / p99 | "
+         "retry_after S: refusals | next accepted job's wait after a refusal, per S | retries "
+         "accepted |\n";
+    o << "|---|---:|---:|---:|---:|---|---|---:|\n";
+    for (const AdmissionPhase& p : r->admission) AdmissionRow(o, p);
+    o << "\nThe estimates behind S are CPU time (the cost model, corrected by what the pool "
+         "measured); the waits above are wall time. What the workers got of the CPU:\n\n";
+    for (const AdmissionPhase& p : r->admission) AdmissionCpu(o, p);
   }
 
   if (!context_.estimate_errors.empty()) {
@@ -609,6 +751,7 @@ std::string Report::Json() const {
       o << ",\"fibpool_neighbour\":" << JsonNeighbour(r.fibpool_neighbour)
         << ",\"baseline_neighbour\":" << JsonNeighbour(r.baseline_neighbour);
     }
+    if (!r.admission.empty()) o << ",\"admission\":" << JsonAdmission(r.admission);
     if (!r.others.empty()) {
       o << ",\"others\":[";
       for (std::size_t k = 0; k < r.others.size(); ++k) {

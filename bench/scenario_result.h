@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "bench/estimate_error.h"
 #include "bench/latency_samples.h"
 
 namespace fibpool::bench {
@@ -79,8 +81,30 @@ struct NeighbourFigures {
   }
 };
 
+// One phase of the admission scenario: the same overload against a fibpool
+// started with max_wait_ms (0: off), by clients that honour `ERR busy
+// retry_after=S` (GroupSpec::honour_retry_after).
+struct AdmissionPhase {
+  unsigned max_wait_ms = 0;
+  std::string command;  // the fibpool it ran against
+  // Requests answered with a result; latency: the wait of each (send to the
+  // last byte of its answer), every request of the phase.
+  Figures accepted;
+  std::uint64_t refused = 0;            // answered `ERR busy retry_after=S`
+  std::vector<unsigned> retry_after_s;  // each refusal's S
+  LatencySamples refusal_latency;       // send to refusal
+  std::uint64_t retries = 0;            // first request after each wait of S
+  std::uint64_t retries_accepted = 0;
+  // Per S, the waits of the jobs accepted next after a refusal naming it
+  // (retry_after.h, WaitAfterRefusal): what S can be compared with.
+  std::map<unsigned, LatencySamples> wait_after_refusal;
+  // That fibpool's cost model error at the end of the phase (its `stats`).
+  std::vector<EstimateError> estimate_errors;
+  bool ran = false;
+};
+
 struct ScenarioResult {
-  enum class Measure { kRate, kP99, kSeconds };
+  enum class Measure { kRate, kP99, kSeconds, kAdmission };
   std::string id;
   std::string title;
   Measure measure = Measure::kRate;
@@ -105,6 +129,9 @@ struct ScenarioResult {
   std::string background_role = "big jobs";
   NeighbourFigures fibpool_neighbour;
   NeighbourFigures baseline_neighbour;
+  // The admission scenario's phases: max_wait off, then on. fibpool only:
+  // the baselines have no admission.
+  std::vector<AdmissionPhase> admission;
   std::vector<std::string> notes;
 };
 
