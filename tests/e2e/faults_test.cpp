@@ -292,9 +292,9 @@ std::uint64_t VirtualBytes(pid_t pid) {
 }
 
 TEST(Faults, WorkerOutOfGmpMemoryAnswersALoggedErrorAndThePoolKeepsServing) {
-  if (kAddressSanitized) {
-    GTEST_SKIP() << "AddressSanitizer's allocator reports an exhausted RLIMIT_AS itself "
-                    "instead of returning NULL to GMP's memory functions";
+  if (kSanitized) {
+    GTEST_SKIP() << "the sanitizer's allocator (ASan, TSan) reports an exhausted RLIMIT_AS "
+                    "itself instead of returning NULL to GMP's memory functions";
   }
   // One worker, no reserve lane: the big job goes to the worker limited here.
   ServerProcess server({"--workers", "1", "--reserve-workers", "0"});
