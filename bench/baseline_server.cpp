@@ -1,17 +1,24 @@
 #include "bench/baseline_server.h"
 
+#include <sys/socket.h>
+
 #include <string>
+
+#include <boost/asio/detail/socket_option.hpp>
 
 namespace fibpool::bench {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& options)
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& options, LoopIndex loop)
     : acceptor_(io), executor_(io, options.max_n) {
   const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  if (loop.count > 1) acceptor_.set_option(ReusePort(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
 
@@ -20,8 +27,10 @@ BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& opti
   env_.max_inflight = options.max_inflight;
   env_.executor = &executor_;
   env_.metrics = &metrics_;
-  env_.stats = [this] {
-    return "{\"baseline\":true,\"connections_open\":" + std::to_string(metrics_.connections_open) +
+  env_.stats = [this, loop] {
+    return "{\"baseline\":true,\"loop\":" + std::to_string(loop.index) +
+           ",\"loops\":" + std::to_string(loop.count) +
+           ",\"connections_open\":" + std::to_string(metrics_.connections_open) +
            ",\"requests\":" + std::to_string(metrics_.requests) +
            ",\"jobs_done\":" + std::to_string(executor_.jobs_done()) + "}";
   };

@@ -1,14 +1,18 @@
-// The benchmark baseline: fibpool's own event loop and protocol
+// The benchmark baseline's event loop: fibpool's own event loop and protocol
 // (supervisor::Connection, one Asio io_context, one thread) with an
 // InlineExecutor behind it instead of the worker pool. Same parser, same
 // connection code, same writes; only the pool (queue hop, worker wake-up,
-// result pipe) is missing.
+// result pipe) is missing. fibpool-baseline runs one of these, or one per
+// thread (BaselineLoops), each with its own acceptor on the same port.
 //
 // Lifetime: construct, Start(), run the io_context; Stop() closes the
 // acceptor and drains the connections (each answers what it has read, then
 // closes), after which the io_context runs out of work and run() returns.
 // The constructor throws on bind/listen failure (start-up); nothing on the
 // serving path throws.
+//
+// Threading: everything (executor, metrics, connections) belongs to the
+// io_context's one thread; loops share nothing.
 #pragma once
 
 #include <cstdint>
@@ -33,9 +37,18 @@ struct BaselineOptions {
   std::size_t max_inflight = 1024;
 };
 
+// Which of a server's event loops this one is. With more than one, every
+// loop's acceptor sets SO_REUSEPORT and the kernel spreads new connections
+// over them by a hash of the addresses and ports.
+struct LoopIndex {
+  unsigned index = 0;
+  unsigned count = 1;
+};
+
 class BaselineServer {
  public:
-  BaselineServer(boost::asio::io_context& io, const BaselineOptions& options);
+  // `stats` answers this loop's own figures, with its index and the count.
+  BaselineServer(boost::asio::io_context& io, const BaselineOptions& options, LoopIndex loop);
   BaselineServer(const BaselineServer&) = delete;
   BaselineServer& operator=(const BaselineServer&) = delete;
 

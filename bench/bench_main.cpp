@@ -1,5 +1,7 @@
 // fibpool-bench: drives fibpool over TCP and compares it, scenario by
-// scenario, with the in-process baseline (fibpool-baseline). See
+// scenario, with the in-process baseline (fibpool-baseline, one event loop)
+// and, in the load scenarios, with the per-core baseline (fibpool-baseline
+// with one event loop per CPU). See
 // BENCHMARKS.md for what it measures and how to read the output.
 //
 // Prints progress on stderr when it is a terminal (which scenario, about how
@@ -7,7 +9,6 @@
 // writes the same results as JSON. Exit status: 0 when every answer was
 // right and every request answered (targets missed or not); 1 otherwise;
 // 2 for a usage error.
-#include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include "bench/command_line.h"
 #include "bench/report.h"
 #include "bench/scenario_runner.h"
+#include "bench/usable_cpus.h"
 
 namespace {
 
@@ -50,13 +52,6 @@ std::string UtcNow() {
   return buf;
 }
 
-unsigned UsableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
-  return static_cast<unsigned>(CPU_COUNT(&set));
-}
-
 std::string Command(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
@@ -80,14 +75,17 @@ int main(int argc, char** argv) {
   unsigned timeline_window_ms = 5000;
   auto noisy_phase_ms = static_cast<unsigned>(options.noisy_phase.count());
   auto noisy_tiny_pause_ms = static_cast<unsigned>(options.noisy_tiny_pause.count());
+  auto admission_phase_ms = static_cast<unsigned>(options.admission_phase.count());
+  auto admission_max_wait_ms = static_cast<unsigned>(options.admission_max_wait.count());
   // The articles' Python servers, beside this file in the source tree.
   options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
   options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
   po::options_description desc(
-      "fibpool-bench: load fibpool and an in-process baseline, check every answer, compare\n"
+      "fibpool-bench: load fibpool and in-process baselines (one event loop, and one per CPU),\n"
+      "check every answer, compare\n"
       "Scenarios: " +
       boost::join(fibpool::bench::AllScenarioIds(), ", ") +
-      "; groups: all, tiny, recursive, busy, big, timeline, noisy.\nOptions");
+      "; groups: all, tiny, recursive, busy, big, timeline, noisy, admission.\nOptions");
   auto add = desc.add_options();
   add("help", "this text");
   add("scenario", po::value(&scenarios)->composing(),
@@ -105,7 +103,8 @@ int main(int argc, char** argv) {
       "measured window of each load slice");
   add("warmup-ms", po::value(&warmup_ms)->default_value(warmup_ms), "warm-up before each window");
   add("rounds", po::value(&options.rounds)->default_value(options.rounds),
-      "slices per target in each load scenario (alternating, ABBA)");
+      "slices per target in each load scenario (alternating targets, the order reversed every "
+      "round)");
   add("busy-job", po::value(&options.busy_job)->default_value(options.busy_job),
       "big job of the busy scenario: 'N recursive' or 'N fast'");
   add("busy-window-ms", po::value(&busy_window_ms)->default_value(busy_window_ms),
@@ -130,11 +129,29 @@ int main(int argc, char** argv) {
       "jobs, A alone)");
   add("noisy-tiny-pause-ms", po::value(&noisy_tiny_pause_ms)->default_value(noisy_tiny_pause_ms),
       "noisy neighbour: B's pause between one tiny job's answer and the next");
+  add("admission-job", po::value(&options.admission_job)->default_value(options.admission_job),
+      "the admission scenario's job: 'N fast' or 'N recursive'");
+  add("admission-clients",
+      po::value(&options.admission_clients)->default_value(options.admission_clients),
+      "admission: clients, one connection each from its own address 127.0.0.11, .12, ... (at "
+      "most 200)");
+  add("admission-depth",
+      po::value(&options.admission_depth)->default_value(options.admission_depth),
+      "admission: jobs each client keeps outstanding (pipelined when more than 1)");
+  add("admission-phase-ms", po::value(&admission_phase_ms)->default_value(admission_phase_ms),
+      "admission: how long the clients send in each of the 2 phases (max_wait off, then on)");
+  add("admission-max-wait-ms",
+      po::value(&admission_max_wait_ms)->default_value(admission_max_wait_ms),
+      "admission: fibpool's max_wait in the second phase");
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
-  add("quick", "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour phases");
+  add("quick",
+      "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour and 4 s admission phases");
+  add("baseline-threads",
+      po::value(&options.baseline_threads)->default_value(options.baseline_threads),
+      "event loops of the per-core baseline (fibpool-baseline --threads; 0: one per usable CPU)");
   add("only", po::value(&options.only),
-      "run just one target, 'fibpool' or 'baseline' (to profile it; no ratios then)");
+      "run just one target, 'fibpool', 'baseline' or 'per-core' (to profile it; no ratios then)");
   add("json", po::value(&json_path), "also write the results as JSON to this file");
   add("quiet", "no progress on stderr (there is none when stderr is not a terminal)");
   try {
@@ -146,6 +163,7 @@ int main(int argc, char** argv) {
       busy_window_ms = 800;
       options.big_runs = 1;
       noisy_phase_ms = 2000;
+      admission_phase_ms = 4000;
     }
     // Progress is for people watching: none in CI logs or redirected runs.
     options.verbose = !vm->count("quiet") && ::isatty(STDERR_FILENO) == 1;
@@ -160,8 +178,15 @@ int main(int argc, char** argv) {
     if (options.noisy_queued == 0 || noisy_phase_ms == 0) {
       throw std::invalid_argument("--noisy-queued and --noisy-phase-ms want at least 1");
     }
-    if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline") {
-      throw std::invalid_argument("--only wants fibpool or baseline");
+    if (options.admission_clients == 0 || options.admission_clients > 200 ||
+        options.admission_depth == 0 || admission_phase_ms == 0 || admission_max_wait_ms == 0) {
+      throw std::invalid_argument(
+          "--admission-clients wants 1 to 200; --admission-depth, --admission-phase-ms and "
+          "--admission-max-wait-ms at least 1");
+    }
+    if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline" &&
+        options.only != "per-core") {
+      throw std::invalid_argument("--only wants fibpool, baseline or per-core");
     }
     if (!target.empty()) {
       boost::asio::ip::tcp::endpoint endpoint;
@@ -184,20 +209,23 @@ int main(int argc, char** argv) {
   options.baseline_stall_cap = std::chrono::milliseconds(stall_cap_ms);
   options.noisy_phase = std::chrono::milliseconds(noisy_phase_ms);
   options.noisy_tiny_pause = std::chrono::milliseconds(noisy_tiny_pause_ms);
+  options.admission_phase = std::chrono::milliseconds(admission_phase_ms);
+  options.admission_max_wait = std::chrono::milliseconds(admission_max_wait_ms);
 
   try {
     fibpool::bench::ReportContext context;
     context.command = Command(argc, argv);
     utsname u{};
     ::uname(&u);
-    context.conditions.push_back("started " + UtcNow() + "; " + std::to_string(UsableCpus()) +
-                                 " usable CPUs (" + FirstLine("/proc/cpuinfo", "model name") +
-                                 "), Linux " + u.release);
+    context.conditions.push_back(
+        "started " + UtcNow() + "; " + std::to_string(fibpool::bench::UsableCpus()) +
+        " usable CPUs (" + FirstLine("/proc/cpuinfo", "model name") + "), Linux " + u.release);
     const std::string load_before = FirstLine("/proc/loadavg");
 
     fibpool::bench::ScenarioRunner runner(options);
     context.fibpool = runner.FibpoolDescription();
     context.baseline = runner.BaselineDescription();
+    context.per_core = runner.PerCoreDescription();
     context.workers = options.workers;
     auto results = runner.RunAll();
     context.estimate_errors = runner.EstimateErrors();

@@ -1,8 +1,11 @@
 #include "bench/load_connection.h"
 
+#include <algorithm>
+
 #include <boost/asio/write.hpp>
 
 #include "bench/clock.h"
+#include "bench/retry_after.h"
 
 namespace fibpool::bench {
 
@@ -79,7 +82,7 @@ bool LoadConnection::CanSend() const {
 }
 
 bool LoadConnection::Pausing() {
-  if (spec_.pause.count() <= 0 || NowNanos() >= resume_ns_ || !CanSend()) return false;
+  if (NowNanos() >= resume_ns_ || !CanSend()) return false;
   if (!pause_armed_) {
     pause_armed_ = true;
     pause_timer_.expires_at(SteadyAt(resume_ns_));
@@ -97,7 +100,9 @@ void LoadConnection::Fill() {
   while (pending_.size() < spec_.depth && CanSend()) {
     const RequestLine& r = spec_.requests[next_request_++ % spec_.requests.size()];
     out_ += r.line;
-    pending_.push_back(Pending{now, &r});
+    pending_.push_back(Pending{now, &r, retry_next_});
+    if (retry_next_) ++result_->retries;
+    retry_next_ = false;
     ++sent_;
     ++result_->sent;
   }
@@ -155,9 +160,11 @@ void LoadConnection::OnData(std::size_t n) {
     bool correct = false;
     data.remove_prefix(matcher_.Feed(data, &complete, &correct));
     if (complete) {
-      Record(pending_.front(), now, correct);
+      resume_ns_ = std::max(resume_ns_, now + spec_.pause.count());
+      if (correct || !RecordRefusal(pending_.front(), now)) {
+        Record(pending_.front(), now, correct);
+      }
       pending_.pop_front();
-      resume_ns_ = now + spec_.pause.count();
     }
   }
   Fill();
@@ -167,6 +174,10 @@ void LoadConnection::OnData(std::size_t n) {
 
 void LoadConnection::Record(const Pending& p, std::int64_t now_ns, bool correct) {
   ++result_->answered;
+  if (p.retry && correct) ++result_->retries_accepted;
+  if (spec_.honour_retry_after && correct) {
+    result_->accepted_jobs.push_back(AcceptedJob{p.sent_ns - clock_->start_ns, now_ns - p.sent_ns});
+  }
   if (now_ns >= clock_->window_start_ns && now_ns <= clock_->window_end_ns) {
     ++result_->answered_in_window;
   }
@@ -188,6 +199,18 @@ void LoadConnection::Record(const Pending& p, std::int64_t now_ns, bool correct)
                              Printable(matcher_.wrong_sample()) + "'";
     }
   }
+}
+
+bool LoadConnection::RecordRefusal(const Pending& p, std::int64_t now_ns) {
+  if (!spec_.honour_retry_after) return false;
+  const std::optional<unsigned> s = ParseRetryAfter(matcher_.wrong_sample());
+  if (!s) return false;
+  ++result_->refused;
+  result_->refusals_seen.push_back(RefusalSeen{now_ns - clock_->start_ns, *s});
+  result_->refusal_latency.Add(now_ns - p.sent_ns);
+  resume_ns_ = std::max(resume_ns_, now_ns + static_cast<std::int64_t>(*s) * 1'000'000'000);
+  retry_next_ = true;
+  return true;
 }
 
 void LoadConnection::MaybeDone() {

@@ -4,7 +4,9 @@
 // answer) and counts into its group's GroupResult.
 //
 // A group with a pause waits that long after each answer before sending
-// again (a steady_timer); a group with a stop time sends nothing after it.
+// again (a steady_timer); a group with a stop time sends nothing after it. A
+// group that honours retry_after waits the S of each `ERR busy retry_after=S`
+// the same way, then retries (retry_after.h).
 //
 // Writes go out directly with a non-blocking send (request lines are short;
 // the async path is only taken if the socket buffer is full), so a closed-loop
@@ -56,6 +58,7 @@ class LoadConnection {
   struct Pending {
     std::int64_t sent_ns;
     const RequestLine* request;
+    bool retry;  // the first request sent after waiting a refusal's S
   };
   bool CanSend() const;
   // Inside the pause after an answer (GroupSpec::pause): arms the timer that
@@ -67,6 +70,9 @@ class LoadConnection {
   void Read();
   void OnData(std::size_t n);
   void Record(const Pending& p, std::int64_t now_ns, bool correct);
+  // An answer that did not match: a refusal the group honours (true, counted
+  // and waited for), or not (false).
+  bool RecordRefusal(const Pending& p, std::int64_t now_ns);
   void Fail(const std::string& why);
   void MaybeDone();
 
@@ -78,7 +84,8 @@ class LoadConnection {
   std::function<void()> on_done_;
   std::size_t next_request_;
   std::uint64_t sent_ = 0;
-  std::int64_t resume_ns_ = 0;  // end of the pause after the last answer
+  std::int64_t resume_ns_ = 0;  // end of the pause after the last answer or refusal
+  bool retry_next_ = false;     // the next request sent is a refused one's retry
   std::deque<Pending> pending_;
   ResponseMatcher matcher_;
   std::string out_;

@@ -13,6 +13,7 @@
 
 #include "bench/latency_samples.h"
 #include "bench/request_set.h"
+#include "bench/retry_after.h"
 
 namespace fibpool::bench {
 
@@ -46,6 +47,11 @@ struct GroupSpec {
   std::chrono::nanoseconds pause{0};
   // Record when each answer arrived (GroupResult::answer_ns).
   bool record_answer_times = false;
+  // Behave as a client that honours fibpool's admission refusal: an answer
+  // `ERR busy retry_after=S` is counted refused (not wrong), the connection
+  // sends nothing for S seconds, and the next request it sends is its retry
+  // (GroupResult::retries).
+  bool honour_retry_after = false;
 };
 
 struct RunSpec {
@@ -69,6 +75,18 @@ struct GroupResult {
   // When each answer arrived, ns from the start of the run, in the order
   // received (GroupSpec::record_answer_times).
   std::vector<std::int64_t> answer_ns;
+  // GroupSpec::honour_retry_after: requests refused with `ERR busy
+  // retry_after=S` (not counted in `answered`), each one's arrival and S in
+  // the order received, and each one's latency (send to refusal; every
+  // refusal, window or not); every job answered with a result, with its
+  // wait. Retries: the first request sent after each wait of S; accepted: of
+  // those, the ones answered with a result.
+  std::uint64_t refused = 0;
+  std::vector<RefusalSeen> refusals_seen;
+  std::vector<AcceptedJob> accepted_jobs;
+  LatencySamples refusal_latency;
+  std::uint64_t retries = 0;
+  std::uint64_t retries_accepted = 0;
   std::string first_error;  // the first wrong answer or failure, for the report
 };
 

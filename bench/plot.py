@@ -9,7 +9,8 @@ scenarios:
 
   rate-vs-connections.png  requests/s against connections: `30 recursive`
                            (rec30-1/2/4/8) and tiny jobs (tiny-1, tiny-8),
-                           fibpool and the baseline
+                           fibpool, the baseline and the per-core baseline
+                           (when the JSON has it)
   latency-tiny.png         latency distribution of tiny jobs (tiny-1,
                            tiny-8): the percentiles the JSON holds (min, p50,
                            p90, p99, max) as points of the CDF
@@ -29,9 +30,10 @@ import subprocess
 import sys
 import tempfile
 
-COLORS = {"fibpool": "#1f6feb", "baseline": "#cf222e", "py-threads": "#bf8700",
-          "py-pool": "#8250df"}
+COLORS = {"fibpool": "#1f6feb", "baseline": "#cf222e", "per_core": "#1a7f37",
+          "py-threads": "#bf8700", "py-pool": "#8250df"}
 LABELS = {"fibpool": "fibpool", "baseline": "in-process baseline (fibpool-baseline)",
+          "per_core": "per-core baseline (fibpool-baseline --threads 0)",
           "py-threads": "Python, thread per connection",
           "py-pool": "Python, ProcessPoolExecutor"}
 
@@ -63,10 +65,10 @@ def rate_vs_connections(scenarios, out, work):
     }
     lines, sources = [], set()
     for name, ids in series.items():
-        for target in ("fibpool", "baseline"):
+        for target in ("fibpool", "baseline", "per_core"):
             rows = []
             for sid in ids:
-                if sid in scenarios:
+                if sid in scenarios and target in scenarios[sid][0]:
                     s, src = scenarios[sid]
                     sources.add(src)
                     connections = int(sid.split("-")[1])
@@ -98,7 +100,9 @@ def latency_tiny(scenarios, out, work):
             continue
         s, src = scenarios[sid]
         sources.add(src)
-        for target in ("fibpool", "baseline"):
+        for target in ("fibpool", "baseline", "per_core"):
+            if target not in s:
+                continue
             lat = s[target]["latency"]
             if not lat["samples"]:
                 continue

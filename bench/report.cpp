@@ -6,6 +6,9 @@
 #include <sstream>
 #include <utility>
 
+#include "bench/admission_scenario.h"
+#include "bench/retry_after.h"
+
 namespace fibpool::bench {
 
 namespace {
@@ -131,51 +134,90 @@ const char* MeasureName(ScenarioResult::Measure m) {
       return "tiny-job p99";
     case ScenarioResult::Measure::kSeconds:
       return "seconds (mean)";
+    case ScenarioResult::Measure::kAdmission:
+      return "answered jobs' p99 wait";
   }
   return "";
 }
 
-struct Headline {
-  std::string fibpool, baseline, ratio;
-  double ratio_value = -1;
-};
+// The p99 of `f`'s latencies, "-" when it has none.
+std::string P99(const Figures& f) {
+  const auto s = f.latency.Summarize();
+  return s.count ? Duration(s.p99) : "-";
+}
 
-Headline HeadlineOf(const ScenarioResult& r) {
-  Headline h;
+// The admission scenario's headline: the p99 wait of each phase's answered
+// jobs, "-" when no phase ran.
+std::string AdmissionWaits(const ScenarioResult& r) {
+  std::string out;
+  for (const AdmissionPhase& p : r.admission) {
+    out += (out.empty() ? "" : "; ") + P99(p.accepted) + " (" + PhaseName(p) + ")";
+  }
+  return out.empty() ? "-" : out;
+}
+
+// A scenario's headline figure of one target ("-" when it was not measured).
+// The admission scenario measures fibpool in its phases; the baselines have
+// no admission.
+std::string HeadlineFigure(const ScenarioResult& r, const Figures& f) {
+  if (r.measure == ScenarioResult::Measure::kAdmission) {
+    return &f == &r.fibpool ? AdmissionWaits(r) : "no admission";
+  }
+  if (!f.measured()) return "-";
   switch (r.measure) {
     case ScenarioResult::Measure::kRate:
-      h.fibpool = Thousands(r.fibpool.rate());
-      h.baseline = Thousands(r.baseline.rate());
-      h.ratio = Ratio(r.fibpool.rate(), r.baseline.rate());
-      if (r.baseline.rate() > 0) h.ratio_value = r.fibpool.rate() / r.baseline.rate();
+      return Thousands(f.rate());
+    case ScenarioResult::Measure::kP99:
+      return P99(f);
+    case ScenarioResult::Measure::kSeconds:
+      return Fixed(MeanSeconds(f), 3) + " s";
+    case ScenarioResult::Measure::kAdmission:
+      break;  // above
+  }
+  return "-";
+}
+
+// fibpool against one baseline in a scenario's measure: "n/a" (and -1) when
+// either was not measured or the ratio means nothing (fibpool's p99 a lower
+// bound).
+struct Versus {
+  std::string ratio = "n/a";
+  double value = -1;
+};
+
+Versus FibpoolVersus(const ScenarioResult& r, const Figures& other) {
+  Versus v;
+  if (!r.fibpool.measured() || !other.measured()) return v;
+  double f = 0;
+  double b = 0;
+  std::string prefix;
+  switch (r.measure) {
+    case ScenarioResult::Measure::kRate:
+      f = r.fibpool.rate();
+      b = other.rate();
       break;
     case ScenarioResult::Measure::kP99: {
       const auto fs = r.fibpool.latency.Summarize();
-      const auto bs = r.baseline.latency.Summarize();
-      const auto f = fs.p99;
-      const auto b = bs.p99;
-      h.fibpool = fs.count ? Duration(f) : "-";
-      h.baseline = bs.count ? Duration(b) : "-";
-      if (fs.count == 0 || bs.count == 0 || f.lower_bound) {
-        h.ratio = "n/a";
-      } else {
-        h.ratio = (b.lower_bound ? "≤ " : "") + Ratio(f.us, b.us);
-        if (b.us > 0) h.ratio_value = f.us / b.us;
-      }
+      const auto bs = other.latency.Summarize();
+      if (fs.count == 0 || bs.count == 0 || fs.p99.lower_bound) return v;
+      f = fs.p99.us;
+      b = bs.p99.us;
+      if (bs.p99.lower_bound) prefix = "≤ ";
       break;
     }
-    case ScenarioResult::Measure::kSeconds: {
-      const double f = MeanSeconds(r.fibpool);
-      const double b = MeanSeconds(r.baseline);
-      h.fibpool = Fixed(f, 3) + " s";
-      h.baseline = Fixed(b, 3) + " s (in-process)";
-      h.ratio = Ratio(f, b);
-      if (b > 0) h.ratio_value = f / b;
+    case ScenarioResult::Measure::kSeconds:
+      f = MeanSeconds(r.fibpool);
+      b = MeanSeconds(other);
       break;
-    }
+    case ScenarioResult::Measure::kAdmission:
+      return v;  // the baselines have no admission
   }
-  return h;
+  v.ratio = prefix + Ratio(f, b);
+  if (b > 0) v.value = f / b;
+  return v;
 }
+
+std::string JsonRatio(const Versus& v) { return v.value >= 0 ? JsonNumber(v.value) : "null"; }
 
 // `totals`: CPU and scheduling as totals over the runs instead of per answer
 // (background jobs: a handful of answers that carry all the work).
@@ -273,6 +315,86 @@ void NeighbourRow(std::ostringstream& o, const std::string& who, const Figures& 
     << Ratio(n.shared_rate(), n.a_alone_rate) << " |\n";
 }
 
+// One phase's row of the admission table.
+void AdmissionRow(std::ostringstream& o, const AdmissionPhase& p) {
+  const auto w = p.accepted.latency.Summarize();
+  const auto t = p.refusal_latency.Summarize();
+  o << "| " << PhaseName(p) << " | " << p.accepted.answered << " (" << PerSecond(p.accepted.rate())
+    << ") | "
+    << (w.count ? Duration(w.p50) + " / " + Duration(w.p99) + " (" + Duration(w.max) + ")" : "-")
+    << " | " << p.refused << " | " << (t.count ? Duration(t.p50) + " / " + Duration(t.p99) : "-")
+    << " | " << RetryAfterText(p.retry_after_s) << " | ";
+  std::string after;
+  for (const auto& [seconds, waits] : p.wait_after_refusal) {
+    const auto a = waits.Summarize();
+    after += (after.empty() ? "" : "; ") + std::to_string(seconds) + " s: " + Duration(a.p50) +
+             " / " + Duration(a.p99) + " (" + std::to_string(a.count) + ")";
+  }
+  o << (after.empty() ? "-" : after) << " | "
+    << (p.retries ? std::to_string(p.retries_accepted) + " of " + std::to_string(p.retries)
+                  : std::string("-"))
+    << " |\n";
+}
+
+// One phase's line on what the workers used and waited for, and the cost
+// model's error at the end of the phase.
+void AdmissionCpu(std::ostringstream& o, const AdmissionPhase& p) {
+  const Figures& f = p.accepted;
+  o << "- " << PhaseName(p) << ": ";
+  if (!f.cpu_known) {
+    o << "not measured\n";
+    return;
+  }
+  o << "the workers ran " << Fixed(f.worker_cpu_seconds, 1) << " s of CPU ("
+    << (f.answered ? Fixed(f.worker_cpu_seconds / static_cast<double>(f.answered), 2) : "-")
+    << " s per answer) and were runnable but waiting for a CPU for "
+    << Fixed(f.worker_wait_seconds, 1) << " s";
+  const double wanted = f.worker_cpu_seconds + f.worker_wait_seconds;
+  if (f.worker_cpu_seconds > 0) {
+    o << " (on a CPU " << Fixed(100 * f.worker_cpu_seconds / wanted, 0)
+      << " % of the time they were runnable: a second of CPU work took about "
+      << Fixed(wanted / f.worker_cpu_seconds, 1) << " s)";
+  }
+  for (const EstimateError& e : p.estimate_errors) {
+    if (e.jobs == 0) continue;
+    o << "; cost model at the end, " << e.algorithm << ": " << e.jobs
+      << " jobs judged, measured / estimated CPU p50 " << Fixed(e.p50, 2) << ", p99 "
+      << Fixed(e.p99, 2) << ", factor learned " << Fixed(e.factor, 2);
+  }
+  o << "\n";
+}
+
+std::string JsonAdmission(const std::vector<AdmissionPhase>& phases) {
+  std::ostringstream o;
+  o << "[";
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const AdmissionPhase& p = phases[i];
+    const auto t = p.refusal_latency.Summarize();
+    o << (i ? "," : "") << "{\"max_wait_ms\":" << p.max_wait_ms
+      << ",\"command\":" << JsonString(p.command) << ",\"answered\":" << JsonFigures(p.accepted)
+      << ",\"refused\":" << p.refused << ",\"retry_after_s\":{";
+    bool first = true;
+    for (const auto& [seconds, n] : RetryAfterCounts(p.retry_after_s)) {
+      o << (first ? "" : ",") << "\"" << seconds << "\":" << n;
+      first = false;
+    }
+    o << "},\"refusal_latency\":{\"samples\":" << t.count << ",\"p50_us\":" << JsonNumber(t.p50.us)
+      << ",\"p99_us\":" << JsonNumber(t.p99.us) << ",\"max_us\":" << JsonNumber(t.max.us)
+      << "},\"wait_after_refusal\":{";
+    first = true;
+    for (const auto& [seconds, waits] : p.wait_after_refusal) {
+      const auto a = waits.Summarize();
+      o << (first ? "" : ",") << "\"" << seconds << "\":{\"samples\":" << a.count
+        << ",\"p50_us\":" << JsonNumber(a.p50.us) << ",\"p99_us\":" << JsonNumber(a.p99.us) << "}";
+      first = false;
+    }
+    o << "},\"retries\":" << p.retries << ",\"retries_accepted\":" << p.retries_accepted
+      << ",\"ran\":" << (p.ran ? "true" : "false") << "}";
+  }
+  o << "]";
+  return o.str();
+}
+
 }  // namespace
 
 Report::Report(std::vector<ScenarioResult> results, ReportContext context)
@@ -296,6 +418,10 @@ std::vector<Report::TargetCheck> Report::CheckTargets() const {
       c.value = b > 0 ? f / b : 0;
       c.verdict = c.value >= min ? Verdict::kMet : Verdict::kMissed;
       c.measured = Fixed(c.value, 2) + "x (" + Thousands(f) + " vs " + Thousands(b) + " req/s)";
+      if (r->per_core.measured()) {
+        c.measured += "; vs per-core " + Ratio(f, r->per_core.rate()) + " (" +
+                      Thousands(r->per_core.rate()) + " req/s)";
+      }
     }
     checks.push_back(c);
   };
@@ -310,8 +436,14 @@ std::vector<Report::TargetCheck> Report::CheckTargets() const {
       const double b = r->baseline.latency.Summarize().p50.us;
       c.value = f - b;
       c.verdict = c.value <= 20 ? Verdict::kMet : Verdict::kMissed;
-      c.measured = (c.value >= 0 ? "+" : "") + Fixed(c.value, 1) + " µs (p50 " + Duration(f) +
-                   " vs " + Duration(b) + ")";
+      const auto added = [f](double b) {
+        return (f - b >= 0 ? "+" : "") + Fixed(f - b, 1) + " µs";
+      };
+      c.measured = added(b) + " (p50 " + Duration(f) + " vs " + Duration(b) + ")";
+      if (r->per_core.measured()) {
+        const double p = r->per_core.latency.Summarize().p50.us;
+        c.measured += "; vs per-core " + added(p) + " (p50 " + Duration(p) + ")";
+      }
     }
     checks.push_back(c);
   }
@@ -394,7 +526,7 @@ std::vector<std::string> Report::Problems() const {
   std::vector<std::string> out;
   for (const auto& r : results_) {
     const auto check = [&](const Figures& f, const std::string& who, bool stall_expected) {
-      if (f.sent == 0 && f.first_error.empty()) return;  // not run (--only)
+      if (!f.measured()) return;  // not run (--only, or not in this scenario)
       if (f.wrong > 0) {
         out.push_back(r.id + " " + who + ": " + std::to_string(f.wrong) +
                       " wrong answers; first: " + f.first_error);
@@ -412,6 +544,7 @@ std::vector<std::string> Report::Problems() const {
     const bool stalls = r.id == "busy" || r.id == "noisy";
     check(r.fibpool, "fibpool", false);
     check(r.baseline, r.baseline.label, stalls);
+    check(r.per_core, r.per_core.label, false);
     if (r.has_background) {
       check(r.fibpool_background, "fibpool " + r.background_role, false);
       check(r.baseline_background, "baseline " + r.background_role, true);
@@ -422,6 +555,8 @@ std::vector<std::string> Report::Problems() const {
     for (const auto& [role, f] : NeighbourRows(r.baseline_neighbour)) {
       check(*f, "baseline " + role, role == "B big");
     }
+    for (const AdmissionPhase& p : r.admission)
+      check(p.accepted, "fibpool, " + PhaseName(p), false);
   }
   return out;
 }
@@ -430,30 +565,40 @@ std::string Report::Markdown() const {
   std::ostringstream o;
   o << "Command: `" << context_.command << "`\n\n";
   o << "- fibpool: " << context_.fibpool << "\n";
-  o << "- baseline: " << context_.baseline << "\n";
+  o << "- baseline (1 loop): " << context_.baseline << "\n";
+  o << "- per-core baseline (load scenarios): " << context_.per_core << "\n";
   for (const auto& c : context_.conditions) o << "- " << c << "\n";
   o << "\n";
 
   std::uint64_t checked = 0;
   std::uint64_t wrong = 0;
   for (const auto& r : results_) {
-    std::vector<const Figures*> all = {&r.fibpool, &r.baseline, &r.fibpool_background,
+    std::vector<const Figures*> all = {&r.fibpool, &r.baseline, &r.per_core, &r.fibpool_background,
                                        &r.baseline_background};
     for (const NeighbourFigures* n : {&r.fibpool_neighbour, &r.baseline_neighbour}) {
       for (const auto& row : NeighbourRows(*n)) all.push_back(row.second);
     }
+    for (const AdmissionPhase& p : r.admission) all.push_back(&p.accepted);
     for (const Figures* f : all) {
       checked += f->answered;
       wrong += f->wrong;
     }
   }
   o << "### Summary\n\n";
-  o << "| scenario | what | measure | fibpool | baseline | fibpool / baseline |\n";
-  o << "|---|---|---|---:|---:|---:|\n";
+  o << "fibpool's figure over each baseline's: the single-loop baseline (for big results, the "
+       "computation in the bench process) and, in the load scenarios, the per-core baseline.\n\n";
+  o << "| scenario | what | measure | fibpool | baseline, 1 loop | baseline, per core | fibpool "
+       "vs 1-loop | fibpool vs per-core |\n";
+  o << "|---|---|---|---:|---:|---:|---:|---:|\n";
   for (const auto& r : results_) {
-    const Headline h = HeadlineOf(r);
-    o << "| " << r.id << " | " << r.title << " | " << MeasureName(r.measure) << " | " << h.fibpool
-      << " | " << h.baseline << " | " << h.ratio << " |\n";
+    const std::string baseline = HeadlineFigure(r, r.baseline);
+    o << "| " << r.id << " | " << r.title << " | " << MeasureName(r.measure) << " | "
+      << HeadlineFigure(r, r.fibpool) << " | "
+      << (r.measure == ScenarioResult::Measure::kSeconds && r.baseline.measured()
+              ? baseline + " (" + r.baseline.label + ")"
+              : baseline)
+      << " | " << HeadlineFigure(r, r.per_core) << " | " << FibpoolVersus(r, r.baseline).ratio
+      << " | " << FibpoolVersus(r, r.per_core).ratio << " |\n";
   }
   o << "\nEvery answer was checked against F(N) computed in the bench: " << checked << " answers, "
     << wrong << " wrong.\n";
@@ -475,8 +620,12 @@ std::string Report::Markdown() const {
     // The noisy scenario's tiny jobs run in one of its four phases: no rate.
     const bool rate = r.measure != ScenarioResult::Measure::kSeconds && r.id != "noisy";
     const std::string role = r.has_background ? " (" + r.main_role + ")" : "";
-    DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
-    DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
+    if (r.fibpool.measured()) DetailRow(o, r.id, r.fibpool.label + role, r.fibpool, rate);
+    if (r.baseline.measured()) DetailRow(o, r.id, r.baseline.label + role, r.baseline, rate);
+    if (r.per_core.measured()) DetailRow(o, r.id, r.per_core.label + role, r.per_core, rate);
+    for (const AdmissionPhase& p : r.admission) {
+      DetailRow(o, r.id, "fibpool (" + PhaseName(p) + ")", p.accepted, true);
+    }
     if (r.has_background) {
       const std::string background = " (" + r.background_role + ")";
       DetailRow(o, r.id, r.fibpool_background.label + background, r.fibpool_background, false,
@@ -516,6 +665,34 @@ std::string Report::Markdown() const {
     if (r->baseline_neighbour.ran) NeighbourRow(o, "baseline", r->baseline, r->baseline_neighbour);
   }
 
+  if (const ScenarioResult* r = Find("admission"); r && !r->admission.empty()) {
+    o << "\n### Admission\n\n"
+      << r->title
+      << ". Each phase ran against a fibpool of its own, started for it (commands in the notes). "
+         "Answered: requests answered with a result (per second over the phase). Their wait: "
+         "request written to the last byte of its answer, every request of the phase, p50 / p99 "
+         "(max). Refused: answered `ERR busy retry_after=S`; told in: request written to that "
+         "line (answers keep their order on a connection, so with more than one request "
+         "outstanding per client a refusal also waits for the answers ahead of it). S: how many "
+         "refusals named each S. Was S true? After each refusal, the first job any client sent "
+         "that was answered with a result met the backlog the refused job would have joined: "
+         "its wait (p50 / p99, and how many, per S) is what the refused job would have waited, "
+         "its own run included; S promises the start, so that wait should be about S plus one "
+         "run. Retries accepted: a refused client sends nothing for S seconds, then sends "
+         "again; of those first requests after the wait, how many were answered with a result. "
+         "A retry competes with everything the other clients sent meanwhile, so under a "
+         "standing overload this mostly measures the overload (freed places against clients "
+         "coming back), not S. The baselines have no admission: they are not run.\n\n";
+    o << "| phase | answered | their wait: p50 / p99 (max) | refused | told in: p50 / p99 | "
+         "retry_after S: refusals | next accepted job's wait after a refusal, per S | retries "
+         "accepted |\n";
+    o << "|---|---:|---:|---:|---:|---|---|---:|\n";
+    for (const AdmissionPhase& p : r->admission) AdmissionRow(o, p);
+    o << "\nThe estimates behind S are CPU time (the cost model, corrected by what the pool "
+         "measured); the waits above are wall time. What the workers got of the CPU:\n\n";
+    for (const AdmissionPhase& p : r->admission) AdmissionCpu(o, p);
+  }
+
   if (!context_.estimate_errors.empty()) {
     o << "\n### Cost model\n\n";
     o << "fibpool's estimate error at the end of the run, from its `stats` (`estimate_error`): "
@@ -551,19 +728,21 @@ std::string Report::Json() const {
   std::ostringstream o;
   o << "{\"command\":" << JsonString(context_.command)
     << ",\"fibpool\":" << JsonString(context_.fibpool)
-    << ",\"baseline\":" << JsonString(context_.baseline) << ",\"workers\":" << context_.workers
-    << ",\"conditions\":[";
+    << ",\"baseline\":" << JsonString(context_.baseline)
+    << ",\"per_core_baseline\":" << JsonString(context_.per_core)
+    << ",\"workers\":" << context_.workers << ",\"conditions\":[";
   for (std::size_t i = 0; i < context_.conditions.size(); ++i) {
     o << (i ? "," : "") << JsonString(context_.conditions[i]);
   }
   o << "],\"scenarios\":[";
   for (std::size_t i = 0; i < results_.size(); ++i) {
     const auto& r = results_[i];
-    const Headline h = HeadlineOf(r);
     o << (i ? "," : "") << "{\"id\":" << JsonString(r.id) << ",\"title\":" << JsonString(r.title)
       << ",\"measure\":" << JsonString(MeasureName(r.measure))
-      << ",\"ratio\":" << (h.ratio_value >= 0 ? JsonNumber(h.ratio_value) : "null")
+      << ",\"ratio\":" << JsonRatio(FibpoolVersus(r, r.baseline))
+      << ",\"ratio_per_core\":" << JsonRatio(FibpoolVersus(r, r.per_core))
       << ",\"fibpool\":" << JsonFigures(r.fibpool) << ",\"baseline\":" << JsonFigures(r.baseline);
+    if (r.per_core.measured()) o << ",\"per_core\":" << JsonFigures(r.per_core);
     if (r.has_background) {
       o << ",\"fibpool_background\":" << JsonFigures(r.fibpool_background)
         << ",\"baseline_background\":" << JsonFigures(r.baseline_background);
@@ -572,6 +751,7 @@ std::string Report::Json() const {
       o << ",\"fibpool_neighbour\":" << JsonNeighbour(r.fibpool_neighbour)
         << ",\"baseline_neighbour\":" << JsonNeighbour(r.baseline_neighbour);
     }
+    if (!r.admission.empty()) o << ",\"admission\":" << JsonAdmission(r.admission);
     if (!r.others.empty()) {
       o << ",\"others\":[";
       for (std::size_t k = 0; k < r.others.size(); ++k) {

@@ -1,8 +1,10 @@
 // Turns the scenarios' results into the benchmark's report: a Markdown
-// summary (one row per scenario: fibpool, baseline, ratio), a detail table of
+// summary (one row per scenario: fibpool, the single-loop baseline, the
+// per-core baseline, fibpool's ratio to each), a detail table of
 // latency percentiles and CPU cost per answer, fibpool's cost model error
 // (estimate_error.h), and the performance targets, each marked met or
-// missed with the figure measured; or the same as JSON. Pure formatting: no I/O, never throws except std::bad_alloc.
+// missed with the figure measured; or the same as JSON. Pure formatting: no I/O, never throws
+// except std::bad_alloc.
 #pragma once
 
 #include <string>
@@ -16,7 +18,8 @@ namespace fibpool::bench {
 struct ReportContext {
   std::string command;                  // how the bench was run
   std::string fibpool;                  // the fibpool measured
-  std::string baseline;                 // the baseline server
+  std::string baseline;                 // the baseline server (one event loop)
+  std::string per_core;                 // the per-core baseline (one event loop per CPU)
   std::vector<std::string> conditions;  // machine, load, time
   unsigned workers = 0;
   // fibpool's cost model error at the end of the run (empty: not known).

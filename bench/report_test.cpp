@@ -1,5 +1,6 @@
-// The report's judgement of the noisy-neighbour targets, from figures made
-// up for the purpose (the verdicts as the JSON report states them).
+// The report's judgement of the noisy-neighbour targets, and its summary of
+// the admission scenario, from figures made up for the purpose (as the JSON
+// report states them).
 #include "bench/report.h"
 
 #include <string>
@@ -132,6 +133,98 @@ TEST(ReportNoisyTargets, NotRunWithoutTheScenario) {
   r.fibpool_neighbour.ran = false;
   EXPECT_EQ(Verdict(r, kLatency), "not run");
   EXPECT_EQ(Verdict(r, kThroughput), "not run");
+}
+
+// Admission: max_wait off, 20 jobs answered after 8 s each; max_wait 1 s,
+// 30 answered after 1.2 s, 12 refused (S 1 or 2) within 1 ms, 5 of 6
+// retries accepted.
+ScenarioResult Admission() {
+  ScenarioResult r;
+  r.id = "admission";
+  r.measure = ScenarioResult::Measure::kAdmission;
+  AdmissionPhase& off = r.admission.emplace_back();
+  AddSamples(&off.accepted, 8'000 * kMs, 20);
+  off.ran = true;
+  AdmissionPhase& on = r.admission.emplace_back();
+  on.max_wait_ms = 1000;
+  AddSamples(&on.accepted, 1'200 * kMs, 30);
+  on.refused = 12;
+  on.retry_after_s = {1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 1};
+  for (int i = 0; i < 12; ++i) on.refusal_latency.Add(1 * kMs);
+  on.retries = 6;
+  on.retries_accepted = 5;
+  on.wait_after_refusal[1].Add(1'500 * kMs);
+  on.wait_after_refusal[2].Add(2'500 * kMs);
+  on.ran = true;
+  return r;
+}
+
+TEST(ReportAdmission, JsonGivesEachPhasesRefusalsByRetryAfterAndItsRetries) {
+  const Report report({Admission()}, ReportContext{});
+  const auto json = boost::json::parse(report.Json());
+  const auto& scenario = json.at("scenarios").as_array().at(0);
+  EXPECT_EQ(scenario.at("measure").as_string(), "answered jobs' p99 wait");
+  const auto& phases = scenario.at("admission").as_array();
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_EQ(phases[0].at("max_wait_ms").as_int64(), 0);
+  EXPECT_EQ(phases[0].at("refused").as_int64(), 0);
+  EXPECT_EQ(phases[0].at("answered").at("answered").as_int64(), 20);
+  const auto& on = phases[1];
+  EXPECT_EQ(on.at("max_wait_ms").as_int64(), 1000);
+  EXPECT_EQ(on.at("refused").as_int64(), 12);
+  EXPECT_EQ(on.at("retry_after_s").at("1").as_int64(), 9);
+  EXPECT_EQ(on.at("retry_after_s").at("2").as_int64(), 3);
+  EXPECT_EQ(on.at("wait_after_refusal").at("2").at("samples").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(on.at("wait_after_refusal").at("2").at("p50_us").as_double(), 2.5e6);
+  EXPECT_EQ(on.at("retries").as_int64(), 6);
+  EXPECT_EQ(on.at("retries_accepted").as_int64(), 5);
+  EXPECT_DOUBLE_EQ(on.at("answered").at("latency").at("p99").at("us").as_double(), 1.2e6);
+  // Refusals are answers the scenario asks for, not problems.
+  EXPECT_TRUE(json.at("problems").as_array().empty());
+}
+
+TEST(ReportAdmission, MarkdownComparesThePhasesAndSaysTheBaselinesHaveNoAdmission) {
+  const std::string md = Report({Admission()}, ReportContext{}).Markdown();
+  EXPECT_NE(md.find("| 8.00 s (max_wait off); 1.20 s (max_wait 1 s) | no admission | no "
+                    "admission | n/a | n/a |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| max_wait 1 s | 30 (0.00/s) | 1.20 s / 1.20 s (1.20 s) | 12 | 1.00 ms / "
+                    "1.00 ms | 1 s: 9, 2 s: 3 | 1 s: 1.50 s / 1.50 s (1); 2 s: 2.50 s / 2.50 s "
+                    "(1) | 5 of 6 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(
+      md.find("| max_wait off | 20 (0.00/s) | 8.00 s / 8.00 s (8.00 s) | 0 | - | - | - | - |"),
+      std::string::npos)
+      << md;
+  // The baselines ran nothing: no row for them.
+  EXPECT_EQ(md.find("| admission | baseline"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| admission | per-core"), std::string::npos) << md;
+}
+
+TEST(ReportAdmission, MarkdownSaysHowMuchOfTheCpuTheWorkersGot) {
+  ScenarioResult r = Admission();
+  Figures& f = r.admission[1].accepted;
+  f.cpu_known = true;
+  f.worker_cpu_seconds = 10;
+  f.worker_wait_seconds = 30;
+  const std::string md = Report({r}, ReportContext{}).Markdown();
+  EXPECT_NE(md.find("- max_wait 1 s: the workers ran 10.0 s of CPU (0.33 s per answer) and were "
+                    "runnable but waiting for a CPU for 30.0 s (on a CPU 25 % of the time they "
+                    "were runnable: a second of CPU work took about 4.0 s)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- max_wait off: not measured"), std::string::npos) << md;
+}
+
+TEST(ReportAdmission, AWrongAnswerInAPhaseIsAProblem) {
+  ScenarioResult r = Admission();
+  r.admission[1].accepted.wrong = 1;
+  r.admission[1].accepted.first_error = "sent '5 fast', got '6'";
+  const auto problems = Report({r}, ReportContext{}).Problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("max_wait 1 s"), std::string::npos) << problems[0];
 }
 
 }  // namespace

@@ -28,6 +28,11 @@ RequestLine RecursiveRequest(std::uint64_t n);
 // otherwise it is computed here.
 RequestLine FastRequest(std::uint64_t n, std::shared_ptr<const std::string> digits = nullptr);
 
+// A job as the bench's options name it: "N", "N fast" or "N recursive".
+// Throws std::invalid_argument for another algorithm or a recursive N above
+// worker::kMaxRecursiveN (option parsing).
+RequestLine ParseJob(const std::string& text);
+
 // F(n) in decimal, computed in-process.
 std::string FibDecimal(std::uint64_t n);
 

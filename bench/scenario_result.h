@@ -1,18 +1,21 @@
 // What the scenarios measured, per target: plain data from ScenarioRunner to
-// Report. A "target" is fibpool, the baseline server, or (for big results)
-// the same computation done in the bench process.
+// Report. A "target" is fibpool, the baseline server (one event loop), the
+// per-core baseline (one event loop per CPU; load scenarios only), or (for
+// big results) the same computation done in the bench process.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "bench/estimate_error.h"
 #include "bench/latency_samples.h"
 
 namespace fibpool::bench {
 
 struct Figures {
-  std::string label;          // "fibpool", "baseline", "in-process"
+  std::string label;          // "fibpool", "baseline", "per-core", "in-process"
   double window_seconds = 0;  // measured windows, summed over the slices
   std::uint64_t sent = 0;
   std::uint64_t answered = 0;            // checked answers, warm-up included
@@ -37,6 +40,9 @@ struct Figures {
   double rate() const {
     return window_seconds > 0 ? static_cast<double>(answered_in_window) / window_seconds : 0;
   }
+  // Whether this target was measured at all (not left out by --only or by
+  // the scenario).
+  bool measured() const { return sent > 0 || !first_error.empty(); }
 };
 
 // The noisy-neighbour scenario, per target: client A keeps a backlog of big
@@ -75,13 +81,38 @@ struct NeighbourFigures {
   }
 };
 
+// One phase of the admission scenario: the same overload against a fibpool
+// started with max_wait_ms (0: off), by clients that honour `ERR busy
+// retry_after=S` (GroupSpec::honour_retry_after).
+struct AdmissionPhase {
+  unsigned max_wait_ms = 0;
+  std::string command;  // the fibpool it ran against
+  // Requests answered with a result; latency: the wait of each (send to the
+  // last byte of its answer), every request of the phase.
+  Figures accepted;
+  std::uint64_t refused = 0;            // answered `ERR busy retry_after=S`
+  std::vector<unsigned> retry_after_s;  // each refusal's S
+  LatencySamples refusal_latency;       // send to refusal
+  std::uint64_t retries = 0;            // first request after each wait of S
+  std::uint64_t retries_accepted = 0;
+  // Per S, the waits of the jobs accepted next after a refusal naming it
+  // (retry_after.h, WaitAfterRefusal): what S can be compared with.
+  std::map<unsigned, LatencySamples> wait_after_refusal;
+  // That fibpool's cost model error at the end of the phase (its `stats`).
+  std::vector<EstimateError> estimate_errors;
+  bool ran = false;
+};
+
 struct ScenarioResult {
-  enum class Measure { kRate, kP99, kSeconds };
+  enum class Measure { kRate, kP99, kSeconds, kAdmission };
   std::string id;
   std::string title;
   Measure measure = Measure::kRate;
   Figures fibpool;
   Figures baseline;
+  // The per-core baseline; measured in the load scenarios only (sent == 0
+  // and no first_error elsewhere).
+  Figures per_core;
   // The busy scenario's big jobs, whose answers are checked too.
   bool has_background = false;
   Figures fibpool_background;
@@ -98,6 +129,9 @@ struct ScenarioResult {
   std::string background_role = "big jobs";
   NeighbourFigures fibpool_neighbour;
   NeighbourFigures baseline_neighbour;
+  // The admission scenario's phases: max_wait off, then on. fibpool only:
+  // the baselines have no admission.
+  std::vector<AdmissionPhase> admission;
   std::vector<std::string> notes;
 };
 

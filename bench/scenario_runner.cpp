@@ -7,6 +7,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "bench/accumulate.h"
+#include "bench/admission_scenario.h"
 #include "bench/clock.h"
 #include "bench/completion_rate.h"
 #include "bench/load_run.h"
@@ -51,31 +53,17 @@ struct ScenarioDef {
 };
 
 constexpr ScenarioDef kScenarios[] = {
-    {"tiny-1", "tiny"},       {"tiny-8", "tiny"},       {"tiny-8x16", "tiny"},
-    {"rec30-1", "recursive"}, {"rec30-2", "recursive"}, {"rec30-4", "recursive"},
-    {"rec30-8", "recursive"}, {"busy", "busy"},         {"big-1e7", "big"},
-    {"big-1e8", "big"},       {"timeline", "timeline"}, {"noisy", "noisy"},
+    {"tiny-1", "tiny"},         {"tiny-8", "tiny"},       {"tiny-8x16", "tiny"},
+    {"rec30-1", "recursive"},   {"rec30-2", "recursive"}, {"rec30-4", "recursive"},
+    {"rec30-8", "recursive"},   {"busy", "busy"},         {"big-1e7", "big"},
+    {"big-1e8", "big"},         {"timeline", "timeline"}, {"noisy", "noisy"},
+    {"admission", "admission"},
 };
 
 std::string Fixed(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
-}
-
-void Accumulate(Figures* f, const GroupResult& g, const RunResult& r) {
-  f->window_seconds += r.window_seconds;
-  f->sent += g.sent;
-  f->answered += g.answered;
-  f->answered_in_window += g.answered_in_window;
-  f->wrong += g.wrong;
-  f->unanswered += g.unanswered;
-  f->latency.Merge(g.latency);
-  f->per_slice.push_back(
-      r.window_seconds > 0 ? static_cast<double>(g.answered_in_window) / r.window_seconds : 0);
-  if (f->first_error.empty()) f->first_error = g.first_error;
-  if (f->timeline.size() < g.timeline.size()) f->timeline.resize(g.timeline.size());
-  for (std::size_t i = 0; i < g.timeline.size(); ++i) f->timeline[i] += g.timeline[i];
 }
 
 // A scenario whose tiny requests run beside big jobs (the background).
@@ -88,20 +76,6 @@ ScenarioResult WithBackground(std::string id, std::string title, ScenarioResult:
   res.fibpool.label = res.fibpool_background.label = "fibpool";
   res.baseline.label = res.baseline_background.label = "baseline";
   return res;
-}
-
-// "N", "N fast" or "N recursive".
-RequestLine ParseJob(const std::string& text) {
-  const auto space = text.find(' ');
-  const std::uint64_t n = std::stoull(text.substr(0, space));
-  const std::string algorithm = space == std::string::npos ? "fast" : text.substr(space + 1);
-  if (algorithm == "recursive") {
-    if (n > worker::kMaxRecursiveN)
-      throw std::invalid_argument("recursive N above " + std::to_string(worker::kMaxRecursiveN));
-    return RecursiveRequest(n);
-  }
-  if (algorithm == "fast") return FastRequest(n);
-  throw std::invalid_argument("unknown algorithm in job '" + text + "'");
 }
 
 // One big job on each of `connections` connections, sent once.
@@ -131,6 +105,13 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+// "`ARGV` (READY LINE)" of a server the bench started.
+std::string Describe(const ChildServer& server) {
+  std::string cmd;
+  for (const auto& a : server.argv()) cmd += (cmd.empty() ? "" : " ") + a;
+  return "`" + cmd + "` (" + server.ready_line() + ")";
+}
+
 std::string Summary(const Figures& f) {
   const auto s = f.latency.Summarize();
   return Fixed(f.rate(), 0) + " req/s, p50 " + Fixed(s.p50.us, 0) + " us, p99 " +
@@ -151,7 +132,11 @@ std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOp
   const auto group = std::find_if(std::begin(kScenarios), std::end(kScenarios),
                                   [&](const ScenarioDef& s) { return id == s.id; });
   const std::string_view kind = group == std::end(kScenarios) ? "" : group->group;
-  if (kind == "tiny" || kind == "recursive") return targets * o.rounds * (o.slice + o.warmup);
+  if (kind == "tiny" || kind == "recursive") {
+    // The per-core baseline too.
+    const auto load_targets = o.only.empty() ? 3 : 1;
+    return load_targets * o.rounds * (o.slice + o.warmup);
+  }
   if (kind == "busy") return targets * (kBusyTinyDelay + o.busy_window) + o.baseline_stall_cap;
   if (kind == "timeline") return targets * o.timeline_window + o.baseline_stall_cap;
   if (kind == "noisy") {
@@ -162,10 +147,24 @@ std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOp
     return targets * (service + kNoisyWarmup + 4 * o.noisy_phase) +
            o.noisy_queued * kNoisyJobEstimate / 2 + o.baseline_stall_cap;
   }
+  if (kind == "admission") {
+    // Two phases, each a fibpool start-up, the phase, and (max_wait off) the
+    // clients' whole backlog draining on the workers.
+    const auto backlog = o.admission_clients * o.admission_depth * kNoisyJobEstimate / o.workers;
+    return 2 * (milliseconds(500) + o.admission_phase) + backlog;
+  }
   // Big results: about 0.2 s (F(10^7)) and 4 s (F(10^8)) per run on the
   // reference machine, computed by the target and again in the bench.
   const milliseconds run = id == "big-1e7" ? milliseconds(200) : milliseconds(4'000);
   return 2 * static_cast<int>(o.big_runs) * targets * run;
+}
+
+std::vector<std::string> FibpoolCommand(const BenchOptions& options) {
+  std::vector<std::string> argv = {
+      options.fibpool_path.string(),   "--host",      "127.0.0.1", "--port", "0", "--workers",
+      std::to_string(options.workers), "--log-level", "warn"};
+  argv.insert(argv.end(), options.fibpool_args.begin(), options.fibpool_args.end());
+  return argv;
 }
 
 std::string RemainingText(std::chrono::milliseconds left) {
@@ -196,25 +195,30 @@ std::vector<std::string> SelectScenarios(const std::vector<std::string>& names) 
 ScenarioRunner::ScenarioRunner(BenchOptions options) : options_(std::move(options)) {
   baseline_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0"}, kStartTimeout);
   baseline_target_ = Target{"baseline", &baseline_, baseline_.endpoint()};
+  per_core_target_.label = "per-core";
+  if (Runs(per_core_target_)) {
+    per_core_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0", "--threads",
+                                    std::to_string(options_.baseline_threads)},
+                                   kStartTimeout);
+    per_core_target_ = Target{"per-core", &per_core_, per_core_.endpoint()};
+  }
   if (options_.target) {
     fibpool_target_ = Target{"fibpool", nullptr, *options_.target};
     workers_ = options_.workers;
   } else {
-    std::vector<std::string> argv = {
-        options_.fibpool_path.string(),   "--host",      "127.0.0.1", "--port", "0", "--workers",
-        std::to_string(options_.workers), "--log-level", "warn"};
-    argv.insert(argv.end(), options_.fibpool_args.begin(), options_.fibpool_args.end());
-    fibpool_ = ChildServer::Start(argv, kStartTimeout);
+    fibpool_ = ChildServer::Start(FibpoolCommand(options_), kStartTimeout);
     fibpool_target_ = Target{"fibpool", &fibpool_, fibpool_.endpoint()};
     workers_ = fibpool_.workers() ? fibpool_.workers() : options_.workers;
   }
   Progress("fibpool: " + FibpoolDescription());
   Progress("baseline: " + BaselineDescription());
+  Progress("per-core baseline: " + PerCoreDescription());
 }
 
 ScenarioRunner::~ScenarioRunner() {
   fibpool_.Stop();
   baseline_.Stop();
+  per_core_.Stop();
 }
 
 std::string ScenarioRunner::FibpoolDescription() const {
@@ -223,15 +227,13 @@ std::string ScenarioRunner::FibpoolDescription() const {
            std::to_string(fibpool_target_.endpoint.port()) + " (--target), assumed " +
            std::to_string(workers_) + " workers";
   }
-  std::string cmd;
-  for (const auto& a : fibpool_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
-  return "`" + cmd + "` (" + fibpool_.ready_line() + ")";
+  return Describe(fibpool_);
 }
 
-std::string ScenarioRunner::BaselineDescription() const {
-  std::string cmd;
-  for (const auto& a : baseline_.argv()) cmd += (cmd.empty() ? "" : " ") + a;
-  return "`" + cmd + "` (" + baseline_.ready_line() + ")";
+std::string ScenarioRunner::BaselineDescription() const { return Describe(baseline_); }
+
+std::string ScenarioRunner::PerCoreDescription() const {
+  return per_core_.running() ? Describe(per_core_) : "not run (--only " + options_.only + ")";
 }
 
 std::vector<EstimateError> ScenarioRunner::EstimateErrors() const {
@@ -269,18 +271,7 @@ RunResult ScenarioRunner::RunSlice(Target& target, RunSpec spec, Figures* main,
   Accumulate(main, r.groups.back(), r);
   if (background && r.groups.size() > 1) Accumulate(background, r.groups.front(), r);
   // With background jobs (busy), the CPU goes mostly to them: count it there.
-  Figures* cpu = background && r.groups.size() > 1 ? background : main;
-  cpu->client_cpu_seconds += r.client_cpu_seconds;
-  cpu->server_cpu_seconds += after.self_seconds - before.self_seconds;
-  cpu->worker_cpu_seconds += std::max(0.0, after.children_seconds - before.children_seconds);
-  cpu->server_wait_seconds += after.self_wait_seconds - before.self_wait_seconds;
-  cpu->worker_wait_seconds +=
-      std::max(0.0, after.children_wait_seconds - before.children_wait_seconds);
-  cpu->server_wakeups += after.self_slices - before.self_slices;
-  if (after.children_slices > before.children_slices) {
-    cpu->worker_wakeups += after.children_slices - before.children_slices;
-  }
-  cpu->cpu_known = pid > 0;
+  AccumulateCpu(background && r.groups.size() > 1 ? background : main, before, after, r, pid > 0);
   return r;
 }
 
@@ -327,6 +318,11 @@ std::vector<ScenarioResult> ScenarioRunner::RunAll() {
       results.push_back(RunTimelineScenario());
     } else if (id == "noisy") {
       results.push_back(RunNoisyScenario());
+    } else if (id == "admission") {
+      results.push_back(
+          AdmissionScenario(options_, FibpoolCommand(options_), [this](const std::string& line) {
+            Progress(line);
+          }).Run());
     }
   }
   return results;
@@ -340,18 +336,21 @@ ScenarioResult ScenarioRunner::RunLoadScenario(const std::string& id, const std:
   res.measure = ScenarioResult::Measure::kRate;
   res.fibpool.label = "fibpool";
   res.baseline.label = "baseline";
+  res.per_core.label = "per-core";
+  const std::pair<Target*, Figures*> targets[] = {{&baseline_target_, &res.baseline},
+                                                  {&per_core_target_, &res.per_core},
+                                                  {&fibpool_target_, &res.fibpool}};
   for (unsigned round = 0; round < options_.rounds; ++round) {
-    // ABBA: each target goes first in every other round.
-    Target* order[2] = {&baseline_target_, &fibpool_target_};
-    if (round % 2 == 1) std::swap(order[0], order[1]);
-    for (Target* t : order) {
+    // ABC CBA: the order is reversed every other round, so that over two
+    // rounds every target has the same mean position.
+    for (std::size_t k = 0; k < std::size(targets); ++k) {
+      const auto [t, f] = targets[round % 2 == 0 ? k : std::size(targets) - 1 - k];
       if (!Runs(*t)) continue;
       RunSpec spec;
       spec.groups = groups;
       spec.warmup = options_.warmup;
       spec.window = options_.slice;
       spec.drain_cap = std::chrono::seconds(10);
-      Figures* f = t == &fibpool_target_ ? &res.fibpool : &res.baseline;
       RunSlice(*t, spec, f, nullptr);
       Progress(id + " round " + std::to_string(round + 1) + " " + t->label + ": " +
                Fixed(f->per_slice.empty() ? 0 : f->per_slice.back(), 0) + " req/s");
@@ -359,6 +358,7 @@ ScenarioResult ScenarioRunner::RunLoadScenario(const std::string& id, const std:
   }
   Progress(id + " fibpool:  " + Summary(res.fibpool));
   Progress(id + " baseline: " + Summary(res.baseline));
+  Progress(id + " per-core: " + Summary(res.per_core));
   return res;
 }
 

@@ -1,11 +1,15 @@
 // Runs the benchmark's scenarios against fibpool and the baseline, in one
-// process, alternating the two target by target and round by round (ABBA
-// order) so that both see the same background noise of a shared machine.
+// process; the load scenarios also against the per-core baseline. The load
+// scenarios alternate the targets slice by slice, in an order reversed every
+// round (ABC CBA, ABBA for two) so that all see the same background noise of
+// a shared machine.
 //
 // Owns the servers it starts: fibpool (unless BenchOptions::target names a
-// running one) and fibpool-baseline; both are stopped when the runner is
-// destroyed. The baseline is killed and restarted when a scenario (busy,
-// timeline, noisy) leaves it stalled in a big job.
+// running one), fibpool-baseline with one event loop and fibpool-baseline
+// with one per CPU (unless --only leaves it out); all are stopped when the
+// runner is destroyed. The single-loop baseline is killed and restarted when
+// a scenario (busy, timeline, noisy) leaves it stalled in a big job. The
+// admission scenario starts fibpools of its own (admission_scenario.h).
 //
 // Failure: the constructor throws std::runtime_error when a server cannot be
 // started (start-up). A scenario that goes wrong (wrong answers, a failed
@@ -30,7 +34,8 @@
 namespace fibpool::bench {
 
 struct BenchOptions {
-  // Scenario ids or groups (tiny, recursive, busy, big, timeline, noisy); empty: all.
+  // Scenario ids or groups (tiny, recursive, busy, big, timeline, noisy,
+  // admission); empty: all.
   std::vector<std::string> scenarios;
   // A running fibpool to measure; empty: the bench starts one.
   std::optional<boost::asio::ip::tcp::endpoint> target;
@@ -66,18 +71,34 @@ struct BenchOptions {
   unsigned noisy_queued = 20;
   std::chrono::milliseconds noisy_phase{4'000};
   std::chrono::milliseconds noisy_tiny_pause{5};
-  std::string only;     // "fibpool" or "baseline": run just that target (to profile it)
+  // The admission scenario (admission_scenario.h): `admission_clients`
+  // clients keep `admission_depth` x `admission_job` outstanding for
+  // `admission_phase`, against fibpool with max_wait off, then set to
+  // `admission_max_wait`.
+  std::string admission_job = "10000000";
+  unsigned admission_clients = 32;
+  unsigned admission_depth = 1;
+  std::chrono::milliseconds admission_phase{10'000};
+  std::chrono::milliseconds admission_max_wait{1'000};
+  // fibpool-baseline --threads of the per-core baseline (0: one per usable CPU).
+  unsigned baseline_threads = 0;
+  // "fibpool", "baseline" or "per-core": run just that target (to profile it).
+  std::string only;
   bool verbose = true;  // progress on stderr (fibpool-bench: only when it is a terminal)
 };
 
 // Every scenario id, in the order they run, and the groups that select them.
 std::vector<std::string> AllScenarioIds();
-// Expands ids and groups ("all", "tiny", "recursive", "busy", "big", "timeline", "noisy");
+// Expands ids and groups ("all", "tiny", "recursive", "busy", "big", "timeline", "noisy",
+// "admission");
 // throws std::invalid_argument on an unknown name.
 std::vector<std::string> SelectScenarios(const std::vector<std::string>& names);
 // How long scenario `id` takes with `options` on the reference machine
 // (windows, warm-ups, waits), for the progress lines' "left".
 std::chrono::milliseconds EstimatedDuration(const std::string& id, const BenchOptions& options);
+// How the bench starts fibpool: the executable, --host 127.0.0.1 --port 0,
+// --workers, --log-level warn, then BenchOptions::fibpool_args.
+std::vector<std::string> FibpoolCommand(const BenchOptions& options);
 // "1 min 5 s", "42 s".
 std::string RemainingText(std::chrono::milliseconds left);
 
@@ -93,6 +114,7 @@ class ScenarioRunner {
   // What the report prints about the servers measured.
   std::string FibpoolDescription() const;
   std::string BaselineDescription() const;
+  std::string PerCoreDescription() const;
 
  private:
   struct Target {
@@ -121,8 +143,10 @@ class ScenarioRunner {
   BenchOptions options_;
   ChildServer fibpool_;
   ChildServer baseline_;
+  ChildServer per_core_;
   Target fibpool_target_;
   Target baseline_target_;
+  Target per_core_target_;
   unsigned workers_ = 0;  // workers of the fibpool measured
 };
 

@@ -1,0 +1,104 @@
+// The report gives fibpool's figures against both baselines, the single-loop
+// one and the per-core one, from figures made up for the purpose.
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "bench/report.h"
+
+namespace fibpool::bench {
+namespace {
+
+constexpr std::int64_t kUs = 1'000;
+
+// `answers` in a 1 s window, each in `latency_us`.
+Figures Rate(const std::string& label, std::uint64_t answers, std::int64_t latency_us = 50) {
+  Figures f;
+  f.label = label;
+  f.window_seconds = 1;
+  f.sent = f.answered = f.answered_in_window = answers;
+  for (int i = 0; i < 100; ++i) f.latency.Add(latency_us * kUs);
+  return f;
+}
+
+// tiny-8: fibpool 80,000 req/s, the single-loop baseline 100,000, the
+// per-core baseline 160,000.
+ScenarioResult Tiny8() {
+  ScenarioResult r;
+  r.id = "tiny-8";
+  r.title = "tiny jobs, 8 connections, closed loop";
+  r.fibpool = Rate("fibpool", 80'000);
+  r.baseline = Rate("baseline", 100'000);
+  r.per_core = Rate("per-core", 160'000);
+  return r;
+}
+
+// busy: a p99 scenario the per-core baseline does not run.
+ScenarioResult Busy() {
+  ScenarioResult r;
+  r.id = "busy";
+  r.title = "busy";
+  r.measure = ScenarioResult::Measure::kP99;
+  r.has_background = true;
+  r.fibpool = Rate("fibpool", 1'000, 400);
+  r.baseline = Rate("baseline", 1'000, 800);
+  return r;
+}
+
+boost::json::object Scenario(const Report& report, const std::string& id) {
+  const auto json = boost::json::parse(report.Json());
+  for (const auto& s : json.at("scenarios").as_array()) {
+    if (s.at("id").as_string() == id) return s.as_object();
+  }
+  return {};
+}
+
+TEST(ReportBaselinesTest, LoadScenarioRatiosAreGivenAgainstBothBaselinesInJson) {
+  const Report report({Tiny8()}, ReportContext{});
+  const boost::json::object s = Scenario(report, "tiny-8");
+  EXPECT_DOUBLE_EQ(s.at("ratio").to_number<double>(), 0.8);
+  EXPECT_DOUBLE_EQ(s.at("ratio_per_core").to_number<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(s.at("per_core").at("requests_per_second").to_number<double>(), 160'000);
+}
+
+TEST(ReportBaselinesTest, SummaryRowShowsBothBaselinesAndBothRatios) {
+  const Report report({Tiny8()}, ReportContext{});
+  EXPECT_NE(report.Markdown().find("| 80,000 | 100,000 | 160,000 | 0.80x | 0.50x |"),
+            std::string::npos)
+      << report.Markdown();
+}
+
+TEST(ReportBaselinesTest, ThroughputTargetsStateThePerCoreRatioToo) {
+  const Report report({Tiny8()}, ReportContext{});
+  EXPECT_NE(report.Markdown().find("0.80x (80,000 vs 100,000 req/s); vs per-core 0.50x (160,000 "
+                                   "req/s)"),
+            std::string::npos)
+      << report.Markdown();
+}
+
+TEST(ReportBaselinesTest, AScenarioWithoutThePerCoreBaselineHasNoRatioToIt) {
+  const Report report({Busy()}, ReportContext{});
+  const boost::json::object s = Scenario(report, "busy");
+  EXPECT_DOUBLE_EQ(s.at("ratio").to_number<double>(), 0.5);
+  EXPECT_TRUE(s.at("ratio_per_core").is_null());
+  EXPECT_FALSE(s.contains("per_core"));
+  EXPECT_NE(report.Markdown().find("| 400 µs | 800 µs | - | 0.50x | n/a |"), std::string::npos)
+      << report.Markdown();
+}
+
+TEST(ReportBaselinesTest, WrongOrMissingAnswersOfThePerCoreBaselineAreProblems) {
+  ScenarioResult r = Tiny8();
+  EXPECT_TRUE(Report({r}, ReportContext{}).Problems().empty());
+  r.per_core.wrong = 1;
+  r.per_core.first_error = "F(10): got 56";
+  const auto wrong = Report({r}, ReportContext{}).Problems();
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_NE(wrong[0].find("per-core"), std::string::npos) << wrong[0];
+  r = Tiny8();
+  r.per_core.unanswered = 3;
+  EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 1u);
+}
+
+}  // namespace
+}  // namespace fibpool::bench
