@@ -16,6 +16,7 @@
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/pool_state.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"
@@ -81,9 +82,11 @@ TEST(IoThreads, ConnectionsChurningAcrossThreadsWhileWorkersDieGetEveryAnswerInO
   {
     Churn churn(server.port(), 12);
     std::mt19937 rng(7);
-    // A kill every 100 ms until kKills workers died, or the deadline passed
+    // A kill every kPause until kKills workers died, or the deadline passed
     // on a machine too busy to get there: bounded either way, and at least
-    // kMinKills deaths under load make it a test of recovery.
+    // kMinKills deaths under load make it a test of recovery. Under TSan a
+    // new worker needs longer to answer its first job (faults_test.cpp).
+    constexpr auto kPause = kThreadSanitized ? 500ms : 100ms;
     constexpr int kKills = 30;
     constexpr int kMinKills = 5;
     int kills = 0;
@@ -91,7 +94,7 @@ TEST(IoThreads, ConnectionsChurningAcrossThreadsWhileWorkersDieGetEveryAnswerInO
     while (kills < kKills && std::chrono::steady_clock::now() < end) {
       const auto workers = server.WorkerPids();
       if (!workers.empty() && ::kill(workers[rng() % workers.size()], SIGKILL) == 0) ++kills;
-      std::this_thread::sleep_for(100ms);  // the fault rate, not synchronisation
+      std::this_thread::sleep_for(kPause);  // the fault rate, not synchronisation
     }
     answered_under_kills = churn.answered();
     churn.Stop();
