@@ -452,7 +452,8 @@ def markdown(result):
         cells = " | ".join(f"{r['requests_per_second']:,.0f} ({r['bound']}"
                            + (f", io_threads {r['io_threads']})" if r["target"] == "fibpool"
                               else ")") for r in rows)
-        sat = (f"{first['part']}, from {first['cores']} cores" if first["cores"]
+        plural = "s" if first["cores"] and first["cores"] > 1 else ""
+        sat = (f"{first['part']}, from {first['cores']} core{plural}" if first["cores"]
                else "the CPUs (linear)")
         out.append(f"| {first['scenario']} | {name[first['target']]} | {cells} | {sat} |")
     return "\n".join(out) + "\n"
