@@ -90,8 +90,15 @@ TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequest) {
     const auto end = std::chrono::steady_clock::now() + 60s;
     while (kills < kKills && std::chrono::steady_clock::now() < end) {
       const auto workers = server.WorkerPids();
+      const std::uint64_t answered = load.answered();
       if (!workers.empty() && ::kill(workers[rng() % workers.size()], SIGKILL) == 0) ++kills;
       std::this_thread::sleep_for(kPause);  // the fault rate, not synchronisation
+      // And no kill before an answer since the last one: however slow the
+      // machine, the pool has made progress (and ended any crash-loop
+      // back-off) between two kills.
+      WaitFor([&] { return load.answered() > answered; },
+              std::chrono::duration_cast<std::chrono::milliseconds>(
+                  end - std::chrono::steady_clock::now()));
     }
     const std::uint64_t answered_under_kills = load.answered();
     load.Stop();

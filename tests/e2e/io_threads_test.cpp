@@ -93,8 +93,15 @@ TEST(IoThreads, ConnectionsChurningAcrossThreadsWhileWorkersDieGetEveryAnswerInO
     const auto end = std::chrono::steady_clock::now() + 30s;
     while (kills < kKills && std::chrono::steady_clock::now() < end) {
       const auto workers = server.WorkerPids();
+      const std::uint64_t answered = churn.answered();
       if (!workers.empty() && ::kill(workers[rng() % workers.size()], SIGKILL) == 0) ++kills;
       std::this_thread::sleep_for(kPause);  // the fault rate, not synchronisation
+      // And no kill before an answer since the last one: however slow the
+      // machine, the pool has made progress (and ended any crash-loop
+      // back-off) between two kills.
+      WaitFor([&] { return churn.answered() > answered; },
+              std::chrono::duration_cast<std::chrono::milliseconds>(
+                  end - std::chrono::steady_clock::now()));
     }
     answered_under_kills = churn.answered();
     churn.Stop();
