@@ -10,16 +10,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <boost/interprocess/shared_memory_object.hpp>
 
 #include "ipc/ipc_error.h"
 #include "ipc/result_buffer.h"
+#include "ipc/segment_names.h"
 #include "tests/support/exit_status.h"
 #include "tests/support/server_process.h"
 
@@ -173,14 +176,52 @@ TEST(SharedSegment, ASegmentTheTmpfsCannotHoldFailsAtCreateWithNoSpaceAndLeavesN
   EXPECT_EQ(code, kNoSpaceAndNoName) << "1: created, 2: another error, 3: the name was left";
 }
 
-TEST(ResultBuffer, TakingABufferThatIsNotFibpoolsIsABadName) {
-  EXPECT_EQ(TakeResultBuffer("other.1.r1", 1).error(), IpcError::kBadSegmentName);
-  EXPECT_EQ(TakeResultBuffer("fibpool.1/../x", 1).error(), IpcError::kBadSegmentName);
+TEST(SegmentNames, AResultBufferIsNamedForItsSupervisorJobAndWorker) {
+  EXPECT_EQ(ResultSegmentName(1234, 56, 789), "fibpool.1234.r56.w789");
+}
+
+TEST(SegmentNames, ADeadSupervisorsResultBufferIsRemovedAndALiveOnesIsKept) {
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(dead, &status, 0), dead);
+  const std::string stale = ResultSegmentName(dead, 1, dead);
+  const std::string live = ResultSegmentName(::getpid(), 1, ::getpid());
+  os::SharedSegment::Remove(live);
+  auto stale_segment = os::SharedSegment::Create(stale, 4096);
+  ASSERT_TRUE(stale_segment) << stale_segment.error().message();
+  stale_segment->Disown();
+  auto live_segment = os::SharedSegment::Create(live, 4096);
+  ASSERT_TRUE(live_segment) << live_segment.error().message();
+  const std::vector<std::string> removed = RemoveStaleSegments();
+  EXPECT_NE(std::find(removed.begin(), removed.end(), stale), removed.end());
+  EXPECT_FALSE(Exists(stale));
+  EXPECT_TRUE(Exists(live));
+}
+
+TEST(ResultBuffer, ANameOtherThanTheExpectedOneIsRefusedWithoutOpeningOrUnlinkingIt) {
+  // Stands for the job queue, and for another job's buffer: real segments
+  // that a faulty worker names instead of its own result buffer.
+  const std::string queue = TestSegmentName("fibpool.");
+  const std::string other_job = ResultSegmentName(::getpid(), 2, ::getpid());
+  os::SharedSegment::Remove(other_job);
+  const std::string expected = ResultSegmentName(::getpid(), 1, ::getpid());
+  for (const std::string& name : {queue, other_job}) {
+    auto segment = os::SharedSegment::Create(name, 4096);
+    ASSERT_TRUE(segment) << segment.error().message();
+    std::memcpy(segment->data(), "kept", 5);
+    const auto taken = TakeResultBuffer(name, expected, 4);
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error(), IpcError::kBadSegmentName);
+    ASSERT_TRUE(Exists(name)) << name;
+    EXPECT_STREQ(static_cast<const char*>(segment->data()), "kept");
+  }
+  EXPECT_EQ(TakeResultBuffer("fibpool.1/../x", expected, 1).error(), IpcError::kBadSegmentName);
 }
 
 TEST(ResultBuffer, TakingAVanishedBufferIsNoSuchFile) {
-  EXPECT_EQ(TakeResultBuffer(TestSegmentName("fibpool."), 1).error(),
-            std::errc::no_such_file_or_directory);
+  const std::string name = TestSegmentName("fibpool.");
+  EXPECT_EQ(TakeResultBuffer(name, name, 1).error(), std::errc::no_such_file_or_directory);
 }
 
 TEST(ResultBuffer, ABufferShorterThanAnnouncedIsRefusedAndUnlinked) {
@@ -188,8 +229,8 @@ TEST(ResultBuffer, ABufferShorterThanAnnouncedIsRefusedAndUnlinked) {
   auto buffer = os::SharedSegment::Create(name, 4096);
   ASSERT_TRUE(buffer) << buffer.error().message();
   buffer->Disown();
-  EXPECT_EQ(TakeResultBuffer(name, 4097).error(), IpcError::kShortResultBuffer);
-  EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));
+  EXPECT_EQ(TakeResultBuffer(name, name, 4097).error(), IpcError::kShortResultBuffer);
+  EXPECT_FALSE(Exists(name));
 }
 
 TEST(ResultBuffer, ABufferIsTakenOverAndItsNameRemovedAtOnce) {
@@ -198,10 +239,10 @@ TEST(ResultBuffer, ABufferIsTakenOverAndItsNameRemovedAtOnce) {
   ASSERT_TRUE(buffer) << buffer.error().message();
   std::memcpy(buffer->data(), "12586269025", 11);
   buffer->Disown();
-  const auto taken = TakeResultBuffer(name, 11);
+  const auto taken = TakeResultBuffer(name, name, 11);
   ASSERT_TRUE(taken) << taken.error().message();
   EXPECT_EQ(std::string(static_cast<const char*>(taken->data()), 11), "12586269025");
-  EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));
+  EXPECT_FALSE(Exists(name));
 }
 
 }  // namespace
