@@ -22,7 +22,7 @@ class Category : public boost::system::error_category {
       case IpcError::kCorruptFrame:
         return "corrupt frame on the result pipe";
       case IpcError::kBadSegmentName:
-        return "bad result buffer name";
+        return "not the result buffer name of this worker and job";
       case IpcError::kShortResultBuffer:
         return "result buffer shorter than announced";
       case IpcError::kUnexpectedArgument:

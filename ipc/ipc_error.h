@@ -16,7 +16,7 @@ enum class IpcError {
   kSizeMismatch,        // the segment is smaller than its queue says, or the queue is malformed
   kCorruptJob,          // a queue slot did not decode; that job was dropped
   kCorruptFrame,        // a frame or message on a result pipe did not decode
-  kBadSegmentName,      // a result buffer's name is not one of fibpool's
+  kBadSegmentName,      // a result buffer's name is not the one its worker and job own
   kShortResultBuffer,   // a result buffer holds fewer bytes than announced
   kUnexpectedArgument,  // a worker command-line word that is not an --option
   kUnknownArgument,     // an --option the worker does not know

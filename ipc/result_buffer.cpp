@@ -4,10 +4,10 @@
 
 namespace fibpool::ipc {
 
-os::Result<os::SharedSegment> TakeResultBuffer(const std::string& name, std::uint64_t length) {
-  if (name.rfind("fibpool.", 0) != 0 || name.find('/') != std::string::npos) {
-    return make_error_code(IpcError::kBadSegmentName);
-  }
+os::Result<os::SharedSegment> TakeResultBuffer(const std::string& name,
+                                               const std::string& expected,
+                                               std::uint64_t length) {
+  if (name != expected) return make_error_code(IpcError::kBadSegmentName);
   os::Result<os::SharedSegment> segment =
       os::SharedSegment::Open(name, os::SharedSegment::Access::kReadOnly);
   if (!segment) return segment;

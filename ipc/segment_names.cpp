@@ -37,8 +37,9 @@ std::string ReserveQueueSegmentName(pid_t supervisor) {
   return std::string(kPrefix) + std::to_string(supervisor) + ".reserve";
 }
 
-std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id) {
-  return std::string(kPrefix) + std::to_string(supervisor) + ".r" + std::to_string(job_id);
+std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id, pid_t worker) {
+  return std::string(kPrefix) + std::to_string(supervisor) + ".r" + std::to_string(job_id) +
+         ".w" + std::to_string(worker);
 }
 
 std::vector<std::string> RemoveStaleSegments() {

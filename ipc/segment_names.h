@@ -5,7 +5,9 @@
 // instance and a live instance's segments are recognisable as such:
 //   fibpool.<pid>.queue       the main lane's job queue (job_queue.h)
 //   fibpool.<pid>.reserve     the reserve lane's job queue
-//   fibpool.<pid>.r<job id>   one large result (result_buffer.h)
+//   fibpool.<pid>.r<job id>.w<worker pid>
+//                             one large result, made by that worker for that
+//                             job (result_buffer.h)
 #pragma once
 
 #include <sys/types.h>
@@ -18,7 +20,7 @@ namespace fibpool::ipc {
 
 std::string QueueSegmentName(pid_t supervisor);
 std::string ReserveQueueSegmentName(pid_t supervisor);
-std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id);
+std::string ResultSegmentName(pid_t supervisor, std::uint64_t job_id, pid_t worker);
 
 // Removes every fibpool.<pid>.* segment under /dev/shm whose <pid> is no
 // longer a running process. Never touches a live instance's segments nor

@@ -1,8 +1,10 @@
 // A process-shared, robust pthread mutex placed in shared memory.
 //
-// Boost.Interprocess's interprocess_mutex is process-shared but not robust: a
-// process killed while holding it leaves it locked forever. This one is robust:
-// the next process to lock it after its owner died gets the lock, and
+// Boost.Interprocess 1.81's interprocess_mutex does not survive its holder's
+// death: on Linux it is robust, but the next lock after the holder died
+// throws not_recoverable and leaves it unusable for every process (shown in
+// tests/unit/robust_mutex_test.cpp). This one is recovered: the next process
+// to lock it after its owner died gets the lock, and
 // RobustLock::recovered() tells it that the previous owner died inside the
 // critical section. The mutex is then marked consistent at once, so callers
 // must keep the protected state consistent at every store (the job queue

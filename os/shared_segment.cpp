@@ -1,29 +1,48 @@
 #include "os/shared_segment.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <unistd.h>
 
+#include <cerrno>
 #include <utility>
 
-#include "os/unique_fd.h"
+#include <boost/interprocess/exceptions.hpp>
+#include <boost/interprocess/permissions.hpp>
+#include <boost/interprocess/shared_memory_object.hpp>
 
 namespace fibpool::os {
 
+namespace bip = boost::interprocess;
+
+namespace {
+
+constexpr unsigned kMode = 0600;
+
+// The one place where Boost.Interprocess's exceptions become error values.
+// A failed system call carries its errno; the library's own checks that
+// fibpool can trigger carry none (size_error: a segment of 0 bytes to map),
+// and are what mmap says of a length of 0.
+boost::system::error_code ErrorOf(const bip::interprocess_exception& e) {
+  const int err = e.get_native_error();
+  return PosixError(err != 0 ? err : EINVAL);
+}
+
+bip::mode_t ModeOf(SharedSegment::Access access) {
+  return access == SharedSegment::Access::kReadOnly ? bip::read_only : bip::read_write;
+}
+
+}  // namespace
+
 SharedSegment::SharedSegment(SharedSegment&& other) noexcept
     : name_(std::move(other.name_)),
-      data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
+      region_(std::move(other.region_)),
       owner_(std::exchange(other.owner_, false)) {}
 
 SharedSegment& SharedSegment::operator=(SharedSegment&& other) noexcept {
   if (this != &other) {
     Release();
     name_ = std::move(other.name_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
+    region_ = std::move(other.region_);
     owner_ = std::exchange(other.owner_, false);
   }
   return *this;
@@ -32,52 +51,50 @@ SharedSegment& SharedSegment::operator=(SharedSegment&& other) noexcept {
 SharedSegment::~SharedSegment() { Release(); }
 
 void SharedSegment::Release() {
-  if (data_ != nullptr) ::munmap(data_, size_);
-  data_ = nullptr;
-  size_ = 0;
-  if (owner_) ::shm_unlink(name_.c_str());
+  region_ = bip::mapped_region();  // unmaps
+  if (owner_) Remove(name_);
   owner_ = false;
 }
 
-boost::system::error_code SharedSegment::Map(int fd, std::size_t size, Access access) {
-  const int protection = access == Access::kReadOnly ? PROT_READ : PROT_READ | PROT_WRITE;
-  void* data = ::mmap(nullptr, size, protection, MAP_SHARED, fd, 0);
-  if (data == MAP_FAILED) return ErrnoError();
-  data_ = data;
-  size_ = size;
-  return {};
-}
-
 Result<SharedSegment> SharedSegment::Create(const std::string& name, std::size_t size) {
-  UniqueFd fd(::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
-  if (!fd.valid()) return ErrnoError();
   SharedSegment segment;
-  segment.name_ = name;
-  segment.owner_ = true;  // from here on, a failure below unlinks the name
-  if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return ErrnoError();
-  // Reserve the memory now: a full tmpfs is ENOSPC here, not a SIGBUS at the
-  // first write to a page it cannot back.
-  if (const int err = ::posix_fallocate(fd.get(), 0, static_cast<off_t>(size)); err != 0) {
-    return PosixError(err);
+  try {
+    bip::shared_memory_object shm(bip::create_only, name.c_str(), bip::read_write,
+                                  bip::permissions(kMode));
+    segment.name_ = name;
+    segment.owner_ = true;  // from here on, a failure below unlinks the name
+    shm.truncate(static_cast<bip::offset_t>(size));
+    // Reserve the memory now: a full tmpfs is ENOSPC here, not a SIGBUS at
+    // the first write to a page it cannot back. Boost 1.81's truncate() does
+    // this too where it was built with posix_fallocate, but silently falls
+    // back to ftruncate when the file system refuses; here it is a guarantee.
+    const int fd = shm.get_mapping_handle().handle;
+    if (const int err = ::posix_fallocate(fd, 0, static_cast<off_t>(size)); err != 0) {
+      return PosixError(err);
+    }
+    segment.region_ = bip::mapped_region(shm, bip::read_write, 0, size);
+  } catch (const bip::interprocess_exception& e) {
+    return ErrorOf(e);
   }
-  if (auto ec = segment.Map(fd.get(), size, Access::kReadWrite)) return ec;
-  // `fd` closes here; the mapping keeps the memory.
+  // `shm` closed its descriptor; the mapping keeps the memory.
   return segment;
 }
 
 Result<SharedSegment> SharedSegment::Open(const std::string& name, Access access) {
-  const int flags = (access == Access::kReadOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
-  UniqueFd fd(::shm_open(name.c_str(), flags, 0));
-  if (!fd.valid()) return ErrnoError();
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return ErrnoError();
   SharedSegment segment;
+  try {
+    const bip::shared_memory_object shm(bip::open_only, name.c_str(), ModeOf(access));
+    segment.region_ = bip::mapped_region(shm, ModeOf(access));  // whole: its size from fstat
+  } catch (const bip::interprocess_exception& e) {
+    return ErrorOf(e);
+  }
   segment.name_ = name;
-  if (auto ec = segment.Map(fd.get(), static_cast<std::size_t>(st.st_size), access)) return ec;
   return segment;
 }
 
-bool SharedSegment::Remove(const std::string& name) { return ::shm_unlink(name.c_str()) == 0; }
+bool SharedSegment::Remove(const std::string& name) {
+  return bip::shared_memory_object::remove(name.c_str());
+}
 
 std::uint64_t SharedSegment::FreeBytes() {
   struct statvfs fs {};
@@ -86,7 +103,7 @@ std::uint64_t SharedSegment::FreeBytes() {
 }
 
 void SharedSegment::Unlink() {
-  if (!name_.empty()) ::shm_unlink(name_.c_str());
+  if (!name_.empty()) Remove(name_);
   owner_ = false;
 }
 

@@ -253,7 +253,7 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   const std::uint64_t id = message.job_id;
   PendingJob* job = jobs_.Find(id);
   if (job != nullptr && message.status == ipc::ResultStatus::kOk) RecordCost(*job, message);
-  JobResult result = ResultOf(std::move(message));
+  JobResult result = ResultOf(std::move(message), ::getpid(), worker.process->pid());
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;  // answered already
   if (!result.error) {
     // The digits hold the budget until they are written.
@@ -297,8 +297,6 @@ void WorkerPool::LogInternalError(const PendingJob& job, const std::string& reas
 }
 
 void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
-  // A result buffer the worker made but never announced.
-  os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), job_id));
   PendingJob* job = jobs_.Find(job_id);
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;
   const LostJob action = OnWorkerLost(*job, was_running, cause);
@@ -354,8 +352,11 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
     }
   }
   LogExit(slot, worker.process->pid(), status, cause, running, claimed.size());
-
-  for (const std::uint64_t id : claimed) HandleLostJob(id, id == running, worker.killed);
+  for (const std::uint64_t id : claimed) {
+    // A result buffer the worker made but never announced.
+    os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), id, worker.process->pid()));
+    HandleLostJob(id, id == running, worker.killed);
+  }
 
   if (starting_ && !worker.ready) {
     starting_ = false;

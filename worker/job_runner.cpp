@@ -1,5 +1,7 @@
 #include "worker/job_runner.h"
 
+#include <unistd.h>
+
 #include <new>
 
 #include "ipc/segment_names.h"
@@ -35,7 +37,8 @@ JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits, pid_t superv
     out.message.text = fib.ToDecimal();
     return out;
   }
-  auto buffer = os::SharedSegment::Create(ipc::ResultSegmentName(supervisor, job.id), size);
+  auto buffer =
+      os::SharedSegment::Create(ipc::ResultSegmentName(supervisor, job.id, ::getpid()), size);
   if (!buffer) {  // /dev/shm is full after all: the digits take the pipe
     out.message.text = fib.ToDecimal();
     return out;

@@ -42,8 +42,9 @@ struct JobOutcome {
   os::SharedSegment buffer;
 };
 
-// A result buffer, if one is needed, is named for `supervisor` and the job
-// (ipc::ResultSegmentName).
+// A result buffer, if one is needed, is named for `supervisor`, the job and
+// this process (ipc::ResultSegmentName): the one name the supervisor takes
+// from this worker for that job.
 JobOutcome RunJob(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor);
 
 }  // namespace fibpool::worker

@@ -52,7 +52,7 @@ TEST(JobRunner, SmallResultsTravelInline) {
 
 TEST(JobRunner, LargeResultsGoToAResultBuffer) {
   // Named for this process (alive, so no fibpool start removes it meanwhile).
-  const std::string name = ipc::ResultSegmentName(::getpid(), 8);
+  const std::string name = ipc::ResultSegmentName(::getpid(), 8, ::getpid());
   RunnerLimits limits;
   limits.inline_limit = 100;
   JobOutcome out =
