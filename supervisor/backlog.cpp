@@ -1,5 +1,7 @@
 #include "supervisor/backlog.h"
 
+#include <iterator>
+
 namespace fibpool::supervisor {
 
 void Backlog::Push(std::uint64_t job_id, std::uint64_t deadline, JobSize size) {
@@ -23,6 +25,17 @@ std::optional<std::uint64_t> Backlog::Pop(bool cheap_allowed, bool big_allowed) 
   auto& queued = queued_[Index(top->size)];
   queued.erase(queued.begin());
   return top->job_id;
+}
+
+std::optional<std::uint64_t> Backlog::PopLast() {
+  auto& cheap = queued_[0];
+  auto& big = queued_[1];
+  if (cheap.empty() && big.empty()) return std::nullopt;
+  auto& queued = cheap.empty() || (!big.empty() && *cheap.rbegin() < *big.rbegin()) ? big : cheap;
+  const auto last = std::prev(queued.end());
+  const std::uint64_t id = last->job_id;
+  queued.erase(last);
+  return id;
 }
 
 }  // namespace fibpool::supervisor

@@ -36,6 +36,8 @@ class Backlog {
   std::optional<Top> Peek(bool cheap_allowed = true, bool big_allowed = true) const;
   // Removes and returns the earliest-deadline job among the allowed sizes.
   std::optional<std::uint64_t> Pop(bool cheap_allowed = true, bool big_allowed = true);
+  // Removes and returns the job Pop() would return last (latest deadline).
+  std::optional<std::uint64_t> PopLast();
   // Whether a job of that size waits.
   bool Has(JobSize size) const { return !queued_[Index(size)].empty(); }
   std::size_t size() const { return queued_[0].size() + queued_[1].size(); }

@@ -114,6 +114,10 @@ unsigned AvailableCpus() {
 
 unsigned DefaultIoThreads(unsigned cpus) { return std::max(1u, cpus / 4); }
 
+std::size_t DefaultConnectionsPerClient(std::size_t max_connections) {
+  return (max_connections + 3) / 4;
+}
+
 Environment CurrentEnvironment() {
   Environment env;
   for (char** e = environ; e && *e; ++e) {
@@ -190,6 +194,10 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
   }
   if (outcome.config.workers == 0) outcome.config.workers = AvailableCpus();
   if (outcome.config.io_threads == 0) outcome.config.io_threads = DefaultIoThreads(AvailableCpus());
+  Config& c = outcome.config;
+  if (c.max_connections_per_client == 0) {
+    c.max_connections_per_client = DefaultConnectionsPerClient(c.max_connections);
+  }
   return outcome;
 }
 

@@ -47,6 +47,7 @@ struct Config {
   std::size_t max_inflight_per_connection = 1'024;      // unanswered requests before reading pauses
   std::uint64_t max_output_per_connection = 64u << 20;  // answer bytes held before reading pauses
   std::size_t max_connections = 10'000;                 // over it: ERR busy and close
+  std::size_t max_connections_per_client = 0;  // 0 before LoadConfig (DefaultConnectionsPerClient)
   std::chrono::milliseconds idle_timeout{300'000};      // close a connection silent this long
   bool proxy_protocol = false;  // every line connection begins with a PROXY protocol header
   int metrics_port = -1;        // HTTP /metrics and /healthz; -1: off
@@ -96,5 +97,10 @@ unsigned AvailableCpus();
 // (connections on the pool's own thread, no hand-over between threads) below
 // four CPUs.
 unsigned DefaultIoThreads(unsigned cpus);
+
+// max_connections_per_client when it is 0 (auto): a quarter of
+// `max_connections`, rounded up, so that one address takes at most a
+// quarter of the connection slots.
+std::size_t DefaultConnectionsPerClient(std::size_t max_connections);
 
 }  // namespace fibpool::supervisor

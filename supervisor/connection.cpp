@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "supervisor/command_answer.h"
 #include "supervisor/connection_manager.h"
 #include "supervisor/cost_model.h"
 #include "supervisor/duration_text.h"
@@ -32,22 +33,13 @@ void LogClose(RateLimitedLog* limit, std::string_view what, std::string_view cli
                   suppressed);
   }
 }
-
-std::string HttpDetail(std::string_view detail, int metrics_port) {
-  std::string out(detail);
-  if (metrics_port >= 0) {
-    out += "; /metrics and /healthz are served on port " + std::to_string(metrics_port);
-  } else {
-    out += "; start fibpool with --metrics-port for /metrics and /healthz";
-  }
-  return out;
-}
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
+Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client)
     : socket_(std::move(socket)),
       flow_(FlowKeyOf(socket_)),
       env_(env),
+      client_(std::move(client)),
       awaiting_proxy_header_(env.proxy_protocol),
       lines_(env.max_line),
       idle_timer_(socket_.get_executor()),
@@ -57,6 +49,12 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env)
 void Connection::Start() {
   error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  client_.OnIdleClose([weak = weak_from_this(), home = socket_.get_executor()] {
+    asio::post(home, [weak] {
+      if (auto self = weak.lock()) self->CloseIfIdle();
+    });
+  });
+  client_.SetIdle(!awaiting_proxy_header_);
   ArmIdleTimer();
   Read();
 }
@@ -64,7 +62,9 @@ void Connection::Start() {
 void Connection::Enter(ConnectionEvent event) {
   const ConnectionState before = state_;
   state_ = NextState(state_, event);
-  if (IsAnswering(before) && !IsAnswering(state_)) env_.manager->ReleaseSlot();
+  if (!IsAnswering(before) || IsAnswering(state_)) return;
+  env_.manager->ReleaseSlot();
+  client_.Release();
 }
 
 bool Connection::MayTakeMore() const {
@@ -170,7 +170,11 @@ std::optional<std::string> Connection::TakeProxyHeader(std::string_view bytes) {
   if (header.source) flow_ = FlowKeyOf(*header.source);
   std::string rest = proxy_header_bytes_.substr(header.length);
   std::string().swap(proxy_header_bytes_);
-  return rest;
+  if (client_.Claim(flow_)) return rest;
+  answers_.PushReady(ErrorLine(AnswerError::kBusy, BusyDetail(BusyReason::kConnectionsPerClient)));
+  StopParsing();
+  Write();
+  return std::nullopt;
 }
 
 void Connection::RefuseWithoutProxyHeader(std::string_view why) {
@@ -264,34 +268,24 @@ void Connection::CancelPause() {
 
 void Connection::StopParsing() { Enter(ConnectionEvent::kStopInput); }
 
+void Connection::CloseIfIdle() {
+  if (state_ != ConnectionState::kOpen || awaiting_proxy_header_ || !answers_.empty() ||
+      write_in_flight_ || lines_.buffered() > 0)
+    return;
+  ++env_.metrics->connections_evicted;  // logged by ClientConnections
+  CloseGracefully();
+}
+
 void Connection::Handle(std::string_view line) {
   Request request = ParseRequest(line, env_.limits);
   if (request.kind == Request::Kind::kEmpty) return;
   ++env_.metrics->requests;
-  switch (request.kind) {
-    case Request::Kind::kEmpty:
-      return;
-    case Request::Kind::kPing:
-      return answers_.PushReady("pong\n");
-    case Request::Kind::kHelp:
-      return answers_.PushReady(std::string(HelpText()) + "\n");
-    case Request::Kind::kStats:
-      return AskStats();
-    case Request::Kind::kQuit:
-      StopParsing();
-      return answers_.PushReady("bye\n");
-    case Request::Kind::kInvalid:
-      env_.metrics->CountError(request.error);
-      return answers_.PushReady(ErrorLine(request.error, request.detail));
-    case Request::Kind::kHttp:
-      // The rest of the HTTP request would be answered line by line with
-      // ERR; one explanation, then the connection closes.
-      env_.metrics->CountError(request.error);
-      StopParsing();
-      return answers_.PushReady(
-          ErrorLine(request.error, HttpDetail(request.detail, env_.metrics_port)));
-    case Request::Kind::kCompute:
-      break;
+  if (request.kind == Request::Kind::kStats) return AskStats();
+  if (request.kind != Request::Kind::kCompute) {
+    CommandAnswer answer = AnswerCommand(request, env_.metrics_port);
+    if (answer.error) env_.metrics->CountError(*answer.error);
+    if (answer.last) StopParsing();
+    return answers_.PushReady(std::move(answer.line));
   }
   const std::uint64_t seq = answers_.Expect(EstimatedAnswerBytes(request.algorithm, request.n));
   Refusal refusal;
@@ -352,6 +346,7 @@ void Connection::WriteSoon() {
 
 void Connection::Write() {
   if (write_in_flight_ || state_ == ConnectionState::kClosed) return;
+  client_.SetIdle(answers_.empty() && lines_.buffered() == 0 && state_ == ConnectionState::kOpen);
   if (answers_.TakeReady(kMaxAnswersPerWrite) == 0) return MaybeFinish();
   std::vector<asio::const_buffer> buffers;
   for (const AnswerQueue::Answer& a : answers_.writing()) {

@@ -9,7 +9,9 @@
 // A connection whose first bytes are not a header, whose header is
 // malformed, or that has not sent a whole header within
 // kProxyHeaderTimeout (or idle_timeout when shorter) gets one
-// `ERR bad_request <why>` line and is closed; at most kMaxProxyHeaderBytes
+// `ERR bad_request <why>` line and is closed, and one whose header names an
+// address holding max_connections_per_client gets `ERR busy too many
+// connections from your address; try again later` and is closed; at most kMaxProxyHeaderBytes
 // (proxy_header.h) plus one read are held for the header.
 //
 // Flow control: the connection stops reading (TCP pushes back on the client)
@@ -17,7 +19,9 @@
 // holds or expects (estimated from N before the job runs) reach
 // max_output_bytes; it reads again as answers drain. A connection with one
 // request in flight always may hold that answer, however large. A connection
-// with nothing pending and no traffic for idle_timeout is closed. Its
+// with nothing pending and no traffic for idle_timeout is closed, and so is
+// one with nothing pending when another address's client takes its place
+// at max_connections (client_connections.h). Its
 // connection slot (Metrics::connections_open, which max_connections counts)
 // is free as soon as the server has nothing more to send, before the client
 // has closed its side. One write is in flight at a time; the answers ready
@@ -37,12 +41,14 @@
 // sending side (EOF) still gets every answer.
 // Single-threaded: runs on the io_context's thread.
 //
-// connection.cpp is longer than the other units (about 390 lines) because it
+// connection.cpp is longer than the other units (about 400 lines) because it
 // holds only the wiring of one socket's asynchronous reads, writes and
 // timers; what they decide lives apart, with unit tests: where a request
 // ends (line_buffer.h, request_boundary.h), what a line asks
-// (request_parser.h), the PROXY header (proxy_header.h), the answers' order
-// (answer_queue.h) and the lifecycle (connection_state.h).
+// (request_parser.h), the answer to a command (command_answer.h), the PROXY
+// header (proxy_header.h), the answers' order (answer_queue.h), the
+// lifecycle (connection_state.h) and the counts by address
+// (client_connections.h).
 #pragma once
 
 #include <array>
@@ -60,6 +66,7 @@
 
 #include "os/shared_segment.h"
 #include "supervisor/answer_queue.h"
+#include "supervisor/client_connections.h"
 #include "supervisor/config.h"
 #include "supervisor/connection_state.h"
 #include "supervisor/flow_key.h"
@@ -102,7 +109,9 @@ struct ConnectionEnv {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env);
+  // `client`: its place in the counts by address (client_connections.h),
+  // released with its slot; idle while it has nothing pending.
+  Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client = {});
 
   // Called by the ConnectionManager, which has counted the connection.
   void Start();
@@ -138,6 +147,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Handle(std::string_view line);
   // Takes no more requests after the answers already queued.
   void StopParsing();
+  // Closes, as an idle one, unless it has a request or an answer pending:
+  // another address's client takes its place (client_connections.h).
+  void CloseIfIdle();
   void Complete(std::uint64_t seq, JobResult&& result);
   // The `stats` line for place `seq`, from the thread that owns the figures.
   void AnswerStats(std::uint64_t seq, std::string line);
@@ -159,6 +171,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // its jobs' share of the workers, and the `client` of its log lines.
   std::string flow_;
   const ConnectionEnv& env_;
+  ClientSlot client_;
   bool awaiting_proxy_header_;
   std::string proxy_header_bytes_;  // read while awaiting the header
   LineBuffer lines_;

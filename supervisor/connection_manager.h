@@ -1,7 +1,8 @@
 // Owns the open client connections (the connection manager of Asio's HTTP
 // server example): holds each one from Start until it closes, counts the
-// connection slots that max_connections limits, and drains them all when the
-// server drains.
+// open connections (the gauge; ClientConnections, client_connections.h,
+// counts what max_connections limits), and drains them all when the server
+// drains.
 //
 // A connection holds its slot (Metrics::connections_open, counted here) from
 // Start until it has nothing more to send (connection_state.h, kLingering)
@@ -32,10 +33,6 @@ class ConnectionManager {
   ConnectionManager(const ConnectionManager&) = delete;
   ConnectionManager& operator=(const ConnectionManager&) = delete;
 
-  // Whether one more connection gets a slot under `max_connections`.
-  bool HasRoom(std::uint64_t max_connections) const {
-    return metrics_->connections_open < max_connections;
-  }
   // Holds `connection`, takes a slot for it and starts it.
   void Start(std::shared_ptr<Connection> connection);
   // Every connection answers what it has read, then closes (Connection::Drain).

@@ -85,6 +85,23 @@ void FairQueue::Finished(const std::string& key) {
   ForgetIfIdle(it->second);
 }
 
+std::optional<std::uint64_t> FairQueue::RemoveLast(const std::string& key) {
+  const auto it = flows_.find(key);
+  if (it == flows_.end() || it->second.queued.empty()) return std::nullopt;
+  Flow& flow = it->second;
+  Unlist(flow);
+  const std::optional<std::uint64_t> id = flow.queued.PopLast();
+  --size_;
+  List(flow);
+  ForgetIfIdle(flow);
+  return id;
+}
+
+std::size_t FairQueue::Waiting(const std::string& key) const {
+  const auto it = flows_.find(key);
+  return it == flows_.end() ? 0 : it->second.queued.size();
+}
+
 void FairQueue::ForgetIfIdle(Flow& flow) {
   if (flow.running > 0 || !flow.queued.empty()) return;
   flows_.erase(flows_.find(*flow.key));  // not listed: it has no waiting job

@@ -75,6 +75,11 @@ class FairQueue {
   void Discard(const Head& head);
   // A job taken from `flow` has ended (answered, or pushed back).
   void Finished(const std::string& flow);
+  // Removes the waiting job of `flow` that its flow would run last (no
+  // charge), to make room (backlog_admission.h); its id, if it had one.
+  std::optional<std::uint64_t> RemoveLast(const std::string& flow);
+  // Waiting jobs of `flow`.
+  std::size_t Waiting(const std::string& flow) const;
 
   // The waiting jobs that would start before a job of `flow` with `deadline`
   // pushed now, served with every size allowed: the flow's own jobs with a

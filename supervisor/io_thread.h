@@ -24,6 +24,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "supervisor/client_connections.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
 #include "supervisor/pool_gate.h"
@@ -44,8 +45,9 @@ class IoThread {
   // Where the acceptor puts the sockets this thread will own.
   boost::asio::io_context& context() { return io_; }
   // From the acceptor's thread: counts `socket` (accepted onto context())
-  // and starts its connection here.
-  void Adopt(boost::asio::ip::tcp::socket socket);
+  // and starts its connection here, holding `client` (its place in the
+  // counts by address, taken at accept).
+  void Adopt(boost::asio::ip::tcp::socket socket, ClientSlot client);
   // Every connection of this thread drains (Connection::Drain); `done` is
   // then posted to the pool's executor, after every job the thread's
   // connections submitted before.

@@ -14,6 +14,7 @@
 
 #include "ipc/job.h"
 #include "supervisor/answer_error.h"
+#include "supervisor/busy_reason.h"
 #include "supervisor/histogram.h"
 #include "supervisor/job_cost_histograms.h"
 #include "supervisor/sample_window.h"
@@ -56,7 +57,8 @@ class Counter {
 struct Metrics {
   Counter connections_open;
   Counter connections_total;
-  Counter connections_refused;  // over max_connections
+  Counter connections_refused;  // over max_connections or max_connections_per_client
+  Counter connections_evicted;  // idle, closed to admit another address (connection_quota.h)
   Counter connections_idle_closed;
   Counter connections_proxy_refused;  // no valid PROXY header (proxy_protocol on)
   Counter bytes_in;
@@ -64,6 +66,7 @@ struct Metrics {
   Counter requests;  // requests read (not blank lines); answered unless the client left
   Counter results;   // F(n) answers sent
   std::array<Counter, kAnswerErrorCount> errors{};
+  std::array<Counter, kBusyReasonCount> busy{};  // ERR busy answers and refusals, by reason
   // Worker restarts by cause.
   std::uint64_t worker_crashes = 0;   // died unasked
   std::uint64_t worker_timeouts = 0;  // killed for a job past job_timeout
@@ -81,6 +84,7 @@ struct Metrics {
   std::array<SampleWindow, ipc::kAlgorithmCount> estimate_error;
 
   void CountError(AnswerError code) { ++errors[static_cast<std::size_t>(code)]; }
+  void CountBusy(BusyReason reason) { ++busy[static_cast<std::size_t>(reason)]; }
   void RecordJob(ipc::Algorithm algorithm, std::uint64_t nanos) {
     job_latency.Record(nanos);
     job_duration[ipc::AlgorithmIndex(algorithm)].Record(nanos);

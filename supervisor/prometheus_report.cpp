@@ -175,7 +175,18 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
   e.Single("fibpool_connections_total", "counter", "Client connections accepted.",
            D(m.connections_total));
   e.Single("fibpool_connections_refused_total", "counter",
-           "Connections refused over max_connections.", D(m.connections_refused));
+           "Connections refused over max_connections or max_connections_per_client.",
+           D(m.connections_refused));
+  e.Single("fibpool_connections_evicted_total", "counter",
+           "Idle connections closed at max_connections to admit another address's client.",
+           D(m.connections_evicted));
+  e.Header("fibpool_busy_total", "counter",
+           "ERR busy answers to requests and to connections, by reason.");
+  for (std::size_t i = 0; i < kBusyReasonCount; ++i) {
+    e.Sample("fibpool_busy_total{reason=\"" +
+                 std::string(BusyReasonName(static_cast<BusyReason>(i))) + "\"}",
+             D(m.busy[i]));
+  }
   e.Single("fibpool_connections_idle_closed_total", "counter", "Connections closed for idleness.",
            D(m.connections_idle_closed));
   e.Single("fibpool_connections_proxy_refused_total", "counter",

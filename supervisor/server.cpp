@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 
 #include "supervisor/agent_answer.h"
+#include "supervisor/flow_key.h"
 #include "supervisor/process_stat.h"
 #include "supervisor/prometheus_report.h"
 #include "supervisor/reload_summary.h"
@@ -60,6 +61,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     : config_(std::move(config)),
       args_(std::move(args)),
       env_(std::move(env)),
+      clients_({config_.max_connections, config_.max_connections_per_client}, &metrics_),
       acceptor_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       accept_retry_(io_),
@@ -193,31 +195,31 @@ void Server::Accept() {
           });
           return;
         }
-        if (!connections_.HasRoom(config_.max_connections)) {
-          Refuse(std::move(socket));
+        // With proxy_protocol the client is named by its header, not the peer.
+        const std::string peer = FlowKeyOf(socket);
+        BusyReason refused{};
+        std::optional<ClientSlot> slot =
+            clients_.Admit(config_.proxy_protocol ? std::string() : peer, peer, &refused);
+        if (!slot) {
+          Refuse(std::move(socket), refused);
           Accept();
           return;
         }
         if (owner) {
-          owner->Adopt(std::move(socket));
+          owner->Adopt(std::move(socket), std::move(*slot));
         } else {
-          connections_.Start(std::make_shared<Connection>(std::move(socket), connection_env_));
+          connections_.Start(
+              std::make_shared<Connection>(std::move(socket), connection_env_, std::move(*slot)));
         }
         Accept();
       });
 }
 
-void Server::Refuse(asio::ip::tcp::socket socket) {
-  ++metrics_.connections_refused;
-  std::uint64_t suppressed = 0;
-  if (refused_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) {
-    spdlog::info("event=connection_refused reason=max_connections max_connections={} suppressed={}",
-                 config_.max_connections, suppressed);
-  }
+void Server::Refuse(asio::ip::tcp::socket socket, BusyReason reason) {
+  // Counted and logged by clients_.
   auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
-  static const std::string kLine =
-      ErrorLine(AnswerError::kBusy, "too many connections; try again later");
-  asio::async_write(*s, asio::buffer(kLine), [s](const error_code&, std::size_t) {
+  auto line = std::make_shared<std::string>(ErrorLine(AnswerError::kBusy, BusyDetail(reason)));
+  asio::async_write(*s, asio::buffer(*line), [s, line](const error_code&, std::size_t) {
     error_code ignored;
     s->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   });

@@ -18,8 +18,10 @@
 // drained its connections and its jobs have reached the pool before the
 // pool is told to stop), stop the pool with sentinels, and return from Run()
 // with 0. SIGHUP re-reads the config file.
-// Past max_connections, a new connection gets `ERR busy` and is closed (and
-// an info line, at most one per kLogInterval, counts them). The
+// A new connection is admitted by ClientConnections (client_connections.h:
+// max_connections, max_connections_per_client, and an idle connection of
+// the address holding the most closed for a newcomer at max_connections);
+// one refused gets `ERR busy <why>` and is closed. The
 // soft limit on open files is raised to the hard limit at start.
 //
 // Failure: the constructor and Run() throw on start-up errors (bind, shared
@@ -38,6 +40,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "supervisor/agent_server.h"
+#include "supervisor/busy_reason.h"
+#include "supervisor/client_connections.h"
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
@@ -71,24 +75,24 @@ class Server {
   std::string StatsText() const;
   void Reload();
   void MaybeExit();
-  void Refuse(boost::asio::ip::tcp::socket socket);
+  void Refuse(boost::asio::ip::tcp::socket socket, BusyReason reason);
 
   Config config_;
   std::vector<std::string> args_;
   Environment env_;
+  Metrics metrics_;
+  ClientConnections clients_;  // before io_: outlives the connections its handlers hold
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer startup_timer_;
-  Metrics metrics_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
-  RateLimitedLog refused_log_;
   RateLimitedLog idle_close_log_;
   RateLimitedLog line_too_long_log_;
   RateLimitedLog proxy_refused_log_;

@@ -126,9 +126,19 @@ constexpr std::array kSettings = {
           },
           [](const Config& c) { return std::to_string(c.max_output_per_connection); }},
   Setting{"max-connections", SettingKind::kInteger, 1, 1'000'000, false,
-          "open client connections; past it a new one gets ERR busy and is closed", "", "",
+          "open client connections; past it a new one gets ERR busy and is closed, unless an idle "
+          "one of the address holding the most makes room for it", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.max_connections = static_cast<std::size_t>(n); },
           [](const Config& c) { return std::to_string(c.max_connections); }},
+  Setting{"max-connections-per-client", SettingKind::kInteger, 0, 1'000'000, false,
+          "open client connections from one address (the PROXY header's with proxy-protocol); "
+          "past it a new one gets ERR busy and is closed",
+          "0 (a quarter of max-connections, rounded up) to 1000000",
+          "a quarter of max-connections, rounded up",
+          [](Config& c, std::int64_t n, const std::string&) {
+            c.max_connections_per_client = static_cast<std::size_t>(n);
+          },
+          [](const Config& c) { return std::to_string(c.max_connections_per_client); }},
   Setting{"idle-timeout", SettingKind::kSeconds, 1, kYearMs, false,
           "seconds a connection with nothing pending may stay silent before it is closed", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.idle_timeout = milliseconds(n); },

@@ -80,6 +80,7 @@ json::object SettingsJson(const Config& c) {
       {"max_inflight_per_connection", c.max_inflight_per_connection},
       {"max_output_per_connection", c.max_output_per_connection},
       {"max_connections", c.max_connections},
+      {"max_connections_per_client", c.max_connections_per_client},
       {"idle_timeout_ms", c.idle_timeout.count()},
       {"proxy_protocol", c.proxy_protocol},
       {"metrics_port", c.metrics_port},
@@ -125,6 +126,12 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["connections_refused"] = metrics.connections_refused;
   root["connections_idle_closed"] = metrics.connections_idle_closed;
   root["connections_proxy_refused"] = metrics.connections_proxy_refused;
+  root["connections_evicted"] = metrics.connections_evicted;
+  json::object busy;
+  for (std::size_t i = 0; i < kBusyReasonCount; ++i) {
+    busy[BusyReasonName(static_cast<BusyReason>(i))] = metrics.busy[i];
+  }
+  root["busy"] = std::move(busy);
   root["bytes_in"] = metrics.bytes_in;
   root["bytes_out"] = metrics.bytes_out;
   root["requests"] = metrics.requests;

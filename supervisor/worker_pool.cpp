@@ -12,9 +12,11 @@
 #include "os/monotonic_clock.h"
 #include "os/scheduling.h"
 #include "supervisor/admission.h"
+#include "supervisor/backlog_admission.h"
 #include "supervisor/cost_model.h"
 #include "supervisor/dispatcher.h"
 #include "supervisor/slot_layout.h"
+#include "supervisor/work_before.h"
 #include "supervisor/worker_result.h"
 
 namespace fibpool::supervisor {
@@ -168,18 +170,26 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
     return std::nullopt;
   }
   // Jobs waiting for shared memory still wait for a worker.
-  if (backlog_.size() + routing_.results->budget.waiting() >= options_.settings.max_backlog) {
-    *refusal = Refusal{AnswerError::kBusy, "the backlog is full; try again later"};
-    return std::nullopt;
+  const BacklogRoom room =
+      RoomFor(backlog_, flow, routing_.results->budget.waiting(), options_.settings.max_backlog);
+  BusyReason busy = room.verdict.reason;
+  std::optional<Refusal> refused;
+  if (room.verdict.action == BacklogVerdict::Action::kRefuse) {
+    refused = Refusal{AnswerError::kBusy, BusyDetail(busy)};
   }
   const std::uint64_t now = os::MonotonicNanos();
-  if (options_.settings.max_wait.count() > 0) {  // off: no walk of the backlog
-    const WorkBefore work = WorkBeforeJob(flow, now + cost, SizeOf(cost), now);
-    if (auto too_long = CheckWait(work, options_.settings.max_wait)) {
-      *refusal = std::move(*too_long);
-      return std::nullopt;
-    }
+  if (!refused && options_.settings.max_wait.count() > 0) {  // off: no walk of the backlog
+    const PoolWork pool{backlog_, jobs_, lanes_, workers_};
+    refused = CheckWait(WorkBeforeJob(pool, flow, now + cost, SizeOf(cost), now),
+                        options_.settings.max_wait);
+    busy = BusyReason::kMaxWait;
   }
+  if (refused) {
+    metrics_->CountBusy(busy);
+    *refusal = std::move(*refused);
+    return std::nullopt;
+  }
+  if (room.verdict.action == BacklogVerdict::Action::kEvictLargest) PushOutLast(room.largest);
   const std::uint64_t id = jobs_.Add(algorithm, n, cost, flow, std::move(callback), now);
   const PendingJob& job = *jobs_.Find(id);
   backlog_.Push(job.flow, id, job.deadline, job.size);
@@ -187,33 +197,15 @@ std::optional<std::uint64_t> WorkerPool::Submit(ipc::Algorithm algorithm, std::u
   return id;
 }
 
-WorkBefore WorkerPool::WorkBeforeJob(const std::string& flow, std::uint64_t deadline, JobSize size,
-                                     std::uint64_t now_ns) const {
-  WorkBefore work;
-  work.size = size;
-  work.waiting = backlog_.CostAhead(flow, deadline, [this](std::uint64_t id) {
+void WorkerPool::PushOutLast(const std::string& flow) {
+  const std::optional<std::uint64_t> id = backlog_.RemoveLast(flow);
+  if (!id || jobs_.Find(*id) == nullptr) return;  // abandoned: nobody to answer
+  metrics_->CountBusy(BusyReason::kFlowShare);
+  asio::post(io_, [this, id = *id] {  // callbacks never run inside Submit()
     const PendingJob* job = jobs_.Find(id);
-    return job == nullptr ? std::uint64_t{0} : job->cost_ns;
+    if (job == nullptr || job->state != PendingJob::State::kBacklog) return;
+    Finish(id, JobResult{AnswerError::kBusy, BusyDetail(BusyReason::kFlowShare), {}, 0});
   });
-  work.main_lane_ns = UnfinishedWork(kMainLane, now_ns);
-  work.reserve_lane_ns = UnfinishedWork(kReserveLane, now_ns);
-  work.main_workers = lanes_[kMainLane].target();
-  work.reserve_workers = lanes_[kReserveLane].target();
-  return work;
-}
-
-std::uint64_t WorkerPool::UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const {
-  std::uint64_t done = 0;
-  for (std::uint32_t slot = 0; slot < workers_.size(); ++slot) {
-    if (LaneOf(slot) != lane || !workers_[slot].process) continue;
-    const ipc::WorkerCell& cell = CellFor(slot);
-    const PendingJob* job = jobs_.Find(cell.job_id.load(std::memory_order_acquire));
-    if (job == nullptr || job->state != PendingJob::State::kQueued) continue;
-    const std::uint64_t started = cell.started_ns.load(std::memory_order_relaxed);
-    done += std::min(now_ns > started ? now_ns - started : 0, job->cost_ns);
-  }
-  const std::uint64_t pushed = lanes_[lane].load().cost_in_flight;
-  return pushed > done ? pushed - done : 0;
 }
 
 void WorkerPool::Abandon(std::uint64_t job_id) {

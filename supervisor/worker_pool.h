@@ -36,8 +36,9 @@
 // which lane, whom to wake) applied by dispatcher.h with the result budget
 // (result_budget.h), JobTable (jobs and the retry rule),
 // RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
-// WorkerSlots (the processes). worker_pool.cpp is longer than the other units
-// (about 485 lines) because it holds only this wiring: the handlers of one
+// backlog_admission.h (who gets into a full backlog), work_before.h (the
+// input of max_wait), WorkerSlots (the processes). worker_pool.cpp is
+// longer than the other units (about 480 lines) because it holds only this wiring: the handlers of one
 // object's events (ready, result, exit, tick, resize, stop), which all act on
 // the same lanes, jobs and workers; splitting them further would pass that
 // state around rather than decide anything apart.
@@ -152,12 +153,9 @@ class WorkerPool : public JobExecutor {
   // What a job that ran to its result cost: the metrics, and the cost model.
   void RecordCost(const PendingJob& job, const ipc::ResultMessage& message);
   void OnExit(std::uint32_t slot, ExitStatus status);
-  // What a new job of `flow` would wait for (admission.h), at `now_ns`.
-  WorkBefore WorkBeforeJob(const std::string& flow, std::uint64_t deadline, JobSize size,
-                           std::uint64_t now_ns) const;
-  // Estimated work pushed to `lane` and not finished: its jobs' estimates
-  // less what the running ones have run (each at most its estimate).
-  std::uint64_t UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const;
+  // Answers the waiting job `flow` would run last ERR busy (flow_share):
+  // its place goes to a job of another flow (backlog_admission.h).
+  void PushOutLast(const std::string& flow);
   void LogInternalError(const PendingJob& job, const std::string& reason);
   void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
                std::uint64_t running, std::size_t claimed) const;

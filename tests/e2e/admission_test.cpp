@@ -87,7 +87,10 @@ TEST(Admission, PastMaxWaitAJobIsRefusedWithRetryAfterWhileAnotherClientsJobStil
     // jobs taken plus the last one taken (under a second): under 2 s.
     EXPECT_EQ(std::stoi(seconds), 2);
   }
-  EXPECT_EQ(Counter(AskStats(observer), "errors", "busy"), burst.refusals.size());
+  const auto stats = AskStats(observer);
+  EXPECT_EQ(Counter(stats, "errors", "busy"), burst.refusals.size());
+  EXPECT_EQ(Counter(stats, "busy", "max_wait"), burst.refusals.size());
+  EXPECT_EQ(Counter(stats, "busy", "backlog_full"), 0u);
   // The backlog has drained: the same request fits again.
   EXPECT_EQ(a.Ask(kBigJob, 60s), kBigAnswer);
 }

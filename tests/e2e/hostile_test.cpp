@@ -214,8 +214,12 @@ TEST_F(Hostile, FiveThousandSimultaneousClientsEachGetTheirAnswer) {
 
   std::vector<std::unique_ptr<LineClient>> clients;
   clients.reserve(kClients);
-  for (int i = 0; i < kClients; ++i)
-    clients.push_back(std::make_unique<LineClient>(server_->port()));
+  // Ten client addresses: each holds 500, under max_connections_per_client
+  // (a quarter of max_connections).
+  for (int i = 0; i < kClients; ++i) {
+    const std::string source = "127.0.1." + std::to_string(1 + i % 10);
+    clients.push_back(std::make_unique<LineClient>(server_->port(), source));
+  }
   ASSERT_TRUE(WaitFor([&] { return OpenConnections() >= kClients + 2; }, seconds(20)))
       << OpenConnections() << " connections open; fibpool's " << OpenFileLimitOf(server_->pid());
   for (int i = 0; i < kClients; ++i) {

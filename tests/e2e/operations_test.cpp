@@ -276,11 +276,12 @@ TEST(Operations, AnIdleHttpConnectionDoesNotDelayShutdown) {
 
 TEST(Operations, ConnectionsOverTheLimitGetBusyAndAreClosed) {
   ServerProcess server({"--workers", "1", "--max-connections", "2"});
+  // Three addresses, one connection each: max_connections_per_client is 1.
   LineClient a(server.port());
-  LineClient b(server.port());
+  LineClient b(server.port(), "127.0.0.2");
   ASSERT_EQ(a.Ask("ping"), "pong");
   ASSERT_EQ(b.Ask("ping"), "pong");
-  LineClient c(server.port());
+  LineClient c(server.port(), "127.0.0.3");
   const auto refused = c.ReadLine(5s);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->rfind("ERR busy ", 0), 0u) << *refused;

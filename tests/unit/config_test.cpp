@@ -208,6 +208,13 @@ TEST(ConfigFile, HashAndSemicolonCommentsWholeLineAndTrailing) {
   EXPECT_EQ(c.worker_path, "/opt/fib#1/worker");  // '#' not after whitespace is part of the value
 }
 
+TEST(Config, MaxConnectionsPerClientIsAQuarterOfMaxConnectionsUnlessSet) {
+  EXPECT_EQ(Load({}).max_connections_per_client, 2500u);
+  EXPECT_EQ(Load({"--max-connections", "50"}).max_connections_per_client, 13u);
+  EXPECT_EQ(Load({"--max-connections", "1"}).max_connections_per_client, 1u);
+  EXPECT_EQ(Load({"--max-connections-per-client", "7"}).max_connections_per_client, 7u);
+}
+
 TEST(ConfigFile, TheExampleFileIsAccepted) {
   const Config c = Load({"--config", std::string(FIBPOOL_SOURCE_DIR) + "/deploy/fibpool.conf"});
   EXPECT_EQ(c.workers, 2u);
@@ -327,6 +334,7 @@ TEST(ReloadSummary, ListsLiveChangesRestartNeededAndOverrides) {
   running.workers = 3;
   running.port = 4000;
   running.io_threads = next.config.io_threads;
+  running.max_connections_per_client = next.config.max_connections_per_client;
   EXPECT_EQ(ReloadSummary(running, next),
             "config=" + file.path() +
                 " applied=\"workers 3->2, job_timeout 30->2.5\" restart_needed=\"max_n "
