@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "bench/figure_text.h"
+
 namespace fibpool::bench {
 
 namespace {
-
-std::string Mib(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1 << 20));
-  return buf;
-}
 
 std::string Segments(std::uint64_t bytes, unsigned segments) {
   return std::to_string(segments) + " (" + std::to_string(bytes) + " B)";

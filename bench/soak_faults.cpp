@@ -26,11 +26,12 @@ void WriteSoakConfig(const std::filesystem::path& path, unsigned workers) {
     // slow or crowded machine (the soak allows only the errors the faults
     // cause: soak_verdict.h). worker_nice 0: on a shared machine the
     // workers compete with the neighbours' work at its priority, not below
-    // it. quarantine_period 10 s: an input whose job two kills hit is
-    // refused for a while, then served again (the default 60 s would leave
-    // the big answers refused for much of a short soak).
+    // it. quarantine_period 1 s (the least): the injector's kills, at least
+    // 2 s apart, never put an input in quarantine; with the default
+    // 60 s, two kills of a big job (they run for seconds: most kills hit
+    // one) would leave it refused for most of a short soak.
     out << "# written by fibpool-bench --scenario soak\nworkers = " << workers
-        << "\njob_timeout = 3600\nworker_nice = 0\nquarantine_period = 10\n";
+        << "\njob_timeout = 3600\nworker_nice = 0\nquarantine_period = 1\n";
     if (!out) throw std::runtime_error("cannot write " + tmp.string());
   }
   std::filesystem::rename(tmp, path);
@@ -50,22 +51,7 @@ SoakFaults::~SoakFaults() {
 }
 
 void SoakFaults::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void SoakFaults::Stop() {
-  std::lock_guard lock(mutex_);
-  stop_ = true;
-  wake_.notify_all();
-}
-
-void SoakFaults::Join() {
-  if (thread_.joinable()) thread_.join();
-}
-
-bool SoakFaults::Wait(milliseconds d) {
-  std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, d, [this] { return stop_; });
+  thread_.Start([this](StoppableThread&) { Run(); });
 }
 
 void SoakFaults::Run() {
@@ -76,7 +62,7 @@ void SoakFaults::Run() {
   const std::int64_t start = NowNanos();
   std::int64_t next_resize = start + uniform(8'000, 15'000) * 1'000'000LL;
   std::uint64_t answers_at_kill = tally_.answers();
-  while (Wait(milliseconds(uniform(1'000, 4'000)))) {
+  while (thread_.Wait(milliseconds(uniform(2'000, 5'000)))) {
     if (NowNanos() >= next_resize) {
       unsigned n = uniform(1, 3);
       if (n >= workers_) ++n;  // 1..4, never the current size
@@ -89,7 +75,7 @@ void SoakFaults::Run() {
     }
     // No kill before an answer since the last one.
     while (tally_.answers() == answers_at_kill) {
-      if (!Wait(milliseconds(20))) return;
+      if (!thread_.Wait(milliseconds(20))) return;
     }
     const std::optional<PoolView> pool = stats_.Ask(kStatsTimeout);
     if (!pool) continue;

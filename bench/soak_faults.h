@@ -1,6 +1,6 @@
 // The soak's fault injector, on a thread of its own, against the fibpool the
 // soak started:
-//  - a worker SIGKILLed every 1 to 4 s (a main-lane worker, one time in five
+//  - a worker SIGKILLed every 2 to 5 s (a main-lane worker, one time in five
 //    the reserve lane's), its pid taken from `stats`; never before an answer
 //    since the last kill (as tests/e2e/faults_test.cpp paces it), so that
 //    the pool has made progress, and ended any crash-loop back-off, between
@@ -17,10 +17,7 @@
 #include <sys/types.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +25,7 @@
 #include "bench/soak_sampler.h"
 #include "bench/soak_stats.h"
 #include "bench/soak_tally.h"
+#include "bench/stoppable_thread.h"
 
 namespace fibpool::bench {
 
@@ -52,8 +50,8 @@ class SoakFaults {
   SoakFaults& operator=(const SoakFaults&) = delete;
 
   void Start();
-  void Stop();
-  void Join();
+  void Stop() { thread_.Stop(); }
+  void Join() { thread_.Join(); }
 
   std::uint64_t kills() const { return kills_.load(); }
   std::uint64_t resizes() const { return resizes_count_.load(); }
@@ -65,8 +63,6 @@ class SoakFaults {
 
  private:
   void Run();
-  // Waits up to `d` or until Stop(); false when stopped.
-  bool Wait(std::chrono::milliseconds d);
 
   pid_t supervisor_;
   StatsProbe stats_;
@@ -77,10 +73,7 @@ class SoakFaults {
   std::atomic<std::uint64_t> resizes_count_{0};
   std::vector<Resize> resizes_;
   ProcessSet workers_seen_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  StoppableThread thread_;  // last: stopped and joined first
 };
 
 }  // namespace fibpool::bench

@@ -5,17 +5,11 @@
 
 #include <boost/json.hpp>
 
+#include "bench/figure_text.h"
+
 namespace fibpool::bench {
 
 namespace {
-
-std::string Fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-std::string Mib(double bytes) { return Fixed(bytes / (1 << 20), 1) + " MiB"; }
 
 std::string Events(const KindCounts& c) {
   std::string s;

@@ -104,27 +104,13 @@ SoakSampler::~SoakSampler() {
 }
 
 void SoakSampler::Start(std::int64_t start_ns) {
-  thread_ = std::thread([this, start_ns] { Run(start_ns); });
-}
-
-void SoakSampler::Stop() {
-  std::lock_guard lock(mutex_);
-  stop_ = true;
-  wake_.notify_all();
-}
-
-void SoakSampler::Join() {
-  if (thread_.joinable()) thread_.join();
+  thread_.Start([this, start_ns](StoppableThread&) { Run(start_ns); });
 }
 
 void SoakSampler::Run(std::int64_t start_ns) {
   std::uint64_t answers = tally_.answers();
   for (std::int64_t k = 1;; ++k) {
-    {
-      std::unique_lock lock(mutex_);
-      if (wake_.wait_until(lock, SteadyAt(start_ns + k * 1'000'000'000), [this] { return stop_; }))
-        return;
-    }
+    if (!thread_.WaitUntil(SteadyAt(start_ns + k * 1'000'000'000))) return;
     SoakSample s;
     s.t_s = NanosToSeconds(NowNanos() - start_ns);
     s.load = load_.load();

@@ -13,12 +13,9 @@
 #include <sys/types.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -26,6 +23,7 @@
 #include "bench/soak_sample.h"
 #include "bench/soak_stats.h"
 #include "bench/soak_tally.h"
+#include "bench/stoppable_thread.h"
 
 namespace fibpool::bench {
 
@@ -69,8 +67,8 @@ class SoakSampler {
   void Start(std::int64_t start_ns);
   // Samples from now on are marked taken after the load (SoakSample::load).
   void LoadStopped() { load_.store(false); }
-  void Stop();
-  void Join();
+  void Stop() { thread_.Stop(); }
+  void Join() { thread_.Join(); }
 
   // After Join().
   const std::vector<SoakSample>& samples() const { return samples_; }
@@ -86,10 +84,7 @@ class SoakSampler {
   std::atomic<bool> load_{true};
   std::vector<SoakSample> samples_;
   ProcessSet workers_seen_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  StoppableThread thread_;  // last: stopped and joined first
 };
 
 }  // namespace fibpool::bench

@@ -10,6 +10,7 @@
 
 #include "bench/child_server.h"
 #include "bench/clock.h"
+#include "bench/figure_text.h"
 #include "bench/soak_load.h"
 #include "bench/soak_sampler.h"
 #include "bench/soak_socket.h"
@@ -40,12 +41,6 @@ void DropFibpoolEnvironment() {
     if (var.rfind("FIBPOOL_", 0) == 0) names.push_back(var.substr(0, var.find('=')));
   }
   for (const auto& name : names) ::unsetenv(name.c_str());
-}
-
-std::string Mib(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1 << 20));
-  return buf;
 }
 
 // True when `stats` shows `workers` main-lane workers, none starting.
