@@ -22,7 +22,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "bench/soak_sampler.h"
+#include "bench/process_probe.h"
 #include "bench/soak_stats.h"
 #include "bench/soak_tally.h"
 #include "bench/stoppable_thread.h"

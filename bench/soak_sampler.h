@@ -5,7 +5,7 @@
 // tally the answers and the tiny jobs' p99 of that second.
 //
 // Runs on a thread of its own from Start() to Stop(); samples() after
-// Join(). The probes below are free functions, usable alone. `tally` must
+// Join(); it reads the supervisor with bench/process_probe.h. `tally` must
 // outlive the sampler. Failure: a figure it cannot read is 0 (-1 for the
 // workers); nothing throws after Start().
 #pragma once
@@ -15,43 +15,17 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "bench/process_probe.h"
 #include "bench/soak_sample.h"
 #include "bench/soak_stats.h"
 #include "bench/soak_tally.h"
 #include "bench/stoppable_thread.h"
 
 namespace fibpool::bench {
-
-struct ProcessMemory {
-  std::uint64_t rss = 0, anon = 0, shmem = 0;  // bytes
-};
-// /proc/PID/status; zeros when the process is gone.
-ProcessMemory ReadProcessMemory(pid_t pid);
-// Entries of /proc/PID/fd; 0 when the process is gone.
-unsigned CountFds(pid_t pid);
-
-struct ShmUse {
-  std::uint64_t bytes = 0;  // allocated (st_blocks), what tmpfs holds
-  unsigned segments = 0;
-};
-// /dev/shm/fibpool.<supervisor>.*
-ShmUse ShmOf(pid_t supervisor);
-
-// When `pid` started (field 22 of /proc/PID/stat, clock ticks after boot):
-// with the pid, names a process even after its pid is reused. 0 when gone.
-std::uint64_t StartTicks(pid_t pid);
-
-// Processes by pid and StartTicks: the workers the soak has seen.
-using ProcessSet = std::map<pid_t, std::uint64_t>;
-// Adds `pids` (those still running) to `set`.
-void AddProcesses(const std::vector<pid_t>& pids, ProcessSet* set);
-// How many of `set` still run (same pid, same start).
-unsigned StillRunning(const ProcessSet& set);
 
 class SoakSampler {
  public:

@@ -3,14 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <thread>
 
 #include "bench/child_server.h"
 #include "bench/clock.h"
 #include "bench/figure_text.h"
+#include "bench/process_probe.h"
 #include "bench/soak_load.h"
 #include "bench/soak_sampler.h"
 #include "bench/soak_socket.h"
