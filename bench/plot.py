@@ -223,8 +223,9 @@ def soak(scenarios, out, work):
              f'{len(s["resizes"])} resizes: {verdict}')
     script = (f'set terminal pngcairo size 1100,1250 font "DejaVu Sans,10"\n'
               f'set output "{out}"\nset multiplot layout 6,1 title "{title}" font ",12"\n'
-              'set grid\nset key top left horizontal\nset lmargin 12\nset rmargin 3\n'
-              'set xrange [0:*]\nset format x ""\n' + stop)
+              'set grid\nset key top left horizontal opaque\nset lmargin 12\nset rmargin 3\n'
+              'set xrange [0:*]\nset autoscale xfix\nset offsets 0, 0, graph 0.25, 0\n'
+              'set format x ""\n' + stop)
     panels = [
         ("supervisor RSS (MiB)",
          f'"{data}" using 1:2 with lines lw 2 lc rgb "#1f6feb" title "VmRSS", '
