@@ -88,9 +88,9 @@ int RunSoak(const BenchOptions& options, const std::string& fibpool_path, unsign
         fibpool::bench::SoakScenario(soak, [verbose](const std::string& line) {
           if (verbose) std::cerr << "[fibpool-bench] " << line << std::endl;
         }).Run();
-    context.conditions.push_back("load average (1/5/15 min, runnable/total) before: " +
-                                 load_before + "; after: " + FirstLine("/proc/loadavg") +
-                                 "; finished " + UtcNow());
+    context.conditions.push_back(
+        "load average (1/5/15 min, runnable/total) before: " + load_before +
+        "; after: " + FirstLine("/proc/loadavg") + "; finished " + UtcNow());
     std::cout << fibpool::bench::SoakMarkdown(result, context) << std::flush;
     if (!json_path.empty()) {
       std::ofstream out(json_path);
