@@ -8,10 +8,14 @@
 // long is left), the Markdown report on stdout; --json FILE
 // writes the same results as JSON. Exit status: 0 when every answer was
 // right and every request answered (targets missed or not); 1 otherwise;
-// 2 for a usage error.
+// 2 for a usage error. `--scenario soak` runs the soak alone
+// (bench/soak_scenario.h): its own report, and exit status 1 also when
+// something drifted.
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
@@ -26,6 +30,8 @@
 #include "bench/command_line.h"
 #include "bench/report.h"
 #include "bench/scenario_runner.h"
+#include "bench/soak_report.h"
+#include "bench/soak_scenario.h"
 #include "bench/usable_cpus.h"
 
 namespace {
@@ -58,6 +64,49 @@ std::string Command(int argc, char** argv) {
   return s;
 }
 
+// --scenario soak: the soak's own report on stdout (and JSON); 1 when an
+// answer was wrong or lost or something drifted.
+int RunSoak(const BenchOptions& options, const std::string& fibpool_path, unsigned duration_s,
+            const std::string& json_path, int argc, char** argv) {
+  fibpool::bench::SoakOptions soak;
+  soak.duration = std::chrono::seconds(duration_s);
+  soak.fibpool_path = fibpool_path;
+  soak.fibpool_args = options.fibpool_args;
+  soak.workers = options.workers;
+  fibpool::bench::SoakReportContext context;
+  context.command = Command(argc, argv);
+  context.duration_s = duration_s;
+  utsname u{};
+  ::uname(&u);
+  context.conditions.push_back("started " + UtcNow() + "; " +
+                               std::to_string(fibpool::bench::UsableCpus()) + " usable CPUs (" +
+                               FirstLine("/proc/cpuinfo", "model name") + "), Linux " + u.release);
+  const std::string load_before = FirstLine("/proc/loadavg");
+  const bool verbose = options.verbose;
+  try {
+    const fibpool::bench::SoakResult result =
+        fibpool::bench::SoakScenario(soak, [verbose](const std::string& line) {
+          if (verbose) std::cerr << "[fibpool-bench] " << line << std::endl;
+        }).Run();
+    context.conditions.push_back(
+        "load average (1/5/15 min, runnable/total) before: " + load_before +
+        "; after: " + FirstLine("/proc/loadavg") + "; finished " + UtcNow());
+    std::cout << fibpool::bench::SoakMarkdown(result, context) << std::flush;
+    if (!json_path.empty()) {
+      std::ofstream out(json_path);
+      out << fibpool::bench::SoakJson(result, context);
+      if (!out) {
+        std::cerr << "fibpool-bench: could not write " << json_path << "\n";
+        return 1;
+      }
+    }
+    return result.ok() ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "fibpool-bench: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,7 +134,9 @@ int main(int argc, char** argv) {
       "check every answer, compare\n"
       "Scenarios: " +
       boost::join(fibpool::bench::AllScenarioIds(), ", ") +
-      "; groups: all, tiny, recursive, busy, big, timeline, noisy, admission.\nOptions");
+      "; groups: all, tiny, recursive, busy, big, timeline, noisy, admission.\n"
+      "soak: alone, --duration S of mixed load with worker kills and resizes; checks that "
+      "nothing drifts (not in 'all').\nOptions");
   auto add = desc.add_options();
   add("help", "this text");
   add("scenario", po::value(&scenarios)->composing(),
@@ -152,6 +203,9 @@ int main(int argc, char** argv) {
       "event loops of the per-core baseline (fibpool-baseline --threads; 0: one per usable CPU)");
   add("only", po::value(&options.only),
       "run just one target, 'fibpool', 'baseline' or 'per-core' (to profile it; no ratios then)");
+  unsigned soak_duration_s = 600;
+  add("duration", po::value(&soak_duration_s)->default_value(soak_duration_s),
+      "soak: seconds of load");
   add("json", po::value(&json_path), "also write the results as JSON to this file");
   add("quiet", "no progress on stderr (there is none when stderr is not a terminal)");
   try {
@@ -174,6 +228,13 @@ int main(int argc, char** argv) {
         if (!p.empty()) options.scenarios.push_back(p);
       }
     }
+    const bool soak = std::find(options.scenarios.begin(), options.scenarios.end(), "soak") !=
+                      options.scenarios.end();
+    if (soak && (options.scenarios.size() > 1 || !target.empty() || soak_duration_s == 0)) {
+      throw std::invalid_argument(
+          "--scenario soak runs alone, on a fibpool of its own, for --duration >= 1");
+    }
+    if (soak) return RunSoak(options, fibpool_path, soak_duration_s, json_path, argc, argv);
     fibpool::bench::SelectScenarios(options.scenarios);  // validates the names
     if (options.noisy_queued == 0 || noisy_phase_ms == 0) {
       throw std::invalid_argument("--noisy-queued and --noisy-phase-ms want at least 1");

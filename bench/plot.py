@@ -18,6 +18,10 @@ scenarios:
                            while big jobs start and finish, per server
                            (fibpool, the baseline, and the Python servers
                            when the JSON has them)
+  soak.png                 the soak (--scenario soak): the supervisor's RSS,
+                           descriptors and /dev/shm bytes, the workers, the
+                           tiny jobs' p99 and the answers per second, every
+                           second, with the worker kills and resizes
 
 Plots whose scenarios no file holds are skipped, with a line on stderr.
 """
@@ -39,11 +43,18 @@ LABELS = {"fibpool": "fibpool", "baseline": "in-process baseline (fibpool-baseli
 
 
 def load(paths):
-    """Scenario id -> (scenario, file name), the first file holding it winning."""
+    """Scenario id -> (scenario, file name), the first file holding it winning.
+
+    A soak's JSON (its own shape: one scenario, a per-second series) is held
+    under the id "soak".
+    """
     scenarios = {}
     for path in paths:
         with open(path) as f:
             data = json.load(f)
+        if data.get("scenario") == "soak":
+            scenarios.setdefault("soak", (data, os.path.basename(path)))
+            continue
         for s in data["scenarios"]:
             scenarios.setdefault(s["id"], (s, os.path.basename(path)))
     return scenarios
@@ -171,6 +182,82 @@ def timeline(scenarios, out, work):
     return True
 
 
+def soak(scenarios, out, work):
+    """Six panels over the soak's time, one point a second; a dashed line
+    where the clients stop sending, a dotted one where the last answer came
+    (from there on the supervisor is at rest)."""
+    if "soak" not in scenarios:
+        return False
+    s, src = scenarios["soak"]
+    series = s["series"]
+    if not series:
+        return False
+    data = os.path.join(work, "soak.dat")
+    mib = 1 << 20
+    with open(data, "w") as f:
+        for x in series:
+            f.write(f'{x["t_s"]} {x["rss_bytes"] / mib} {x["rss_anon_bytes"] / mib} {x["fds"]} '
+                    f'{x["shm_bytes"] / mib} {max(x["workers"], 0)} '
+                    f'{max(x["workers"], 0) + max(x["reserve_workers"], 0)} '
+                    f'{x["tiny_p99_us"] / 1000} {x["answers"]}\n')
+    # Worker kills (marks on the workers' panel) and the end of the load.
+    kills = os.path.join(work, "soak-kills.dat")
+    with open(kills, "w") as f:
+        last = 0
+        for x in series:
+            if x["kills"] > last:
+                f.write(f'{x["t_s"]} 0.2\n')
+            last = x["kills"]
+    # Dashed: the clients stop sending; dotted: every client had its last
+    # answer (the supervisor is then measured at rest).
+    stop = (f'set arrow 1 from {s["duration_s"]}, graph 0 to {s["duration_s"]}, graph 1 '
+            f'nohead dt 2 lc rgb "#444444"\n')
+    rests = [x["t_s"] for x in series if not x["load"]]
+    if rests:
+        stop += (f'set arrow 2 from {rests[0]}, graph 0 to {rests[0]}, graph 1 nohead dt 3 '
+                 f'lc rgb "#444444"\n')
+    verdict = "PASS" if s["ok"] else "FAIL"
+    t = s["total"]
+    title = (f'fibpool soak, {s["duration_s"]} s ({src}): {t["requests"]} requests, '
+             f'{t["wrong"]} wrong, {t["lost"]} lost, {s["kills"]} workers killed, '
+             f'{len(s["resizes"])} resizes: {verdict}')
+    script = (f'set terminal pngcairo size 1100,1250 font "DejaVu Sans,10"\n'
+              f'set output "{out}"\nset multiplot layout 6,1 title "{title}" font ",12"\n'
+              'set grid\nset key top left horizontal opaque\nset lmargin 12\nset rmargin 3\n'
+              'set xrange [0:*]\nset autoscale xfix\nset offsets 0, 0, graph 0.25, 0\n'
+              'set format x ""\n' + stop)
+    panels = [
+        ("supervisor RSS (MiB)",
+         f'"{data}" using 1:2 with lines lw 2 lc rgb "#1f6feb" title "VmRSS", '
+         f'"{data}" using 1:3 with lines lw 2 lc rgb "#8250df" title "RssAnon (heap)"'),
+        ("open fds",
+         f'"{data}" using 1:4 with lines lw 2 lc rgb "#1a7f37" title "supervisor descriptors"'),
+        ("/dev/shm (MiB)",
+         f'"{data}" using 1:5 with lines lw 2 lc rgb "#bf8700" title "fibpool.<pid>.* segments"'),
+        ("workers",
+         f'"{data}" using 1:6 with steps lw 2 lc rgb "#cf222e" title "main lane", '
+         f'"{data}" using 1:7 with steps lw 1 dt 2 lc rgb "#444444" title "with the reserve", '
+         f'"{kills}" using 1:2 with points pt 9 ps 0.6 lc rgb "#cf222e" title "worker SIGKILLed"'),
+        ("tiny p99 (ms)",
+         f'"{data}" using 1:($8 > 0 ? $8 : 1/0) with points pt 7 ps 0.3 lc rgb "#1f6feb" '
+         f'title "p99 of the tiny jobs answered in that second"'),
+        ("answers/s",
+         f'"{data}" using 1:9 with lines lw 1 lc rgb "#1a7f37" title "answers in that second"'),
+    ]
+    for i, (label, plot) in enumerate(panels):
+        script += f'set ylabel "{label}"\nset yrange [0:*]\n'
+        if label.startswith("tiny"):
+            script += "set logscale y\nset yrange [*:*]\n"
+        else:
+            script += "unset logscale y\n"
+        if i == len(panels) - 1:
+            script += 'set format x "%g"\nset xlabel "seconds since the load started"\n'
+        script += f"plot {plot}\n"
+    script += "unset multiplot\n"
+    gnuplot(script, work)
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("results", nargs="+", help="fibpool-bench --json files")
@@ -183,7 +270,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         for name, draw in (("rate-vs-connections.png", rate_vs_connections),
-                           ("latency-tiny.png", latency_tiny), ("timeline.png", timeline)):
+                           ("latency-tiny.png", latency_tiny), ("timeline.png", timeline),
+                           ("soak.png", soak)):
             out = os.path.abspath(os.path.join(args.out, name))
             if draw(scenarios, out, work):
                 print(out)
