@@ -14,10 +14,11 @@ unsigned AgentWeightPercent(std::uint64_t pending_cost_ns, unsigned ready_worker
 }
 
 std::string AgentAnswer(const AgentState& state) {
-  if (state.draining) return "drain\n";
-  if (state.ready_workers == 0) return "down #no worker available\n";
+  if (state.serving.draining) return "drain\n";
+  if (!CanServe(state.serving)) return "down #no worker available\n";
   return "up ready " +
-         std::to_string(AgentWeightPercent(state.pending_cost_ns, state.ready_workers)) + "%\n";
+         std::to_string(AgentWeightPercent(state.pending_cost_ns, state.serving.ready_workers)) +
+         "%\n";
 }
 
 }  // namespace fibpool::supervisor

@@ -2,10 +2,13 @@
 // the share of new connections it asks for, one line in the words HAProxy's
 // agent-check accepts (HAProxy 2.6 configuration manual, "agent-check").
 //
-//   drain                      draining (SIGTERM/SIGINT): no new connections
+//   drain                      draining (SIGTERM/SIGINT/SIGQUIT): no new
+//                              connections
 //   down #no worker available  no main-lane worker is ready (starting, or
 //                              replaced after crashes): the server is DOWN
-//   up ready W%                serving; W the weight, from the queued cost
+//   up ready W%                serving (CanServe, serving_state.h, the same
+//                              answer /healthz gives); W the weight, from the
+//                              queued cost
 //
 // `up` undoes a `down` sent earlier, and `ready` a `drain`: HAProxy keeps a
 // state an agent set until the agent itself reverts it, and a new fibpool
@@ -27,6 +30,8 @@
 #include <cstdint>
 #include <string>
 
+#include "supervisor/serving_state.h"
+
 namespace fibpool::supervisor {
 
 // Pending work per ready worker at which the weight is 50 %.
@@ -37,8 +42,7 @@ inline constexpr std::uint64_t kHalfWeightCostNs =
 unsigned AgentWeightPercent(std::uint64_t pending_cost_ns, unsigned ready_workers);
 
 struct AgentState {
-  bool draining = false;
-  unsigned ready_workers = 0;         // main-lane workers attached and ready
+  ServingState serving;
   std::uint64_t pending_cost_ns = 0;  // estimated cost of the jobs not yet answered
 };
 

@@ -10,7 +10,7 @@ namespace asio = boost::asio;
 
 MetricsServer::MetricsServer(asio::io_context& io, const std::string& host, std::uint16_t port,
                              HttpEndpoints endpoints)
-    : acceptor_(io), endpoints_(std::move(endpoints)) {
+    : acceptor_(io), accept_retry_(io), endpoints_(std::move(endpoints)) {
   port_ = ListenOn(acceptor_, host, port);
 }
 
@@ -19,6 +19,7 @@ void MetricsServer::Start() { Accept(); }
 void MetricsServer::Stop() {
   boost::beast::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_.cancel();
   for (const auto& weak : sessions_) {
     if (const auto session = weak.lock()) session->CloseIfWaiting();
   }
@@ -28,12 +29,17 @@ void MetricsServer::Stop() {
 void MetricsServer::Accept() {
   acceptor_.async_accept([this](boost::beast::error_code ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-      auto session = std::make_shared<HttpSession>(std::move(socket), endpoints_);
-      sessions_.push_back(session);
-      session->Start();
+    if (ec) {
+      accept_retry_.expires_after(kAcceptRetry);
+      accept_retry_.async_wait([this](const boost::beast::error_code& e) {
+        if (!e && acceptor_.is_open()) Accept();
+      });
+      return;
     }
+    std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+    auto session = std::make_shared<HttpSession>(std::move(socket), endpoints_);
+    sessions_.push_back(session);
+    session->Start();
     Accept();
   });
 }

@@ -7,9 +7,11 @@
 // outlive the MetricsServer's io_context turns (they read its endpoints).
 // Stop() closes the acceptor and every connection still waiting for its
 // request, so an idle client never holds up a shutdown; answers being
-// written finish. Single-threaded.
+// written finish. An accept that fails (out of descriptors) is retried
+// after kAcceptRetry, never in a busy loop. Single-threaded.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +19,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "supervisor/http_routes.h"
 #include "supervisor/http_session.h"
@@ -25,6 +28,8 @@ namespace fibpool::supervisor {
 
 class MetricsServer {
  public:
+  static constexpr std::chrono::milliseconds kAcceptRetry{100};
+
   // Binds host:port (0 picks a port). Throws boost::system::system_error.
   MetricsServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
                 HttpEndpoints endpoints);
@@ -36,6 +41,7 @@ class MetricsServer {
   void Accept();
 
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
   HttpEndpoints endpoints_;
   std::vector<std::weak_ptr<HttpSession>> sessions_;  // open ones, and some already gone
   std::uint16_t port_ = 0;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace fibpool::supervisor {
@@ -11,7 +13,9 @@ struct ProcessInfo {
   std::string_view version = FIBPOOL_VERSION;
   double start_time_s = 0;  // Unix time the process started (ProcessStartTimeSeconds)
   std::chrono::steady_clock::duration uptime{};
-  int metrics_port = -1;  // the HTTP metrics port, or -1 when it is off
+  int metrics_port = -1;              // the HTTP metrics port, or -1 when it is off
+  std::size_t connections_limit = 0;  // max_connections, or less when open files are short
+  std::uint64_t open_file_limit = 0;  // the soft RLIMIT_NOFILE; UINT64_MAX: unlimited
 };
 
 }  // namespace fibpool::supervisor

@@ -174,8 +174,11 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
   e.Single("fibpool_connections_open", "gauge", "Client connections open.", D(m.connections_open));
   e.Single("fibpool_connections_total", "counter", "Client connections accepted.",
            D(m.connections_total));
+  e.Single("fibpool_connections_limit", "gauge",
+           "Client connections allowed: max_connections, or what the open-file limit fits.",
+           D(process.connections_limit));
   e.Single("fibpool_connections_refused_total", "counter",
-           "Connections refused over max_connections or max_connections_per_client.",
+           "Connections refused over a connection limit or for want of a descriptor.",
            D(m.connections_refused));
   e.Single("fibpool_connections_evicted_total", "counter",
            "Idle connections closed at max_connections to admit another address's client.",
@@ -203,6 +206,8 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            "When the supervisor started, in seconds since the Unix epoch.", process.start_time_s);
   e.Single("fibpool_uptime_seconds", "gauge", "Seconds since the supervisor started.",
            std::chrono::duration<double>(process.uptime).count());
+  e.Single("fibpool_open_file_limit", "gauge", "The supervisor's open-file limit (soft).",
+           D(process.open_file_limit));
   return e.Take();
 }
 

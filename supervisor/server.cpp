@@ -1,6 +1,5 @@
 #include "supervisor/server.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -11,11 +10,13 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/write.hpp>
 
+#include "os/open_file_limit.h"
 #include "supervisor/agent_answer.h"
 #include "supervisor/flow_key.h"
 #include "supervisor/process_stat.h"
 #include "supervisor/prometheus_report.h"
 #include "supervisor/reload_summary.h"
+#include "supervisor/signal_policy.h"
 #include "supervisor/stats_report.h"
 
 namespace fibpool::supervisor {
@@ -46,13 +47,26 @@ void Listen(asio::ip::tcp::acceptor& acceptor, const std::string& host, std::uin
   if (ec) throw std::runtime_error(ListenError("the line protocol", host, port, ec));
 }
 
-// Many clients need many descriptors: take what the hard limit allows.
-void RaiseOpenFileLimit() {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
+// What a connection refused for want of room gets, before it is closed.
+const std::string& TooManyConnectionsLine() {
+  static const std::string kLine =
+      ErrorLine(AnswerError::kBusy, BusyDetail(BusyReason::kConnections));
+  return kLine;
+}
+
+// Many clients need many descriptors: take what the hard limit allows, and
+// say so when even that is short of max_connections.
+DescriptorBudget PlanOpenFiles(const Config& config) {
+  const DescriptorBudget budget = PlanDescriptors(config, os::RaiseOpenFileLimit());
+  if (budget.short_of_limit()) {
+    spdlog::warn(
+        "event=open_file_limit_short open_file_limit={} needed={} max_connections={} "
+        "connections_limit={} action=\"serving at most {} connections, more get ERR busy; raise "
+        "the hard limit (ulimit -Hn, LimitNOFILE=) to {} to serve max_connections\"",
+        budget.open_file_limit, budget.needed, config.max_connections, budget.max_connections,
+        budget.max_connections, budget.needed);
   }
+  return budget;
 }
 
 }  // namespace
@@ -61,15 +75,19 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     : config_(std::move(config)),
       args_(std::move(args)),
       env_(std::move(env)),
-      clients_({config_.max_connections, config_.max_connections_per_client}, &metrics_),
+      descriptors_(PlanOpenFiles(config_)),
+      clients_({descriptors_.max_connections, config_.max_connections_per_client}, &metrics_),
       acceptor_(io_),
-      signals_(io_, SIGTERM, SIGINT, SIGHUP),
+      signals_(io_),
       accept_retry_(io_),
       startup_timer_(io_),
       connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
-  RaiseOpenFileLimit();
+  for (const int signo : HandledSignals()) signals_.add(signo);
   Listen(acceptor_, config_.host, config_.port);
+  // The spare descriptor's accept must never block the event loop.
+  error_code non_blocking;
+  acceptor_.native_non_blocking(true, non_blocking);
 
   const PoolOptions pool_options = PoolOptionsFrom(config_);
   if (::access(pool_options.worker_path.c_str(), X_OK) != 0) {
@@ -86,8 +104,12 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.executor = pool_.get();
   connection_env_.metrics = &metrics_;
   process_ = [this, start_time = ProcessStartTimeSeconds()] {
-    return ProcessInfo{FIBPOOL_VERSION, start_time, std::chrono::steady_clock::now() - started_,
-                       metrics_server_ ? metrics_server_->port() : -1};
+    return ProcessInfo{FIBPOOL_VERSION,
+                       start_time,
+                       std::chrono::steady_clock::now() - started_,
+                       metrics_server_ ? metrics_server_->port() : -1,
+                       descriptors_.max_connections,
+                       descriptors_.open_file_limit};
   };
   connection_env_.stats = [this] { return StatsText(); };
   if (config_.metrics_port >= 0) {
@@ -96,8 +118,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, config_.host, port,
           HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
-                        connection_env_.stats,
-                        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
+                        connection_env_.stats, [this] { return CanServe(Serving()); }});
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
     }
@@ -107,7 +128,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     const auto port = static_cast<std::uint16_t>(config_.agent_port);
     try {
       agent_server_ = std::make_unique<AgentServer>(io_, config_.host, port, [this] {
-        return AgentAnswer(AgentState{draining_, pool_->ready_workers(), pool_->pending_cost_ns()});
+        return AgentAnswer(AgentState{Serving(), pool_->pending_cost_ns()});
       });
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("the agent check", config_.host, port, e.code()));
@@ -125,6 +146,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     }
   }
 }
+
+ServingState Server::Serving() const { return {draining_, pool_->ready_workers()}; }
 
 std::string Server::StatsText() const {
   return StatsJson(pool_->Snapshot(), metrics_, config_, process_());
@@ -187,12 +210,7 @@ void Server::Accept() {
       executor, [this, owner](const error_code& ec, asio::ip::tcp::socket socket) {
         if (draining_) return;
         if (ec) {
-          // Out of descriptors, usually: back off instead of spinning.
-          spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
-          accept_retry_.expires_after(std::chrono::milliseconds(100));
-          accept_retry_.async_wait([this](const error_code& e) {
-            if (!e && !draining_) Accept();
-          });
+          AcceptFailed(ec);
           return;
         }
         // With proxy_protocol the client is named by its header, not the peer.
@@ -215,6 +233,35 @@ void Server::Accept() {
       });
 }
 
+void Server::AcceptFailed(const error_code& ec) {
+  // Out of descriptors: the connection waiting in the backlog gets `ERR busy`
+  // through the spare descriptor, and the next accept follows at once.
+  const bool no_descriptors =
+      ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system;
+  const bool refused =
+      no_descriptors && spare_.RefuseOne(acceptor_.native_handle(), TooManyConnectionsLine()) ==
+                            SpareDescriptor::Refusal::kRefused;
+  if (refused) {
+    ++metrics_.connections_refused;
+    metrics_.CountBusy(BusyReason::kConnections);
+  }
+  std::uint64_t suppressed = 0;
+  if (accept_failed_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) {
+    spdlog::warn("event=accept_failed error=\"{}\" action={} suppressed={}", ec.message(),
+                 refused ? "refused_busy" : "retry_in_100ms", suppressed);
+  }
+  if (refused) {
+    Accept();
+    return;
+  }
+  // Some other failure, or no spare to give up: back off instead of spinning.
+  spare_.Reopen();
+  accept_retry_.expires_after(std::chrono::milliseconds(100));
+  accept_retry_.async_wait([this](const error_code& e) {
+    if (!e && !draining_) Accept();
+  });
+}
+
 void Server::Refuse(asio::ip::tcp::socket socket, BusyReason reason) {
   // Counted and logged by clients_.
   auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
@@ -228,19 +275,22 @@ void Server::Refuse(asio::ip::tcp::socket socket, BusyReason reason) {
 void Server::WaitForSignal() {
   signals_.async_wait([this](const error_code& ec, int signo) {
     if (ec) return;
-    if (signo != SIGHUP && !ready_) {
+    const SignalAction action = ActionFor(signo);
+    if (action == SignalAction::kDrain && !ready_) {
       // Nothing is served yet: stop at once (the pool's destructor ends the
       // workers and removes the shared memory).
-      spdlog::info("event=stopped_during_startup signal={}",
-                   signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      spdlog::info("event=stopped_during_startup signal={}", SignalName(signo));
       startup_timer_.cancel();
       io_.stop();
       return;
     }
-    if (signo == SIGHUP) {
+    if (action == SignalAction::kReload) {
       Reload();
+    } else if (action == SignalAction::kIgnore) {
+      spdlog::warn("event=signal_ignored signal={} why=\"{}\"", SignalName(signo),
+                   WhyIgnored(signo));
     } else if (!draining_) {
-      spdlog::info("event=drain signal={}", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      spdlog::info("event=drain signal={}", SignalName(signo));
       Drain();
     }
     if (!pool_stopped_) WaitForSignal();
@@ -252,7 +302,6 @@ void Server::Drain() {
   error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();
-  if (metrics_server_) metrics_server_->Stop();
   if (io_threads_.empty()) {
     StopPool();
     connections_.DrainAll();
@@ -309,6 +358,8 @@ void Server::MaybeExit() {
     if (t->live() > 0) return;
   }
   signals_.cancel();
+  // The metrics port answers (/healthz 503) until here: scraped to the end.
+  if (metrics_server_) metrics_server_->Stop();
   spdlog::info("event=stopped");
   io_.stop();
 }

@@ -12,17 +12,24 @@
 // Start-up: bind and listen (failing fast if the address is taken, with a
 // message naming the listener and the address), start the workers, then
 // print the ready line and accept. Workers that are not all ready within
-// kStartupTimeout fail the start-up; SIGTERM/SIGINT before ready stop it at
-// once (Run() returns 0). SIGTERM/SIGINT drain: stop
+// kStartupTimeout fail the start-up; SIGTERM/SIGINT/SIGQUIT before ready
+// stop it at once (Run() returns 0). SIGTERM/SIGINT/SIGQUIT drain: stop
 // accepting, answer every request already read (every I/O thread has
 // drained its connections and its jobs have reached the pool before the
 // pool is told to stop), stop the pool with sentinels, and return from Run()
-// with 0. SIGHUP re-reads the config file.
+// with 0; the metrics port answers until then (/healthz: 503), the agent
+// port too (`drain`). SIGHUP re-reads the config file; every other
+// signal that would end the process is logged and ignored (signal_policy.h).
 // A new connection is admitted by ClientConnections (client_connections.h:
-// max_connections, max_connections_per_client, and an idle connection of
-// the address holding the most closed for a newcomer at max_connections);
-// one refused gets `ERR busy <why>` and is closed. The
-// soft limit on open files is raised to the hard limit at start.
+// the connection limit in force, max_connections_per_client, and an idle
+// connection of the address holding the most closed for a newcomer at the
+// limit); one refused gets `ERR busy <why>` and is closed. The
+// soft limit on open files is raised to the hard limit at start; when it
+// cannot cover max_connections beside fibpool's own descriptors, a warning
+// says so and the connection limit in force is what fits
+// (descriptor_budget.h). A connection that finds no descriptor left gets
+// `ERR busy` through a spare descriptor (spare_descriptor.h).
+// /healthz and the agent check answer from one CanServe (serving_state.h).
 //
 // Failure: the constructor and Run() throw on start-up errors (bind, shared
 // memory, workers that cannot start); on the serving path nothing throws.
@@ -45,11 +52,14 @@
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
+#include "supervisor/descriptor_budget.h"
 #include "supervisor/io_thread.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
 #include "supervisor/process_info.h"
 #include "supervisor/rate_limited_log.h"
+#include "supervisor/serving_state.h"
+#include "supervisor/spare_descriptor.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
@@ -68,6 +78,9 @@ class Server {
 
  private:
   void Accept();
+  // accept() failed (out of descriptors, usually).
+  void AcceptFailed(const boost::system::error_code& ec);
+  ServingState Serving() const;
   void WaitForSignal();
   void Drain();
   void StopPool();
@@ -80,6 +93,8 @@ class Server {
   Config config_;
   std::vector<std::string> args_;
   Environment env_;
+  DescriptorBudget descriptors_;  // the connection limit in force
+  SpareDescriptor spare_;
   Metrics metrics_;
   ClientConnections clients_;  // before io_: outlives the connections its handlers hold
   boost::asio::io_context io_;
@@ -96,6 +111,7 @@ class Server {
   RateLimitedLog idle_close_log_;
   RateLimitedLog line_too_long_log_;
   RateLimitedLog proxy_refused_log_;
+  RateLimitedLog accept_failed_log_;
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;

@@ -122,6 +122,8 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["jobs_pending"] = pool.jobs_pending;
   root["quarantined_inputs"] = pool.quarantined_inputs;
   root["connections_open"] = metrics.connections_open;
+  root["connections_limit"] = process.connections_limit;
+  root["open_file_limit"] = process.open_file_limit;
   root["connections_total"] = metrics.connections_total;
   root["connections_refused"] = metrics.connections_refused;
   root["connections_idle_closed"] = metrics.connections_idle_closed;

@@ -11,12 +11,15 @@
 #include "worker/worker_loop.h"
 
 int main(int argc, char** argv) {
-  // Ctrl-C in a terminal, `kill -- -PGID`, `timeout` and systemd's
+  // Ctrl-C and Ctrl-\ in a terminal, `kill -- -PGID`, `timeout` and systemd's
   // KillMode=control-group signal the whole process group. The supervisor
   // alone decides when workers stop (sentinels; the parent-death signal if it
-  // dies), so a worker ignores these from its first instruction, long before
-  // it reports ready.
-  for (const int signo : {SIGTERM, SIGINT, SIGHUP}) std::signal(signo, SIG_IGN);
+  // dies), so a worker ignores these, and the signals the supervisor logs and
+  // ignores (USR1, USR2), from its first instruction, long before it reports
+  // ready.
+  for (const int signo : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2}) {
+    std::signal(signo, SIG_IGN);
+  }
   const std::vector<std::string> words(argv + 1, argv + argc);
   const auto args = fibpool::ipc::ParseWorkerArgs(words);
   if (!args) {

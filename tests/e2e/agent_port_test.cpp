@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/agent_check.h"
 #include "tests/support/line_client.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
@@ -19,26 +20,6 @@ namespace fibpool::testing {
 namespace {
 
 using std::chrono::seconds;
-
-// The agent port the ready log line (event=ready) names; -1 when it is off.
-int AgentPort(const ServerProcess& server) {
-  std::smatch m;
-  const std::string log = server.Log();
-  if (!std::regex_search(log, m, std::regex("event=ready .* agent_port=(-?[0-9]+)"))) {
-    ADD_FAILURE() << "no agent_port in the ready log line:\n" << log;
-    return -1;
-  }
-  return std::stoi(m[1]);
-}
-
-// What one agent check reads: the line (without its LF), once the server has
-// closed the connection; std::nullopt when there is no line or no close.
-std::optional<std::string> AskAgent(std::uint16_t port) {
-  LineClient agent(port);
-  std::optional<std::string> line = agent.ReadLine(seconds(10));
-  if (!line || !agent.WaitForClose()) return std::nullopt;
-  return line;
-}
 
 // The weight of an `up ready W%` answer; std::nullopt for any other line.
 std::optional<int> Weight(const std::optional<std::string>& answer) {
@@ -99,16 +80,12 @@ TEST(AgentPort, AnswersDrainWhileTheServerDrainsAndNothingListensAfterItExits) {
   const auto port = static_cast<std::uint16_t>(AgentPort(server));
   LineClient client(server.port());
   LineClient observer(server.port());
-  client.Send("40 recursive\n");
-  // The busy worker is held (SIGSTOP): the drain cannot end before the check.
-  const auto busy = WaitForBusyWorker(observer);
-  ASSERT_TRUE(busy) << "no job ran";
-  ASSERT_EQ(::kill(busy->pid, SIGSTOP), 0);
-  server.Signal(SIGTERM);
-  ASSERT_TRUE(observer.WaitForClose());  // the drain has begun
+  // The busy worker is held: the drain cannot end before the check.
+  const std::optional<pid_t> held = HoldDrainOpen(server, client, observer);
+  ASSERT_TRUE(held) << server.Log();
   EXPECT_EQ(AskAgent(port), "drain");
   EXPECT_EQ(AskAgent(port), "drain");
-  ASSERT_EQ(::kill(busy->pid, SIGCONT), 0);
+  ASSERT_EQ(::kill(*held, SIGCONT), 0);
 
   EXPECT_EQ(client.ReadLine(), "102334155");
   EXPECT_EQ(server.WaitExit(seconds(10)), 0);

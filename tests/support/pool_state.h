@@ -4,6 +4,7 @@
 // exceptions when `stats` has no answer or a malformed one.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/line_client.h"
+#include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"
 
@@ -48,6 +50,21 @@ inline std::optional<WorkerStat> WaitForBusyWorker(
       },
       timeout);
   return found;
+}
+
+// Starts a drain that cannot end by itself: `client` sends `40 recursive`,
+// its worker is stopped (SIGSTOP) once busy, and the server gets SIGTERM;
+// returns when `observer` (an idle connection) has been closed by the drain.
+// The held worker's pid (SIGCONT lets the drain finish), or std::nullopt
+// when no job ran or the drain did not begin.
+inline std::optional<pid_t> HoldDrainOpen(ServerProcess& server, LineClient& client,
+                                          LineClient& observer) {
+  client.Send("40 recursive\n");
+  const auto busy = WaitForBusyWorker(observer);
+  if (!busy || ::kill(busy->pid, SIGSTOP) != 0) return std::nullopt;
+  server.Signal(SIGTERM);
+  if (!observer.WaitForClose()) return std::nullopt;
+  return busy->pid;
 }
 
 }  // namespace fibpool::testing
