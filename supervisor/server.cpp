@@ -94,8 +94,10 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, config_.host, port,
           HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
-                        connection_env_.stats,
-                        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
+                        [this] { return StatsText(); },
+                        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); },
+                        {}},  // history_json: the MetricsServer's own
+          [this] { return StatusFiguresOf(pool_->Snapshot(), metrics_, process_().uptime); });
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
     }

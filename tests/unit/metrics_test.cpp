@@ -185,7 +185,7 @@ TEST(PrometheusText, ExportsTheReserveLaneTheVersionAndTheUptime) {
 
 HttpEndpoints FixedEndpoints(bool healthy = true) {
   return {[] { return std::string("metrics text\n"); }, [] { return std::string("{\"a\":1}"); },
-          [healthy] { return healthy; }};
+          [healthy] { return healthy; }, [] { return std::string("{\"samples\":{}}"); }};
 }
 
 TEST(Route, ServesTheStatusPageTheStatsTheMetricsAndHealth) {
@@ -198,6 +198,9 @@ TEST(Route, ServesTheStatusPageTheStatsTheMetricsAndHealth) {
   EXPECT_EQ(stats.content_type, "application/json");
   EXPECT_EQ(stats.body, "{\"a\":1}\n");
   EXPECT_EQ(Route("HEAD", "/metrics", endpoints).body, "metrics text\n");
+  const HttpAnswer history = Route("GET", "/status/history", endpoints);
+  EXPECT_EQ(history.content_type, "application/json");
+  EXPECT_EQ(history.body, "{\"samples\":{}}\n");
   EXPECT_EQ(Route("GET", "/healthz", FixedEndpoints(false)).status, 503u);
   EXPECT_EQ(Route("GET", "/nope", endpoints).status, 404u);
 }
