@@ -36,8 +36,11 @@ std::string HelpOf(const Setting& s) {
 po::options_description Options() {
   po::options_description desc(
       "Options (also FIBPOOL_<NAME> in the environment and NAME = VALUE in the config file)");
-  desc.add_options()("help", "print this help and exit")("version", "print the version and exit")(
-      "config", po::value<std::string>(), kConfigHelp);
+  desc.add_options()("help", "print this help and exit")(
+      "version", "check the settings, print the version and exit")(
+      "check-config",
+      "check the settings as a start would, print each one's value and where it came from, and "
+      "exit: 0 when they are valid, 2 when not")("config", po::value<std::string>(), kConfigHelp);
   for (const Setting& s : Settings()) {
     desc.add_options()(std::string(s.name).c_str(), po::value<std::string>(), HelpOf(s).c_str());
   }
@@ -147,12 +150,6 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
     help.text = text.str();
     return help;
   }
-  if (vm.count("version")) {
-    ConfigOutcome version;
-    version.action = ConfigOutcome::Action::kVersion;
-    version.text = "fibpool " FIBPOOL_VERSION "\n";
-    return version;
-  }
   if (vm.count("positional")) {
     throw ConfigError("unexpected argument '" +
                       vm["positional"].as<std::vector<std::string>>().front() +
@@ -190,6 +187,12 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
   }
   if (outcome.config.workers == 0) outcome.config.workers = AvailableCpus();
   if (outcome.config.io_threads == 0) outcome.config.io_threads = DefaultIoThreads(AvailableCpus());
+  if (vm.count("version")) {
+    outcome.action = ConfigOutcome::Action::kVersion;
+    outcome.text = "fibpool " FIBPOOL_VERSION "\n";
+  } else if (vm.count("check-config")) {
+    outcome.action = ConfigOutcome::Action::kCheck;
+  }
   return outcome;
 }
 

@@ -64,10 +64,12 @@ class ConfigError : public std::runtime_error {
 };
 
 struct ConfigOutcome {
-  enum class Action { kRun, kHelp, kVersion };
+  enum class Action { kRun, kHelp, kVersion, kCheck };
   Action action = Action::kRun;
   Config config;
   std::string text;  // what to print for kHelp / kVersion
+  // kVersion and kCheck come after every setting was read and checked, as
+  // for kRun; kHelp before.
   // Where each setting not at its default came from ("--port", "FIBPOOL_PORT",
   // "FILE:LINE"), by command-line name ("max-n").
   std::map<std::string, std::string> sources;

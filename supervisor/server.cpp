@@ -16,6 +16,8 @@
 #include "supervisor/prometheus_report.h"
 #include "supervisor/reload_summary.h"
 #include "supervisor/stats_report.h"
+#include "supervisor/tcp_listen.h"
+#include "supervisor/worker_executable.h"
 
 namespace fibpool::supervisor {
 
@@ -70,8 +72,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   Listen(acceptor_, config_.host, config_.port);
 
   const PoolOptions pool_options = PoolOptionsFrom(config_);
-  if (::access(pool_options.worker_path.c_str(), X_OK) != 0) {
-    throw std::runtime_error("worker executable not found: " + pool_options.worker_path.string());
+  if (const auto problem = WorkerExecutableProblem(pool_options.worker_path)) {
+    throw ConfigError(*problem);
   }
   pool_ = std::make_unique<WorkerPool>(io_, pool_options, &metrics_);
 
