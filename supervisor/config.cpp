@@ -117,6 +117,10 @@ unsigned AvailableCpus() {
 
 unsigned DefaultIoThreads(unsigned cpus) { return std::max(1u, cpus / 4); }
 
+const std::string& MetricsHost(const Config& config) {
+  return config.metrics_host.empty() ? config.host : config.metrics_host;
+}
+
 Environment CurrentEnvironment() {
   Environment env;
   for (char** e = environ; e && *e; ++e) {

@@ -87,32 +87,42 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.metrics = &metrics_;
   process_ = [this, start_time = ProcessStartTimeSeconds()] {
     return ProcessInfo{FIBPOOL_VERSION, start_time, std::chrono::steady_clock::now() - started_,
-                       metrics_server_ ? metrics_server_->port() : -1};
+                       metrics_server_ ? metrics_server_->port() : -1,
+                       agent_server_ ? agent_server_->port() : -1};
   };
   connection_env_.stats = [this] { return StatsText(); };
+  if (!config_.line_stats) {
+    connection_env_.stats = [] {
+      std::string line = ErrorLine(AnswerError::kBadRequest,
+                                   "stats is disabled on this port; the metrics port serves "
+                                   "/stats.json");
+      line.pop_back();  // the connection adds the LF
+      return line;
+    };
+  }
   if (config_.metrics_port >= 0) {
     const auto port = static_cast<std::uint16_t>(config_.metrics_port);
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
-          io_, config_.host, port,
+          io_, MetricsHost(config_), port,
           HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
                         [this] { return StatsText(); },
                         [this] { return !draining_ && !pool_->Snapshot().workers.empty(); },
                         {}},  // history_json: the MetricsServer's own
           [this] { return StatusFiguresOf(pool_->Snapshot(), metrics_, process_().uptime); });
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
+      throw std::runtime_error(ListenError("metrics (HTTP)", MetricsHost(config_), port, e.code()));
     }
     connection_env_.metrics_port = metrics_server_->port();
   }
   if (config_.agent_port >= 0) {
     const auto port = static_cast<std::uint16_t>(config_.agent_port);
     try {
-      agent_server_ = std::make_unique<AgentServer>(io_, config_.host, port, [this] {
+      agent_server_ = std::make_unique<AgentServer>(io_, MetricsHost(config_), port, [this] {
         return AgentAnswer(AgentState{draining_, pool_->ready_workers(), pool_->pending_cost_ns()});
       });
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(ListenError("the agent check", config_.host, port, e.code()));
+      throw std::runtime_error(ListenError("the agent check", MetricsHost(config_), port, e.code()));
     }
   }
   connection_env_.idle_close_log = &idle_close_log_;
@@ -288,17 +298,23 @@ void Server::Reload() {
   try {
     const ConfigOutcome outcome = LoadConfig(args_, env_);
     const Config& next = outcome.config;
+    // The next start would fail on it: refused now, while the running one works.
+    if (const auto problem = WorkerExecutableProblem(PoolOptionsFrom(next).worker_path)) {
+      throw ConfigError(*problem);
+    }
     spdlog::info("event=reload {}", ReloadSummary(config_, outcome));
     if (draining_) return;
     pool_->Resize(next.workers);
     pool_->SetJobTimeout(next.job_timeout);
     pool_->SetMaxBacklog(next.max_backlog);
     pool_->SetMaxWait(next.max_wait);
+    pool_->SetQuarantinePeriod(next.quarantine_period);
     spdlog::set_level(spdlog::level::from_str(next.log_level));
     config_.workers = next.workers;
     config_.job_timeout = next.job_timeout;
     config_.max_backlog = next.max_backlog;
     config_.max_wait = next.max_wait;
+    config_.quarantine_period = next.quarantine_period;
     config_.log_level = next.log_level;
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());

@@ -122,6 +122,11 @@ class WorkerPool : public JobExecutor {
   void SetJobTimeout(std::chrono::milliseconds timeout) { options_.settings.job_timeout = timeout; }
   void SetMaxBacklog(std::size_t max_backlog) { options_.settings.max_backlog = max_backlog; }
   void SetMaxWait(std::chrono::milliseconds max_wait) { options_.settings.max_wait = max_wait; }
+  // Applies to the inputs held already (quarantine.h).
+  void SetQuarantinePeriod(std::chrono::milliseconds period) {
+    options_.settings.quarantine_period = period;
+    quarantine_.SetPeriod(period);
+  }
 
   PoolSnapshot Snapshot() const;
   // Cheap figures for HAProxy's agent check (agent_answer.h): main-lane

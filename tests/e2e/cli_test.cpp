@@ -349,6 +349,25 @@ TEST(CommandLine, SighupWithAWrongFileLogsTheLineAndChangesNothing) {
   EXPECT_EQ(client.Ask("ping"), "pong");
 }
 
+TEST(CommandLine, SighupWithAWorkerPathThatCannotRunIsRefusedAndKeepsTheRunningOne) {
+  TempFile config("workers = 1\n");
+  ServerProcess server({"--config", config.path()});
+  config.Write("workers = 2\nworker_path = /nonexistent/fibpool-worker\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload_failed").empty(); },
+                      std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload_failed")
+                  .ends_with("why=\"worker executable /nonexistent/fibpool-worker not found\""))
+      << server.Log();
+  LineClient client(server.port());
+  const auto stats = AskStats(client);
+  EXPECT_EQ(Counter(stats, "workers_target"), 1u);
+  EXPECT_TRUE(std::string(stats.at("settings").at("worker_path").as_string()).ends_with("/fibpool-worker"));
+  EXPECT_NE(stats.at("settings").at("worker_path").as_string(), "/nonexistent/fibpool-worker");
+  EXPECT_EQ(client.Ask("30"), "832040");
+}
+
 TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {
   ServerProcess server({"--workers", "1"});
   server.Signal(SIGHUP);

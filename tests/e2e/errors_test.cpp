@@ -10,9 +10,11 @@
 
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
+#include "tests/support/log_lines.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
+#include "tests/support/temp_file.h"
 #include "tests/support/wait.h"
 
 namespace fibpool::testing {
@@ -357,6 +359,28 @@ TEST(Errors, AQuarantinedRequestRunsAgainOnceQuarantinePeriodHasPassed) {
   EXPECT_NE(server.Log().find("event=input_quarantined algorithm=recursive n=50 period_ms=3000"),
             std::string::npos)
       << server.Log();
+}
+
+TEST(Errors, SighupWithAShorterQuarantinePeriodReleasesTheInputsHeldAlready) {
+  TempFile config("workers = 2\nquarantine_period = 3600\n");
+  ServerProcess server({"--config", config.path()});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send("50 recursive\n");
+  KillItsWorkerTwice(observer);
+  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+  ASSERT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+
+  config.Write("workers = 2\nquarantine_period = 0.001\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(
+      WaitFor([&] { return Counter(AskStats(observer), "quarantined_inputs") == 0; }, seconds(10)))
+      << server.Log();
+  EXPECT_NE(LogLineWith(server.Log(), "event=reload ").find("quarantine_period 3600->0.001"),
+            std::string::npos)
+      << server.Log();
+  client.Send("50 recursive\n");  // released: a worker starts it again
+  EXPECT_TRUE(WaitForBusyWorker(observer, seconds(10)));
 }
 
 }  // namespace

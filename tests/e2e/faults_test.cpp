@@ -10,12 +10,16 @@
 #include <boost/json/src.hpp>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/client_threads.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
+#include "tests/support/log_lines.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/server_process.h"
@@ -264,6 +268,55 @@ TEST(Faults, WorkersAreRecycledAfterMaxJobs) {
   const auto stats = AskStats(client);
   EXPECT_GE(Counter(stats, "worker_recycles"), 3u);
   EXPECT_EQ(Counter(stats, "worker_crashes"), 0u);
+}
+
+// Milliseconds since midnight of a log line's timestamp
+// ("2026-12-07T13:20:49.123 info ..."); -1 when it has none.
+long LogMillis(const std::string& line) {
+  std::smatch m;
+  if (!std::regex_search(line, m, std::regex(R"(T(\d\d):(\d\d):(\d\d)\.(\d\d\d) )"))) return -1;
+  return ((std::stol(m[1]) * 60 + std::stol(m[2])) * 60 + std::stol(m[3])) * 1000 + std::stol(m[4]);
+}
+
+TEST(Faults, UnderEvenLoadTheMainWorkersAreNotRecycledTogether) {
+  constexpr long kMaxJobs = 4000;
+  ServerProcess server({"--workers", "2", "--reserve-workers", "0", "--max-jobs-per-worker",
+                        std::to_string(kMaxJobs)});
+  // Even load: two clients, each with the same window of cheap jobs in flight.
+  ClientThreads load(2, [&](int) {
+    LineClient client(server.port());
+    for (int i = 0; i < 4; ++i) client.Send("25\n");
+    while (!load.stopping()) {
+      if (!client.ReadLine(60s)) return;
+      client.Send("25\n");
+    }
+  });
+  // The first recycle of each main cell.
+  std::map<std::string, long> first;  // cell -> ms
+  const std::regex recycled(R"(event=worker_exited lane=main cell=(\d+) pid=\d+ cause=recycle)");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string log = server.Log();
+        std::istringstream lines(log);
+        for (std::string line; std::getline(lines, line);) {
+          std::smatch m;
+          if (std::regex_search(line, m, recycled)) first.emplace(m[1], LogMillis(line));
+        }
+        return first.size() == 2;
+      },
+      120s, 50ms))
+      << server.Log();
+  load.Stop();
+  const long ready = LogMillis(LogLineWith(server.Log(), "event=ready"));
+  const long earlier = std::min(first["0"], first["1"]);
+  const long gap = std::abs(first["0"] - first["1"]);
+  ASSERT_GT(earlier, ready);
+  // Jobs one worker ran per ms until its first recycle, and what the gap is
+  // worth in jobs: the limits of two cells differ by at least N / 40.
+  const double per_ms = static_cast<double>(kMaxJobs) / static_cast<double>(earlier - ready);
+  EXPECT_GE(static_cast<double>(gap) * per_ms, kMaxJobs / 80.0)
+      << "recycled " << gap << " ms apart, " << per_ms << " jobs/ms per worker\n"
+      << server.Log();
 }
 
 TEST(Faults, JobAboveTheWorkerMemoryLimitFailsAloneWithAClearError) {

@@ -108,7 +108,12 @@ TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
             7);
   EXPECT_TRUE(v.at("workers").as_array()[1].as_object().at("current_job").is_null());
   EXPECT_EQ(v.at("errors").as_object().at("busy").to_number<std::uint64_t>(), 1u);
-  EXPECT_TRUE(v.at("metrics_port").is_null());
+  EXPECT_EQ(v.at("metrics_port").to_number<int>(), -1);  // as in settings: -1 is off
+  EXPECT_EQ(v.at("agent_port").to_number<int>(), -1);
+  const auto& settings = v.at("settings").as_object();
+  EXPECT_EQ(settings.at("metrics_port").to_number<int>(), -1);
+  EXPECT_EQ(settings.at("io_threads").to_number<int>(), 0);
+  EXPECT_TRUE(settings.at("worker_path").as_string().ends_with("/fibpool-worker"));
   EXPECT_EQ(v.at("uptime_s").to_number<std::int64_t>(), 3);
   EXPECT_EQ(v.at("uptime_ms").to_number<std::int64_t>(), 3'250);
   EXPECT_EQ(v.at("version").as_string(), FIBPOOL_VERSION);
