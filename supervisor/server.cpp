@@ -29,8 +29,8 @@ namespace {
 // "cannot listen for LISTENER on HOST:PORT: WHY", for start-up failures.
 std::string ListenError(std::string_view listener, const std::string& host, std::uint16_t port,
                         const error_code& ec) {
-  return "cannot listen for " + std::string(listener) + " on " + host + ":" + std::to_string(port) +
-         ": " + ec.message();
+  return "cannot listen for " + std::string(listener) + " on " + AddressText(host, port) + ": " +
+         ec.message();
 }
 
 // Binds and listens on host:port, or throws std::runtime_error naming the
@@ -162,14 +162,15 @@ int Server::Run() {
         startup_timer_.cancel();
         const auto bound = acceptor_.local_endpoint();
         spdlog::info(
-            "event=ready version={} config={} address={}:{} workers={} segment={} "
+            "event=ready version={} config={} address={} workers={} segment={} "
             "metrics_port={} agent_port={} proxy_protocol={} io_threads={}",
             FIBPOOL_VERSION, config_.config_file.empty() ? "none" : config_.config_file,
-            bound.address().to_string(), bound.port(), config_.workers, pool_->segment_name(),
+            AddressText(bound.address().to_string(), bound.port()), config_.workers,
+            pool_->segment_name(),
             metrics_server_ ? metrics_server_->port() : -1,
             agent_server_ ? agent_server_->port() : -1, config_.proxy_protocol, config_.io_threads);
-        std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
-                    static_cast<unsigned>(bound.port()), config_.workers);
+        std::printf("fibpool listening on %s workers=%u\n",
+                    AddressText(bound.address().to_string(), bound.port()).c_str(), config_.workers);
         std::fflush(stdout);
         if (metrics_server_) metrics_server_->Start();
         if (agent_server_) agent_server_->Start();

@@ -293,6 +293,30 @@ TEST(CommandLine, LogLevelWarningInAnyCaseIsAccepted) {
   EXPECT_NE(upper.Log().find("event=ready"), std::string::npos) << upper.Log();
 }
 
+TEST(CommandLine, AnIpv6AddressIsShownInBrackets) {
+  ServerProcess server({"--workers", "1", "--host", "::1"});
+  EXPECT_TRUE(std::regex_match(server.ready_line(),
+                               std::regex(R"(fibpool listening on \[::1\]:[0-9]+ workers=1)")))
+      << server.ready_line();
+  EXPECT_NE(LogLineWith(server.Log(), "event=ready").find(" address=[::1]:"), std::string::npos)
+      << server.Log();
+}
+
+TEST(CommandLine, AWorkerPathThatIsNotExecutableIsNamedSo) {
+  TempFile plain("not a program\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {plain.path(), "fibpool: worker executable " + plain.path() +
+                         " is not executable (Permission denied)"},
+      {"/nonexistent/fibpool-worker", "fibpool: worker executable /nonexistent/fibpool-worker not found"},
+  };
+  for (const auto& [path, line] : cases) {
+    const CommandResult r = RunFibpool({"--port", "0", "--worker-path", path}, {}, std::chrono::seconds(5));
+    ASSERT_TRUE(r.exit_code.has_value()) << path;
+    EXPECT_EQ(*r.exit_code, 2) << path;
+    EXPECT_EQ(FirstLine(r.err), line);
+  }
+}
+
 TEST(CommandLine, HostNameLocalhostListensOnTheLoopbackAddress) {
   ServerProcess server({"--workers", "1", "--host", "localhost"});
   EXPECT_TRUE(server.ready_line().starts_with("fibpool listening on 127.0.0.1:"))
