@@ -164,7 +164,7 @@ class WorkerPool : public JobExecutor {
   // less what the running ones have run (each at most its estimate).
   std::uint64_t UnfinishedWork(std::size_t lane, std::uint64_t now_ns) const;
   void LogInternalError(const PendingJob& job, const std::string& reason);
-  void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
+  void LogExit(std::uint32_t slot, const Worker& worker, ExitStatus status, ExitCause cause,
                std::uint64_t running, std::size_t claimed) const;
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();
