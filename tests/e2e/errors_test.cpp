@@ -337,14 +337,20 @@ TEST(Errors, ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker) 
   EXPECT_EQ(client.Ask("20 recursive"), "6765");
 }
 
+// Sends `50 recursive` on `client` and kills its worker twice (seen through
+// `observer`): the client gets ERR worker_crashed and the input is held.
+void QuarantineFiftyRecursive(LineClient& client, LineClient& observer) {
+  client.Send("50 recursive\n");
+  KillItsWorkerTwice(observer);
+  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+  ASSERT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+}
+
 TEST(Errors, AQuarantinedRequestRunsAgainOnceQuarantinePeriodHasPassed) {
   ServerProcess server({"--workers", "2", "--quarantine-period", "3"});
   LineClient client(server.port());
   LineClient observer(server.port());
-  client.Send("50 recursive\n");
-  KillItsWorkerTwice(observer);
-  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
-  EXPECT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+  ASSERT_NO_FATAL_FAILURE(QuarantineFiftyRecursive(client, observer));
 
   // During the period: refused at once.
   const auto again = client.Ask("50 recursive", seconds(10));
@@ -366,10 +372,7 @@ TEST(Errors, SighupWithAShorterQuarantinePeriodReleasesTheInputsHeldAlready) {
   ServerProcess server({"--config", config.path()});
   LineClient client(server.port());
   LineClient observer(server.port());
-  client.Send("50 recursive\n");
-  KillItsWorkerTwice(observer);
-  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
-  ASSERT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+  ASSERT_NO_FATAL_FAILURE(QuarantineFiftyRecursive(client, observer));
 
   config.Write("workers = 2\nquarantine_period = 0.001\n");
   server.Signal(SIGHUP);
