@@ -36,8 +36,11 @@ std::string HelpOf(const Setting& s) {
 po::options_description Options() {
   po::options_description desc(
       "Options (also FIBPOOL_<NAME> in the environment and NAME = VALUE in the config file)");
-  desc.add_options()("help", "print this help and exit")("version", "print the version and exit")(
-      "config", po::value<std::string>(), kConfigHelp);
+  desc.add_options()("help", "print this help and exit")(
+      "version", "check the settings, print the version and exit")(
+      "check-config",
+      "check the settings as a start would, print each one's value and where it came from, and "
+      "exit: 0 when they are valid, 2 when not")("config", po::value<std::string>(), kConfigHelp);
   for (const Setting& s : Settings()) {
     desc.add_options()(std::string(s.name).c_str(), po::value<std::string>(), HelpOf(s).c_str());
   }
@@ -118,6 +121,10 @@ std::size_t DefaultConnectionsPerClient(std::size_t max_connections) {
   return (max_connections + 3) / 4;
 }
 
+const std::string& MetricsHost(const Config& config) {
+  return config.metrics_host.empty() ? config.host : config.metrics_host;
+}
+
 Environment CurrentEnvironment() {
   Environment env;
   for (char** e = environ; e && *e; ++e) {
@@ -150,12 +157,6 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
     help.action = ConfigOutcome::Action::kHelp;
     help.text = text.str();
     return help;
-  }
-  if (vm.count("version")) {
-    ConfigOutcome version;
-    version.action = ConfigOutcome::Action::kVersion;
-    version.text = "fibpool " FIBPOOL_VERSION "\n";
-    return version;
   }
   if (vm.count("positional")) {
     throw ConfigError("unexpected argument '" +
@@ -197,6 +198,12 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
   Config& c = outcome.config;
   if (c.max_connections_per_client == 0) {
     c.max_connections_per_client = DefaultConnectionsPerClient(c.max_connections);
+  }
+  if (vm.count("version")) {
+    outcome.action = ConfigOutcome::Action::kVersion;
+    outcome.text = "fibpool " FIBPOOL_VERSION "\n";
+  } else if (vm.count("check-config")) {
+    outcome.action = ConfigOutcome::Action::kCheck;
   }
   return outcome;
 }

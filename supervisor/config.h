@@ -52,6 +52,8 @@ struct Config {
   bool proxy_protocol = false;  // every line connection begins with a PROXY protocol header
   int metrics_port = -1;        // HTTP /metrics and /healthz; -1: off
   int agent_port = -1;          // HAProxy's agent check; -1: off
+  std::string metrics_host;     // listen address of the metrics and agent ports; empty: host
+  bool line_stats = true;       // `stats` answered on the line port
   std::chrono::microseconds worker_spin =
       ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never
@@ -65,10 +67,12 @@ class ConfigError : public std::runtime_error {
 };
 
 struct ConfigOutcome {
-  enum class Action { kRun, kHelp, kVersion };
+  enum class Action { kRun, kHelp, kVersion, kCheck };
   Action action = Action::kRun;
   Config config;
   std::string text;  // what to print for kHelp / kVersion
+  // kVersion and kCheck come after every setting was read and checked, as
+  // for kRun; kHelp before.
   // Where each setting not at its default came from ("--port", "FIBPOOL_PORT",
   // "FILE:LINE"), by command-line name ("max-n").
   std::map<std::string, std::string> sources;
@@ -85,6 +89,10 @@ using Environment = std::map<std::string, std::string>;
 // `args` excludes the program name. Only FIBPOOL_* entries of `env` are read;
 // an empty one counts as unset. A host name is resolved to an address here.
 ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env);
+
+// Where the metrics (status page) and agent ports listen: metrics_host, or
+// host when it is not set.
+const std::string& MetricsHost(const Config& config);
 
 // The process environment as an Environment.
 Environment CurrentEnvironment();

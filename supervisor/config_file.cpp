@@ -1,5 +1,7 @@
 #include "supervisor/config_file.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -35,12 +37,19 @@ std::vector<ConfigFileEntry> ReadConfigFile(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     throw ConfigError("config file " + path + " is a directory, not a file");
   }
+  errno = 0;
   std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read config file " + path);
+  if (!in) {
+    const int error = errno;
+    throw ConfigError("cannot read config file " + path +
+                      (error != 0 ? " (" + std::string(std::strerror(error)) + ")" : ""));
+  }
   std::vector<ConfigFileEntry> entries;
   std::map<std::string, std::string> seen;  // name -> where
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
+    // A UTF-8 byte-order mark, as some editors write one.
+    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     const std::string where = path + ":" + std::to_string(number);
     const std::string text = Trim(WithoutComment(line));
     if (text.empty()) continue;

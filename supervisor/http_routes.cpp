@@ -17,12 +17,15 @@ HttpAnswer Route(std::string_view method, std::string_view target, const HttpEnd
   const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/") return {200, "text/html; charset=utf-8", std::string(StatusPageHtml()), {}};
   if (path == "/stats.json") return {200, "application/json", endpoints.stats_json() + "\n", {}};
+  if (path == "/status/history") {
+    return {200, "application/json", endpoints.history_json() + "\n", {}};
+  }
   if (path == "/metrics") return {200, "text/plain; version=0.0.4", endpoints.metrics(), {}};
   if (path == "/healthz") {
     const bool ok = endpoints.healthy();
     return {ok ? 200u : 503u, kText, ok ? "ok\n" : "unhealthy\n", {}};
   }
-  return {404, kText, "try /, /stats.json, /metrics or /healthz\n", {}};
+  return {404, kText, "try /, /stats.json, /status/history, /metrics or /healthz\n", {}};
 }
 
 HttpAnswer MalformedRequest() { return {400, kText, "malformed HTTP request\n", {}}; }

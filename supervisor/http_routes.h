@@ -2,6 +2,8 @@
 // alone (no I/O): GET or HEAD of
 //   /            the status page (status_page.h), HTML
 //   /stats.json  the `stats` JSON
+//   /status/history  the page's last five minutes of samples, JSON
+//                (status_history.h)
 //   /metrics     the Prometheus text
 //   /healthz     "ok" (200) or "unhealthy" (503)
 // A query string is ignored (/metrics?x=y is /metrics); other paths get 404,
@@ -21,6 +23,7 @@ struct HttpEndpoints {
   std::function<std::string()> metrics;     // Prometheus text exposition
   std::function<std::string()> stats_json;  // the `stats` answer
   std::function<bool()> healthy;
+  std::function<std::string()> history_json;  // StatusHistory::Json()
 };
 
 struct HttpAnswer {

@@ -8,7 +8,10 @@
 
 #include "os/scheduling.h"
 #include "supervisor/config.h"
+#include "supervisor/config_report.h"
+#include "supervisor/pool_options.h"
 #include "supervisor/server.h"
+#include "supervisor/worker_executable.h"
 
 int main(int argc, char** argv) {
   using namespace fibpool::supervisor;
@@ -17,8 +20,16 @@ int main(int argc, char** argv) {
   const Environment env = CurrentEnvironment();
   try {
     ConfigOutcome outcome = LoadConfig(args, env);
-    if (outcome.action != ConfigOutcome::Action::kRun) {
+    if (outcome.action == ConfigOutcome::Action::kHelp ||
+        outcome.action == ConfigOutcome::Action::kVersion) {
       std::cout << outcome.text;
+      return 0;
+    }
+    // What the Server checks before it starts anything, checked alike.
+    const std::string worker = PoolOptionsFrom(outcome.config).worker_path.string();
+    if (const auto problem = WorkerExecutableProblem(worker)) throw ConfigError(*problem);
+    if (outcome.action == ConfigOutcome::Action::kCheck) {
+      std::cout << ConfigReport(outcome, worker);
       return 0;
     }
     spdlog::set_default_logger(spdlog::stderr_logger_st("fibpool"));

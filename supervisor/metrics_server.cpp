@@ -9,14 +9,23 @@ namespace fibpool::supervisor {
 namespace asio = boost::asio;
 
 MetricsServer::MetricsServer(asio::io_context& io, const std::string& host, std::uint16_t port,
-                             HttpEndpoints endpoints)
-    : acceptor_(io), accept_retry_(io), endpoints_(std::move(endpoints)) {
+                             HttpEndpoints endpoints,
+                             std::function<StatusFigures()> status_figures)
+    : acceptor_(io),
+      accept_retry_(io),
+      recorder_(io, std::move(status_figures)),
+      endpoints_(std::move(endpoints)) {
+  endpoints_.history_json = [this] { return recorder_.history().Json(); };
   port_ = ListenOn(acceptor_, host, port);
 }
 
-void MetricsServer::Start() { Accept(); }
+void MetricsServer::Start() {
+  recorder_.Start();
+  Accept();
+}
 
 void MetricsServer::Stop() {
+  recorder_.Stop();
   boost::beast::error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();

@@ -1,7 +1,8 @@
 // HTTP on a second port for operators, with Boost.Beast on the supervisor's
-// event loop: the status page at /, /stats.json, /metrics (Prometheus text)
-// and /healthz (http_routes.h says what each answers). One request per
-// connection (http_session.h).
+// event loop: the status page at /, /stats.json, /status/history, /metrics
+// (Prometheus text) and /healthz (http_routes.h says what each answers). One
+// request per connection (http_session.h). From Start() to Stop() it samples
+// the page's figures once a second (status_recorder.h) for /status/history.
 //
 // Lifetime: owns its acceptor; sessions keep themselves alive, and must not
 // outlive the MetricsServer's io_context turns (they read its endpoints).
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,7 @@
 
 #include "supervisor/http_routes.h"
 #include "supervisor/http_session.h"
+#include "supervisor/status_recorder.h"
 
 namespace fibpool::supervisor {
 
@@ -31,8 +34,10 @@ class MetricsServer {
   static constexpr std::chrono::milliseconds kAcceptRetry{100};
 
   // Binds host:port (0 picks a port). Throws boost::system::system_error.
+  // `endpoints.history_json` is set here; `status_figures` is read once a
+  // second while started.
   MetricsServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                HttpEndpoints endpoints);
+                HttpEndpoints endpoints, std::function<StatusFigures()> status_figures);
   std::uint16_t port() const { return port_; }
   void Start();
   void Stop();
@@ -42,6 +47,7 @@ class MetricsServer {
 
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
+  StatusRecorder recorder_;
   HttpEndpoints endpoints_;
   std::vector<std::weak_ptr<HttpSession>> sessions_;  // open ones, and some already gone
   std::uint16_t port_ = 0;

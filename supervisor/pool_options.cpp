@@ -1,6 +1,7 @@
 #include "supervisor/pool_options.h"
 
 #include "os/scheduling.h"
+#include "supervisor/recycle_limit.h"
 
 namespace fibpool::supervisor {
 
@@ -23,7 +24,9 @@ ipc::WorkerArgs WorkerArgsFor(const PoolOptions& options, LaneKind lane, const s
   args.supervisor_pid = supervisor;
   args.max_n = c.max_n;
   args.spin = c.worker_spin;
-  args.max_jobs = c.max_jobs_per_worker;
+  args.max_jobs = SpreadRecycleLimit(c.max_jobs_per_worker, cell,
+                                     lane == LaneKind::kMain ? c.workers : c.reserve_workers,
+                                     RecycleDraw());
   args.max_memory_mb = c.max_worker_memory_mb;
   args.nice = lane == LaneKind::kMain ? c.worker_nice : 0;
   args.slice = lane == LaneKind::kMain ? std::chrono::microseconds(0) : os::kLatencySlice;

@@ -26,7 +26,8 @@ enum class LaneKind { kMain, kReserve };
 
 // The command line of a worker of `lane` in cell `cell` of queue `segment`:
 // main-lane workers run at worker_nice with the default slice, reserve-lane
-// ones at nice 0 with the short latency slice.
+// ones at nice 0 with the short latency slice; each gets its own recycling
+// limit (recycle_limit.h), a random draw.
 ipc::WorkerArgs WorkerArgsFor(const PoolOptions& options, LaneKind lane, const std::string& segment,
                               std::uint32_t cell, pid_t supervisor);
 

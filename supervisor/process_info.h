@@ -14,6 +14,7 @@ struct ProcessInfo {
   double start_time_s = 0;  // Unix time the process started (ProcessStartTimeSeconds)
   std::chrono::steady_clock::duration uptime{};
   int metrics_port = -1;              // the HTTP metrics port, or -1 when it is off
+  int agent_port = -1;                // the agent-check port as bound, or -1 when it is off
   std::size_t connections_limit = 0;  // max_connections, or less when open files are short
   std::uint64_t open_file_limit = 0;  // the soft RLIMIT_NOFILE; UINT64_MAX: unlimited
 };

@@ -18,6 +18,8 @@
 #include "supervisor/reload_summary.h"
 #include "supervisor/signal_policy.h"
 #include "supervisor/stats_report.h"
+#include "supervisor/tcp_listen.h"
+#include "supervisor/worker_executable.h"
 
 namespace fibpool::supervisor {
 
@@ -29,8 +31,8 @@ namespace {
 // "cannot listen for LISTENER on HOST:PORT: WHY", for start-up failures.
 std::string ListenError(std::string_view listener, const std::string& host, std::uint16_t port,
                         const error_code& ec) {
-  return "cannot listen for " + std::string(listener) + " on " + host + ":" + std::to_string(port) +
-         ": " + ec.message();
+  return "cannot listen for " + std::string(listener) + " on " + AddressText(host, port) + ": " +
+         ec.message();
 }
 
 // Binds and listens on host:port, or throws std::runtime_error naming the
@@ -90,8 +92,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   acceptor_.native_non_blocking(true, non_blocking);
 
   const PoolOptions pool_options = PoolOptionsFrom(config_);
-  if (::access(pool_options.worker_path.c_str(), X_OK) != 0) {
-    throw std::runtime_error("worker executable not found: " + pool_options.worker_path.string());
+  if (const auto problem = WorkerExecutableProblem(pool_options.worker_path)) {
+    throw ConfigError(*problem);
   }
   pool_ = std::make_unique<WorkerPool>(io_, pool_options, &metrics_);
 
@@ -108,30 +110,42 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
                        start_time,
                        std::chrono::steady_clock::now() - started_,
                        metrics_server_ ? metrics_server_->port() : -1,
+                       agent_server_ ? agent_server_->port() : -1,
                        descriptors_.max_connections,
                        descriptors_.open_file_limit};
   };
   connection_env_.stats = [this] { return StatsText(); };
+  if (!config_.line_stats) {
+    connection_env_.stats = [] {
+      std::string line = ErrorLine(AnswerError::kBadRequest,
+                                   "stats is disabled on this port; the metrics port serves "
+                                   "/stats.json");
+      line.pop_back();  // the connection adds the LF
+      return line;
+    };
+  }
   if (config_.metrics_port >= 0) {
     const auto port = static_cast<std::uint16_t>(config_.metrics_port);
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
-          io_, config_.host, port,
+          io_, MetricsHost(config_), port,
           HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
-                        connection_env_.stats, [this] { return CanServe(Serving()); }});
+                        [this] { return StatsText(); }, [this] { return CanServe(Serving()); },
+                        {}},  // history_json: the MetricsServer's own
+          [this] { return StatusFiguresOf(pool_->Snapshot(), metrics_, process_().uptime); });
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
+      throw std::runtime_error(ListenError("metrics (HTTP)", MetricsHost(config_), port, e.code()));
     }
     connection_env_.metrics_port = metrics_server_->port();
   }
   if (config_.agent_port >= 0) {
     const auto port = static_cast<std::uint16_t>(config_.agent_port);
     try {
-      agent_server_ = std::make_unique<AgentServer>(io_, config_.host, port, [this] {
+      agent_server_ = std::make_unique<AgentServer>(io_, MetricsHost(config_), port, [this] {
         return AgentAnswer(AgentState{Serving(), pool_->pending_cost_ns()});
       });
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(ListenError("the agent check", config_.host, port, e.code()));
+      throw std::runtime_error(ListenError("the agent check", MetricsHost(config_), port, e.code()));
     }
   }
   connection_env_.idle_close_log = &idle_close_log_;
@@ -173,14 +187,15 @@ int Server::Run() {
         startup_timer_.cancel();
         const auto bound = acceptor_.local_endpoint();
         spdlog::info(
-            "event=ready version={} config={} address={}:{} workers={} segment={} "
+            "event=ready version={} config={} address={} workers={} segment={} "
             "metrics_port={} agent_port={} proxy_protocol={} io_threads={}",
             FIBPOOL_VERSION, config_.config_file.empty() ? "none" : config_.config_file,
-            bound.address().to_string(), bound.port(), config_.workers, pool_->segment_name(),
+            AddressText(bound.address().to_string(), bound.port()), config_.workers,
+            pool_->segment_name(),
             metrics_server_ ? metrics_server_->port() : -1,
             agent_server_ ? agent_server_->port() : -1, config_.proxy_protocol, config_.io_threads);
-        std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
-                    static_cast<unsigned>(bound.port()), config_.workers);
+        std::printf("fibpool listening on %s workers=%u\n",
+                    AddressText(bound.address().to_string(), bound.port()).c_str(), config_.workers);
         std::fflush(stdout);
         if (metrics_server_) metrics_server_->Start();
         if (agent_server_) agent_server_->Start();
@@ -335,17 +350,23 @@ void Server::Reload() {
   try {
     const ConfigOutcome outcome = LoadConfig(args_, env_);
     const Config& next = outcome.config;
+    // The next start would fail on it: refused now, while the running one works.
+    if (const auto problem = WorkerExecutableProblem(PoolOptionsFrom(next).worker_path)) {
+      throw ConfigError(*problem);
+    }
     spdlog::info("event=reload {}", ReloadSummary(config_, outcome));
     if (draining_) return;
     pool_->Resize(next.workers);
     pool_->SetJobTimeout(next.job_timeout);
     pool_->SetMaxBacklog(next.max_backlog);
     pool_->SetMaxWait(next.max_wait);
+    pool_->SetQuarantinePeriod(next.quarantine_period);
     spdlog::set_level(spdlog::level::from_str(next.log_level));
     config_.workers = next.workers;
     config_.job_timeout = next.job_timeout;
     config_.max_backlog = next.max_backlog;
     config_.max_wait = next.max_wait;
+    config_.quarantine_period = next.quarantine_period;
     config_.log_level = next.log_level;
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());

@@ -108,9 +108,9 @@ constexpr std::array kSettings = {
           "ERR busy retry_after=S (S: its estimated start); 0 = off", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.max_wait = milliseconds(n); },
           [](const Config& c) { return Seconds(c.max_wait); }},
-  Setting{"quarantine-period", SettingKind::kSeconds, 1, kYearMs, false,
+  Setting{"quarantine-period", SettingKind::kSeconds, 1, kYearMs, true,
           "seconds a request whose job killed two workers is answered ERR worker_crashed at once, "
-          "without starting a worker", "", "",
+          "without starting a worker; SIGHUP applies it to the inputs held already", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.quarantine_period = milliseconds(n); },
           [](const Config& c) { return Seconds(c.quarantine_period); }},
   Setting{"max-inflight-per-connection", SettingKind::kInteger, 1, 1'000'000, false,
@@ -160,6 +160,22 @@ constexpr std::array kSettings = {
           "-1 (off) or 0 to 65535", "",
           [](Config& c, std::int64_t n, const std::string&) { c.agent_port = static_cast<int>(n); },
           [](const Config& c) { return std::to_string(c.agent_port); }},
+  // The same address as host unless set: a container listens on 0.0.0.0 and
+  // publishes the metrics port (deploy/), and Prometheus scrapes it there.
+  Setting{"metrics-host", SettingKind::kHost, 0, 0, false,
+          "listen address of the metrics port (status page, /stats.json, /metrics) and the agent "
+          "port; resolved like host",
+          "an IP address or a host name", "the value of host",
+          [](Config& c, std::int64_t, const std::string& t) { c.metrics_host = t; },
+          [](const Config& c) { return MetricsHost(c); }},
+  // On by default: clients, scripts and the load tests read `stats` on the
+  // line port; an operator who exposes that port to strangers turns it off.
+  Setting{"line-stats", SettingKind::kBool, 0, 0, false,
+          "answer `stats` on the line-protocol port; off: ERR bad_request there, and the figures "
+          "only on the metrics port's /stats.json",
+          "true, false, on, off, yes, no, 1 or 0", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.line_stats = n != 0; },
+          [](const Config& c) { return std::string(c.line_stats ? "true" : "false"); }},
   Setting{"worker-spin-us", SettingKind::kInteger, 0, 10'000, false,
           "microseconds an idle worker spins before sleeping", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.worker_spin = std::chrono::microseconds(n); },
@@ -322,7 +338,8 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       std::string why;
       const auto address = Resolve(std::string(text), &why);
       if (text.empty() || !address) {
-        return "host must be an IP address or a host name that resolves, got '" + std::string(raw) +
+        return FileName(s.name) + " must be an IP address or a host name that resolves, got '" +
+               std::string(raw) +
                "' (" + why + ")";
       }
       s.store(config, 0, *address);

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "supervisor/pool_options.h"
+
 namespace fibpool::supervisor {
 
 namespace json = boost::json;
@@ -68,6 +70,7 @@ json::object SettingsJson(const Config& c) {
       {"port", c.port},
       {"workers", c.workers},
       {"reserve_workers", c.reserve_workers},
+      {"io_threads", c.io_threads},
       {"worker_nice", c.worker_nice},
       {"algorithm", ipc::AlgorithmName(c.algorithm)},
       {"max_n", c.max_n},
@@ -85,9 +88,12 @@ json::object SettingsJson(const Config& c) {
       {"proxy_protocol", c.proxy_protocol},
       {"metrics_port", c.metrics_port},
       {"agent_port", c.agent_port},
+      {"metrics_host", MetricsHost(c)},
+      {"line_stats", c.line_stats},
       {"worker_spin_us", c.worker_spin.count()},
       {"max_jobs_per_worker", c.max_jobs_per_worker},
       {"max_worker_memory_mb", c.max_worker_memory_mb},
+      {"worker_path", PoolOptionsFrom(c).worker_path.string()},
   };
 }
 
@@ -152,8 +158,8 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
                              {"results_piped", pool.results_piped}};
   root["job_latency_us"] = std::move(latency);
   root["estimate_error"] = EstimateErrorJson(pool, metrics);
-  root["metrics_port"] =
-      process.metrics_port < 0 ? json::value(nullptr) : json::value(process.metrics_port);
+  root["metrics_port"] = process.metrics_port;
+  root["agent_port"] = process.agent_port;
   root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(process.uptime).count();
   root["uptime_ms"] = Millis(process.uptime);
   root["version"] = process.version;

@@ -1,7 +1,9 @@
 // The live status page served at / on the metrics port: one self-contained
 // HTML document (inline style and script, nothing fetched from elsewhere)
-// that polls /stats.json once a second and draws the workers, queues,
-// rates, latencies, errors, restarts and settings. Its source is
+// that draws the last five minutes from /status/history on load, then polls
+// /stats.json once a second and draws the workers, queues, rates,
+// latencies, the clients with the most waiting work, errors, restarts and
+// settings. Its source is
 // supervisor/status_page.html, embedded at build time.
 #pragma once
 

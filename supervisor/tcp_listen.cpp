@@ -14,4 +14,9 @@ std::uint16_t ListenOn(asio::ip::tcp::acceptor& acceptor, const std::string& hos
   return acceptor.local_endpoint().port();
 }
 
+std::string AddressText(const std::string& host, std::uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace fibpool::supervisor

@@ -15,4 +15,8 @@ namespace fibpool::supervisor {
 std::uint16_t ListenOn(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host,
                        std::uint16_t port);
 
+// "HOST:PORT", with an IPv6 address in brackets ("[::1]:25000"), for the
+// ready line and the logs. Pure.
+std::string AddressText(const std::string& host, std::uint16_t port);
+
 }  // namespace fibpool::supervisor

@@ -343,7 +343,7 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
                     backoff_.delay().count());
     }
   }
-  LogExit(slot, worker.process->pid(), status, cause, running, claimed.size());
+  LogExit(slot, worker, status, cause, running, claimed.size());
   for (const std::uint64_t id : claimed) {
     // A result buffer the worker made but never announced.
     os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), id, worker.process->pid()));
@@ -362,16 +362,17 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
   Pump();
 }
 
-void WorkerPool::LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
-                         std::uint64_t running, std::size_t claimed) const {
+void WorkerPool::LogExit(std::uint32_t slot, const Worker& worker, ExitStatus status,
+                         ExitCause cause, std::uint64_t running, std::size_t claimed) const {
   const char* lane = kLaneNames[LaneOf(slot)];
+  const pid_t pid = worker.process->pid();
   if (IsAbnormal(cause)) {
     spdlog::warn("event=worker_died lane={} cell={} pid={} exit={} job={} claimed={} cause={}",
                  lane, CellOf(slot), pid, ExitStatusText(status), running, claimed,
                  ExitCauseName(cause));
   } else {
-    spdlog::info("event=worker_exited lane={} cell={} pid={} cause={}", lane, CellOf(slot), pid,
-                 ExitCauseName(cause));
+    spdlog::info("event=worker_exited lane={} cell={} pid={} cause={} jobs={}", lane, CellOf(slot),
+                 pid, ExitCauseName(cause), worker.jobs_done);
   }
 }
 

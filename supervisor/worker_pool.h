@@ -123,6 +123,11 @@ class WorkerPool : public JobExecutor {
   void SetJobTimeout(std::chrono::milliseconds timeout) { options_.settings.job_timeout = timeout; }
   void SetMaxBacklog(std::size_t max_backlog) { options_.settings.max_backlog = max_backlog; }
   void SetMaxWait(std::chrono::milliseconds max_wait) { options_.settings.max_wait = max_wait; }
+  // Applies to the inputs held already (quarantine.h).
+  void SetQuarantinePeriod(std::chrono::milliseconds period) {
+    options_.settings.quarantine_period = period;
+    quarantine_.SetPeriod(period);
+  }
 
   PoolSnapshot Snapshot() const;
   // Cheap figures for HAProxy's agent check (agent_answer.h): main-lane
@@ -157,7 +162,7 @@ class WorkerPool : public JobExecutor {
   // its place goes to a job of another flow (backlog_admission.h).
   void PushOutLast(const std::string& flow);
   void LogInternalError(const PendingJob& job, const std::string& reason);
-  void LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitCause cause,
+  void LogExit(std::uint32_t slot, const Worker& worker, ExitStatus status, ExitCause cause,
                std::uint64_t running, std::size_t claimed) const;
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <new>
+#include <utility>
 
 #include "ipc/segment_names.h"
 #include "worker/fibonacci.h"
@@ -19,14 +21,26 @@ ipc::ResultMessage Message(std::uint64_t id, ipc::ResultStatus status, std::stri
   return m;
 }
 
+// `needed` and `limit` in MiB, with as many decimals (0 to 3) as it takes
+// for the two texts to differ: "8.4" and "8.0", not "8" and "8".
+std::pair<std::string, std::string> MiBTexts(std::uint64_t needed, std::uint64_t limit) {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  const auto text = [](std::uint64_t bytes, int decimals) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%.*f", decimals, static_cast<double>(bytes) / kMiB);
+    return std::string(out);
+  };
+  int decimals = 0;
+  while (decimals < 3 && text(needed, decimals) == text(limit, decimals)) ++decimals;
+  return {text(needed, decimals), text(limit, decimals)};
+}
+
 JobOutcome RunFast(const ipc::Job& job, const RunnerLimits& limits, pid_t supervisor) {
   if (limits.max_memory_bytes > 0 && EstimatedFastMemoryBytes(job.n) > limits.max_memory_bytes) {
-    constexpr std::uint64_t kMiB = 1024 * 1024;
+    const auto [needed, limit] = MiBTexts(EstimatedFastMemoryBytes(job.n), limits.max_memory_bytes);
     return JobOutcome{Message(job.id, ipc::ResultStatus::kOutOfRange,
-                              "F(" + std::to_string(job.n) + ") needs about " +
-                                  std::to_string(EstimatedFastMemoryBytes(job.n) / kMiB) +
-                                  " MiB, above max_worker_memory (" +
-                                  std::to_string(limits.max_memory_bytes / kMiB) + " MiB)"),
+                              "F(" + std::to_string(job.n) + ") needs about " + needed +
+                                  " MiB, above max_worker_memory (" + limit + " MiB)"),
                       {}};
   }
   JobOutcome out;

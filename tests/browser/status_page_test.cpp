@@ -110,6 +110,29 @@ std::optional<std::string> RunChromium(const fs::path& chromium, std::vector<std
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The body of an HTTP/1.0 GET of `path` on `port`; empty when there is none.
+std::string HttpBody(std::uint16_t port, const std::string& path) {
+  LineClient http(port);
+  http.Send("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+  std::string response;
+  while (auto line = http.ReadLine(10s)) response += *line + "\n";
+  const auto blank = response.find("\r\n\r\n");
+  return blank == std::string::npos ? "" : response.substr(blank + 4);
+}
+
+// The value of attribute `name` of the first element `tag` whose attributes
+// match `pattern`, as a number; -1 when there is none.
+long AttributeOf(const std::string& dom, const std::string& tag, const std::string& pattern,
+                 const std::string& name) {
+  std::smatch m;
+  const std::regex element("<" + tag + "\\b[^>]*" + pattern + "[^>]*>");
+  if (!std::regex_search(dom, m, element)) return -1;
+  const std::string attributes = m.str();
+  std::smatch value;
+  if (!std::regex_search(attributes, value, std::regex(name + "=\"(\\d+)\""))) return -1;
+  return std::stol(value[1].str());
+}
+
 // The attributes of the first element `tag` in `dom` whose attributes match `pattern`.
 bool HasElement(const std::string& dom, const std::string& tag, const std::string& pattern) {
   const std::regex element("<" + tag + "\\b[^>]*" + pattern + "[^>]*>");
@@ -167,6 +190,69 @@ TEST(StatusPage, ChromiumShowsEveryWorkerAndTheJobABusyOneRuns) {
   png.read(signature, sizeof signature);
   EXPECT_EQ(std::string(signature, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   EXPECT_GT(fs::file_size(artifact), 20'000u);  // a rendered page, not a blank one
+}
+
+TEST(StatusPage, ChartsShowTheLastMinutesFromHistoryAtFirstPaint) {
+  const std::optional<fs::path> chromium = FindChromium();
+  ASSERT_TRUE(chromium) << "chromium is not installed: run scripts/install-deps";
+
+  ServerProcess server({"--workers", "1", "--reserve-workers", "0", "--metrics-port", "0",
+                        "--job-timeout", "600"});
+  LineClient client(server.port());
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(client.Ask("25"), "75025");
+  LineClient big(server.port());
+  big.Send("50 recursive\n");  // holds the only worker for the whole test
+  ASSERT_TRUE(WaitFor([&] { return BusyWorkers(AskStats(client)).size() == 1; }, 10s));
+  LineClient waiting(server.port());
+  waiting.Send("20\n21\n22\n23\n24\n");  // five jobs in the backlog behind the big one
+  ASSERT_TRUE(WaitFor([&] { return AskStats(client).at("backlog").to_number<int>() == 5; }, 10s));
+  const std::uint16_t port = MetricsPort(client);
+
+  // Enough samples that no run of live polling could have drawn them.
+  constexpr long kSamples = 6;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto history = boost::json::parse(HttpBody(port, "/status/history"));
+        return static_cast<long>(
+                   history.at("samples").at("uptime_ms").as_array().size()) >= kSamples;
+      },
+      30s, 200ms));
+
+  // Half a (virtual) second after load: the page has its history and at most
+  // the first live answer, whose poll starts once the history is drawn.
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  std::string dom;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        dom = RunChromium(*chromium, {"--virtual-time-budget=500", "--dump-dom", url}, 60s)
+                  .value_or("");
+        return AttributeOf(dom, "body", "", "data-history") >= kSamples;
+      },
+      180s, 100ms))
+      << "no history in the page; last DOM:\n"
+      << dom;
+  const long drawn = AttributeOf(dom, "body", "", "data-history");
+  EXPECT_LE(AttributeOf(dom, "body", "", "data-updates"), 1) << dom;
+  for (const char* chart : {"queue-chart", "rate-chart", "p99-chart", "busy-chart"}) {
+    EXPECT_GE(AttributeOf(dom, "svg", std::string("id=\"") + chart + "\"", "data-points"), drawn)
+        << chart << "\n"
+        << dom;
+    EXPECT_TRUE(std::regex_search(
+        dom, std::regex(std::string("<svg id=\"") + chart + "\"[^>]*>.*?<polyline")))
+        << chart << " draws no line\n"
+        << dom;
+  }
+  // The client with the most waiting work: the five jobs behind the big one.
+  EXPECT_TRUE(HasElement(dom, "tr", "data-flow=\"[^\"]+\" data-queued=\"5\"")) << dom;
+
+  const fs::path artifact = fs::path(FIBPOOL_ARTIFACT_DIR) / "status-page-history.png";
+  fs::create_directories(artifact.parent_path());
+  fs::remove(artifact);
+  ASSERT_TRUE(RunChromium(*chromium,
+                          {"--virtual-time-budget=500", "--window-size=1280,1300",
+                           "--screenshot=" + artifact.string(), url},
+                          90s));
+  EXPECT_TRUE(fs::exists(artifact));
 }
 
 }  // namespace

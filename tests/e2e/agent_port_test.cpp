@@ -14,6 +14,7 @@
 #include "tests/support/line_client.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
+#include "tests/support/stats.h"
 #include "tests/support/wait.h"
 
 namespace fibpool::testing {
@@ -43,6 +44,17 @@ TEST(AgentPort, AnIdleServerAnswersUpReadyWithFullWeightAndClosesEachConnection)
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(AskAgent(static_cast<std::uint16_t>(port)), "up ready 100%") << "check " << i;
   }
+}
+
+TEST(AgentPort, StatsShowsThePortAsBoundAndMinusOneWhenOff) {
+  ServerProcess server({"--workers", "1", "--agent-port", "0"});
+  LineClient client(server.port());
+  const auto stats = AskStats(client);
+  EXPECT_EQ(stats.at("agent_port").to_number<int>(), AgentPort(server));
+  EXPECT_GT(stats.at("agent_port").to_number<int>(), 0);
+  ServerProcess off({"--workers", "1"});
+  LineClient off_client(off.port());
+  EXPECT_EQ(AskStats(off_client).at("agent_port").to_number<int>(), -1);
 }
 
 TEST(AgentPort, QueuedBigJobsLowerTheWeightAndItComesBackWhenTheyAreGone) {

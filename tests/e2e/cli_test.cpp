@@ -137,6 +137,58 @@ TEST(CommandLine, VersionPrintsVersionAndExitsZero) {
   EXPECT_TRUE(std::regex_match(r.out, std::regex("fibpool [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << r.out;
 }
 
+TEST(CommandLine, VersionChecksTheSettingsFirst) {
+  const CommandResult r = RunFibpool({"--port", "abc", "--version"}, {}, std::chrono::seconds(5));
+  ASSERT_TRUE(r.exit_code.has_value());
+  EXPECT_EQ(*r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("port must be 0 to 65535, got 'abc' (from --port)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+// The line of `report` for setting `name`: "name = value  (source)".
+std::string ReportLine(const std::string& report, const std::string& name) {
+  const auto at = report.find("\n" + name + " = ");
+  if (at == std::string::npos) return "";
+  return report.substr(at + 1, report.find('\n', at + 1) - at - 1);
+}
+
+TEST(CommandLine, CheckConfigPrintsEachSettingAndWhereItCameFromAndStartsNothing) {
+  TempFile file("workers = 3\nmax_n = 5000\nlog_level = debug\n");
+  const CommandResult r =
+      RunFibpool({"--check-config", "--config", file.path(), "--max-n", "7000"},
+                 {{"FIBPOOL_JOB_TIMEOUT", "12.5"}}, std::chrono::seconds(5));
+  ASSERT_TRUE(r.exit_code.has_value());
+  EXPECT_EQ(*r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("fibpool " FIBPOOL_VERSION ": the configuration is valid\n"))
+      << r.out;
+  EXPECT_EQ(ReportLine(r.out, "workers"), "workers = 3  (file " + file.path() + ":1)");
+  EXPECT_EQ(ReportLine(r.out, "max_n"),
+            "max_n = 7000  (flag --max-n; overrides file " + file.path() + ":2)");
+  EXPECT_EQ(ReportLine(r.out, "job_timeout"), "job_timeout = 12.5  (environment FIBPOOL_JOB_TIMEOUT)");
+  EXPECT_EQ(ReportLine(r.out, "port"), "port = 25000  (default)");
+  EXPECT_TRUE(ReportLine(r.out, "worker_path").ends_with("/fibpool-worker  (default)")) << r.out;
+  EXPECT_EQ(r.out.find("listening"), std::string::npos);
+}
+
+TEST(CommandLine, CheckConfigExitsTwoOnWhatAStartWouldRefuse) {
+  TempFile file("workers = 1\nmax_connections = 0\n");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--check-config", "--port", "-1"}, "fibpool: port must be 0 to 65535, got '-1' (from --port)"},
+      {{"--check-config", "--config", file.path()},
+       "fibpool: max_connections must be 1 to 1000000, got '0' (from " + file.path() + ":2)"},
+      {{"--check-config", "--worker-path", "/nonexistent/fibpool-worker"},
+       "fibpool: worker executable /nonexistent/fibpool-worker not found"},
+  };
+  for (const auto& [args, line] : cases) {
+    const CommandResult r = RunFibpool(args, {}, std::chrono::seconds(5));
+    ASSERT_TRUE(r.exit_code.has_value()) << line;
+    EXPECT_EQ(*r.exit_code, 2) << line;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), line);
+    EXPECT_EQ(r.out, "") << line;
+  }
+}
+
 TEST(CommandLine, BadOptionsExitNonZeroWithAMessage) {
   const std::vector<std::vector<std::string>> cases = {
       {"--no-such-option"},    {"--workers", "abc"},
@@ -241,6 +293,30 @@ TEST(CommandLine, LogLevelWarningInAnyCaseIsAccepted) {
   EXPECT_NE(upper.Log().find("event=ready"), std::string::npos) << upper.Log();
 }
 
+TEST(CommandLine, AnIpv6AddressIsShownInBrackets) {
+  ServerProcess server({"--workers", "1", "--host", "::1"});
+  EXPECT_TRUE(std::regex_match(server.ready_line(),
+                               std::regex(R"(fibpool listening on \[::1\]:[0-9]+ workers=1)")))
+      << server.ready_line();
+  EXPECT_NE(LogLineWith(server.Log(), "event=ready").find(" address=[::1]:"), std::string::npos)
+      << server.Log();
+}
+
+TEST(CommandLine, AWorkerPathThatIsNotExecutableIsNamedSo) {
+  TempFile plain("not a program\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {plain.path(), "fibpool: worker executable " + plain.path() +
+                         " is not executable (Permission denied)"},
+      {"/nonexistent/fibpool-worker", "fibpool: worker executable /nonexistent/fibpool-worker not found"},
+  };
+  for (const auto& [path, line] : cases) {
+    const CommandResult r = RunFibpool({"--port", "0", "--worker-path", path}, {}, std::chrono::seconds(5));
+    ASSERT_TRUE(r.exit_code.has_value()) << path;
+    EXPECT_EQ(*r.exit_code, 2) << path;
+    EXPECT_EQ(FirstLine(r.err), line);
+  }
+}
+
 TEST(CommandLine, HostNameLocalhostListensOnTheLoopbackAddress) {
   ServerProcess server({"--workers", "1", "--host", "localhost"});
   EXPECT_TRUE(server.ready_line().starts_with("fibpool listening on 127.0.0.1:"))
@@ -295,6 +371,25 @@ TEST(CommandLine, SighupWithAWrongFileLogsTheLineAndChangesNothing) {
   LineClient client(server.port());
   EXPECT_EQ(Counter(AskStats(client), "workers_target"), 2u);  // workers = 3 not applied
   EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
+TEST(CommandLine, SighupWithAWorkerPathThatCannotRunIsRefusedAndKeepsTheRunningOne) {
+  TempFile config("workers = 1\n");
+  ServerProcess server({"--config", config.path()});
+  config.Write("workers = 2\nworker_path = /nonexistent/fibpool-worker\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload_failed").empty(); },
+                      std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload_failed")
+                  .ends_with("why=\"worker executable /nonexistent/fibpool-worker not found\""))
+      << server.Log();
+  LineClient client(server.port());
+  const auto stats = AskStats(client);
+  EXPECT_EQ(Counter(stats, "workers_target"), 1u);
+  EXPECT_TRUE(std::string(stats.at("settings").at("worker_path").as_string()).ends_with("/fibpool-worker"));
+  EXPECT_NE(stats.at("settings").at("worker_path").as_string(), "/nonexistent/fibpool-worker");
+  EXPECT_EQ(client.Ask("30"), "832040");
 }
 
 TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {

@@ -10,9 +10,11 @@
 
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
+#include "tests/support/log_lines.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
+#include "tests/support/temp_file.h"
 #include "tests/support/wait.h"
 
 namespace fibpool::testing {
@@ -335,14 +337,20 @@ TEST(Errors, ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker) 
   EXPECT_EQ(client.Ask("20 recursive"), "6765");
 }
 
+// Sends `50 recursive` on `client` and kills its worker twice (seen through
+// `observer`): the client gets ERR worker_crashed and the input is held.
+void QuarantineFiftyRecursive(LineClient& client, LineClient& observer) {
+  client.Send("50 recursive\n");
+  KillItsWorkerTwice(observer);
+  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
+  ASSERT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+}
+
 TEST(Errors, AQuarantinedRequestRunsAgainOnceQuarantinePeriodHasPassed) {
   ServerProcess server({"--workers", "2", "--quarantine-period", "3"});
   LineClient client(server.port());
   LineClient observer(server.port());
-  client.Send("50 recursive\n");
-  KillItsWorkerTwice(observer);
-  ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
-  EXPECT_EQ(Counter(AskStats(observer), "quarantined_inputs"), 1u);
+  ASSERT_NO_FATAL_FAILURE(QuarantineFiftyRecursive(client, observer));
 
   // During the period: refused at once.
   const auto again = client.Ask("50 recursive", seconds(10));
@@ -357,6 +365,25 @@ TEST(Errors, AQuarantinedRequestRunsAgainOnceQuarantinePeriodHasPassed) {
   EXPECT_NE(server.Log().find("event=input_quarantined algorithm=recursive n=50 period_ms=3000"),
             std::string::npos)
       << server.Log();
+}
+
+TEST(Errors, SighupWithAShorterQuarantinePeriodReleasesTheInputsHeldAlready) {
+  TempFile config("workers = 2\nquarantine_period = 3600\n");
+  ServerProcess server({"--config", config.path()});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  ASSERT_NO_FATAL_FAILURE(QuarantineFiftyRecursive(client, observer));
+
+  config.Write("workers = 2\nquarantine_period = 0.001\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(
+      WaitFor([&] { return Counter(AskStats(observer), "quarantined_inputs") == 0; }, seconds(10)))
+      << server.Log();
+  EXPECT_NE(LogLineWith(server.Log(), "event=reload ").find("quarantine_period 3600->0.001"),
+            std::string::npos)
+      << server.Log();
+  client.Send("50 recursive\n");  // released: a worker starts it again
+  EXPECT_TRUE(WaitForBusyWorker(observer, seconds(10)));
 }
 
 }  // namespace

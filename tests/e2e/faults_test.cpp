@@ -8,9 +8,13 @@
 
 #include <atomic>
 #include <boost/json/src.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/client_threads.h"
@@ -264,6 +268,44 @@ TEST(Faults, WorkersAreRecycledAfterMaxJobs) {
   const auto stats = AskStats(client);
   EXPECT_GE(Counter(stats, "worker_recycles"), 3u);
   EXPECT_EQ(Counter(stats, "worker_crashes"), 0u);
+}
+
+TEST(Faults, UnderEvenLoadTheMainWorkersAreNotRecycledTogether) {
+  constexpr long kMaxJobs = 4000;
+  ServerProcess server({"--workers", "2", "--reserve-workers", "0", "--max-jobs-per-worker",
+                        std::to_string(kMaxJobs)});
+  // Even load: two clients, each with the same window of cheap jobs in flight.
+  ClientThreads load(2, [&](int) {
+    LineClient client(server.port());
+    for (int i = 0; i < 4; ++i) client.Send("25\n");
+    while (!load.stopping()) {
+      if (!client.ReadLine(60s)) return;
+      client.Send("25\n");
+    }
+  });
+  // The jobs each main cell's first worker had run when it was recycled.
+  std::map<std::string, long> jobs;
+  const std::regex recycled(
+      R"(event=worker_exited lane=main cell=(\d+) pid=\d+ cause=recycle jobs=(\d+))");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::istringstream lines(server.Log());
+        for (std::string line; std::getline(lines, line);) {
+          std::smatch m;
+          if (std::regex_search(line, m, recycled)) jobs.emplace(m[1], std::stol(m[2]));
+        }
+        return jobs.size() == 2;
+      },
+      120s, 20ms))
+      << server.Log();
+  load.Stop();
+  // Each within a tenth above the setting, and the two cells at least N / 40
+  // apart (recycle_limit.h): one is replaced well before the other.
+  for (const auto& [cell, n] : jobs) {
+    EXPECT_GE(n, kMaxJobs) << cell;
+    EXPECT_LE(n, kMaxJobs + kMaxJobs / 10) << cell;
+  }
+  EXPECT_GE(std::abs(jobs["0"] - jobs["1"]), kMaxJobs / 40) << server.Log();
 }
 
 TEST(Faults, JobAboveTheWorkerMemoryLimitFailsAloneWithAClearError) {

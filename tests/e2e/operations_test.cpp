@@ -1,5 +1,10 @@
 // What an operator sees and sets: the HTTP metrics endpoint, connection
 // limits, idle connections, logs.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <regex>
 #include <string>
 #include <utility>
 
@@ -21,10 +27,62 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The port the ready log line names for `key` ("metrics_port", "agent_port"); -1 when none.
+int ReadyPort(const ServerProcess& server, const std::string& key) {
+  std::smatch m;
+  const std::string log = server.Log();
+  if (!std::regex_search(log, m, std::regex("event=ready .* " + key + "=(-?[0-9]+)"))) return -1;
+  return std::stoi(m[1]);
+}
+
+// Whether a TCP connection to address:port is accepted.
+bool Connects(const std::string& address, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, address.c_str(), &to.sin_addr);
+  const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0;
+  ::close(fd);
+  return ok;
+}
+
+TEST(Operations, MetricsHostMovesTheMetricsAndAgentPortsAndNotTheLinePort) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0", "--agent-port", "0",
+                        "--metrics-host", "127.0.0.2"});
+  const int metrics = ReadyPort(server, "metrics_port");
+  const int agent = ReadyPort(server, "agent_port");
+  ASSERT_GT(metrics, 0) << server.Log();
+  ASSERT_GT(agent, 0) << server.Log();
+  EXPECT_TRUE(Connects("127.0.0.2", metrics));
+  EXPECT_TRUE(Connects("127.0.0.2", agent));
+  EXPECT_FALSE(Connects("127.0.0.1", metrics));
+  EXPECT_FALSE(Connects("127.0.0.1", agent));
+  LineClient client(server.port());  // the line port stays on host, 127.0.0.1
+  const auto stats = AskStats(client);
+  EXPECT_EQ(stats.at("settings").at("metrics_host").as_string(), "127.0.0.2");
+  EXPECT_EQ(stats.at("settings").at("host").as_string(), "127.0.0.1");
+}
+
+TEST(Operations, LineStatsOffRefusesStatsOnTheLinePortOnly) {
+  ServerProcess server({"--workers", "1", "--metrics-port", "0", "--line-stats", "off"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("stats"),
+            "ERR bad_request stats is disabled on this port; the metrics port serves /stats.json");
+  EXPECT_EQ(client.Ask("30"), "832040");  // the connection stays usable
+  const int metrics = ReadyPort(server, "metrics_port");
+  ASSERT_GT(metrics, 0) << server.Log();
+  const std::string body = BodyOf(HttpGet(static_cast<std::uint16_t>(metrics), "/stats.json"));
+  const auto stats = boost::json::parse(body);
+  EXPECT_EQ(stats.at("settings").at("line_stats").as_bool(), false);
+  EXPECT_EQ(stats.at("results").to_number<int>(), 1);
+}
+
 TEST(Operations, MetricsAreOffByDefault) {
   ServerProcess server({"--workers", "1"});
   LineClient client(server.port());
-  EXPECT_TRUE(AskStats(client).at("metrics_port").is_null());
+  EXPECT_EQ(AskStats(client).at("metrics_port").to_number<int>(), -1);
 }
 
 TEST(Operations, MetricsEndpointServesPrometheusTextThatCountsRequests) {

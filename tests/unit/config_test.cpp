@@ -235,6 +235,28 @@ TEST(ConfigFile, ErrorsNameTheFileAndLine) {
             twice.path() + ":3: workers is already set at " + twice.path() + ":1");
 }
 
+TEST(ConfigFile, AMissingFileSaysWhy) {
+  EXPECT_EQ(ErrorOf({"--config", "/nonexistent/fibpool.conf"}),
+            "cannot read config file /nonexistent/fibpool.conf (No such file or directory)");
+}
+
+TEST(ConfigFile, ALeadingUtf8ByteOrderMarkIsSkipped) {
+  ConfigFile file("\xEF\xBB\xBFworkers = 3\nmax_n = 700\n");
+  const Config c = Load({"--config", file.path()});
+  EXPECT_EQ(c.workers, 3u);
+  EXPECT_EQ(c.max_n, 700u);
+}
+
+TEST(Config, VersionAndCheckConfigCheckEverySettingFirst) {
+  EXPECT_EQ(ErrorOf({"--port", "abc", "--version"}), "port must be 0 to 65535, got 'abc' (from --port)");
+  EXPECT_EQ(ErrorOf({"--check-config"}, {{"FIBPOOL_WORKERS", "-1"}}),
+            "workers must be 0 (the CPUs this process may use) to 256, got '-1' (from FIBPOOL_WORKERS)");
+  const ConfigOutcome check = LoadConfig({"--check-config", "--port", "7"}, {});
+  EXPECT_EQ(check.action, ConfigOutcome::Action::kCheck);
+  EXPECT_EQ(check.config.port, 7);
+  EXPECT_EQ(check.sources.at("port"), "--port");
+}
+
 TEST(ConfigFile, ConfigInsideAConfigFileIsAnError) {
   ConfigFile other("workers = 2\n");
   ConfigFile file("workers = 3\nconfig = " + other.path() + "\n");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,24 @@ TEST(Fibonacci, RecursiveMatchesFastForSmallN) {
   for (std::uint64_t n = 0; n <= 30; ++n) {
     EXPECT_EQ(std::to_string(FibRecursive(n)), BigFibonacci(n).ToDecimal()) << n;
   }
+}
+
+TEST(JobRunner, AMemoryRefusalShowsTheNeedAndTheLimitApartWhenTheyRoundAlike) {
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  std::uint64_t n = 1000;
+  while (EstimatedFastMemoryBytes(n) <= 8 * kMiB + kMiB / 4) n += 1000;
+  ASSERT_LT(EstimatedFastMemoryBytes(n), 8 * kMiB + kMiB / 2);  // "8 MiB" both, in whole MiB
+  RunnerLimits limits;
+  limits.max_memory_bytes = 8 * kMiB;
+  ipc::Job job{};
+  job.id = 1;
+  job.algorithm = ipc::Algorithm::kFast;
+  job.n = n;
+  const JobOutcome out = RunJob(job, limits, ::getpid());
+  EXPECT_EQ(out.message.status, ipc::ResultStatus::kOutOfRange);
+  EXPECT_TRUE(std::regex_search(
+      out.message.text, std::regex(" needs about 8\\.[2-4] MiB, above max_worker_memory \\(8\\.0 MiB\\)$")))
+      << out.message.text;
 }
 
 TEST(Fibonacci, KnownValues) {

@@ -108,7 +108,12 @@ TEST(StatsJson, IsOneLineOfJsonWithTheWorkersAndCounters) {
             7);
   EXPECT_TRUE(v.at("workers").as_array()[1].as_object().at("current_job").is_null());
   EXPECT_EQ(v.at("errors").as_object().at("busy").to_number<std::uint64_t>(), 1u);
-  EXPECT_TRUE(v.at("metrics_port").is_null());
+  EXPECT_EQ(v.at("metrics_port").to_number<int>(), -1);  // as in settings: -1 is off
+  EXPECT_EQ(v.at("agent_port").to_number<int>(), -1);
+  const auto& settings = v.at("settings").as_object();
+  EXPECT_EQ(settings.at("metrics_port").to_number<int>(), -1);
+  EXPECT_EQ(settings.at("io_threads").to_number<int>(), 0);
+  EXPECT_TRUE(settings.at("worker_path").as_string().ends_with("/fibpool-worker"));
   EXPECT_EQ(v.at("uptime_s").to_number<std::int64_t>(), 3);
   EXPECT_EQ(v.at("uptime_ms").to_number<std::int64_t>(), 3'250);
   EXPECT_EQ(v.at("version").as_string(), FIBPOOL_VERSION);
@@ -185,7 +190,7 @@ TEST(PrometheusText, ExportsTheReserveLaneTheVersionAndTheUptime) {
 
 HttpEndpoints FixedEndpoints(bool healthy = true) {
   return {[] { return std::string("metrics text\n"); }, [] { return std::string("{\"a\":1}"); },
-          [healthy] { return healthy; }};
+          [healthy] { return healthy; }, [] { return std::string("{\"samples\":{}}"); }};
 }
 
 TEST(Route, ServesTheStatusPageTheStatsTheMetricsAndHealth) {
@@ -198,6 +203,9 @@ TEST(Route, ServesTheStatusPageTheStatsTheMetricsAndHealth) {
   EXPECT_EQ(stats.content_type, "application/json");
   EXPECT_EQ(stats.body, "{\"a\":1}\n");
   EXPECT_EQ(Route("HEAD", "/metrics", endpoints).body, "metrics text\n");
+  const HttpAnswer history = Route("GET", "/status/history", endpoints);
+  EXPECT_EQ(history.content_type, "application/json");
+  EXPECT_EQ(history.body, "{\"samples\":{}}\n");
   EXPECT_EQ(Route("GET", "/healthz", FixedEndpoints(false)).status, 503u);
   EXPECT_EQ(Route("GET", "/nope", endpoints).status, 404u);
 }

@@ -47,6 +47,25 @@ TEST(Quarantine, AddingAHeldInputAgainDoesNotExtendItsPeriod) {
   EXPECT_FALSE(q.Holds(Algorithm::kFast, 7, 60 * kSecond));
 }
 
+TEST(Quarantine, ANewPeriodAppliesToTheInputsHeldAlready) {
+  Quarantine q(3600s, 16);
+  q.Add(Algorithm::kRecursive, 50, 0);
+  q.Add(Algorithm::kRecursive, 51, 100 * kSecond);
+  q.SetPeriod(120s);  // shorter: 50 ends at 120 s, 51 at 220 s
+  std::chrono::nanoseconds left{};
+  EXPECT_TRUE(q.Holds(Algorithm::kRecursive, 50, 110 * kSecond, &left));
+  EXPECT_EQ(left, 10s);
+  EXPECT_EQ(q.Held(130 * kSecond), 1u);
+  EXPECT_FALSE(q.Holds(Algorithm::kRecursive, 50, 130 * kSecond));
+  q.SetPeriod(1s);  // shorter than their age: released at once
+  EXPECT_FALSE(q.Holds(Algorithm::kRecursive, 51, 130 * kSecond));
+  EXPECT_EQ(q.size(), 0u);
+  q.Add(Algorithm::kFast, 9, 200 * kSecond);
+  q.SetPeriod(600s);  // longer: held longer
+  EXPECT_TRUE(q.Holds(Algorithm::kFast, 9, 700 * kSecond, &left));
+  EXPECT_EQ(left, 100s);
+}
+
 TEST(Quarantine, AtCapacityTheEntryThatEndsFirstMakesRoom) {
   Quarantine q(60s, 3);
   for (std::uint64_t n = 1; n <= 5; ++n) q.Add(Algorithm::kFast, n, n);
