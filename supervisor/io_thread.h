@@ -46,9 +46,10 @@ class IoThread {
   // From the acceptor's thread: counts `socket` (accepted onto context())
   // and starts its connection here.
   void Adopt(boost::asio::ip::tcp::socket socket);
-  // Every connection of this thread drains (Connection::Drain); `done` is
-  // then posted to the pool's executor, after every job the thread's
-  // connections submitted before.
+  // Every connection of this thread drains (Connection::Drain); `done` then
+  // runs on the pool's executor, after every job and abandon the thread's
+  // connections submitted before (PoolGate::Notify), those of the loop turn
+  // in which Drain() was called included.
   void Drain(std::function<void()> done);
   // Connections handed over and not yet closed.
   std::size_t live() const {
