@@ -56,10 +56,10 @@ std::string EnvName(std::string_view setting) {
 // came from.
 class Layers {
  public:
-  explicit Layers(ConfigOutcome* outcome) : out_(outcome) {}
+  Layers(ConfigOutcome* outcome, HostLookup lookup) : out_(outcome), lookup_(lookup) {}
 
   void Set(const Setting& s, std::string_view text, const std::string& where) {
-    if (const auto wrong = Assign(s, text, out_->config)) {
+    if (const auto wrong = Assign(s, text, out_->config, lookup_)) {
       throw ConfigError(*wrong + " (from " + where + ")");
     }
     const std::string name(s.name);
@@ -73,6 +73,7 @@ class Layers {
 
  private:
   ConfigOutcome* out_;
+  HostLookup lookup_;
   std::map<std::string, std::string> in_file_;
 };
 
@@ -124,7 +125,8 @@ Environment CurrentEnvironment() {
   return env;
 }
 
-ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env) {
+ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env,
+                         HostLookup lookup) {
   const po::options_description desc = Options();
   // Positional arguments land in a hidden option, to be named in the error.
   po::options_description parsed;
@@ -160,7 +162,7 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
   }
 
   ConfigOutcome outcome;
-  Layers layers(&outcome);
+  Layers layers(&outcome, lookup);
   const std::string config_env = EnvName("config");
   if (vm.count("config")) {
     outcome.config.config_file = vm["config"].as<std::string>();

@@ -282,7 +282,8 @@ void Server::Reload() {
     return;
   }
   try {
-    const ConfigOutcome outcome = LoadConfig(args_, env_);
+    // No lookup of `host` (it needs a restart): none may block this thread.
+    const ConfigOutcome outcome = LoadConfig(args_, env_, HostLookup::kSkip);
     const Config& next = outcome.config;
     spdlog::info("event=reload {}", ReloadSummary(config_, outcome));
     if (draining_) return;

@@ -53,8 +53,8 @@ constexpr std::array kSettings = {
           "listen address, for the line protocol, the metrics port and the agent port; a host "
           "name is resolved at start to its first IPv4 address (else its first IPv6 address)",
           "an IP address or a host name", "",
-          [](Config& c, std::int64_t, const std::string& t) { c.host = t; },
-          [](const Config& c) { return c.host; }},
+          [](Config& c, std::int64_t, const std::string& t) { c.host_setting = t; },
+          [](const Config& c) { return c.host_setting; }},
   Setting{"port", SettingKind::kInteger, 0, 65535, false,
           "listen port; 0 picks a free one", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.port = static_cast<std::uint16_t>(n); },
@@ -292,7 +292,8 @@ std::string DefaultText(const Setting& s) {
   return s.show(Config{});
 }
 
-std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config& config) {
+std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config& config,
+                                  HostLookup lookup) {
   const std::string_view text = Trim(raw);
   const auto wrong = [&] {
     return FileName(s.name) + " must be " + RangeText(s) + ", got '" + std::string(raw) + "'";
@@ -309,13 +310,17 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       s.store(config, 0, std::string(text));
       return std::nullopt;
     case SettingKind::kHost: {
-      std::string why;
-      const auto address = Resolve(std::string(text), &why);
-      if (text.empty() || !address) {
+      std::string why = "empty";
+      std::optional<std::string> address;
+      if (!text.empty()) {
+        address = lookup == HostLookup::kSkip ? std::string(text) : Resolve(std::string(text), &why);
+      }
+      if (!address) {
         return "host must be an IP address or a host name that resolves, got '" + std::string(raw) +
                "' (" + why + ")";
       }
-      s.store(config, 0, *address);
+      s.store(config, 0, std::string(text));
+      config.host = *address;
       return std::nullopt;
     }
     case SettingKind::kAlgorithm:

@@ -297,6 +297,28 @@ TEST(CommandLine, SighupWithAWrongFileLogsTheLineAndChangesNothing) {
   EXPECT_EQ(client.Ask("ping"), "pong");
 }
 
+TEST(CommandLine, SighupWithAHostThatDoesNotResolveStillAppliesTheOtherChanges) {
+  TempFile config("workers = 1\nhost = 127.0.0.1\n");
+  ServerProcess server({"--config", config.path()});
+  ASSERT_EQ(server.workers_in_ready_line(), 1u);
+  config.Write("workers = 2\nhost = no-such-host.invalid\n");
+  server.Signal(SIGHUP);
+  // Not looked up: the reload is logged at once, whatever the resolver does.
+  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload ").empty(); },
+                      std::chrono::seconds(10)))
+      << server.Log();
+  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload ")
+                  .ends_with("event=reload config=" + config.path() +
+                             " applied=\"workers 1->2\" restart_needed=\"host "
+                             "127.0.0.1->no-such-host.invalid\" overridden=none"))
+      << server.Log();
+  LineClient client(server.port());
+  EXPECT_TRUE(
+      WaitFor([&] { return WorkersOf(AskStats(client)).size() == 2; }, std::chrono::seconds(10)));
+  EXPECT_EQ(Counter(AskStats(client), "workers_target"), 2u);
+  EXPECT_EQ(client.Ask("ping"), "pong");
+}
+
 TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {
   ServerProcess server({"--workers", "1"});
   server.Signal(SIGHUP);
