@@ -123,6 +123,21 @@ void JobQueue::WakeConsumers(int count) {
   }
 }
 
+void JobQueue::HeldJobs(std::vector<std::uint64_t>* ids) const {
+  const std::uint64_t tail = control_->tail.load(std::memory_order_relaxed);  // the producer's own
+  for (std::uint64_t p = control_->head.load(std::memory_order_acquire); p != tail; ++p) {
+    const std::optional<Job> job = DecodeSlot(p);
+    if (job && job->kind == JobKind::kCompute) ids->push_back(job->id);
+  }
+  for (std::uint32_t i = 0; i < header_->cells; ++i) {
+    const WorkerCell& c = cells_[i];
+    const std::uint32_t claimed = std::min(c.claimed.load(std::memory_order_acquire), kMaxBatch);
+    for (std::uint32_t k = 0; k < claimed; ++k) {
+      ids->push_back(c.claims[k].load(std::memory_order_relaxed));
+    }
+  }
+}
+
 void JobQueue::HandOn() {
   if (Depth() == 0 || control_->sleepers.load(std::memory_order_seq_cst) == 0) return;
   control_->wake_seq.fetch_add(1, std::memory_order_seq_cst);

@@ -102,6 +102,14 @@ class JobQueue {
   // syscall when none is needed. A consumer that takes jobs and leaves some
   // queued wakes one more, so jobs pushed together spread over the workers.
   void WakeConsumers(int count);
+  // The compute jobs the queue holds or a cell has claimed, appended to
+  // *ids (a job may be listed twice). Read in an order that misses no job
+  // a consumer takes meanwhile: the slots from head to tail (which only the
+  // producer overwrites), then the claims, which a consumer publishes before
+  // it advances head. Not listed: a job whose slot does not decode, and a
+  // job whose consumer has answered it and cleared its claims (its answer
+  // may still be on its way to the producer).
+  void HeldJobs(std::vector<std::uint64_t>* ids) const;
 
   // --- consumers ---
   // Takes the oldest job, and after it the compute jobs that follow, within

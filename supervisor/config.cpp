@@ -59,10 +59,10 @@ std::string EnvName(std::string_view setting) {
 // came from.
 class Layers {
  public:
-  explicit Layers(ConfigOutcome* outcome) : out_(outcome) {}
+  Layers(ConfigOutcome* outcome, HostLookup lookup) : out_(outcome), lookup_(lookup) {}
 
   void Set(const Setting& s, std::string_view text, const std::string& where) {
-    if (const auto wrong = Assign(s, text, out_->config)) {
+    if (const auto wrong = Assign(s, text, out_->config, lookup_)) {
       throw ConfigError(*wrong + " (from " + where + ")");
     }
     const std::string name(s.name);
@@ -76,6 +76,7 @@ class Layers {
 
  private:
   ConfigOutcome* out_;
+  HostLookup lookup_;
   std::map<std::string, std::string> in_file_;
 };
 
@@ -135,7 +136,8 @@ Environment CurrentEnvironment() {
   return env;
 }
 
-ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env) {
+ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env,
+                         HostLookup lookup) {
   const po::options_description desc = Options();
   // Positional arguments land in a hidden option, to be named in the error.
   po::options_description parsed;
@@ -165,7 +167,7 @@ ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment
   }
 
   ConfigOutcome outcome;
-  Layers layers(&outcome);
+  Layers layers(&outcome, lookup);
   const std::string config_env = EnvName("config");
   if (vm.count("config")) {
     outcome.config.config_file = vm["config"].as<std::string>();

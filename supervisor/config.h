@@ -30,7 +30,8 @@ inline constexpr unsigned kMaxIoThreads = 64;
 
 struct Config {
   std::string config_file;  // empty: none
-  std::string host = "127.0.0.1";
+  std::string host = "127.0.0.1";  // the address to listen on: host_setting, resolved at start
+  std::string host_setting = host;  // the host setting as given: an address or a name
   std::uint16_t port = 25000;
   unsigned workers = 0;                       // 0 before LoadConfig; then >= 1
   unsigned reserve_workers = 1;               // extra workers that run only cheap jobs
@@ -86,9 +87,21 @@ struct ConfigOutcome {
 
 using Environment = std::map<std::string, std::string>;
 
+// Whether LoadConfig looks the host setting up. At start it does (a name
+// that does not resolve is an error). On SIGHUP it does not: host applies
+// only at the next start, which looks it up then, and a lookup on the
+// pool's thread could stall every connection for as long as the resolver
+// takes, or fail the whole reload.
+enum class HostLookup {
+  kResolve,  // Config::host is the address host_setting names
+  kSkip,     // Config::host is host_setting as given, unchecked beyond being non-empty
+};
+
 // `args` excludes the program name. Only FIBPOOL_* entries of `env` are read;
-// an empty one counts as unset. A host name is resolved to an address here.
-ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env);
+// an empty one counts as unset. A host name is resolved to an address here,
+// with HostLookup::kResolve.
+ConfigOutcome LoadConfig(const std::vector<std::string>& args, const Environment& env,
+                         HostLookup lookup = HostLookup::kResolve);
 
 // Where the metrics (status page) and agent ports listen: metrics_host, or
 // host when it is not set.

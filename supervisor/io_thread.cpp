@@ -48,7 +48,9 @@ void IoThread::Adopt(asio::ip::tcp::socket socket, ClientSlot client) {
 void IoThread::Drain(std::function<void()> done) {
   asio::post(io_, [this, done = std::move(done)]() mutable {
     connections_.DrainAll();
-    asio::post(pool_executor_, std::move(done));
+    // Through the gate: after the calls of this turn (and of the handlers
+    // that ran before this one), which the gate has not sent yet.
+    gate_.Notify(std::move(done));
   });
 }
 

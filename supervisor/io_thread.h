@@ -48,9 +48,10 @@ class IoThread {
   // and starts its connection here, holding `client` (its place in the
   // counts by address, taken at accept).
   void Adopt(boost::asio::ip::tcp::socket socket, ClientSlot client);
-  // Every connection of this thread drains (Connection::Drain); `done` is
-  // then posted to the pool's executor, after every job the thread's
-  // connections submitted before.
+  // Every connection of this thread drains (Connection::Drain); `done` then
+  // runs on the pool's executor, after every job and abandon the thread's
+  // connections submitted before (PoolGate::Notify), those of the loop turn
+  // in which Drain() was called included.
   void Drain(std::function<void()> done);
   // Connections handed over and not yet closed.
   std::size_t live() const {

@@ -14,12 +14,17 @@
 
 namespace fibpool::supervisor {
 
+// A job's answer. Whoever drops it (a connection that is gone, on its I/O
+// thread) unmaps `buffer` before `lease` gives its /dev/shm room back to
+// the pool (members are destroyed in reverse order): room released while
+// the digits are still mapped could be granted to another result that then
+// does not fit. AnswerQueue::Answer keeps the same order.
 struct JobResult {
   std::optional<AnswerError> error;  // empty: success
   std::string text;                  // the digits (inline) or the error detail
-  os::SharedSegment buffer;          // the digits, when they came in a result buffer
-  std::uint64_t buffer_length = 0;
   ResultLease lease{};  // a large result's share of the ResultBudget, until it is written
+  os::SharedSegment buffer{};  // the digits, when they came in a result buffer
+  std::uint64_t buffer_length = 0;
 };
 
 // Why Submit() did not take a job: the ERR line's code and detail.

@@ -29,14 +29,12 @@ Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
 JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
   switch (action) {
     case LostJob::kTimeout:
-      return JobResult{
-          AnswerError::kTimeout,
-          "job ran past " + LimitText(job_timeout) + "; its worker was killed and replaced",
-          {},
-          0};
+      return JobResult{.error = AnswerError::kTimeout,
+                       .text = "job ran past " + LimitText(job_timeout) +
+                               "; its worker was killed and replaced"};
     case LostJob::kCrashedTwice:
-      return JobResult{
-          AnswerError::kWorkerCrashed, "the worker running this job died twice", {}, 0};
+      return JobResult{.error = AnswerError::kWorkerCrashed,
+                       .text = "the worker running this job died twice"};
     default:
       return JobResult{};
   }

@@ -16,15 +16,26 @@ std::optional<std::uint64_t> PoolGate::Submit(ipc::Algorithm algorithm, std::uin
                                               const std::string& flow, JobCallback callback,
                                               Refusal* /*refusal*/) {
   const std::uint64_t id = next_id_++;
-  if (calls_.empty()) asio::post(own_executor_, [this] { SendCalls(); });
-  calls_.push_back(Call{id, algorithm, n, flow, std::move(callback)});
+  Queue(Call{Call::Kind::kSubmit, id, algorithm, n, flow, std::move(callback), {}});
   return id;
 }
 
 void PoolGate::Abandon(std::uint64_t job_id) {
-  if (calls_.empty()) asio::post(own_executor_, [this] { SendCalls(); });
   Call call;
+  call.kind = Call::Kind::kAbandon;
   call.id = job_id;
+  Queue(std::move(call));
+}
+
+void PoolGate::Notify(std::function<void()> notice) {
+  Call call;
+  call.kind = Call::Kind::kNotice;
+  call.notice = std::move(notice);
+  Queue(std::move(call));
+}
+
+void PoolGate::Queue(Call&& call) {
+  if (calls_.empty()) asio::post(own_executor_, [this] { SendCalls(); });
   calls_.push_back(std::move(call));
 }
 
@@ -35,7 +46,11 @@ void PoolGate::SendCalls() {
 }
 
 void PoolGate::Run(Call& call) {
-  if (!call.callback) {
+  if (call.kind == Call::Kind::kNotice) {
+    call.notice();
+    return;
+  }
+  if (call.kind == Call::Kind::kAbandon) {
     const auto it = pool_ids_.find(call.id);
     if (it == pool_ids_.end()) return;  // answered already
     pool_->Abandon(it->second);

@@ -11,6 +11,10 @@
 // already on the way back (the connection, which no longer waits for it,
 // then drops it).
 //
+// Notify() sends a notice the same way: it runs on the pool's thread after
+// every call made before it (IoThread::Drain's "drained": the pool must not
+// stop before the jobs read until then have reached it).
+//
 // Batching: the calls of one turn of the I/O thread's loop cross to the pool
 // together, in one handler, and the answers of one turn of the pool's loop
 // come back together: one wake-up of the other thread per turn, not per job.
@@ -23,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -47,19 +52,27 @@ class PoolGate : public JobExecutor {
                                       const std::string& flow, JobCallback callback,
                                       Refusal* refusal) override;
   void Abandon(std::uint64_t job_id) override;
+  // Runs `notice` on the pool's thread once every call made before it (in
+  // this turn or earlier) has reached the pool. On the gate's thread.
+  void Notify(std::function<void()> notice);
 
  private:
-  // A call on its way to the pool: a job to submit, or (no callback) a job
-  // to abandon.
+  // A call on its way to the pool: a job to submit, a job to abandon, or a
+  // notice.
   struct Call {
+    enum class Kind { kSubmit, kAbandon, kNotice };
+    Kind kind = Kind::kSubmit;
     std::uint64_t id = 0;
     ipc::Algorithm algorithm{};
     std::uint64_t n = 0;
     std::string flow;
     JobCallback callback;
+    std::function<void()> notice;
   };
   using Reply = std::pair<JobCallback, JobResult>;
 
+  // On the gate's thread: queues `call`, to go with the others of this turn.
+  void Queue(Call&& call);
   // On the gate's thread: the calls of this turn, to the pool.
   void SendCalls();
   // On the pool's thread.

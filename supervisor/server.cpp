@@ -348,7 +348,8 @@ void Server::Reload() {
     return;
   }
   try {
-    const ConfigOutcome outcome = LoadConfig(args_, env_);
+    // No lookup of `host` (it needs a restart): none may block this thread.
+    const ConfigOutcome outcome = LoadConfig(args_, env_, HostLookup::kSkip);
     const Config& next = outcome.config;
     // The next start would fail on it: refused now, while the running one works.
     if (const auto problem = WorkerExecutableProblem(PoolOptionsFrom(next).worker_path)) {

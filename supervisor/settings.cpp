@@ -53,8 +53,10 @@ constexpr std::array kSettings = {
           "listen address, for the line protocol, the metrics port and the agent port; a host "
           "name is resolved at start to its first IPv4 address (else its first IPv6 address)",
           "an IP address or a host name", "",
-          [](Config& c, std::int64_t, const std::string& t) { c.host = t; },
-          [](const Config& c) { return c.host; }},
+          [](Config& c, std::int64_t resolved, const std::string& t) {
+            (resolved ? c.host : c.host_setting) = t;
+          },
+          [](const Config& c) { return c.host_setting; }},
   Setting{"port", SettingKind::kInteger, 0, 65535, false,
           "listen port; 0 picks a free one", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.port = static_cast<std::uint16_t>(n); },
@@ -166,7 +168,9 @@ constexpr std::array kSettings = {
           "listen address of the metrics port (status page, /stats.json, /metrics) and the agent "
           "port; resolved like host",
           "an IP address or a host name", "the value of host",
-          [](Config& c, std::int64_t, const std::string& t) { c.metrics_host = t; },
+          [](Config& c, std::int64_t resolved, const std::string& t) {
+            if (resolved) c.metrics_host = t;
+          },
           [](const Config& c) { return MetricsHost(c); }},
   // On by default: clients, scripts and the load tests read `stats` on the
   // line port; an operator who exposes that port to strangers turns it off.
@@ -318,7 +322,8 @@ std::string DefaultText(const Setting& s) {
   return s.show(Config{});
 }
 
-std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config& config) {
+std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config& config,
+                                  HostLookup lookup) {
   const std::string_view text = Trim(raw);
   const auto wrong = [&] {
     return FileName(s.name) + " must be " + RangeText(s) + ", got '" + std::string(raw) + "'";
@@ -335,14 +340,20 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       s.store(config, 0, std::string(text));
       return std::nullopt;
     case SettingKind::kHost: {
-      std::string why;
-      const auto address = Resolve(std::string(text), &why);
-      if (text.empty() || !address) {
+      std::string why = "empty";
+      std::optional<std::string> address;
+      if (!text.empty()) {
+        address = lookup == HostLookup::kSkip ? std::string(text) : Resolve(std::string(text), &why);
+      }
+      if (!address) {
         return FileName(s.name) + " must be an IP address or a host name that resolves, got '" +
                std::string(raw) +
                "' (" + why + ")";
       }
-      s.store(config, 0, *address);
+      // Twice: the setting as given (number 0), then the address it names
+      // (number 1), unresolved when `lookup` skips it.
+      s.store(config, 0, std::string(text));
+      s.store(config, 1, *address);
       return std::nullopt;
     }
     case SettingKind::kAlgorithm:

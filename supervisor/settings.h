@@ -5,7 +5,8 @@
 // the help text and the range checks. The defaults are Config's member
 // initialisers (config.h); the table shows them, it does not restate them.
 //
-// Pure apart from resolving a host name (kHost): no other I/O, no state besides
+// Pure apart from resolving a host name (kHost, HostLookup::kResolve): no
+// other I/O, no state besides
 // the constant table (thread-safe).
 // Errors are values (a message without the value's source: the caller names
 // where the value came from).
@@ -61,10 +62,12 @@ std::string RangeText(const Setting& setting);
 // The default, as --help states it.
 std::string DefaultText(const Setting& setting);
 
-// Checks `text` against `setting` and stores it into `config`. On failure
+// Checks `text` against `setting` and stores it into `config`; the host
+// setting is looked up only with HostLookup::kResolve (config.h). On failure
 // returns one line such as "port must be 0 to 65535, got '-5'" and leaves
 // `config` unchanged.
-std::optional<std::string> Assign(const Setting& setting, std::string_view text, Config& config);
+std::optional<std::string> Assign(const Setting& setting, std::string_view text, Config& config,
+                                  HostLookup lookup = HostLookup::kResolve);
 
 // The setting whose name is closest to `name` (edit distance, either form),
 // when it is close enough to be a likely typo; nullptr otherwise.

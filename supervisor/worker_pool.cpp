@@ -5,16 +5,13 @@
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
-#include <boost/system/system_error.hpp>
 
 #include "ipc/segment_names.h"
-#include "ipc/worker_args.h"
 #include "os/monotonic_clock.h"
 #include "os/scheduling.h"
 #include "supervisor/admission.h"
 #include "supervisor/backlog_admission.h"
 #include "supervisor/cost_model.h"
-#include "supervisor/dispatcher.h"
 #include "supervisor/slot_layout.h"
 #include "supervisor/work_before.h"
 #include "supervisor/worker_result.h"
@@ -27,14 +24,6 @@ namespace {
 
 constexpr std::uint32_t kQueueCapacity = 1024;  // >= 2 x kMaxWorkers sentinels and jobs
 constexpr std::chrono::milliseconds kTickPeriod{50};
-const char* const kLaneNames[] = {"main", "reserve"};
-
-// Start-up: a lane that cannot be made stops fibpool, naming its segment.
-Lane CreateLane(const std::string& segment) {
-  auto lane = Lane::Create(segment, kQueueCapacity, kMaxWorkers);
-  if (!lane) throw boost::system::system_error(lane.error(), "job queue segment " + segment);
-  return std::move(*lane);
-}
 
 }  // namespace
 
@@ -45,15 +34,16 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
       workers_(2),
       routing_{std::make_shared<ResultLease::Owner>(), os::SharedSegment::FreeBytes},
       quarantine_(options_.settings.quarantine_period),
+      spawner_(io, options_, lanes_, workers_, [this](std::uint32_t slot) { return EventsOf(slot); }),
       tick_(io),
-      grace_(io),
-      respawn_(io) {
+      grace_(io) {
   for (const auto& name : ipc::RemoveStaleSegments()) {
     spdlog::info("event=stale_segment_removed name={}", name);
   }
   const pid_t self = ::getpid();
-  lanes_[kMainLane] = CreateLane(ipc::QueueSegmentName(self));
-  lanes_[kReserveLane] = CreateLane(ipc::ReserveQueueSegmentName(self));
+  lanes_[kMainLane] = Lane::CreateOrThrow(ipc::QueueSegmentName(self), kQueueCapacity, kMaxWorkers);
+  lanes_[kReserveLane] =
+      Lane::CreateOrThrow(ipc::ReserveQueueSegmentName(self), kQueueCapacity, kMaxWorkers);
   lanes_[kMainLane].set_target(options_.settings.workers);
   lanes_[kReserveLane].set_target(options_.settings.reserve_workers);
   // A released result may let a job waiting for shared memory go.
@@ -71,22 +61,11 @@ WorkerPool::~WorkerPool() { routing_.results->on_release = nullptr; }
 void WorkerPool::Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed) {
   on_ready_ = std::move(on_ready);
   on_failed_ = std::move(on_failed);
-  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
-    for (std::uint32_t cell = 0; cell < lanes_[lane].target(); ++cell) {
-      if (auto ec = SpawnInto(WorkerSlots::SlotOf(lane, cell))) {
-        throw boost::system::system_error(ec, "starting " + options_.worker_path.string());
-      }
-    }
-  }
+  spawner_.Start();
   Tick();
 }
 
-boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
-  const std::size_t lane = LaneOf(slot);
-  lanes_[lane].ResetCell(CellOf(slot));
-  const ipc::WorkerArgs args =
-      WorkerArgsFor(options_, lane == kMainLane ? LaneKind::kMain : LaneKind::kReserve,
-                    lanes_[lane].segment_name(), CellOf(slot), ::getpid());
+WorkerProcess::Events WorkerPool::EventsOf(std::uint32_t slot) {
   WorkerProcess::Events events;
   events.on_ready = [this, slot](const ipc::ReadyMessage&) { OnReady(slot); };
   events.on_result = [this, slot](ipc::ResultMessage&& m) { OnResult(slot, std::move(m)); };
@@ -94,47 +73,7 @@ boost::system::error_code WorkerPool::SpawnInto(std::uint32_t slot) {
     spdlog::error("event=worker_protocol_error slot={} why=\"{}\"", slot, ec.message());
   };
   events.on_exit = [this, slot](ExitStatus status) { OnExit(slot, status); };
-  auto process =
-      WorkerProcess::Spawn(io_, options_.worker_path, ipc::ToCommandLine(args), std::move(events),
-                           EstimatedAnswerBytes(ipc::Algorithm::kFast, args.max_n));
-  if (!process) return process.error();
-  workers_[slot] = Worker{};
-  workers_[slot].process = std::move(*process);
-  workers_[slot].spawned_ns = os::MonotonicNanos();
-  lanes_[lane].OnSpawned();
-  spdlog::debug("event=worker_spawned lane={} cell={} pid={}", kLaneNames[lane], CellOf(slot),
-                workers_[slot].process->pid());
-  return {};
-}
-
-void WorkerPool::Replenish() {
-  if (sentinels_sent_ || respawn_scheduled_) return;
-  if (backoff_.delay().count() == 0) {
-    SpawnMissing();
-    return;
-  }
-  respawn_scheduled_ = true;
-  respawn_.expires_after(backoff_.delay());
-  respawn_.async_wait([this](const boost::system::error_code& ec) {
-    respawn_scheduled_ = false;
-    if (!ec && !sentinels_sent_) SpawnMissing();
-  });
-}
-
-void WorkerPool::SpawnMissing() {
-  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
-    for (std::uint32_t cell = 0; cell < kMaxWorkers && lanes_[lane].Missing() > 0; ++cell) {
-      const std::uint32_t slot = WorkerSlots::SlotOf(lane, cell);
-      if (workers_[slot].process) continue;
-      if (const auto ec = SpawnInto(slot)) {
-        backoff_.OnSpawnFailed();
-        spdlog::error("event=worker_spawn_failed slot={} why=\"{}\" backoff_ms={}", slot,
-                      ec.message(), backoff_.delay().count());
-        Replenish();
-        return;
-      }
-    }
-  }
+  return events;
 }
 
 void WorkerPool::OnReady(std::uint32_t slot) {
@@ -241,7 +180,7 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   ++worker.jobs_done;
   worker.job_cpu_ns += message.cpu_ns;
   worker.peak_rss_bytes = std::max(worker.peak_rss_bytes, message.peak_rss_bytes);
-  backoff_.OnAnswer();  // a worker that answers is not crash-looping
+  spawner_.OnAnswer();  // a worker that answers is not crash-looping
   const std::uint64_t id = message.job_id;
   PendingJob* job = jobs_.Find(id);
   if (job != nullptr && message.status == ipc::ResultStatus::kOk) RecordCost(*job, message);
@@ -270,7 +209,7 @@ void WorkerPool::RecordCost(const PendingJob& job, const ipc::ResultMessage& mes
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   PendingJob& job = *jobs_.Find(job_id);
   if (job.state == PendingJob::State::kQueued) {
-    lanes_[job.lane].Resolve(job.cost_ns, job.big());
+    lanes_[job.lane].Resolve(job_id);
     backlog_.Finished(job.flow);
   }
   if (result.error == AnswerError::kInternal) LogInternalError(job, result.text);
@@ -318,7 +257,7 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
 }
 
 void WorkerPool::Requeue(std::uint64_t job_id, PendingJob& job) {
-  lanes_[job.lane].Resolve(job.cost_ns, job.big());
+  lanes_[job.lane].Resolve(job_id);
   job.lease = ResultLease();  // its result is not coming: routed anew when it goes again
   backlog_.Finished(job.flow);
   job.state = PendingJob::State::kBacklog;
@@ -335,15 +274,8 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
 
   if (cause == ExitCause::kRecycle) ++metrics_->worker_recycles;
   if (cause == ExitCause::kCancel) ++metrics_->worker_cancels;
-  if (cause == ExitCause::kCrash) {
-    ++metrics_->worker_crashes;
-    const auto lived = std::chrono::nanoseconds(os::MonotonicNanos() - worker.spawned_ns);
-    if (backoff_.OnCrash(lived)) {
-      spdlog::error("event=crash_loop quick_deaths={} backoff_ms={}", backoff_.quick_deaths(),
-                    backoff_.delay().count());
-    }
-  }
-  LogExit(slot, worker, status, cause, running, claimed.size());
+  if (cause == ExitCause::kCrash) ++metrics_->worker_crashes;
+  spawner_.OnExited(slot, worker, status, cause, running, claimed.size());
   for (const std::uint64_t id : claimed) {
     // A result buffer the worker made but never announced.
     os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), id, worker.process->pid()));
@@ -357,23 +289,9 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
     }
     return;
   }
-  Replenish();
+  spawner_.Replenish();
   MaybeFinishStop();
   Pump();
-}
-
-void WorkerPool::LogExit(std::uint32_t slot, const Worker& worker, ExitStatus status,
-                         ExitCause cause, std::uint64_t running, std::size_t claimed) const {
-  const char* lane = kLaneNames[LaneOf(slot)];
-  const pid_t pid = worker.process->pid();
-  if (IsAbnormal(cause)) {
-    spdlog::warn("event=worker_died lane={} cell={} pid={} exit={} job={} claimed={} cause={}",
-                 lane, CellOf(slot), pid, ExitStatusText(status), running, claimed,
-                 ExitCauseName(cause));
-  } else {
-    spdlog::info("event=worker_exited lane={} cell={} pid={} cause={} jobs={}", lane, CellOf(slot),
-                 pid, ExitCauseName(cause), worker.jobs_done);
-  }
 }
 
 void WorkerPool::Tick() {
@@ -397,10 +315,23 @@ void WorkerPool::Tick() {
       workers_.Kill(slot, KillCause::kCancel);
     }
   }
+  AnswerLostJobs(now);
   tick_.expires_after(kTickPeriod);
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) Tick();
   });
+}
+
+void WorkerPool::AnswerLostJobs(std::uint64_t now_ns) {
+  std::vector<std::uint64_t> unaccounted;
+  for (const Lane& lane : lanes_) lane.AppendUnaccounted(&unaccounted);
+  for (const std::uint64_t id : lost_jobs_.Sweep(unaccounted, now_ns)) {
+    const PendingJob* job = jobs_.Find(id);
+    if (job == nullptr || job->state != PendingJob::State::kQueued) continue;
+    Finish(id, JobResult{.error = AnswerError::kInternal,
+                         .text = "job lost: no worker took it from its queue (a slot that "
+                                 "could not be read) and none answered it"});
+  }
 }
 
 void WorkerPool::Resize(unsigned workers) {
@@ -408,7 +339,7 @@ void WorkerPool::Resize(unsigned workers) {
   if (stopping_ || workers == main.target()) return;
   spdlog::info("event=resize from={} to={}", main.target(), workers);
   main.set_target(workers);
-  if (main.Missing() > 0) Replenish();
+  if (main.Missing() > 0) spawner_.Replenish();
   main.RetireExtra();
 }
 
@@ -423,7 +354,7 @@ void WorkerPool::MaybeFinishStop() {
   if (!sentinels_sent_) {
     if (!jobs_.empty()) return;
     sentinels_sent_ = true;
-    respawn_.cancel();
+    spawner_.Stop();
     unsigned sent = 0;
     for (Lane& lane : lanes_) sent += lane.SendStopSentinels();
     spdlog::info("event=pool_stopping sentinels={}", sent);
@@ -442,21 +373,12 @@ void WorkerPool::MaybeFinishStop() {
 
 PoolSnapshot WorkerPool::Snapshot() const {
   PoolSnapshot s;
-  s.workers = workers_.Views(kMainLane, lanes_[kMainLane].queue());
-  s.reserve_workers = workers_.Views(kReserveLane, lanes_[kReserveLane].queue());
-  for (auto* lane : {&s.workers, &s.reserve_workers}) {
-    for (WorkerView& view : *lane) {
-      if (view.current_job == 0) continue;
-      if (const PendingJob* job = jobs_.Find(view.current_job)) {
-        view.job_algorithm = job->algorithm;
-        view.job_n = job->n;
-      }
-    }
-  }
+  s.workers = workers_.Views(kMainLane, lanes_[kMainLane].queue(), jobs_);
+  s.reserve_workers = workers_.Views(kReserveLane, lanes_[kReserveLane].queue(), jobs_);
   s.target_workers = lanes_[kMainLane].target();
   s.target_reserve_workers = lanes_[kReserveLane].target();
   s.taken_ns = os::MonotonicNanos();
-  s.respawn_backoff_ms = static_cast<std::uint64_t>(backoff_.delay().count());
+  s.respawn_backoff_ms = static_cast<std::uint64_t>(spawner_.backoff().count());
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
   s.top_flows = backlog_.TopFlows(kReportedFlows);

@@ -24,7 +24,11 @@
 // exponential back-off instead of in a tight loop. An input whose job killed
 // two workers is refused for quarantine_period without starting a worker. A
 // worker whose GMP ran out of memory answers its job (ERR internal) before it
-// exits; that job is not retried. A large result gets a buffer in /dev/shm
+// exits; that job is not retried. A job that no worker holds and no queue
+// has (a queue slot that did not decode: the worker that took it dropped it)
+// is answered ERR internal once the tick has found it so for kLostJobGrace
+// (lost_job_sweep.h), so that its client gets an answer and Stop() ends. A
+// large result gets a buffer in /dev/shm
 // only when it fits (result_budget.h): otherwise its job waits for room, or
 // its digits come through the pipe, never an error; the room is released
 // when the answer is written or dropped (result_lease.h). Every ERR internal
@@ -32,16 +36,16 @@
 // per kLogInterval with the number held back).
 //
 // The decisions live in pure units; this class wires them to the processes
-// and timers: Lane (a queue and its load), dispatch_policy.h (which job to
-// which lane, whom to wake) applied by dispatcher.h with the result budget
-// (result_budget.h), JobTable (jobs and the retry rule),
-// RespawnBackoff (crash loops), worker_exit.h (why a worker ended),
+// and timers: Lane (a queue, its jobs and their load), dispatch_policy.h
+// (which job to which lane, whom to wake) applied by dispatcher.h with the
+// result budget (result_budget.h), JobTable (jobs and the retry rule),
+// LostJobSweep (jobs nobody holds), worker_exit.h (why a worker ended),
 // backlog_admission.h (who gets into a full backlog), work_before.h (the
-// input of max_wait), WorkerSlots (the processes). worker_pool.cpp is
-// longer than the other units (about 480 lines) because it holds only this wiring: the handlers of one
-// object's events (ready, result, exit, tick, resize, stop), which all act on
-// the same lanes, jobs and workers; splitting them further would pass that
-// state around rather than decide anything apart.
+// input of max_wait),
+// WorkerSlots (the processes), WorkerSpawner (spawning them, with the
+// crash-loop back-off). worker_pool.cpp holds only this wiring: the handlers
+// of one object's events (ready, result, exit, tick, resize, stop), which
+// all act on the same lanes, jobs and workers.
 //
 // Threading: everything runs on the io_context's single thread. Owns the
 // lanes (their segments are unlinked on destruction) and the workers (killed
@@ -78,10 +82,11 @@
 #include "supervisor/pool_snapshot.h"
 #include "supervisor/quarantine.h"
 #include "supervisor/rate_limited_log.h"
-#include "supervisor/respawn_backoff.h"
+#include "supervisor/lost_job_sweep.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
 #include "supervisor/worker_slots.h"
+#include "supervisor/worker_spawner.h"
 
 namespace fibpool::supervisor {
 
@@ -143,11 +148,8 @@ class WorkerPool : public JobExecutor {
   static std::size_t LaneOf(std::uint32_t slot) { return WorkerSlots::LaneOf(slot); }
   static std::uint32_t CellOf(std::uint32_t slot) { return WorkerSlots::CellOf(slot); }
   ipc::WorkerCell& CellFor(std::uint32_t slot) const;
-  // Starts the worker of `slot`; the error of WorkerProcess::Spawn, if any.
-  boost::system::error_code SpawnInto(std::uint32_t slot);
-  // Spawns (or schedules, while backing off) workers up to the target.
-  void Replenish();
-  void SpawnMissing();
+  // What the worker of `slot` reports to the pool.
+  WorkerProcess::Events EventsOf(std::uint32_t slot);
   // A job a dead worker had claimed: retried (once, if it was the one
   // running), or answered with the error its worker's death means.
   void HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause);
@@ -162,14 +164,14 @@ class WorkerPool : public JobExecutor {
   // its place goes to a job of another flow (backlog_admission.h).
   void PushOutLast(const std::string& flow);
   void LogInternalError(const PendingJob& job, const std::string& reason);
-  void LogExit(std::uint32_t slot, const Worker& worker, ExitStatus status, ExitCause cause,
-               std::uint64_t running, std::size_t claimed) const;
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();
   // Pump() once the current event-loop turn is over: the jobs of every
   // request read in this turn reach the queue together.
   void PumpSoon();
   void Tick();
+  // Answers ERR internal the jobs LostJobSweep finds lost (lost_job_sweep.h).
+  void AnswerLostJobs(std::uint64_t now_ns);
   void MaybeFinishStop();
 
   boost::asio::io_context& io_;
@@ -182,12 +184,11 @@ class WorkerPool : public JobExecutor {
   ResultRouting routing_;  // the budget of large results in /dev/shm (result_budget.h)
   Quarantine quarantine_;
   CostCorrection cost_correction_;  // learned from the CPU time jobs take
-  RespawnBackoff backoff_;
+  WorkerSpawner spawner_;           // keeps workers_ at the lanes' targets
+  LostJobSweep lost_jobs_;
   RateLimitedLog internal_errors_;
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
-  boost::asio::steady_timer respawn_;
-  bool respawn_scheduled_ = false;
   std::function<void()> on_ready_;
   std::function<void(std::string)> on_failed_;
   std::function<void()> on_stopped_;

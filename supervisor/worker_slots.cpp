@@ -26,7 +26,8 @@ void WorkerSlots::KillAll(KillCause cause) {
   for (std::uint32_t slot = 0; slot < size(); ++slot) Kill(slot, cause);
 }
 
-std::vector<WorkerView> WorkerSlots::Views(std::size_t lane, const ipc::JobQueue& queue) const {
+std::vector<WorkerView> WorkerSlots::Views(std::size_t lane, const ipc::JobQueue& queue,
+                                           const JobTable& jobs) const {
   std::vector<WorkerView> views;
   for (std::uint32_t cell = 0; cell < kMaxWorkers; ++cell) {
     const Worker& w = workers_[SlotOf(lane, cell)];
@@ -41,6 +42,10 @@ std::vector<WorkerView> WorkerSlots::Views(std::size_t lane, const ipc::JobQueue
     view.job_cpu_seconds = static_cast<double>(w.job_cpu_ns) / 1e9;
     view.peak_rss_bytes = w.peak_rss_bytes;
     if (job != 0) view.job_started_ns = queue.cell(cell).started_ns.load();
+    if (const PendingJob* pending = job != 0 ? jobs.Find(job) : nullptr) {
+      view.job_algorithm = pending->algorithm;
+      view.job_n = pending->n;
+    }
     views.push_back(std::move(view));
   }
   return views;

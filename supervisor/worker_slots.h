@@ -13,6 +13,7 @@
 
 #include "ipc/job_queue.h"
 #include "supervisor/config.h"
+#include "supervisor/job_table.h"
 #include "supervisor/pool_snapshot.h"
 #include "supervisor/slot_layout.h"
 #include "supervisor/worker_exit.h"
@@ -52,8 +53,10 @@ class WorkerSlots {
   void Kill(std::uint32_t slot, KillCause cause);
   void KillAll(KillCause cause);
 
-  // The lane's workers as `stats` shows them; `queue` is the lane's queue.
-  std::vector<WorkerView> Views(std::size_t lane, const ipc::JobQueue& queue) const;
+  // The lane's workers as `stats` shows them, with the algorithm and N of
+  // the jobs they run that `jobs` still holds; `queue` is the lane's queue.
+  std::vector<WorkerView> Views(std::size_t lane, const ipc::JobQueue& queue,
+                                const JobTable& jobs) const;
 
  private:
   std::vector<Worker> workers_;

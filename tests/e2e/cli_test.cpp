@@ -334,16 +334,20 @@ TEST(CommandLine, HostNameLocalhostListensOnTheLoopbackAddress) {
       << r.err;
 }
 
+// Sends SIGHUP to `server` and returns the first log line holding `event`
+// once one is there (within 10 s); empty when none came.
+std::string LogLineAfterSighup(const ServerProcess& server, const std::string& event) {
+  server.Signal(SIGHUP);
+  WaitFor([&] { return !LogLineWith(server.Log(), event).empty(); }, std::chrono::seconds(10));
+  return LogLineWith(server.Log(), event);
+}
+
 TEST(CommandLine, SighupLogsChangesRestartNeededAndOverrides) {
   TempFile config("workers = 2\nmax_n = 500\njob_timeout = 10\n");
   ServerProcess server({"--config", config.path()}, {{"FIBPOOL_JOB_TIMEOUT", "20"}});
   ASSERT_EQ(server.workers_in_ready_line(), 2u);
   config.Write("workers = 3\nmax_n = 600\njob_timeout = 5\n");
-  server.Signal(SIGHUP);
-  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload ").empty(); },
-                      std::chrono::seconds(10)))
-      << server.Log();
-  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload ")
+  EXPECT_TRUE(LogLineAfterSighup(server, "event=reload ")
                   .ends_with("event=reload config=" + config.path() +
                              " applied=\"workers 2->3\" restart_needed=\"max_n 500->600\" "
                              "overridden=\"job_timeout (FIBPOOL_JOB_TIMEOUT over " +
@@ -360,11 +364,7 @@ TEST(CommandLine, SighupWithAWrongFileLogsTheLineAndChangesNothing) {
   ServerProcess server({"--config", config.path()});
   ASSERT_EQ(server.workers_in_ready_line(), 2u);
   config.Write("workers = 3\nmax_line = 8\n");
-  server.Signal(SIGHUP);
-  ASSERT_TRUE(WaitFor([&] { return !LogLineWith(server.Log(), "event=reload_failed").empty(); },
-                      std::chrono::seconds(10)))
-      << server.Log();
-  EXPECT_TRUE(LogLineWith(server.Log(), "event=reload_failed")
+  EXPECT_TRUE(LogLineAfterSighup(server, "event=reload_failed")
                   .ends_with("why=\"max_line must be 16 to 1048576, got '8' (from " +
                              config.path() + ":2)\""))
       << server.Log();
@@ -390,6 +390,24 @@ TEST(CommandLine, SighupWithAWorkerPathThatCannotRunIsRefusedAndKeepsTheRunningO
   EXPECT_TRUE(std::string(stats.at("settings").at("worker_path").as_string()).ends_with("/fibpool-worker"));
   EXPECT_NE(stats.at("settings").at("worker_path").as_string(), "/nonexistent/fibpool-worker");
   EXPECT_EQ(client.Ask("30"), "832040");
+}
+
+TEST(CommandLine, SighupWithAHostThatDoesNotResolveStillAppliesTheOtherChanges) {
+  TempFile config("workers = 1\nhost = 127.0.0.1\n");
+  ServerProcess server({"--config", config.path()});
+  ASSERT_EQ(server.workers_in_ready_line(), 1u);
+  config.Write("workers = 2\nhost = no-such-host.invalid\n");
+  // Not looked up: the reload is logged at once, whatever the resolver does.
+  EXPECT_TRUE(LogLineAfterSighup(server, "event=reload ")
+                  .ends_with("event=reload config=" + config.path() +
+                             " applied=\"workers 1->2\" restart_needed=\"host "
+                             "127.0.0.1->no-such-host.invalid\" overridden=none"))
+      << server.Log();
+  LineClient client(server.port());
+  EXPECT_TRUE(
+      WaitFor([&] { return WorkersOf(AskStats(client)).size() == 2; }, std::chrono::seconds(10)));
+  EXPECT_EQ(Counter(AskStats(client), "workers_target"), 2u);
+  EXPECT_EQ(client.Ask("ping"), "pong");
 }
 
 TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {

@@ -2,9 +2,13 @@
 // recycled and resized under load, clients vanishing, the supervisor itself
 // killed. Every request must still get exactly one right answer (or the
 // documented ERR), and nothing may leak.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/json/src.hpp>
@@ -17,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ipc/job_queue.h"
 #include "tests/support/client_threads.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
@@ -135,6 +140,67 @@ TEST(Faults, StoppedWorkerMidJobTimesOutAndIsReplaced) {
   EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(busy); }, 5s));
   EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {busy}); }, 5s));
   EXPECT_EQ(client.Ask("20"), "6765");
+}
+
+// Writes garbage over every slot of the live queue segment of `supervisor`
+// (main lane), from outside, as a stray write would: each slot's length
+// becomes one no slot can have. The header locates the slots at the end of
+// the segment (docs/shared_memory.md); its magic and layout version are
+// checked first, so that a new layout fails here rather than corrupt
+// something else. Free slots are rewritten whole by the next push.
+void CorruptQueueSlots(pid_t supervisor) {
+  struct Header {  // docs/shared_memory.md, "The queue segment"
+    std::uint64_t magic;
+    std::uint32_t version;
+    std::uint32_t capacity;
+    std::uint64_t total_bytes;
+  };
+  const std::string path = "/dev/shm/fibpool." + std::to_string(supervisor) + ".queue";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
+  struct stat st {};
+  ASSERT_EQ(::fstat(fd, &st), 0);
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  ::close(fd);
+  ASSERT_NE(map, MAP_FAILED);
+  char* base = static_cast<char*>(map);
+  Header header;
+  std::memcpy(&header, base, sizeof header);
+  EXPECT_EQ(header.magic, ipc::kSegmentMagic);
+  EXPECT_EQ(header.version, ipc::kLayoutVersion);
+  if (header.magic == ipc::kSegmentMagic && header.version == ipc::kLayoutVersion &&
+      header.total_bytes <= size) {
+    char* slots = base + header.total_bytes - header.capacity * ipc::kSlotBytes;
+    const std::uint32_t garbage = 0xdeadbeef;
+    for (std::uint32_t i = 0; i < header.capacity; ++i) {
+      std::memcpy(slots + i * ipc::kSlotBytes, &garbage, sizeof garbage);
+    }
+  }
+  ::munmap(map, size);
+}
+
+TEST(Faults, AJobWhoseQueueSlotIsCorruptIsAnsweredErrInternalAndTheDrainEnds) {
+  ServerProcess server({"--workers", "1", "--reserve-workers", "0", "--worker-spin-us", "0"});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  const std::vector<pid_t> workers = server.WorkerPids();
+  ASSERT_EQ(workers.size(), 1u);
+  // Stopped, the worker leaves the job in its slot for the test to corrupt.
+  ::kill(workers[0], SIGSTOP);
+  client.Send("20\n");
+  ASSERT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "queue_depth") == 1; }, 10s));
+  CorruptQueueSlots(server.pid());
+  ::kill(workers[0], SIGCONT);
+  // The worker cannot read the slot and drops it; nobody would answer it.
+  ASSERT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "queue_depth") == 0; }, 10s));
+  server.Signal(SIGTERM);
+  const auto answer = client.ReadLine(10s);
+  ASSERT_TRUE(answer) << "the job was never answered\n" << server.Log();
+  EXPECT_EQ(answer->rfind("ERR internal ", 0), 0u) << *answer;
+  EXPECT_NE(server.Log().find("event=internal_error algorithm=fast n=20 "), std::string::npos)
+      << server.Log();
+  EXPECT_EQ(server.WaitExit(10s), 0) << "the drain waits for the lost job\n" << server.Log();
 }
 
 TEST(Faults, KilledSupervisorLeavesNoOrphanAndTheNextStartCleansUp) {

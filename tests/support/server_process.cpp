@@ -124,8 +124,11 @@ void ServerProcess::Start(std::vector<std::string> args,
   }
 
   std::vector<std::string> argv_strings = {BinDir() + "/fibpool"};
-  // --host 127.0.0.1 and --port 0 unless the test names them itself.
-  if (std::find(args.begin(), args.end(), "--host") == args.end()) {
+  // --host 127.0.0.1 and --port 0 unless the test names them itself; a
+  // test that gives a --config may name the host there (fibpool's own
+  // default is 127.0.0.1 too).
+  if (std::find(args.begin(), args.end(), "--host") == args.end() &&
+      std::find(args.begin(), args.end(), "--config") == args.end()) {
     argv_strings.insert(argv_strings.end(), {"--host", "127.0.0.1"});
   }
   if (std::find(args.begin(), args.end(), "--port") == args.end()) {

@@ -29,7 +29,7 @@ inline constexpr unsigned kReserveWorkers = 1;
 class ServerProcess {
  public:
   // Starts fibpool with `args` (after --host 127.0.0.1 unless `args` has a
-  // --host, and --port 0 unless it has a --port, and --io-threads N when the
+  // --host or a --config, and --port 0 unless it has a --port, and --io-threads N when the
   // test's environment has FIBPOOL_TEST_IO_THREADS=N and the test sets no
   // io_threads) and extra environment variables (the test's own
   // FIBPOOL_* variables are not passed on); waits up to 30 s for the ready

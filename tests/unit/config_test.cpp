@@ -336,6 +336,26 @@ TEST(Config, HostNameIsResolvedToAnAddress) {
   EXPECT_NE(error.find("(from --host)"), std::string::npos) << error;
 }
 
+TEST(Config, WithoutLookupAHostNameIsKeptAsGivenEvenOneThatDoesNotResolve) {
+  const Config config =
+      LoadConfig({"--host", "no-such-host.invalid"}, {}, HostLookup::kSkip).config;
+  EXPECT_EQ(config.host_setting, "no-such-host.invalid");
+  EXPECT_EQ(ErrorOf({"--host", ""}).rfind("host must be an IP address or a host name", 0), 0u);
+}
+
+TEST(ReloadSummary, AHostNameComparesAsGivenAndOneThatDoesNotResolveNeedsARestart) {
+  const Config running = Load({"--host", "localhost"});
+  ASSERT_EQ(running.host, "127.0.0.1");
+  const ConfigOutcome same = LoadConfig({"--host", "localhost"}, {}, HostLookup::kSkip);
+  EXPECT_NE(ReloadSummary(running, same).find("restart_needed=none"), std::string::npos)
+      << ReloadSummary(running, same);
+  const ConfigOutcome next = LoadConfig({"--host", "no-such-host.invalid"}, {}, HostLookup::kSkip);
+  EXPECT_NE(ReloadSummary(running, next)
+                .find("restart_needed=\"host localhost->no-such-host.invalid\""),
+            std::string::npos)
+      << ReloadSummary(running, next);
+}
+
 TEST(Config, HelpStatesEachRangeAndDefault) {
   // --help wraps its lines: compare with every run of blanks as one space.
   std::string help;

@@ -28,7 +28,7 @@ TEST(Lane, CountsTheLoadOfPushedJobsUntilTheyAreResolved) {
   EXPECT_EQ(lane.load().in_flight, 2u);
   EXPECT_EQ(lane.load().big_in_flight, 1u);
   EXPECT_EQ(lane.load().cost_in_flight, 5100u);
-  lane.Resolve(5000, true);
+  lane.Resolve(2);
   EXPECT_EQ(lane.load().in_flight, 1u);
   EXPECT_EQ(lane.load().big_in_flight, 0u);
   EXPECT_EQ(lane.load().cost_in_flight, 100u);
@@ -59,6 +59,101 @@ TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
   // Growing again: the retiring worker does not count.
   lane.set_target(2);
   EXPECT_EQ(lane.Missing(), 1u);
+}
+
+TEST(Lane, ResolvingAJobItDoesNotHoldChangesNothing) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  ASSERT_TRUE(lane.Push(Compute(1, 100), /*big=*/true));
+  lane.Resolve(1);
+  lane.Resolve(1);  // twice
+  lane.Resolve(7);  // never pushed
+  EXPECT_EQ(lane.load().in_flight, 0u);
+  EXPECT_EQ(lane.load().big_in_flight, 0u);
+  EXPECT_EQ(lane.load().cost_in_flight, 0u);
+}
+
+TEST(Lane, AnExitItWasNotToldOfLeavesItsCountsAtZero) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  lane.set_target(1);
+  lane.OnExited(/*was_ready=*/true, /*took_resize_sentinel=*/true);
+  EXPECT_EQ(lane.live(), 0u);
+  EXPECT_EQ(lane.ready(), 0u);
+  EXPECT_EQ(lane.Missing(), 1u);
+}
+
+TEST(Lane, AShrinkThenTwoDeathsDuringTheBackOffStillRespawnsUpToTheTarget) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  lane.set_target(3);
+  for (int i = 0; i < 3; ++i) {
+    lane.OnSpawned();
+    lane.OnReady();
+  }
+  lane.set_target(1);
+  ASSERT_EQ(lane.RetireExtra(), 2u);
+  // Two workers crash before taking the sentinels (the pool backs off
+  // before it replaces them): the sentinels stay queued for whoever comes.
+  lane.OnExited(/*was_ready=*/true, /*took_resize_sentinel=*/false);
+  lane.OnExited(/*was_ready=*/true, /*took_resize_sentinel=*/false);
+  EXPECT_EQ(lane.live(), 1u);
+  EXPECT_EQ(lane.RetireExtra(), 0u);
+  // Two of the three workers then alive will take the two sentinels.
+  EXPECT_EQ(lane.Missing(), 2u);
+  lane.OnSpawned();
+  lane.OnSpawned();
+  EXPECT_EQ(lane.Missing(), 0u);
+  for (std::uint32_t cell = 0; cell < 2; ++cell) {
+    ipc::Job job;
+    ASSERT_EQ(lane.queue().Pop(cell, std::chrono::microseconds(0), std::chrono::milliseconds(0),
+                               &job),
+              os::Result<std::uint32_t>(1));
+    ASSERT_EQ(job.kind, ipc::JobKind::kSentinel);
+    lane.OnExited(/*was_ready=*/false, /*took_resize_sentinel=*/true);
+  }
+  EXPECT_EQ(lane.live(), 1u);
+  EXPECT_EQ(lane.Missing(), 0u);
+  EXPECT_EQ(lane.queue().Depth(), 0u);
+  // The last one takes its stop sentinel like any other.
+  EXPECT_EQ(lane.SendStopSentinels(), 1u);
+}
+
+TEST(Lane, StoppingCountsOnlyTheSentinelsThatFitInTheQueue) {
+  Lane lane = Lane::Create(TestSegmentName(), 2, kCells).value();
+  for (int i = 0; i < 3; ++i) lane.OnSpawned();
+  EXPECT_EQ(lane.SendStopSentinels(), 2u);
+  EXPECT_EQ(lane.queue().Depth(), 2u);
+}
+
+TEST(Lane, AJobAnsweredAndUnclaimedIsUnaccountedForWhileQueuedAndClaimedOnesAreNot) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  for (std::uint64_t id = 1; id <= 3; ++id) ASSERT_TRUE(lane.Push(Compute(id, 10), false));
+  ipc::Job job;
+  // Cell 0 takes job 1, answers it and clears its claims; cell 1 takes job 2
+  // and holds it; job 3 stays queued.
+  ASSERT_EQ(lane.queue().Pop(0, std::chrono::microseconds(0), std::chrono::milliseconds(0), &job),
+            os::Result<std::uint32_t>(1));
+  lane.queue().FinishBatch(0);
+  ASSERT_EQ(lane.queue().Pop(1, std::chrono::microseconds(0), std::chrono::milliseconds(0), &job),
+            os::Result<std::uint32_t>(1));
+  std::vector<std::uint64_t> unaccounted;
+  lane.AppendUnaccounted(&unaccounted);
+  EXPECT_EQ(unaccounted, std::vector<std::uint64_t>{1});
+  lane.Resolve(1);  // its answer arrived
+  unaccounted.clear();
+  lane.AppendUnaccounted(&unaccounted);
+  EXPECT_TRUE(unaccounted.empty());
+}
+
+TEST(Lane, UnfinishedWorkIsThePushedEstimatesLessWhatTheRunningJobsHaveRun) {
+  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  ASSERT_TRUE(lane.Push(Compute(1, 1000), false));
+  ASSERT_TRUE(lane.Push(Compute(2, 500), false));
+  ipc::Job job;
+  ASSERT_EQ(lane.queue().Pop(2, std::chrono::microseconds(0), std::chrono::milliseconds(0), &job),
+            os::Result<std::uint32_t>(1));
+  lane.queue().StartJob(2, 1);
+  const std::uint64_t started = lane.queue().cell(2).started_ns.load();
+  EXPECT_EQ(lane.UnfinishedWork(started + 400), 1100u);
+  EXPECT_EQ(lane.UnfinishedWork(started + 5000), 500u);  // a running job counts its estimate at most
 }
 
 TEST(Lane, StoppingQueuesASentinelOnlyForWorkersWithoutOne) {
