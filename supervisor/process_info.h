@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string_view>
 
+#include "supervisor/process_stat.h"
+
 namespace fibpool::supervisor {
 
 struct ProcessInfo {
@@ -12,6 +14,7 @@ struct ProcessInfo {
   double start_time_s = 0;  // Unix time the process started (ProcessStartTimeSeconds)
   std::chrono::steady_clock::duration uptime{};
   int metrics_port = -1;  // the HTTP metrics port, or -1 when it is off
+  ProcessUsage usage;     // read for /metrics only (ReadProcessUsage); zeros elsewhere
 };
 
 }  // namespace fibpool::supervisor

@@ -85,7 +85,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
   connection_env_.metrics = &metrics_;
   process_ = [this, start_time = ProcessStartTimeSeconds()] {
     return ProcessInfo{FIBPOOL_VERSION, start_time, std::chrono::steady_clock::now() - started_,
-                       metrics_server_ ? metrics_server_->port() : -1};
+                       metrics_server_ ? metrics_server_->port() : -1, ProcessUsage{}};
   };
   connection_env_.stats = [this] { return StatsText(); };
   if (config_.metrics_port >= 0) {
@@ -93,7 +93,11 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, config_.host, port,
-          HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
+          HttpEndpoints{[this] {
+                          ProcessInfo process = process_();
+                          process.usage = ReadProcessUsage();
+                          return PrometheusText(pool_->Snapshot(), metrics_, process);
+                        },
                         connection_env_.stats,
                         [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
     } catch (const boost::system::system_error& e) {
