@@ -51,6 +51,7 @@ struct Config {
   bool proxy_protocol = false;  // every line connection begins with a PROXY protocol header
   int metrics_port = -1;        // HTTP /metrics and /healthz; -1: off
   int agent_port = -1;          // HAProxy's agent check; -1: off
+  double access_log = 0;        // share of answered requests in the access log; 0: off
   std::chrono::microseconds worker_spin =
       ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never

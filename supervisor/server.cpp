@@ -115,9 +115,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       throw std::runtime_error(ListenError("the agent check", config_.host, port, e.code()));
     }
   }
-  connection_env_.idle_close_log = &idle_close_log_;
-  connection_env_.line_too_long_log = &line_too_long_log_;
-  connection_env_.proxy_refused_log = &proxy_refused_log_;
+  connection_env_.log = &connection_log_;
   connection_env_.manager = &connections_;
   if (config_.io_threads > 1) {
     connection_env_.stats_executor = io_.get_executor();
@@ -214,9 +212,11 @@ void Server::Accept() {
 void Server::Refuse(asio::ip::tcp::socket socket) {
   ++metrics_.connections_refused;
   std::uint64_t suppressed = 0;
-  if (refused_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) {
-    spdlog::info("event=connection_refused reason=max_connections max_connections={} suppressed={}",
-                 config_.max_connections, suppressed);
+  if (refused_log_.Admit(&suppressed)) {
+    spdlog::info(
+        "event=connection_refused reason=max_connections max_connections={} peer={} "
+        "suppressed={}",
+        config_.max_connections, FlowKeyOf(socket), suppressed);
   }
   auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
   static const std::string kLine =

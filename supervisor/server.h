@@ -19,7 +19,8 @@
 // pool is told to stop), stop the pool with sentinels, and return from Run()
 // with 0. SIGHUP re-reads the config file.
 // Past max_connections, a new connection gets `ERR busy` and is closed (and
-// an info line, at most one per kLogInterval, counts them). The
+// an info line naming the peer, at most one per kLogInterval, counts them:
+// throttled_log.h). The
 // soft limit on open files is raised to the hard limit at start.
 //
 // Failure: the constructor and Run() throw on start-up errors (bind, shared
@@ -40,12 +41,13 @@
 #include "supervisor/agent_server.h"
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
+#include "supervisor/connection_log.h"
 #include "supervisor/connection_manager.h"
 #include "supervisor/io_thread.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
 #include "supervisor/process_info.h"
-#include "supervisor/rate_limited_log.h"
+#include "supervisor/throttled_log.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
@@ -88,10 +90,9 @@ class Server {
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
-  RateLimitedLog refused_log_;
-  RateLimitedLog idle_close_log_;
-  RateLimitedLog line_too_long_log_;
-  RateLimitedLog proxy_refused_log_;
+  ThrottledLog refused_log_{io_.get_executor(), LogLevel::kInfo,
+                            "event=connection_refused reason=max_connections"};
+  ConnectionLog connection_log_{io_.get_executor(), config_.access_log};  // the pool thread's
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;

@@ -84,6 +84,7 @@ json::object SettingsJson(const Config& c) {
       {"proxy_protocol", c.proxy_protocol},
       {"metrics_port", c.metrics_port},
       {"agent_port", c.agent_port},
+      {"access_log", c.access_log},
       {"worker_spin_us", c.worker_spin.count()},
       {"max_jobs_per_worker", c.max_jobs_per_worker},
       {"max_worker_memory_mb", c.max_worker_memory_mb},

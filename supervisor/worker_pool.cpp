@@ -291,7 +291,7 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
 
 void WorkerPool::LogInternalError(const PendingJob& job, const std::string& reason) {
   std::uint64_t suppressed = 0;
-  if (!internal_errors_.Admit(std::chrono::steady_clock::now(), &suppressed)) return;
+  if (!internal_errors_.Admit(&suppressed)) return;
   spdlog::error("event=internal_error algorithm={} n={} flow={} reason=\"{}\" suppressed={}",
                 ipc::AlgorithmName(job.algorithm), job.n, job.flow, reason, suppressed);
 }
@@ -373,9 +373,9 @@ void WorkerPool::LogExit(std::uint32_t slot, pid_t pid, ExitStatus status, ExitC
                          std::uint64_t running, std::size_t claimed) const {
   const char* lane = kLaneNames[LaneOf(slot)];
   if (IsAbnormal(cause)) {
-    spdlog::warn("event=worker_died lane={} cell={} pid={} exit={} job={} claimed={} cause={}",
-                 lane, CellOf(slot), pid, ExitStatusText(status), running, claimed,
-                 ExitCauseName(cause));
+    spdlog::warn("event=worker_died lane={} cell={} pid={} exit={} job={} {} claimed={} cause={}",
+                 lane, CellOf(slot), pid, ExitStatusText(status), running,
+                 JobLogFields(jobs_.Find(running)), claimed, ExitCauseName(cause));
   } else {
     spdlog::info("event=worker_exited lane={} cell={} pid={} cause={}", lane, CellOf(slot), pid,
                  ExitCauseName(cause));

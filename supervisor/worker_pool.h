@@ -29,7 +29,7 @@
 // its digits come through the pipe, never an error; the room is released
 // when the answer is written or dropped (result_lease.h). Every ERR internal
 // answer is logged with its reason (event=internal_error, at most one line
-// per kLogInterval with the number held back).
+// per kLogInterval with the number held back: throttled_log.h).
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue and its load), dispatch_policy.h (which job to
@@ -76,8 +76,8 @@
 #include "supervisor/pool_options.h"
 #include "supervisor/pool_snapshot.h"
 #include "supervisor/quarantine.h"
-#include "supervisor/rate_limited_log.h"
 #include "supervisor/respawn_backoff.h"
+#include "supervisor/throttled_log.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
 #include "supervisor/worker_slots.h"
@@ -180,7 +180,7 @@ class WorkerPool : public JobExecutor {
   Quarantine quarantine_;
   CostCorrection cost_correction_;  // learned from the CPU time jobs take
   RespawnBackoff backoff_;
-  RateLimitedLog internal_errors_;
+  ThrottledLog internal_errors_{io_.get_executor(), LogLevel::kError, "event=internal_error"};
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer respawn_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "tests/support/http_get.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
@@ -19,27 +20,6 @@ namespace fibpool::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Sends `request` as is over a raw socket; the whole response (headers and
-// body) until the server closes.
-std::string HttpExchange(std::uint16_t port, const std::string& request) {
-  LineClient http(port);
-  http.Send(request);
-  std::string response;
-  while (auto line = http.ReadLine(10s)) response += *line + "\n";
-  return response;
-}
-
-// One HTTP/1.0 GET; the whole response.
-std::string HttpGet(std::uint16_t port, const std::string& path) {
-  return HttpExchange(port, "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n");
-}
-
-// The body of an HTTP response (after the blank line).
-std::string BodyOf(const std::string& response) {
-  const auto blank = response.find("\r\n\r\n");
-  return blank == std::string::npos ? "" : response.substr(blank + 4);
-}
 
 TEST(Operations, MetricsAreOffByDefault) {
   ServerProcess server({"--workers", "1"});
