@@ -34,6 +34,7 @@ BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& opti
            ",\"requests\":" + std::to_string(metrics_.requests) +
            ",\"jobs_done\":" + std::to_string(executor_.jobs_done()) + "}";
   };
+  env_.log = &log_;
   env_.manager = &connections_;
 }
 

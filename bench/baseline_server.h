@@ -62,6 +62,7 @@ class BaselineServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   InlineExecutor executor_;
   supervisor::Metrics metrics_;
+  supervisor::ConnectionLog log_{acceptor_.get_executor(), 0};  // no access log
   supervisor::ConnectionEnv env_;
   supervisor::ConnectionManager connections_{&metrics_};
   bool stopping_ = false;

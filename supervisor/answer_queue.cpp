@@ -27,6 +27,14 @@ void AnswerQueue::SetJob(std::uint64_t seq, std::uint64_t job_id) {
   if (Answer* a = Find(seq)) a->job_id = job_id;
 }
 
+void AnswerQueue::Note(std::uint64_t seq, std::string_view request,
+                       std::chrono::steady_clock::time_point received) {
+  if (Answer* a = Find(seq)) {
+    a->request = std::string(request);
+    a->received = received;
+  }
+}
+
 bool AnswerQueue::Waits(std::uint64_t seq) const {
   return seq >= first_seq_ && seq - first_seq_ < answers_.size() &&
          !answers_[seq - first_seq_].ready;

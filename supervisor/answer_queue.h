@@ -6,10 +6,12 @@
 // no I/O. Not thread-safe (the event loop's).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "os/shared_segment.h"
@@ -29,6 +31,9 @@ class AnswerQueue {
     os::SharedSegment buffer;
     std::uint64_t buffer_length = 0;
     std::uint64_t held_bytes = 0;  // counted in held_bytes(): estimate, then actual size
+    // For the access log (access_log.h), when Note() picked the request.
+    std::string request;
+    std::chrono::steady_clock::time_point received{};  // the epoch: not in the access log
   };
 
   // A ready answer (a command's, an error) at the back.
@@ -38,6 +43,12 @@ class AnswerQueue {
   std::uint64_t Expect(std::uint64_t estimated_bytes);
   // The job computing place `seq`'s answer (Clear returns it).
   void SetJob(std::uint64_t seq, std::uint64_t job_id);
+  // The sequence number the next place will have.
+  std::uint64_t next_seq() const { return first_seq_ + answers_.size(); }
+  // Place `seq` (not yet taken for a write) goes to the access log: its
+  // request line and when it was read.
+  void Note(std::uint64_t seq, std::string_view request,
+            std::chrono::steady_clock::time_point received);
   // Whether place `seq` waits for its answer.
   bool Waits(std::uint64_t seq) const;
   // Fills place `seq` (Waits(seq) must hold): `text`, after `buffer_length`

@@ -55,6 +55,7 @@ struct Config {
   int agent_port = -1;          // HAProxy's agent check; -1: off
   std::string metrics_host;     // listen address of the metrics and agent ports; empty: host
   bool line_stats = true;       // `stats` answered on the line port
+  double access_log = 0;        // share of answered requests in the access log; 0: off
   std::chrono::microseconds worker_spin =
       ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never

@@ -4,7 +4,6 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -24,14 +23,6 @@ namespace {
 constexpr std::size_t kMaxAnswersPerWrite = 256;
 constexpr std::chrono::seconds kLinger{1};
 
-// Logs `what` about `client` at debug, at most once per kLogInterval.
-void LogClose(RateLimitedLog* limit, std::string_view what, std::string_view client) {
-  std::uint64_t suppressed = 0;
-  if (limit && spdlog::should_log(spdlog::level::debug) &&
-      limit->Admit(std::chrono::steady_clock::now(), &suppressed)) {
-    spdlog::debug("event=connection_closed reason={} client={} suppressed={}", what, client,
-                  suppressed);
-  }
 }
 }  // namespace
 
@@ -93,7 +84,7 @@ void Connection::ArmIdleTimer() {
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
-      LogClose(self->env_.idle_close_log, "idle", self->flow_);
+      self->env_.log->IdleClosed(self->flow_);
       self->CloseGracefully();
       return;
     }
@@ -182,12 +173,7 @@ void Connection::RefuseWithoutProxyHeader(std::string_view why) {
   std::string().swap(proxy_header_bytes_);
   // A refused connection, like one over max_connections, is not a request.
   ++env_.metrics->connections_proxy_refused;
-  std::uint64_t suppressed = 0;
-  if (env_.proxy_refused_log &&
-      env_.proxy_refused_log->Admit(std::chrono::steady_clock::now(), &suppressed)) {
-    spdlog::info("event=connection_refused reason=proxy_protocol peer={} why=\"{}\" suppressed={}",
-                 flow_, why, suppressed);
-  }
+  env_.log->ProxyRefused(flow_, why);
   answers_.PushReady(ErrorLine(AnswerError::kBadRequest, why));
   StopParsing();
   Write();
@@ -206,7 +192,7 @@ void Connection::ProcessLines() {
       env_.metrics->CountError(AnswerError::kLineTooLong);
       answers_.PushReady(ErrorLine(AnswerError::kLineTooLong,
                                    "line longer than " + std::to_string(env_.max_line) + " bytes"));
-      LogClose(env_.line_too_long_log, "line_too_long", flow_);
+      env_.log->LineTooLong(flow_);
       StopParsing();
       break;
     }
@@ -277,13 +263,23 @@ void Connection::CloseIfIdle() {
 }
 
 void Connection::Handle(std::string_view line) {
+  if (!env_.log->access().on()) return HandleRequest(line);
+  const auto [seq, received] = std::pair(answers_.next_seq(), std::chrono::steady_clock::now());
+  HandleRequest(line);
+  if (answers_.next_seq() != seq && env_.log->access().Sample()) answers_.Note(seq, line, received);
+}
+
+void Connection::HandleRequest(std::string_view line) {
   Request request = ParseRequest(line, env_.limits);
   if (request.kind == Request::Kind::kEmpty) return;
   ++env_.metrics->requests;
   if (request.kind == Request::Kind::kStats) return AskStats();
   if (request.kind != Request::Kind::kCompute) {
     CommandAnswer answer = AnswerCommand(request, env_.metrics_port);
-    if (answer.error) env_.metrics->CountError(*answer.error);
+    if (answer.error) {
+      env_.metrics->CountError(*answer.error);
+      env_.log->Error(*answer.error, flow_, request.detail);
+    }
     if (answer.last) StopParsing();
     return answers_.PushReady(std::move(answer.line));
   }
@@ -298,6 +294,7 @@ void Connection::Handle(std::string_view line) {
       &refusal);
   if (id) return answers_.SetJob(seq, *id);
   env_.metrics->CountError(refusal.code);
+  env_.log->Error(refusal.code, flow_, refusal.detail);
   answers_.Fill(seq, ErrorLine(refusal.code, refusal.detail));
 }
 
@@ -325,6 +322,7 @@ void Connection::Complete(std::uint64_t seq, JobResult&& result) {
   }
   if (result.error) {
     env_.metrics->CountError(*result.error);
+    env_.log->Error(*result.error, flow_, result.text);
     answers_.Fill(seq, ErrorLine(*result.error, result.text));
   } else {
     ++env_.metrics->results;
@@ -359,6 +357,7 @@ void Connection::Write() {
                       self->write_in_flight_ = false;
                       self->env_.metrics->bytes_out += n;
                       self->last_activity_ = std::chrono::steady_clock::now();
+                      if (!ec) self->env_.log->Written(self->flow_, self->answers_.writing());
                       self->answers_.Written();
                       if (ec) {
                         self->Close();

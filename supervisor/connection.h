@@ -68,12 +68,12 @@
 #include "supervisor/answer_queue.h"
 #include "supervisor/client_connections.h"
 #include "supervisor/config.h"
+#include "supervisor/connection_log.h"
 #include "supervisor/connection_state.h"
 #include "supervisor/flow_key.h"
 #include "supervisor/job_executor.h"
 #include "supervisor/line_buffer.h"
 #include "supervisor/metrics.h"
-#include "supervisor/rate_limited_log.h"
 #include "supervisor/request_boundary.h"
 #include "supervisor/request_parser.h"
 
@@ -101,10 +101,8 @@ struct ConnectionEnv {
   // Where `stats` must be called (the thread that owns the figures), when
   // that is not the connection's own; its line comes back to the connection.
   boost::asio::any_io_executor stats_executor;
-  RateLimitedLog* idle_close_log = nullptr;     // debug lines about idle closes
-  RateLimitedLog* line_too_long_log = nullptr;  // debug lines about line_too_long closes
-  RateLimitedLog* proxy_refused_log = nullptr;  // info lines about connections without a header
-  ConnectionManager* manager = nullptr;         // holds the connection; counts its slot
+  ConnectionLog* log = nullptr;          // its thread's log lines and access log
+  ConnectionManager* manager = nullptr;  // holds the connection; counts its slot
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -144,7 +142,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void AnswerUnterminated();
   void ArmPause();
   void CancelPause();
+  // Answers `line`, and notes it for the access log when that picks it.
   void Handle(std::string_view line);
+  void HandleRequest(std::string_view line);
   // Takes no more requests after the answers already queued.
   void StopParsing();
   // Closes, as an idle one, unless it has a request or an answer pending:

@@ -14,14 +14,13 @@ IoThread::IoThread(const ConnectionEnv& env, JobExecutor* pool, asio::any_io_exe
     : work_(io_.get_executor()),
       pool_executor_(std::move(pool_executor)),
       on_empty_(std::move(on_empty)),
+      log_(io_.get_executor(), env.log->access().share()),
       gate_(pool, pool_executor_, io_.get_executor()),
       connections_(env.metrics, [this] { asio::post(pool_executor_, on_empty_); }),
       env_(env) {
   env_.executor = &gate_;
   env_.manager = &connections_;
-  env_.idle_close_log = &idle_close_log_;
-  env_.line_too_long_log = &line_too_long_log_;
-  env_.proxy_refused_log = &proxy_refused_log_;
+  env_.log = &log_;
   // Makes the loop's reactor (its epoll, eventfd and timerfd descriptors)
   // now rather than with its first connection: the supervisor's descriptors
   // then stay the same while connections come and go.

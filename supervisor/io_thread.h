@@ -26,16 +26,17 @@
 
 #include "supervisor/client_connections.h"
 #include "supervisor/connection.h"
+#include "supervisor/connection_log.h"
 #include "supervisor/connection_manager.h"
 #include "supervisor/pool_gate.h"
-#include "supervisor/rate_limited_log.h"
 
 namespace fibpool::supervisor {
 
 class IoThread {
  public:
-  // `env` is copied, its executor, manager and logs replaced by this
-  // thread's; `pool` runs on `pool_executor`, where on_empty is also called.
+  // `env` is copied, its executor, manager and log replaced by this
+  // thread's (with the same access log share); `pool` runs on
+  // `pool_executor`, where on_empty is also called.
   IoThread(const ConnectionEnv& env, JobExecutor* pool, boost::asio::any_io_executor pool_executor,
            std::function<void()> on_empty);
   ~IoThread();
@@ -63,9 +64,7 @@ class IoThread {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::any_io_executor pool_executor_;
   std::function<void()> on_empty_;
-  RateLimitedLog idle_close_log_;
-  RateLimitedLog line_too_long_log_;
-  RateLimitedLog proxy_refused_log_;
+  ConnectionLog log_;
   PoolGate gate_;
   ConnectionManager connections_;
   ConnectionEnv env_;

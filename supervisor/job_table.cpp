@@ -12,6 +12,12 @@ JobSize SizeOf(std::uint64_t cost_ns) {
   return cost_ns > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
 }
 
+std::string JobLogFields(const PendingJob* job) {
+  if (job == nullptr) return "client=none algorithm=none n=none";
+  return "client=" + job->flow + " algorithm=" + std::string(ipc::AlgorithmName(job->algorithm)) +
+         " n=" + std::to_string(job->n);
+}
+
 LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed) {
   if (!was_running) return LostJob::kRequeue;
   if (!job.callback) return LostJob::kDrop;

@@ -52,6 +52,10 @@ struct PendingJob {
   bool big() const { return size == JobSize::kBig; }
 };
 
+// The log fields that name `job` (nullptr: none): "client=192.0.2.7
+// algorithm=fast n=30", or "client=none algorithm=none n=none".
+std::string JobLogFields(const PendingJob* job);
+
 // What to do with a job a dead worker had claimed.
 enum class LostJob {
   kRequeue,       // back to the backlog, no attempt counted

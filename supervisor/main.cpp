@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "ipc/log_format.h"
 #include "os/scheduling.h"
 #include "supervisor/config.h"
 #include "supervisor/config_report.h"
@@ -32,9 +33,10 @@ int main(int argc, char** argv) {
       std::cout << ConfigReport(outcome, worker);
       return 0;
     }
-    spdlog::set_default_logger(spdlog::stderr_logger_st("fibpool"));
+    // _mt: the I/O threads log too (io_threads > 1).
+    spdlog::set_default_logger(spdlog::stderr_logger_mt("fibpool"));
     spdlog::set_level(spdlog::level::from_str(outcome.config.log_level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l fibpool[%P] %v");
+    spdlog::set_pattern(fibpool::ipc::LogPattern("fibpool"), spdlog::pattern_time_type::utc);
     for (const std::string& warning : outcome.warnings) {
       spdlog::warn("event=config_warning why=\"{}\"", warning);
     }

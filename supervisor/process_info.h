@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "supervisor/process_stat.h"
+
 namespace fibpool::supervisor {
 
 struct ProcessInfo {
@@ -17,6 +19,7 @@ struct ProcessInfo {
   int agent_port = -1;                // the agent-check port as bound, or -1 when it is off
   std::size_t connections_limit = 0;  // max_connections, or less when open files are short
   std::uint64_t open_file_limit = 0;  // the soft RLIMIT_NOFILE; UINT64_MAX: unlimited
+  ProcessUsage usage;                 // read for /metrics only (ReadProcessUsage); zeros elsewhere
 };
 
 }  // namespace fibpool::supervisor

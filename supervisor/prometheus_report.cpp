@@ -208,6 +208,19 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            std::chrono::duration<double>(process.uptime).count());
   e.Single("fibpool_open_file_limit", "gauge", "The supervisor's open-file limit (soft).",
            D(process.open_file_limit));
+
+  // The Prometheus client libraries' standard process metrics.
+  const ProcessUsage& u = process.usage;
+  e.Single("process_cpu_seconds_total", "counter",
+           "Total user and system CPU time spent in seconds.", u.cpu_seconds);
+  e.Single("process_open_fds", "gauge", "Number of open file descriptors.", u.open_fds);
+  e.Single("process_max_fds", "gauge", "Maximum number of open file descriptors.", u.max_fds);
+  e.Single("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+           u.virtual_bytes);
+  e.Single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+           u.resident_bytes);
+  e.Single("process_start_time_seconds", "gauge",
+           "Start time of the process since unix epoch in seconds.", process.start_time_s);
   return e.Take();
 }
 

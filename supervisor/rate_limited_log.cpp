@@ -13,4 +13,14 @@ bool RateLimitedLog::Admit(Clock::time_point now, std::uint64_t* suppressed) {
   return true;
 }
 
+std::optional<RateLimitedLog::Clock::time_point> RateLimitedLog::FlushAt() const {
+  if (suppressed_ == 0) return std::nullopt;
+  return next_;
+}
+
+bool RateLimitedLog::Flush(Clock::time_point now, std::uint64_t* suppressed) {
+  if (suppressed_ == 0 || now < next_) return false;
+  return Admit(now, suppressed);
+}
+
 }  // namespace fibpool::supervisor

@@ -112,7 +112,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
                        metrics_server_ ? metrics_server_->port() : -1,
                        agent_server_ ? agent_server_->port() : -1,
                        descriptors_.max_connections,
-                       descriptors_.open_file_limit};
+                       descriptors_.open_file_limit,
+                       ProcessUsage{}};
   };
   connection_env_.stats = [this] { return StatsText(); };
   if (!config_.line_stats) {
@@ -129,7 +130,11 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, MetricsHost(config_), port,
-          HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
+          HttpEndpoints{[this] {
+                          ProcessInfo process = process_();
+                          process.usage = ReadProcessUsage();
+                          return PrometheusText(pool_->Snapshot(), metrics_, process);
+                        },
                         [this] { return StatsText(); }, [this] { return CanServe(Serving()); },
                         {}},  // history_json: the MetricsServer's own
           [this] { return StatusFiguresOf(pool_->Snapshot(), metrics_, process_().uptime); });
@@ -148,9 +153,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       throw std::runtime_error(ListenError("the agent check", MetricsHost(config_), port, e.code()));
     }
   }
-  connection_env_.idle_close_log = &idle_close_log_;
-  connection_env_.line_too_long_log = &line_too_long_log_;
-  connection_env_.proxy_refused_log = &proxy_refused_log_;
+  connection_env_.log = &connection_log_;
   connection_env_.manager = &connections_;
   if (config_.io_threads > 1) {
     connection_env_.stats_executor = io_.get_executor();
@@ -261,7 +264,7 @@ void Server::AcceptFailed(const error_code& ec) {
     metrics_.CountBusy(BusyReason::kConnections);
   }
   std::uint64_t suppressed = 0;
-  if (accept_failed_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) {
+  if (accept_failed_log_.Admit(&suppressed)) {
     spdlog::warn("event=accept_failed error=\"{}\" action={} suppressed={}", ec.message(),
                  refused ? "refused_busy" : "retry_in_100ms", suppressed);
   }

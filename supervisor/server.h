@@ -51,15 +51,16 @@
 #include "supervisor/client_connections.h"
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
+#include "supervisor/connection_log.h"
 #include "supervisor/connection_manager.h"
 #include "supervisor/descriptor_budget.h"
 #include "supervisor/io_thread.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
 #include "supervisor/process_info.h"
-#include "supervisor/rate_limited_log.h"
 #include "supervisor/serving_state.h"
 #include "supervisor/spare_descriptor.h"
+#include "supervisor/throttled_log.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
@@ -108,10 +109,9 @@ class Server {
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
-  RateLimitedLog idle_close_log_;
-  RateLimitedLog line_too_long_log_;
-  RateLimitedLog proxy_refused_log_;
-  RateLimitedLog accept_failed_log_;
+  ThrottledLog accept_failed_log_{io_.get_executor(), LogLevel::kInfo,
+                                  "event=accept_failed action=refused_busy"};
+  ConnectionLog connection_log_{io_.get_executor(), config_.access_log};  // the pool thread's
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
   bool pool_stopped_ = false;

@@ -45,6 +45,15 @@ std::string Seconds(milliseconds ms) {
   return text;
 }
 
+// off, on, or the fraction.
+std::string ShareText(double share) {
+  if (share <= 0) return "off";
+  if (share >= 1) return "on";
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, share).ptr;
+  return std::string(text, end);
+}
+
 constexpr std::int64_t kYearMs = 365LL * 86400 * 1000;
 
 // clang-format off
@@ -180,6 +189,12 @@ constexpr std::array kSettings = {
           "true, false, on, off, yes, no, 1 or 0", "",
           [](Config& c, std::int64_t n, const std::string&) { c.line_stats = n != 0; },
           [](const Config& c) { return std::string(c.line_stats ? "true" : "false"); }},
+  Setting{"access-log", SettingKind::kShare, 0, 1'000'000, false,
+          "log one info line per answered request (client, request, outcome, bytes, time); "
+          "a fraction logs that share of them, evenly spread",
+          "off, on, or a fraction 0 to 1 (0.01: one request in a hundred)", "",
+          [](Config& c, std::int64_t n, const std::string&) { c.access_log = static_cast<double>(n) / 1e6; },
+          [](const Config& c) { return ShareText(c.access_log); }},
   Setting{"worker-spin-us", SettingKind::kInteger, 0, 10'000, false,
           "microseconds an idle worker spins before sleeping", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.worker_spin = std::chrono::microseconds(n); },
@@ -268,6 +283,19 @@ std::optional<std::int64_t> Boolean(std::string_view text) {
   if (word == "true" || word == "on" || word == "yes" || word == "1") return 1;
   if (word == "false" || word == "off" || word == "no" || word == "0") return 0;
   return std::nullopt;
+}
+
+// off -> 0, on -> 1e6, a fraction 0 to 1 -> millionths (at least 1 when above 0).
+std::optional<std::int64_t> Millionths(std::string_view text) {
+  const std::string word = Lower(text);
+  if (word == "off") return 0;
+  if (word == "on") return 1'000'000;
+  double share = -1;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), share);
+  if (ec != std::errc() || end != word.data() + word.size() || !(share >= 0 && share <= 1)) {
+    return std::nullopt;
+  }
+  return share == 0 ? 0 : std::max<std::int64_t>(1, std::llround(share * 1e6));
 }
 
 std::size_t EditDistance(std::string_view a, std::string_view b) {
@@ -368,6 +396,12 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
     }
     case SettingKind::kBool: {
       const auto value = Boolean(text);
+      if (!value) return wrong();
+      s.store(config, *value, {});
+      return std::nullopt;
+    }
+    case SettingKind::kShare: {
+      const auto value = Millionths(text);
       if (!value) return wrong();
       s.store(config, *value, {});
       return std::nullopt;

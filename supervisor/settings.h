@@ -30,6 +30,7 @@ enum class SettingKind {
   kAlgorithm,  // fast or recursive, any case
   kLogLevel,   // trace ... off, any case; warning = warn
   kBool,       // true, false, on, off, yes, no, 1 or 0, any case; stored as 1 or 0
+  kShare,      // off, on or a fraction 0 to 1, any case; stored in millionths
 };
 
 struct Setting {

@@ -222,7 +222,7 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
 
 void WorkerPool::LogInternalError(const PendingJob& job, const std::string& reason) {
   std::uint64_t suppressed = 0;
-  if (!internal_errors_.Admit(std::chrono::steady_clock::now(), &suppressed)) return;
+  if (!internal_errors_.Admit(&suppressed)) return;
   spdlog::error("event=internal_error algorithm={} n={} flow={} reason=\"{}\" suppressed={}",
                 ipc::AlgorithmName(job.algorithm), job.n, job.flow, reason, suppressed);
 }
@@ -275,7 +275,8 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
   if (cause == ExitCause::kRecycle) ++metrics_->worker_recycles;
   if (cause == ExitCause::kCancel) ++metrics_->worker_cancels;
   if (cause == ExitCause::kCrash) ++metrics_->worker_crashes;
-  spawner_.OnExited(slot, worker, status, cause, running, claimed.size());
+  spawner_.OnExited(slot, worker, status, cause, running, JobLogFields(jobs_.Find(running)),
+                    claimed.size());
   for (const std::uint64_t id : claimed) {
     // A result buffer the worker made but never announced.
     os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), id, worker.process->pid()));

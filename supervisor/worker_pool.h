@@ -33,7 +33,7 @@
 // its digits come through the pipe, never an error; the room is released
 // when the answer is written or dropped (result_lease.h). Every ERR internal
 // answer is logged with its reason (event=internal_error, at most one line
-// per kLogInterval with the number held back).
+// per kLogInterval with the number held back: throttled_log.h).
 //
 // The decisions live in pure units; this class wires them to the processes
 // and timers: Lane (a queue, its jobs and their load), dispatch_policy.h
@@ -81,8 +81,8 @@
 #include "supervisor/pool_options.h"
 #include "supervisor/pool_snapshot.h"
 #include "supervisor/quarantine.h"
-#include "supervisor/rate_limited_log.h"
 #include "supervisor/lost_job_sweep.h"
+#include "supervisor/throttled_log.h"
 #include "supervisor/worker_exit.h"
 #include "supervisor/worker_process.h"
 #include "supervisor/worker_slots.h"
@@ -186,7 +186,7 @@ class WorkerPool : public JobExecutor {
   CostCorrection cost_correction_;  // learned from the CPU time jobs take
   WorkerSpawner spawner_;           // keeps workers_ at the lanes' targets
   LostJobSweep lost_jobs_;
-  RateLimitedLog internal_errors_;
+  ThrottledLog internal_errors_{io_.get_executor(), LogLevel::kError, "event=internal_error"};
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer grace_;
   std::function<void()> on_ready_;

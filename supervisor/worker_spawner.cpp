@@ -82,7 +82,7 @@ void WorkerSpawner::SpawnMissing() {
 
 void WorkerSpawner::OnExited(std::uint32_t slot, const WorkerSlots::Worker& worker,
                              ExitStatus status, ExitCause cause, std::uint64_t running,
-                             std::size_t claimed) {
+                             const std::string& job_fields, std::size_t claimed) {
   const std::string_view lane = kLaneNames[WorkerSlots::LaneOf(slot)];
   const std::uint32_t cell = WorkerSlots::CellOf(slot);
   const pid_t pid = worker.process->pid();
@@ -92,8 +92,9 @@ void WorkerSpawner::OnExited(std::uint32_t slot, const WorkerSlots::Worker& work
                   backoff_.delay().count());
   }
   if (IsAbnormal(cause)) {
-    spdlog::warn("event=worker_died lane={} cell={} pid={} exit={} job={} claimed={} cause={}",
-                 lane, cell, pid, ExitStatusText(status), running, claimed, ExitCauseName(cause));
+    spdlog::warn("event=worker_died lane={} cell={} pid={} exit={} job={} {} claimed={} cause={}",
+                 lane, cell, pid, ExitStatusText(status), running, job_fields, claimed,
+                 ExitCauseName(cause));
   } else {
     spdlog::info("event=worker_exited lane={} cell={} pid={} cause={} jobs={}", lane, cell, pid,
                  ExitCauseName(cause), worker.jobs_done);

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <functional>
 #include <span>
 
@@ -50,8 +51,11 @@ class WorkerSpawner {
   // (event=worker_died for an abnormal end, else event=worker_exited); a
   // crash counts towards the back-off, and one that starts or lengthens it
   // is logged (event=crash_loop).
+  // `job_fields`: the running job's client, algorithm and N as log fields
+  // (JobLogFields, job_table.h).
   void OnExited(std::uint32_t slot, const WorkerSlots::Worker& worker, ExitStatus status,
-                ExitCause cause, std::uint64_t running, std::size_t claimed);
+                ExitCause cause, std::uint64_t running, const std::string& job_fields,
+                std::size_t claimed);
   // The pool stops: no spawn from now on.
   void Stop();
   // The current back-off; 0 when workers are spawned at once.

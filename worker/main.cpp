@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ipc/log_format.h"
 #include "ipc/worker_args.h"
 #include "worker/worker_loop.h"
 
@@ -29,6 +30,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(args->log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l fibpool-worker[%P] %v");
+  spdlog::set_pattern(fibpool::ipc::LogPattern("fibpool-worker"), spdlog::pattern_time_type::utc);
   return fibpool::worker::RunWorker(*args);
 }

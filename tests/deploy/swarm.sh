@@ -18,8 +18,9 @@
 #     are counted and reported.
 #  5. One replica's container is `docker kill`ed while the clients run: Swarm replaces
 #     it and every request is still answered.
-#  6. Prometheus lists every replica as a target `up`; the queries of docs/deploy.md
-#     return data.
+#  6. Prometheus lists every replica as a target `up`, has loaded the alert and
+#     recording rules (deploy/prometheus/fibpool-alerts.yml); the queries of
+#     docs/deploy.md return data.
 #  7. `docker stack rm`, `docker swarm leave --force`, dockerd stopped: nothing left.
 # Cleans up on exit, also after a failure. Skipped (exit 0, "skipped") only when this
 # machine cannot run dockerd at all. Last line: `swarm: N passed, M failed`.
@@ -302,6 +303,13 @@ print(len(t) if all(x["health"] == "up" for x in t) else -1)' 2>/dev/null || tru
   [[ $n == 3 ]]
 }
 check "Prometheus: 3 fibpool targets, all up (api/v1/targets)" wait_for 90 targets_up
+rules_loaded() { # the alerts of deploy/prometheus/fibpool-alerts.yml are loaded
+  curl -sf --max-time 5 "http://127.0.0.1:$prom/api/v1/rules" | python3 -c '
+import json, sys
+names = {r["name"] for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]}
+sys.exit(0 if {"FibpoolReplicaDown", "fibpool:busy_refusals:rate5m"} <= names else 1)' 2>/dev/null
+}
+check "Prometheus loaded the alert and recording rules (api/v1/rules)" wait_for 30 rules_loaded
 query_has_data() { # query_has_data PROMQL: a non-empty result
   curl -sf --max-time 5 -G "http://127.0.0.1:$prom/api/v1/query" --data-urlencode "query=$1" |
     python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["status"]=="success" and d["data"]["result"] else 1)' 2>/dev/null

@@ -1,8 +1,8 @@
-// HTTP requests to fibpool's metrics port in tests, over a LineClient: one
-// request per connection, the whole response read until the server closes.
-// Header-only.
+// Plain HTTP/1.0 exchanges with fibpool's metrics port over a real socket,
+// for tests. Header-only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 

@@ -323,6 +323,28 @@ TEST(Config, ProxyProtocolIsOffByDefaultAndTakesTrueOrFalseInEveryLayer) {
             "(from --proxy-protocol)");
 }
 
+TEST(Config, AccessLogIsOffByDefaultAndTakesOnOffOrAShare) {
+  EXPECT_EQ(Load({}).access_log, 0);
+  EXPECT_EQ(Load({"--access-log", "on"}).access_log, 1);
+  EXPECT_EQ(Load({"--access-log", "OFF"}, {{"FIBPOOL_ACCESS_LOG", "on"}}).access_log, 0);
+  EXPECT_EQ(Load({}, {{"FIBPOOL_ACCESS_LOG", "0.01"}}).access_log, 0.01);
+  ConfigFile file("access_log = 1\n");
+  EXPECT_EQ(Load({"--config", file.path()}).access_log, 1);
+  EXPECT_EQ(Load({"--access-log", "0.0000001"}).access_log, 1e-6);  // the least share above 0
+  for (const char* wrong : {"1.5", "-0.1", "yes", "", "nan"}) {
+    EXPECT_EQ(ErrorOf({"--access-log", wrong}),
+              std::string("access_log must be off, on, or a fraction 0 to 1 (0.01: one request "
+                          "in a hundred), got '") +
+                  wrong + "' (from --access-log)");
+  }
+  const Setting* setting = FindSetting("access_log");
+  ASSERT_NE(setting, nullptr);
+  EXPECT_EQ(DefaultText(*setting), "off");
+  Config config;
+  config.access_log = 0.25;
+  EXPECT_EQ(setting->show(config), "0.25");
+}
+
 TEST(Config, HostNameIsResolvedToAnAddress) {
   EXPECT_EQ(Load({"--host", "localhost"}).host, "127.0.0.1");
   EXPECT_EQ(Load({"--host", "0.0.0.0"}).host, "0.0.0.0");

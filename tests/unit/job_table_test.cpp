@@ -19,6 +19,12 @@ TEST(JobTable, AJobWhoseWorkerDiedRunningItIsRetriedOnce) {
   EXPECT_EQ(OnWorkerLost(job, true, KillCause::kNone), LostJob::kCrashedTwice);
 }
 
+TEST(JobTable, LogFieldsNameTheClientAlgorithmAndNOfAJob) {
+  const PendingJob job = Running();
+  EXPECT_EQ(JobLogFields(&job), "client=192.0.2.1 algorithm=fast n=10");
+  EXPECT_EQ(JobLogFields(nullptr), "client=none algorithm=none n=none");
+}
+
 TEST(JobTable, BatchMatesGoBackWithoutAnAttempt) {
   PendingJob job = Running();
   for (int i = 0; i < 5; ++i) {

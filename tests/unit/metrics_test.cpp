@@ -188,6 +188,29 @@ TEST(PrometheusText, ExportsTheReserveLaneTheVersionAndTheUptime) {
   EXPECT_EQ(SampleValue(text, "fibpool_uptime_seconds"), "3.25");
 }
 
+TEST(PrometheusText, ExportsTheStandardProcessMetrics) {
+  ProcessInfo process = SomeProcess();
+  process.usage = ProcessUsage{12.5, 17, 1024, 8'388'608, 104'857'600};
+  const std::string text = PrometheusText(TwoWorkers(), Metrics{}, process);
+  EXPECT_NE(text.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
+  EXPECT_EQ(SampleValue(text, "process_cpu_seconds_total"), "12.5");
+  EXPECT_NE(text.find("# TYPE process_open_fds gauge\n"), std::string::npos);
+  EXPECT_EQ(SampleValue(text, "process_open_fds"), "17");
+  EXPECT_EQ(SampleValue(text, "process_max_fds"), "1024");
+  EXPECT_EQ(SampleValue(text, "process_resident_memory_bytes"), "8388608");
+  EXPECT_EQ(SampleValue(text, "process_virtual_memory_bytes"), "104857600");
+  EXPECT_EQ(SampleValue(text, "process_start_time_seconds"), "1700000000.25");
+}
+
+TEST(ReadProcessUsage, ReadsThisProcessFromProc) {
+  const ProcessUsage u = ReadProcessUsage();
+  EXPECT_GE(u.open_fds, 3);  // stdin, stdout, stderr at least
+  EXPECT_GE(u.max_fds, u.open_fds);
+  EXPECT_GT(u.resident_bytes, 0);
+  EXPECT_GE(u.virtual_bytes, u.resident_bytes);
+  EXPECT_GE(u.cpu_seconds, 0);
+}
+
 HttpEndpoints FixedEndpoints(bool healthy = true) {
   return {[] { return std::string("metrics text\n"); }, [] { return std::string("{\"a\":1}"); },
           [healthy] { return healthy; }, [] { return std::string("{\"samples\":{}}"); }};
