@@ -22,8 +22,6 @@ namespace {
 // Answers in one gather write (connection.h).
 constexpr std::size_t kMaxAnswersPerWrite = 256;
 constexpr std::chrono::seconds kLinger{1};
-
-}
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client)

@@ -143,7 +143,7 @@ void WorkerPool::PushOutLast(const std::string& flow) {
   asio::post(io_, [this, id = *id] {  // callbacks never run inside Submit()
     const PendingJob* job = jobs_.Find(id);
     if (job == nullptr || job->state != PendingJob::State::kBacklog) return;
-    Finish(id, JobResult{AnswerError::kBusy, BusyDetail(BusyReason::kFlowShare), {}, 0});
+    Finish(id, JobResult{.error = AnswerError::kBusy, .text = BusyDetail(BusyReason::kFlowShare)});
   });
 }
 
