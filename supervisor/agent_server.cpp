@@ -12,9 +12,9 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 AgentServer::AgentServer(asio::io_context& io, const std::string& host, std::uint16_t port,
-                         std::function<std::string()> answer)
+                         std::function<std::string()> answer, os::UniqueFd inherited)
     : acceptor_(io), accept_retry_(io), answer_(std::move(answer)) {
-  port_ = ListenOn(acceptor_, host, port);
+  port_ = ListenOrAdopt(acceptor_, std::move(inherited), host, port);
 }
 
 void AgentServer::Start() { Accept(); }

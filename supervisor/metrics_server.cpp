@@ -9,9 +9,9 @@ namespace fibpool::supervisor {
 namespace asio = boost::asio;
 
 MetricsServer::MetricsServer(asio::io_context& io, const std::string& host, std::uint16_t port,
-                             HttpEndpoints endpoints)
+                             HttpEndpoints endpoints, os::UniqueFd inherited)
     : acceptor_(io), endpoints_(std::move(endpoints)) {
-  port_ = ListenOn(acceptor_, host, port);
+  port_ = ListenOrAdopt(acceptor_, std::move(inherited), host, port);
 }
 
 void MetricsServer::Start() { Accept(); }

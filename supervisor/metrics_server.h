@@ -18,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "os/unique_fd.h"
 #include "supervisor/http_routes.h"
 #include "supervisor/http_session.h"
 
@@ -25,9 +26,12 @@ namespace fibpool::supervisor {
 
 class MetricsServer {
  public:
-  // Binds host:port (0 picks a port). Throws boost::system::system_error.
+  // Binds host:port (0 picks a port), or listens on `inherited` when it holds
+  // a socket (tcp_listen.h). Throws boost::system::system_error.
   MetricsServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                HttpEndpoints endpoints);
+                HttpEndpoints endpoints, os::UniqueFd inherited = {});
+  // The listening socket, to hand over in a binary upgrade.
+  int native_handle() { return acceptor_.native_handle(); }
   std::uint16_t port() const { return port_; }
   void Start();
   void Stop();

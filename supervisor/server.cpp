@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "supervisor/prometheus_report.h"
 #include "supervisor/reload_summary.h"
 #include "supervisor/stats_report.h"
+#include "supervisor/tcp_listen.h"
 
 namespace fibpool::supervisor {
 
@@ -56,7 +58,8 @@ void RaiseOpenFileLimit() {
 
 }  // namespace
 
-Server::Server(Config config, std::vector<std::string> args, Environment env)
+Server::Server(Config config, std::vector<std::string> args, Environment env,
+               InheritedSockets inherited)
     : config_(std::move(config)),
       args_(std::move(args)),
       env_(std::move(env)),
@@ -67,7 +70,20 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
   RaiseOpenFileLimit();
-  Listen(acceptor_, config_.host, config_.port);
+  if (os::UniqueFd line = inherited.Take(ListenerRole::kLine); line.valid()) {
+    try {
+      ListenOrAdopt(acceptor_, std::move(line), config_.host, config_.port);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen for the line protocol on the socket handed over: " +
+                               e.code().message());
+    }
+  } else {
+    Listen(acceptor_, config_.host, config_.port);
+  }
+  for (const std::string& name : inherited.unused()) {
+    spdlog::warn("event=socket_unused name=\"{}\" why=\"no listener takes this name\"", name);
+  }
+  ready_fd_ = inherited.TakeReadyFd();
 
   const PoolOptions pool_options = PoolOptionsFrom(config_);
   if (::access(pool_options.worker_path.c_str(), X_OK) != 0) {
@@ -88,25 +104,32 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
                        metrics_server_ ? metrics_server_->port() : -1};
   };
   connection_env_.stats = [this] { return StatsText(); };
-  if (config_.metrics_port >= 0) {
-    const auto port = static_cast<std::uint16_t>(config_.metrics_port);
+  os::UniqueFd metrics_fd = inherited.Take(ListenerRole::kMetrics);
+  if (config_.metrics_port >= 0 || metrics_fd.valid()) {
+    const auto port = static_cast<std::uint16_t>(std::max(config_.metrics_port, 0));
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, config_.host, port,
           HttpEndpoints{[this] { return PrometheusText(pool_->Snapshot(), metrics_, process_()); },
                         connection_env_.stats,
-                        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }});
+                        [this] { return !draining_ && !pool_->Snapshot().workers.empty(); }},
+          std::move(metrics_fd));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("metrics (HTTP)", config_.host, port, e.code()));
     }
     connection_env_.metrics_port = metrics_server_->port();
   }
-  if (config_.agent_port >= 0) {
-    const auto port = static_cast<std::uint16_t>(config_.agent_port);
+  os::UniqueFd agent_fd = inherited.Take(ListenerRole::kAgent);
+  if (config_.agent_port >= 0 || agent_fd.valid()) {
+    const auto port = static_cast<std::uint16_t>(std::max(config_.agent_port, 0));
     try {
-      agent_server_ = std::make_unique<AgentServer>(io_, config_.host, port, [this] {
-        return AgentAnswer(AgentState{draining_, pool_->ready_workers(), pool_->pending_cost_ns()});
-      });
+      agent_server_ = std::make_unique<AgentServer>(
+          io_, config_.host, port,
+          [this] {
+            return AgentAnswer(
+                AgentState{draining_, pool_->ready_workers(), pool_->pending_cost_ns()});
+          },
+          std::move(agent_fd));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("the agent check", config_.host, port, e.code()));
     }
@@ -157,6 +180,9 @@ int Server::Run() {
         std::printf("fibpool listening on %s:%u workers=%u\n", bound.address().to_string().c_str(),
                     static_cast<unsigned>(bound.port()), config_.workers);
         std::fflush(stdout);
+        if (const error_code ec = ReportReady(std::move(ready_fd_))) {
+          spdlog::warn("event=upgrade_ready_not_reported why=\"{}\"", ec.message());
+        }
         if (metrics_server_) metrics_server_->Start();
         if (agent_server_) agent_server_->Start();
         Accept();

@@ -9,7 +9,8 @@
 // PoolGate (pool_gate.h); a `stats` request is answered on the pool's
 // thread. Figures shared across threads are Metrics' counters (metrics.h).
 //
-// Start-up: bind and listen (failing fast if the address is taken, with a
+// Start-up: take the listening sockets handed over (inherited_sockets.h:
+// systemd socket activation, a binary upgrade) or bind and listen (failing fast if the address is taken, with a
 // message naming the listener and the address), start the workers, then
 // print the ready line and accept. Workers that are not all ready within
 // kStartupTimeout fail the start-up; SIGTERM/SIGINT before ready stop it at
@@ -41,6 +42,7 @@
 #include "supervisor/config.h"
 #include "supervisor/connection.h"
 #include "supervisor/connection_manager.h"
+#include "supervisor/inherited_sockets.h"
 #include "supervisor/io_thread.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
@@ -56,7 +58,9 @@ inline constexpr std::chrono::seconds kStartupTimeout{10};
 class Server {
  public:
   // `args` and `env` are kept to re-read the configuration on SIGHUP.
-  Server(Config config, std::vector<std::string> args, Environment env);
+  // Listening sockets in `inherited` replace the binds of their listeners.
+  Server(Config config, std::vector<std::string> args, Environment env,
+         InheritedSockets inherited = {});
   ~Server();
 
   // Serves until drained. Returns the process exit code.
@@ -97,6 +101,7 @@ class Server {
   bool pool_stopped_ = false;
   unsigned drains_pending_ = 0;  // I/O threads still draining
   int exit_code_ = 0;
+  os::UniqueFd ready_fd_;  // an upgrade's predecessor waits on it for the ready line
   std::function<ProcessInfo()> process_;
   // Last: destroyed (joined) first, before the pool and metrics they use.
   std::vector<std::unique_ptr<IoThread>> io_threads_;
