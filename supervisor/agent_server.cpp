@@ -19,6 +19,12 @@ AgentServer::AgentServer(asio::io_context& io, const std::string& host, std::uin
 
 void AgentServer::Start() { Accept(); }
 
+void AgentServer::StopAccepting() {
+  error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+}
+
 void AgentServer::Accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;

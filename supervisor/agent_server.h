@@ -33,6 +33,9 @@ class AgentServer {
   std::uint16_t port() const { return port_; }
   // Starts answering (connections made before wait in the listen backlog).
   void Start();
+  // Closes the listening socket: in a binary upgrade, where the new process
+  // answers the same socket, so that a checker never hears this one's `drain`.
+  void StopAccepting();
 
  private:
   void Accept();

@@ -70,6 +70,15 @@ Server::Server(Config config, std::vector<std::string> args, Environment env,
       connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
   RaiseOpenFileLimit();
+  signals_.add(SIGUSR2);
+  {
+    // The path this process was started from, read now: a package upgrade
+    // replaces the file, and SIGUSR2 starts what is there then.
+    const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe");
+    std::vector<std::string> argv{program.string()};
+    argv.insert(argv.end(), args_.begin(), args_.end());
+    upgrade_ = std::make_unique<BinaryUpgrade>(io_, program, std::move(argv));
+  }
   if (os::UniqueFd line = inherited.Take(ListenerRole::kLine); line.valid()) {
     try {
       ListenOrAdopt(acceptor_, std::move(line), config_.host, config_.port);
@@ -101,7 +110,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env,
   connection_env_.metrics = &metrics_;
   process_ = [this, start_time = ProcessStartTimeSeconds()] {
     return ProcessInfo{FIBPOOL_VERSION, start_time, std::chrono::steady_clock::now() - started_,
-                       metrics_server_ ? metrics_server_->port() : -1};
+                       metrics_server_ ? metrics_server_->port() : -1, ::getpid()};
   };
   connection_env_.stats = [this] { return StatsText(); };
   os::UniqueFd metrics_fd = inherited.Take(ListenerRole::kMetrics);
@@ -252,6 +261,11 @@ void Server::Refuse(asio::ip::tcp::socket socket) {
 void Server::WaitForSignal() {
   signals_.async_wait([this](const error_code& ec, int signo) {
     if (ec) return;
+    if (signo == SIGUSR2) {
+      StartUpgrade();
+      WaitForSignal();
+      return;
+    }
     if (signo != SIGHUP && !ready_) {
       // Nothing is served yet: stop at once (the pool's destructor ends the
       // workers and removes the shared memory).
@@ -325,6 +339,26 @@ void Server::Reload() {
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());
   }
+}
+
+void Server::StartUpgrade() {
+  if (!ready_ || draining_) {
+    spdlog::warn("event=upgrade_skipped why=\"{}\"", draining_ ? "draining" : "not ready yet");
+    return;
+  }
+  std::vector<HandedListener> listeners{{acceptor_.native_handle(), std::string(kLineSocketName)}};
+  if (metrics_server_) {
+    listeners.push_back({metrics_server_->native_handle(), std::string(kMetricsSocketName)});
+  }
+  if (agent_server_) {
+    listeners.push_back({agent_server_->native_handle(), std::string(kAgentSocketName)});
+  }
+  upgrade_->Start(std::move(listeners), [this](pid_t new_pid) {
+    if (draining_) return;
+    spdlog::info("event=drain signal=SIGUSR2 new_pid={}", new_pid);
+    if (agent_server_) agent_server_->StopAccepting();
+    Drain();
+  });
 }
 
 void Server::MaybeExit() {

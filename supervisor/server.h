@@ -18,7 +18,9 @@
 // accepting, answer every request already read (every I/O thread has
 // drained its connections and its jobs have reached the pool before the
 // pool is told to stop), stop the pool with sentinels, and return from Run()
-// with 0. SIGHUP re-reads the config file.
+// with 0. SIGHUP re-reads the config file. SIGUSR2 starts the binary on disk
+// as a new process on the same listening sockets and drains this one once the
+// new one is ready (upgrade.h).
 // Past max_connections, a new connection gets `ERR busy` and is closed (and
 // an info line, at most one per kLogInterval, counts them). The
 // soft limit on open files is raised to the hard limit at start.
@@ -48,6 +50,7 @@
 #include "supervisor/metrics_server.h"
 #include "supervisor/process_info.h"
 #include "supervisor/rate_limited_log.h"
+#include "supervisor/upgrade.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
@@ -74,6 +77,8 @@ class Server {
   // The `stats` line, on the pool's thread.
   std::string StatsText() const;
   void Reload();
+  // SIGUSR2: a binary upgrade (upgrade.h); this process drains once the new one is ready.
+  void StartUpgrade();
   void MaybeExit();
   void Refuse(boost::asio::ip::tcp::socket socket);
 
@@ -89,6 +94,7 @@ class Server {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included
+  std::unique_ptr<BinaryUpgrade> upgrade_;
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
