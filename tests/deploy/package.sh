@@ -40,12 +40,17 @@ cleanup() {
 }
 
 ((EUID == 0)) || skip "needs root (rootful podman)"
-command -v podman >/dev/null || [[ -r $repo/../shared/tools/container-setup ]] ||
-  skip "podman is not installed"
-if ! bash "$repo/../shared/tools/container-setup" >/dev/null 2>&1 ||
-  ! podman run --rm --network none docker.io/library/debian:bookworm true >/dev/null 2>&1; then
+# Podman, runc and the Debian base image (idempotent), beside the main clone or a
+# worktree of it.
+for setup in "$repo/../shared/tools/container-setup" "$repo/../../shared/tools/container-setup"; do
+  if [[ -r $setup ]]; then
+    bash "$setup" >/dev/null 2>&1 || true
+    break
+  fi
+done
+command -v podman >/dev/null || skip "podman is not installed"
+podman run --rm --network none docker.io/library/debian:bookworm true >/dev/null 2>&1 ||
   skip "podman cannot run containers here"
-fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -56,9 +61,11 @@ deb=$(scripts/package 2>/dev/null | tail -n 1)
 need "scripts/package builds $deb" test -f "$deb"
 version=$(dpkg-deb -f "$deb" Version)
 
-need "a fresh debian:bookworm container" \
+start_container() {
   podman run -d --name "$container" -v "$repo/build:/pkg:ro" docker.io/library/debian:bookworm \
-  sleep infinity
+    sleep infinity >/dev/null
+}
+need "a fresh debian:bookworm container" start_container
 need "apt-get install ./$(basename "$deb")" run_in "apt-get update -qq &&
   cd /pkg && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./$(basename "$deb") >/dev/null"
 
@@ -75,7 +82,8 @@ check "/etc/fibpool/fibpool.conf is a conffile" \
 need "netcat in the container" \
   run_in "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq netcat-openbsd >/dev/null"
 podman exec -d "$container" sh -c \
-  'exec fibpool --config /etc/fibpool/fibpool.conf --workers 1 >/tmp/fibpool.out 2>/tmp/fibpool.log'
+  'exec fibpool --config /etc/fibpool/fibpool.conf --workers 1 >/tmp/fibpool.out 2>/tmp/fibpool.log' \
+  >/dev/null
 pong() { [[ $(run_in "echo ping | nc -q1 -w5 127.0.0.1 25000" 2>/dev/null) == pong ]]; }
 need "the installed fibpool starts with the installed config" wait_for 30 pong
 check "30 is answered 832040" \
