@@ -12,12 +12,18 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 AgentServer::AgentServer(asio::io_context& io, const std::string& host, std::uint16_t port,
-                         std::function<std::string()> answer)
+                         std::function<std::string()> answer, os::UniqueFd inherited)
     : acceptor_(io), accept_retry_(io), answer_(std::move(answer)) {
-  port_ = ListenOn(acceptor_, host, port);
+  port_ = ListenOrAdopt(acceptor_, std::move(inherited), host, port);
 }
 
 void AgentServer::Start() { Accept(); }
+
+void AgentServer::StopAccepting() {
+  error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+}
 
 void AgentServer::Accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {

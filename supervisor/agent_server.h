@@ -18,16 +18,24 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "os/unique_fd.h"
+
 namespace fibpool::supervisor {
 
 class AgentServer {
  public:
-  // Binds host:port (0 picks a port). Throws boost::system::system_error.
+  // Binds host:port (0 picks a port), or listens on `inherited` when it holds
+  // a socket (tcp_listen.h). Throws boost::system::system_error.
   AgentServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-              std::function<std::string()> answer);
+              std::function<std::string()> answer, os::UniqueFd inherited = {});
+  // The listening socket, to hand over in a binary upgrade.
+  int native_handle() { return acceptor_.native_handle(); }
   std::uint16_t port() const { return port_; }
   // Starts answering (connections made before wait in the listen backlog).
   void Start();
+  // Closes the listening socket: in a binary upgrade, where the new process
+  // answers the same socket, so that a checker never hears this one's `drain`.
+  void StopAccepting();
 
  private:
   void Accept();

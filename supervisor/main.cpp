@@ -10,6 +10,7 @@
 #include "os/scheduling.h"
 #include "supervisor/config.h"
 #include "supervisor/config_report.h"
+#include "supervisor/inherited_sockets.h"
 #include "supervisor/pool_options.h"
 #include "supervisor/server.h"
 #include "supervisor/worker_executable.h"
@@ -18,8 +19,10 @@ int main(int argc, char** argv) {
   using namespace fibpool::supervisor;
   std::signal(SIGPIPE, SIG_IGN);
   const std::vector<std::string> args(argv + 1, argv + argc);
-  const Environment env = CurrentEnvironment();
   try {
+    // First: it removes the socket activation variables from the environment.
+    InheritedSockets inherited = InheritedSockets::FromEnvironment();
+    const Environment env = CurrentEnvironment();
     ConfigOutcome outcome = LoadConfig(args, env);
     if (outcome.action == ConfigOutcome::Action::kHelp ||
         outcome.action == ConfigOutcome::Action::kVersion) {
@@ -43,7 +46,7 @@ int main(int argc, char** argv) {
     // The event loop runs the moment a client or a worker needs it, even
     // while big jobs hold every CPU (os/scheduling.h).
     fibpool::os::SetScheduling(0, fibpool::os::kLatencySlice);
-    Server server(outcome.config, args, env);
+    Server server(outcome.config, args, env, std::move(inherited));
     return server.Run();
   } catch (const ConfigError& e) {
     std::cerr << "fibpool: " << e.what() << "\n(see fibpool --help)\n";

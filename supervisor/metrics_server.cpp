@@ -10,13 +10,13 @@ namespace asio = boost::asio;
 
 MetricsServer::MetricsServer(asio::io_context& io, const std::string& host, std::uint16_t port,
                              HttpEndpoints endpoints,
-                             std::function<StatusFigures()> status_figures)
+                             std::function<StatusFigures()> status_figures, os::UniqueFd inherited)
     : acceptor_(io),
       accept_retry_(io),
       recorder_(io, std::move(status_figures)),
       endpoints_(std::move(endpoints)) {
   endpoints_.history_json = [this] { return recorder_.history().Json(); };
-  port_ = ListenOn(acceptor_, host, port);
+  port_ = ListenOrAdopt(acceptor_, std::move(inherited), host, port);
 }
 
 void MetricsServer::Start() {

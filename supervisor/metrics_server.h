@@ -23,6 +23,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "os/unique_fd.h"
 #include "supervisor/http_routes.h"
 #include "supervisor/http_session.h"
 #include "supervisor/status_recorder.h"
@@ -33,11 +34,15 @@ class MetricsServer {
  public:
   static constexpr std::chrono::milliseconds kAcceptRetry{100};
 
-  // Binds host:port (0 picks a port). Throws boost::system::system_error.
+  // Binds host:port (0 picks a port), or listens on `inherited` when it holds
+  // a socket (tcp_listen.h). Throws boost::system::system_error.
   // `endpoints.history_json` is set here; `status_figures` is read once a
   // second while started.
   MetricsServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                HttpEndpoints endpoints, std::function<StatusFigures()> status_figures);
+                HttpEndpoints endpoints, std::function<StatusFigures()> status_figures,
+                os::UniqueFd inherited = {});
+  // The listening socket, to hand over in a binary upgrade.
+  int native_handle() { return acceptor_.native_handle(); }
   std::uint16_t port() const { return port_; }
   void Start();
   void Stop();

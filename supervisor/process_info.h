@@ -20,6 +20,7 @@ struct ProcessInfo {
   std::size_t connections_limit = 0;  // max_connections, or less when open files are short
   std::uint64_t open_file_limit = 0;  // the soft RLIMIT_NOFILE; UINT64_MAX: unlimited
   ProcessUsage usage;                 // read for /metrics only (ReadProcessUsage); zeros elsewhere
+  int pid = 0;                        // the supervisor's pid (a binary upgrade changes it)
 };
 
 }  // namespace fibpool::supervisor

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -73,7 +74,8 @@ DescriptorBudget PlanOpenFiles(const Config& config) {
 
 }  // namespace
 
-Server::Server(Config config, std::vector<std::string> args, Environment env)
+Server::Server(Config config, std::vector<std::string> args, Environment env,
+               InheritedSockets inherited)
     : config_(std::move(config)),
       args_(std::move(args)),
       env_(std::move(env)),
@@ -86,7 +88,28 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
   for (const int signo : HandledSignals()) signals_.add(signo);
-  Listen(acceptor_, config_.host, config_.port);
+  {
+    // The path this process was started from, read now: a package upgrade
+    // replaces the file, and SIGUSR2 starts what is there then.
+    const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe");
+    std::vector<std::string> argv{program.string()};
+    argv.insert(argv.end(), args_.begin(), args_.end());
+    upgrade_ = std::make_unique<BinaryUpgrade>(io_, program, std::move(argv));
+  }
+  if (os::UniqueFd line = inherited.Take(ListenerRole::kLine); line.valid()) {
+    try {
+      ListenOrAdopt(acceptor_, std::move(line), config_.host, config_.port);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen for the line protocol on the socket handed over: " +
+                               e.code().message());
+    }
+  } else {
+    Listen(acceptor_, config_.host, config_.port);
+  }
+  for (const std::string& name : inherited.unused()) {
+    spdlog::warn("event=socket_unused name=\"{}\" why=\"no listener takes this name\"", name);
+  }
+  ready_fd_ = inherited.TakeReadyFd();
   // The spare descriptor's accept must never block the event loop.
   error_code non_blocking;
   acceptor_.native_non_blocking(true, non_blocking);
@@ -113,7 +136,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
                        agent_server_ ? agent_server_->port() : -1,
                        descriptors_.max_connections,
                        descriptors_.open_file_limit,
-                       ProcessUsage{}};
+                       ProcessUsage{},
+                       ::getpid()};
   };
   connection_env_.stats = [this] { return StatsText(); };
   if (!config_.line_stats) {
@@ -125,8 +149,9 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
       return line;
     };
   }
-  if (config_.metrics_port >= 0) {
-    const auto port = static_cast<std::uint16_t>(config_.metrics_port);
+  os::UniqueFd metrics_fd = inherited.Take(ListenerRole::kMetrics);
+  if (config_.metrics_port >= 0 || metrics_fd.valid()) {
+    const auto port = static_cast<std::uint16_t>(std::max(config_.metrics_port, 0));
     try {
       metrics_server_ = std::make_unique<MetricsServer>(
           io_, MetricsHost(config_), port,
@@ -137,18 +162,21 @@ Server::Server(Config config, std::vector<std::string> args, Environment env)
                         },
                         [this] { return StatsText(); }, [this] { return CanServe(Serving()); },
                         {}},  // history_json: the MetricsServer's own
-          [this] { return StatusFiguresOf(pool_->Snapshot(), metrics_, process_().uptime); });
+          [this] { return StatusFiguresOf(pool_->Snapshot(), metrics_, process_().uptime); },
+          std::move(metrics_fd));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("metrics (HTTP)", MetricsHost(config_), port, e.code()));
     }
     connection_env_.metrics_port = metrics_server_->port();
   }
-  if (config_.agent_port >= 0) {
-    const auto port = static_cast<std::uint16_t>(config_.agent_port);
+  os::UniqueFd agent_fd = inherited.Take(ListenerRole::kAgent);
+  if (config_.agent_port >= 0 || agent_fd.valid()) {
+    const auto port = static_cast<std::uint16_t>(std::max(config_.agent_port, 0));
     try {
-      agent_server_ = std::make_unique<AgentServer>(io_, MetricsHost(config_), port, [this] {
-        return AgentAnswer(AgentState{Serving(), pool_->pending_cost_ns()});
-      });
+      agent_server_ = std::make_unique<AgentServer>(
+          io_, MetricsHost(config_), port,
+          [this] { return AgentAnswer(AgentState{Serving(), pool_->pending_cost_ns()}); },
+          std::move(agent_fd));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(ListenError("the agent check", MetricsHost(config_), port, e.code()));
     }
@@ -200,6 +228,9 @@ int Server::Run() {
         std::printf("fibpool listening on %s workers=%u\n",
                     AddressText(bound.address().to_string(), bound.port()).c_str(), config_.workers);
         std::fflush(stdout);
+        if (const error_code ec = ReportReady(std::move(ready_fd_))) {
+          spdlog::warn("event=upgrade_ready_not_reported why=\"{}\"", ec.message());
+        }
         if (metrics_server_) metrics_server_->Start();
         if (agent_server_) agent_server_->Start();
         Accept();
@@ -304,6 +335,8 @@ void Server::WaitForSignal() {
     }
     if (action == SignalAction::kReload) {
       Reload();
+    } else if (action == SignalAction::kUpgrade) {
+      StartUpgrade();
     } else if (action == SignalAction::kIgnore) {
       spdlog::warn("event=signal_ignored signal={} why=\"{}\"", SignalName(signo),
                    WhyIgnored(signo));
@@ -375,6 +408,26 @@ void Server::Reload() {
   } catch (const std::exception& e) {
     spdlog::error("event=reload_failed why=\"{}\"", e.what());
   }
+}
+
+void Server::StartUpgrade() {
+  if (!ready_ || draining_) {
+    spdlog::warn("event=upgrade_skipped why=\"{}\"", draining_ ? "draining" : "not ready yet");
+    return;
+  }
+  std::vector<HandedListener> listeners{{acceptor_.native_handle(), std::string(kLineSocketName)}};
+  if (metrics_server_) {
+    listeners.push_back({metrics_server_->native_handle(), std::string(kMetricsSocketName)});
+  }
+  if (agent_server_) {
+    listeners.push_back({agent_server_->native_handle(), std::string(kAgentSocketName)});
+  }
+  upgrade_->Start(std::move(listeners), [this](pid_t new_pid) {
+    if (draining_) return;
+    spdlog::info("event=drain signal=SIGUSR2 new_pid={}", new_pid);
+    if (agent_server_) agent_server_->StopAccepting();
+    Drain();
+  });
 }
 
 void Server::MaybeExit() {

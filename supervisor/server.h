@@ -9,7 +9,8 @@
 // PoolGate (pool_gate.h); a `stats` request is answered on the pool's
 // thread. Figures shared across threads are Metrics' counters (metrics.h).
 //
-// Start-up: bind and listen (failing fast if the address is taken, with a
+// Start-up: take the listening sockets handed over (inherited_sockets.h:
+// systemd socket activation, a binary upgrade) or bind and listen (failing fast if the address is taken, with a
 // message naming the listener and the address), start the workers, then
 // print the ready line and accept. Workers that are not all ready within
 // kStartupTimeout fail the start-up; SIGTERM/SIGINT/SIGQUIT before ready
@@ -18,7 +19,9 @@
 // drained its connections and its jobs have reached the pool before the
 // pool is told to stop), stop the pool with sentinels, and return from Run()
 // with 0; the metrics port answers until then (/healthz: 503), the agent
-// port too (`drain`). SIGHUP re-reads the config file; every other
+// port too (`drain`). SIGHUP re-reads the config file. SIGUSR2 starts the
+// binary on disk as a new process on the same listening sockets and drains
+// this one once the new one is ready (upgrade.h). Every other
 // signal that would end the process is logged and ignored (signal_policy.h).
 // A new connection is admitted by ClientConnections (client_connections.h:
 // the connection limit in force, max_connections_per_client, and an idle
@@ -54,6 +57,7 @@
 #include "supervisor/connection_log.h"
 #include "supervisor/connection_manager.h"
 #include "supervisor/descriptor_budget.h"
+#include "supervisor/inherited_sockets.h"
 #include "supervisor/io_thread.h"
 #include "supervisor/metrics.h"
 #include "supervisor/metrics_server.h"
@@ -61,6 +65,7 @@
 #include "supervisor/serving_state.h"
 #include "supervisor/spare_descriptor.h"
 #include "supervisor/throttled_log.h"
+#include "supervisor/upgrade.h"
 #include "supervisor/worker_pool.h"
 
 namespace fibpool::supervisor {
@@ -71,7 +76,9 @@ inline constexpr std::chrono::seconds kStartupTimeout{10};
 class Server {
  public:
   // `args` and `env` are kept to re-read the configuration on SIGHUP.
-  Server(Config config, std::vector<std::string> args, Environment env);
+  // Listening sockets in `inherited` replace the binds of their listeners.
+  Server(Config config, std::vector<std::string> args, Environment env,
+         InheritedSockets inherited = {});
   ~Server();
 
   // Serves until drained. Returns the process exit code.
@@ -88,6 +95,8 @@ class Server {
   // The `stats` line, on the pool's thread.
   std::string StatsText() const;
   void Reload();
+  // SIGUSR2: a binary upgrade (upgrade.h); this process drains once the new one is ready.
+  void StartUpgrade();
   void MaybeExit();
   void Refuse(boost::asio::ip::tcp::socket socket, BusyReason reason);
 
@@ -106,6 +115,7 @@ class Server {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included
+  std::unique_ptr<BinaryUpgrade> upgrade_;
   ConnectionEnv connection_env_;
   ConnectionManager connections_;
   std::chrono::steady_clock::time_point started_;
@@ -117,6 +127,7 @@ class Server {
   bool pool_stopped_ = false;
   unsigned drains_pending_ = 0;  // I/O threads still draining
   int exit_code_ = 0;
+  os::UniqueFd ready_fd_;  // an upgrade's predecessor waits on it for the ready line
   std::function<ProcessInfo()> process_;
   // Last: destroyed (joined) first, before the pool and metrics they use.
   std::vector<std::unique_ptr<IoThread>> io_threads_;

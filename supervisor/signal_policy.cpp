@@ -9,13 +9,13 @@ namespace {
 
 // Asynchronous signals whose default action ends the process, besides the
 // ones fibpool uses and the real-time range.
-constexpr int kIgnored[] = {SIGUSR1, SIGUSR2, SIGALRM,   SIGVTALRM, SIGPROF,
-                            SIGIO,   SIGPWR,  SIGSTKFLT, SIGXCPU,   SIGXFSZ};
+constexpr int kIgnored[] = {SIGUSR1, SIGALRM,   SIGVTALRM, SIGPROF, SIGIO,
+                            SIGPWR,  SIGSTKFLT, SIGXCPU,   SIGXFSZ};
 
 }  // namespace
 
 std::vector<int> HandledSignals() {
-  std::vector<int> signals = {SIGTERM, SIGINT, SIGQUIT, SIGHUP};
+  std::vector<int> signals = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2};
   signals.insert(signals.end(), std::begin(kIgnored), std::end(kIgnored));
   for (int signo = SIGRTMIN; signo <= SIGRTMAX; ++signo) signals.push_back(signo);
   return signals;
@@ -24,6 +24,7 @@ std::vector<int> HandledSignals() {
 SignalAction ActionFor(int signo) {
   if (signo == SIGTERM || signo == SIGINT || signo == SIGQUIT) return SignalAction::kDrain;
   if (signo == SIGHUP) return SignalAction::kReload;
+  if (signo == SIGUSR2) return SignalAction::kUpgrade;
   return SignalAction::kIgnore;
 }
 
@@ -35,8 +36,7 @@ std::string SignalName(int signo) {
   return abbreviation ? std::string("SIG") + abbreviation : "signal " + std::to_string(signo);
 }
 
-std::string_view WhyIgnored(int signo) {
-  if (signo == SIGUSR2) return "reserved for a binary upgrade, which fibpool does not do yet";
+std::string_view WhyIgnored(int) {
   return "fibpool does not use this signal";
 }
 

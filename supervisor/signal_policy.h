@@ -3,7 +3,8 @@
 //
 //   SIGTERM, SIGINT, SIGQUIT   drain and exit 0 (before ready: stop at once)
 //   SIGHUP                     re-read the config file
-//   SIGUSR1, SIGUSR2 and every other signal whose default action ends the
+//   SIGUSR2                    binary upgrade (upgrade.h)
+//   SIGUSR1 and every other signal whose default action ends the
 //   process (SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSTKFLT,
 //   SIGXCPU, SIGXFSZ, SIGRTMIN to SIGRTMAX)
 //                              logged (event=signal_ignored) and ignored
@@ -26,7 +27,7 @@
 
 namespace fibpool::supervisor {
 
-enum class SignalAction { kDrain, kReload, kIgnore };
+enum class SignalAction { kDrain, kReload, kUpgrade, kIgnore };
 
 // Every signal the supervisor waits for.
 std::vector<int> HandledSignals();

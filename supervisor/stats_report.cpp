@@ -164,6 +164,7 @@ std::string StatsJson(const PoolSnapshot& pool, const Metrics& metrics, const Co
   root["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(process.uptime).count();
   root["uptime_ms"] = Millis(process.uptime);
   root["version"] = process.version;
+  root["pid"] = process.pid;
   root["settings"] = SettingsJson(config);
   return json::serialize(root);
 }

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Checks deploy/fibpool.service with `systemd-analyze verify` (works offline,
-# without a running systemd). Any finding fails: verify exits 0 on unknown keys
-# and bad values, so its output must be empty too.
+# Checks systemd units (deploy/fibpool.service, deploy/fibpool.socket) with
+# `systemd-analyze verify` (works offline, without a running systemd). Any
+# finding fails: verify exits 0 on unknown keys and bad values, so its output
+# must be empty too. The units are verified together, in one directory, so
+# that the socket finds its service.
 #
-#   tests/deploy/systemd_verify.sh UNIT_FILE BIN_DIR
+#   tests/deploy/systemd_verify.sh BIN_DIR UNIT_FILE...
 #
-# BIN_DIR holds the built fibpool: the unit's /usr/local/bin/ is replaced by it,
-# since verify requires ExecStart's program to exist. Exits 77 (ctest: skipped)
-# when systemd-analyze is missing or cannot run here.
+# BIN_DIR holds the built fibpool: the units' /usr/local/bin/ is replaced by
+# it, since verify requires ExecStart's program to exist. Exits 77 (ctest:
+# skipped) when systemd-analyze is missing or cannot run here.
 set -euo pipefail
-unit=$1
-bin_dir=$(cd "$2" && pwd)
+bin_dir=$(cd "$1" && pwd)
+shift
+units=("$@")
 
 if ! command -v systemd-analyze >/dev/null; then
   echo "systemd-analyze not found (Debian package systemd): skipped"
@@ -27,13 +30,17 @@ if ! (cd "$dir" && systemd-analyze verify --man=no ./probe.service) >/dev/null 2
   exit 77
 fi
 
-name=$(basename "$unit")
-sed "s#/usr/local/bin/#${bin_dir%/}/#g" "$unit" >"$dir/$name"
+names=()
+for unit in "${units[@]}"; do
+  name=$(basename "$unit")
+  sed "s#/usr/local/bin/#${bin_dir%/}/#g" "$unit" >"$dir/$name"
+  names+=("./$name")
+done
 status=0
-output=$(cd "$dir" && systemd-analyze verify --man=no "./$name" 2>&1) || status=$?
+output=$(cd "$dir" && systemd-analyze verify --man=no "${names[@]}" 2>&1) || status=$?
 if ((status != 0)) || [[ -n $output ]]; then
-  echo "systemd-analyze verify $unit: exit $status"
+  echo "systemd-analyze verify ${units[*]}: exit $status"
   echo "$output"
   exit 1
 fi
-echo "systemd-analyze verify $unit: clean"
+echo "systemd-analyze verify ${units[*]}: clean"
