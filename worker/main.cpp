@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "ipc/log_format.h"
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
     std::cerr << "\n";
     return 2;
   }
+  // stderr, which the worker shares with the supervisor (its stdout is
+  // /dev/null): the worker's lines land in the same log.
+  spdlog::set_default_logger(spdlog::stderr_logger_st("fibpool-worker"));
   spdlog::set_level(spdlog::level::from_str(args->log_level));
   spdlog::set_pattern(fibpool::ipc::LogPattern("fibpool-worker"), spdlog::pattern_time_type::utc);
   return fibpool::worker::RunWorker(*args);

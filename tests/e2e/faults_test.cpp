@@ -200,6 +200,8 @@ TEST(Faults, AJobWhoseQueueSlotIsCorruptIsAnsweredErrInternalAndTheDrainEnds) {
   EXPECT_EQ(answer->rfind("ERR internal ", 0), 0u) << *answer;
   EXPECT_NE(server.Log().find("event=internal_error algorithm=fast n=20 "), std::string::npos)
       << server.Log();
+  // The worker that took the slot says so, in the same log.
+  EXPECT_NE(server.Log().find("event=corrupt_job "), std::string::npos) << server.Log();
   EXPECT_EQ(server.WaitExit(10s), 0) << "the drain waits for the lost job\n" << server.Log();
 }
 
