@@ -96,7 +96,7 @@ TEST(IoThread, ADrainHandledInTheTurnThatReadARequestStopsThePoolOnlyAfterItsJob
     testing::LineClient client(acceptor.local_endpoint().port());
     asio::ip::tcp::socket socket(io_thread.context());
     acceptor.accept(socket);
-    io_thread.Adopt(std::move(socket));
+    io_thread.Adopt(std::move(socket), ClientSlot{});  // counted by no ClientConnections
 
     client.Send("stats\n10\n");
     EXPECT_EQ(client.ReadLine(), "{}");
