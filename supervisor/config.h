@@ -54,6 +54,7 @@ struct Config {
   int metrics_port = -1;        // HTTP /metrics and /healthz; -1: off
   int agent_port = -1;          // HAProxy's agent check; -1: off
   std::string metrics_host;     // listen address of the metrics and agent ports; empty: host
+  std::string metrics_host_setting;  // metrics_host as given (a name, unresolved); empty: unset
   bool line_stats = true;       // `stats` answered on the line port
   double access_log = 0;        // share of answered requests in the access log; 0: off
   std::chrono::microseconds worker_spin =

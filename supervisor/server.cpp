@@ -85,6 +85,7 @@ Server::Server(Config config, std::vector<std::string> args, Environment env,
       signals_(io_),
       accept_retry_(io_),
       startup_timer_(io_),
+      handover_timer_(io_),
       connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
   for (const int signo : HandledSignals()) signals_.add(signo);
@@ -258,8 +259,11 @@ void Server::Accept() {
   acceptor_.async_accept(
       executor, [this, owner](const error_code& ec, asio::ip::tcp::socket socket) {
         if (draining_) return;
+        // A socket accepted just before the acceptor was handed over to a
+        // new process (binary upgrade) is still served here.
+        const bool accepting = acceptor_.is_open();
         if (ec) {
-          AcceptFailed(ec);
+          if (accepting) AcceptFailed(ec);
           return;
         }
         // With proxy_protocol the client is named by its header, not the peer.
@@ -269,7 +273,7 @@ void Server::Accept() {
             clients_.Admit(config_.proxy_protocol ? std::string() : peer, peer, &refused);
         if (!slot) {
           Refuse(std::move(socket), refused);
-          Accept();
+          if (accepting) Accept();
           return;
         }
         if (owner) {
@@ -278,7 +282,7 @@ void Server::Accept() {
           connections_.Start(
               std::make_shared<Connection>(std::move(socket), connection_env_, std::move(*slot)));
         }
-        Accept();
+        if (accepting) Accept();
       });
 }
 
@@ -424,9 +428,20 @@ void Server::StartUpgrade() {
   }
   upgrade_->Start(std::move(listeners), [this](pid_t new_pid) {
     if (draining_) return;
-    spdlog::info("event=drain signal=SIGUSR2 new_pid={}", new_pid);
+    // The new process accepts from now on. A connection this one accepted
+    // last may not have sent its first request yet: it is served as usual
+    // for kHandoverGrace more, so that such a request is answered rather
+    // than cut off by the drain.
     if (agent_server_) agent_server_->StopAccepting();
-    Drain();
+    error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+    handover_timer_.expires_after(kHandoverGrace);
+    handover_timer_.async_wait([this, new_pid](const error_code& ec) {
+      if (ec || draining_) return;
+      spdlog::info("event=drain signal=SIGUSR2 new_pid={}", new_pid);
+      Drain();
+    });
   });
 }
 

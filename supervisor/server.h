@@ -73,6 +73,10 @@ namespace fibpool::supervisor {
 // How long the workers may take to report ready at start-up.
 inline constexpr std::chrono::seconds kStartupTimeout{10};
 
+// After a binary upgrade's new process is ready: how long this one goes on
+// serving its connections, without accepting, before it drains.
+inline constexpr std::chrono::seconds kHandoverGrace{1};
+
 class Server {
  public:
   // `args` and `env` are kept to re-read the configuration on SIGHUP.
@@ -112,6 +116,7 @@ class Server {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer startup_timer_;
+  boost::asio::steady_timer handover_timer_;  // a binary upgrade's grace before the drain
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included

@@ -178,9 +178,11 @@ constexpr std::array kSettings = {
           "port; resolved like host",
           "an IP address or a host name", "the value of host",
           [](Config& c, std::int64_t resolved, const std::string& t) {
-            if (resolved) c.metrics_host = t;
+            (resolved ? c.metrics_host : c.metrics_host_setting) = t;
           },
-          [](const Config& c) { return MetricsHost(c); }},
+          [](const Config& c) {
+            return c.metrics_host_setting.empty() ? c.host_setting : c.metrics_host_setting;
+          }},
   // On by default: clients, scripts and the load tests read `stats` on the
   // line port; an operator who exposes that port to strangers turns it off.
   Setting{"line-stats", SettingKind::kBool, 0, 0, false,

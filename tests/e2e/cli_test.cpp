@@ -401,6 +401,7 @@ TEST(CommandLine, SighupWithAHostThatDoesNotResolveStillAppliesTheOtherChanges) 
   EXPECT_TRUE(LogLineAfterSighup(server, "event=reload ")
                   .ends_with("event=reload config=" + config.path() +
                              " applied=\"workers 1->2\" restart_needed=\"host "
+                             "127.0.0.1->no-such-host.invalid, metrics_host "
                              "127.0.0.1->no-such-host.invalid\" overridden=none"))
       << server.Log();
   LineClient client(server.port());

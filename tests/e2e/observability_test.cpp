@@ -151,8 +151,8 @@ TEST(Observability, BusyAnswersAreLoggedWithTheClient) {
   EXPECT_TRUE(WaitFor(
       [&] {
         return server.Log().find(
-                   "event=busy client=127.0.0.1 detail=\"the backlog is full; try "
-                   "again later\" suppressed=0") != std::string::npos;
+                   "event=busy client=127.0.0.1 detail=\"your address has too many "
+                   "waiting jobs; try again later\" suppressed=0") != std::string::npos;
       },
       5s))
       << server.Log();

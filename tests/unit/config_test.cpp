@@ -373,7 +373,8 @@ TEST(ReloadSummary, AHostNameComparesAsGivenAndOneThatDoesNotResolveNeedsARestar
       << ReloadSummary(running, same);
   const ConfigOutcome next = LoadConfig({"--host", "no-such-host.invalid"}, {}, HostLookup::kSkip);
   EXPECT_NE(ReloadSummary(running, next)
-                .find("restart_needed=\"host localhost->no-such-host.invalid\""),
+                .find("restart_needed=\"host localhost->no-such-host.invalid, metrics_host "
+                      "localhost->no-such-host.invalid\""),
             std::string::npos)
       << ReloadSummary(running, next);
 }

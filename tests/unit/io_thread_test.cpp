@@ -1,5 +1,6 @@
 // IoThread with a real connection on a real socket, in front of a fake pool
 // (a JobExecutor of the test) on the test's own pool loop.
+#include "supervisor/connection_log.h"
 #include "supervisor/io_thread.h"
 
 #include <gtest/gtest.h>
@@ -78,8 +79,10 @@ TEST(IoThread, ADrainHandledInTheTurnThatReadARequestStopsThePoolOnlyAfterItsJob
   StoppingPool pool(pool_io.get_executor());
   Metrics metrics;
   std::atomic<IoThread*> thread{nullptr};
+  ConnectionLog log(pool_io.get_executor(), 0);  // the access log off
   ConnectionEnv env;
   env.metrics = &metrics;
+  env.log = &log;
   // `stats`, answered on the I/O thread itself (no stats_executor), asks for
   // the drain from inside the read that also brings the next request: the
   // drain is handled in the same turn as that request's job, before the
