@@ -144,27 +144,36 @@ std::string Metrics(std::uint16_t port) {
 }
 
 TEST(ClientLimits, AClientFillingTheBacklogLeavesRoomForAnotherClientsJob) {
-  ServerProcess server(
-      {"--workers", "1", "--reserve-workers", "0", "--max-backlog", "5", "--metrics-port", "0"});
+  ServerProcess server({"--workers", "1", "--reserve-workers", "0", "--max-backlog", "5",
+                        "--metrics-port", "0", "--job-timeout", "300"});
   LineClient observer(server.port(), "127.0.0.3");
-  // The one worker is held: A's jobs stay waiting however fast the machine.
-  const auto stats = AskStats(observer);
-  const pid_t worker = WorkersOf(stats).front().pid;
-  const auto metrics_port = static_cast<std::uint16_t>(stats.at("metrics_port").as_int64());
+  const auto metrics_port =
+      static_cast<std::uint16_t>(AskStats(observer).at("metrics_port").as_int64());
+  // The one worker is held busy (stopped inside a long job): every job of A
+  // waits in the backlog however fast the machine.
+  LineClient holder(server.port(), "127.0.0.4");
+  holder.Send("42 recursive\n");
+  pid_t worker = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto busy = BusyWorkers(AskStats(observer));
+        if (!busy.empty()) worker = busy.front().pid;
+        return worker != 0;
+      },
+      seconds(10)));
   ASSERT_EQ(::kill(worker, SIGSTOP), 0);
 
-  // A: 12 jobs over two connections from one address.
+  // A: 12 jobs over two connections from one address: five in the backlog,
+  // the rest refused.
   constexpr int kJobsOfA = 12;
   LineClient a1(server.port());
   LineClient a2(server.port());
-  std::string six;
-  for (int i = 0; i < kJobsOfA / 2; ++i) six += std::string(kBigJob) + "\n";
-  a1.Send(six);
-  a2.Send(six);
-  // One job in the worker's queue (a big job goes there only for a free
-  // worker), five in the backlog, the rest refused.
+  std::string half;
+  for (int i = 0; i < kJobsOfA / 2; ++i) half += std::string(kBigJob) + "\n";
+  a1.Send(half);
+  a2.Send(half);
   ASSERT_TRUE(
-      WaitFor([&] { return Counter(AskStats(observer), "busy", "flow_share") >= kJobsOfA - 6; },
+      WaitFor([&] { return Counter(AskStats(observer), "busy", "flow_share") == kJobsOfA - 5; },
               seconds(10)));
   ASSERT_EQ(Counter(AskStats(observer), "backlog"), 5u);
 
@@ -172,9 +181,10 @@ TEST(ClientLimits, AClientFillingTheBacklogLeavesRoomForAnotherClientsJob) {
   LineClient b(server.port(), "127.0.0.2");
   b.Send(std::string(kBigJob) + "\n");
   ASSERT_TRUE(
-      WaitFor([&] { return Counter(AskStats(observer), "busy", "flow_share") == kJobsOfA - 5; },
+      WaitFor([&] { return Counter(AskStats(observer), "busy", "flow_share") == kJobsOfA - 4; },
               seconds(10)));
   ASSERT_EQ(::kill(worker, SIGCONT), 0);
+  EXPECT_EQ(holder.ReadLine(seconds(120)), "267914296");
   EXPECT_EQ(b.ReadLine(seconds(60)), kBigAnswer);
 
   int answered = 0;
@@ -191,10 +201,10 @@ TEST(ClientLimits, AClientFillingTheBacklogLeavesRoomForAnotherClientsJob) {
       }
     }
   }
-  EXPECT_EQ(answered, 5);
-  EXPECT_EQ(refused, kJobsOfA - 5);
+  EXPECT_EQ(answered, 4);  // the backlog's five, less the one B's job replaced
+  EXPECT_EQ(refused, kJobsOfA - 4);
   const std::string metrics = Metrics(metrics_port);
-  EXPECT_NE(metrics.find("fibpool_busy_total{reason=\"flow_share\"} 7\n"), std::string::npos)
+  EXPECT_NE(metrics.find("fibpool_busy_total{reason=\"flow_share\"} 8\n"), std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("fibpool_busy_total{reason=\"backlog_full\"} 0\n"), std::string::npos)
       << metrics;
