@@ -1,6 +1,5 @@
 #include "supervisor/client_connections.h"
 
-#include <spdlog/spdlog.h>
 
 namespace fibpool::supervisor {
 
@@ -73,13 +72,7 @@ std::optional<ClientConnections::Slot> ClientConnections::Admit(const std::strin
       LogRefusal(decision.reason, peer);
       return std::nullopt;
     }
-    if (close) {
-      std::uint64_t suppressed = 0;
-      if (evicted_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) {
-        spdlog::info("event=connection_evicted from={} for={} max_connections={} suppressed={}",
-                     decision.heaviest, peer, quota_.limits().max_connections, suppressed);
-      }
-    }
+    if (close && log_.evicted) log_.evicted(decision.heaviest, peer);
     entry = std::make_shared<Entry>();
     entry->address = address;
     quota_.Add(address);
@@ -124,13 +117,7 @@ std::function<void()> ClientConnections::TakeIdle(const std::string& address) {
 void ClientConnections::LogRefusal(BusyReason reason, const std::string& peer) {
   ++metrics_->connections_refused;
   metrics_->CountBusy(reason);
-  std::uint64_t suppressed = 0;
-  if (!refused_log_.Admit(std::chrono::steady_clock::now(), &suppressed)) return;
-  spdlog::info(
-      "event=connection_refused reason={} peer={} max_connections={} "
-      "max_connections_per_client={} suppressed={}",
-      BusyReasonName(reason), peer, quota_.limits().max_connections, quota_.limits().max_per_client,
-      suppressed);
+  if (log_.refused) log_.refused(reason, peer);
 }
 
 }  // namespace fibpool::supervisor

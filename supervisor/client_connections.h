@@ -18,9 +18,8 @@
 // thread). A connection that took a request in between stays open,
 // uncounted, until it closes: the count then passes max_connections by one.
 //
-// Refusals are counted (Metrics::connections_refused, Metrics::busy) and
-// logged at info with the peer, at most once per kLogInterval; evictions
-// likewise.
+// Refusals are counted (Metrics::connections_refused, Metrics::busy) and,
+// like evictions, handed to the LogSink.
 //
 // Thread-safety: every member is safe from any thread (one mutex, taken on
 // accept, on release and on eviction; never per request). Lifetime:
@@ -39,7 +38,6 @@
 #include "supervisor/busy_reason.h"
 #include "supervisor/connection_quota.h"
 #include "supervisor/metrics.h"
-#include "supervisor/rate_limited_log.h"
 
 namespace fibpool::supervisor {
 
@@ -84,6 +82,17 @@ class ClientConnections {
   ClientConnections(const ClientConnections&) = delete;
   ClientConnections& operator=(const ClientConnections&) = delete;
 
+  // Where refusals and evictions go to be logged: called under the lock,
+  // from whichever thread admits or claims, so the server forwards them to
+  // its own thread's rate-limited logs (throttled_log.h), which also report
+  // a burst's held-back events when it ends. Unset: counted, not logged.
+  struct LogSink {
+    std::function<void(BusyReason reason, const std::string& peer)> refused;
+    std::function<void(const std::string& from, const std::string& for_peer)> evicted;
+  };
+  // Before the first Admit().
+  void SetLogSink(LogSink sink) { log_ = std::move(sink); }
+
   // A new connection from `address` ("" while its PROXY header is awaited),
   // `peer` naming it in the log: its Slot, or std::nullopt with *reason set
   // (counted and logged) when it is refused.
@@ -110,8 +119,7 @@ class ClientConnections {
   ConnectionQuota quota_;
   std::unordered_map<std::string, std::unordered_set<Entry*>> members_;  // by address
   Metrics* metrics_;
-  RateLimitedLog refused_log_;
-  RateLimitedLog evicted_log_;
+  LogSink log_;
 };
 
 // The slot a connection holds (client_connections.h).

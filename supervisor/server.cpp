@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include "os/open_file_limit.h"
@@ -89,6 +90,26 @@ Server::Server(Config config, std::vector<std::string> args, Environment env,
       connections_(&metrics_, [this] { MaybeExit(); }),
       started_(std::chrono::steady_clock::now()) {
   for (const int signo : HandledSignals()) signals_.add(signo);
+  clients_.SetLogSink(
+      {[this](BusyReason reason, const std::string& peer) {
+         asio::post(io_, [this, reason, peer] {
+           std::uint64_t suppressed = 0;
+           if (!refused_log_.Admit(&suppressed)) return;
+           spdlog::info(
+               "event=connection_refused reason={} peer={} max_connections={} "
+               "max_connections_per_client={} suppressed={}",
+               BusyReasonName(reason), peer, descriptors_.max_connections,
+               config_.max_connections_per_client, suppressed);
+         });
+       },
+       [this](const std::string& from, const std::string& for_peer) {
+         asio::post(io_, [this, from, for_peer] {
+           std::uint64_t suppressed = 0;
+           if (!evicted_log_.Admit(&suppressed)) return;
+           spdlog::info("event=connection_evicted from={} for={} max_connections={} suppressed={}",
+                        from, for_peer, descriptors_.max_connections, suppressed);
+         });
+       }});
   {
     // The path this process was started from, read now: a package upgrade
     // replaces the file, and SIGUSR2 starts what is there then.

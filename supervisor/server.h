@@ -126,6 +126,9 @@ class Server {
   std::chrono::steady_clock::time_point started_;
   ThrottledLog accept_failed_log_{io_.get_executor(), LogLevel::kInfo,
                                   "event=accept_failed action=refused_busy"};
+  // ClientConnections' refusals and evictions, from any thread, logged here.
+  ThrottledLog refused_log_{io_.get_executor(), LogLevel::kInfo, "event=connection_refused"};
+  ThrottledLog evicted_log_{io_.get_executor(), LogLevel::kInfo, "event=connection_evicted"};
   ConnectionLog connection_log_{io_.get_executor(), config_.access_log};  // the pool thread's
   bool ready_ = false;  // the workers reported ready; serving
   bool draining_ = false;
