@@ -7,6 +7,7 @@
 #include "bench/child_server.h"
 #include "bench/load_run.h"
 #include "bench/process_cpu.h"
+#include "bench/timeouts.h"
 
 namespace fibpool::bench {
 
@@ -14,8 +15,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kStartTimeout{15'000};
-constexpr milliseconds kStatsTimeout{5'000};
 // After the phase, the answers still owed: with max_wait off, the whole
 // backlog the clients built (clients x depth jobs on the workers).
 constexpr milliseconds kDrainCap{120'000};

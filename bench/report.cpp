@@ -7,17 +7,12 @@
 #include <utility>
 
 #include "bench/admission_scenario.h"
+#include "bench/figure_text.h"
 #include "bench/retry_after.h"
 
 namespace fibpool::bench {
 
 namespace {
-
-std::string Fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 // 12345.6 -> "12,346"
 std::string Thousands(double v) {

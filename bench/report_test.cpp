@@ -11,7 +11,7 @@
 namespace fibpool::bench {
 namespace {
 
-constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kNsPerMs = 1'000'000;
 
 void AddSamples(Figures* f, std::int64_t nanos, int count) {
   for (int i = 0; i < count; ++i) f->latency.Add(nanos);
@@ -30,11 +30,11 @@ ScenarioResult Noisy() {
   NeighbourFigures& n = r.fibpool_neighbour;
   n.ran = true;
   n.workers = 2;
-  AddSamples(&n.b_big, 600 * kMs, 5);
-  AddSamples(&n.service, 300 * kMs, 6);
-  AddSamples(&n.service_alone, 250 * kMs, 3);
-  AddSamples(&r.fibpool, 1 * kMs, 500);
-  AddSamples(&r.fibpool_background, 2'000 * kMs, 60);
+  AddSamples(&n.b_big, 600 * kNsPerMs, 5);
+  AddSamples(&n.service, 300 * kNsPerMs, 6);
+  AddSamples(&n.service_alone, 250 * kNsPerMs, 3);
+  AddSamples(&r.fibpool, 1 * kNsPerMs, 500);
+  AddSamples(&r.fibpool_background, 2'000 * kNsPerMs, 60);
   n.a_alone_rate = 8;
   n.a_with_big_rate = 4;
   n.b_big_rate = 3.8;
@@ -44,7 +44,7 @@ ScenarioResult Noisy() {
 }
 
 // The verdict of the first target whose goal starts with `prefix`.
-std::string Verdict(const ScenarioResult& r, const std::string& prefix) {
+std::string VerdictOf(const ScenarioResult& r, const std::string& prefix) {
   const Report report({r}, ReportContext{});
   const auto json = boost::json::parse(report.Json());
   for (const auto& t : json.at("targets").as_array()) {
@@ -60,29 +60,29 @@ constexpr const char* kThroughput = "noisy neighbour: big-job answers/s";
 
 TEST(ReportNoisyTargets, AllThreeAreMetByAPoolThatSharesFairly) {
   const ScenarioResult r = Noisy();
-  EXPECT_EQ(Verdict(r, kLatency), "met");  // 0.6 s / 0.3 s = 2x
-  EXPECT_EQ(Verdict(r, kTiny), "met");
-  EXPECT_EQ(Verdict(r, kThroughput), "met");  // (7.8 + 8) / 2 / 8 = 0.99x
+  EXPECT_EQ(VerdictOf(r, kLatency), "met");  // 0.6 s / 0.3 s = 2x
+  EXPECT_EQ(VerdictOf(r, kTiny), "met");
+  EXPECT_EQ(VerdictOf(r, kThroughput), "met");  // (7.8 + 8) / 2 / 8 = 0.99x
 }
 
 TEST(ReportNoisyTargets, BsLatencyIsJudgedAgainstTwoJobsAtOnceWhenMeasured) {
   ScenarioResult r = Noisy();
   // 0.8 s: 2.67x the 0.3 s two at once (missed), though 3.2x alone either way.
   r.fibpool_neighbour.b_big = Figures{};
-  AddSamples(&r.fibpool_neighbour.b_big, 800 * kMs, 5);
-  EXPECT_EQ(Verdict(r, kLatency), "missed");
+  AddSamples(&r.fibpool_neighbour.b_big, 800 * kNsPerMs, 5);
+  EXPECT_EQ(VerdictOf(r, kLatency), "missed");
   // Measured only alone (a server that runs one job at a time): 0.6 s is
   // 2.4x its 0.25 s alone.
   r.fibpool_neighbour.b_big = Figures{};
-  AddSamples(&r.fibpool_neighbour.b_big, 600 * kMs, 5);
+  AddSamples(&r.fibpool_neighbour.b_big, 600 * kNsPerMs, 5);
   r.fibpool_neighbour.service = Figures{};
-  EXPECT_EQ(Verdict(r, kLatency), "met");
+  EXPECT_EQ(VerdictOf(r, kLatency), "met");
 }
 
 TEST(ReportNoisyTargets, AnyUnansweredJobOfBMissesTheLatencyTarget) {
   ScenarioResult r = Noisy();
-  r.fibpool_neighbour.b_big.latency.AddCensored(100 * kMs);
-  EXPECT_EQ(Verdict(r, kLatency), "missed");
+  r.fibpool_neighbour.b_big.latency.AddCensored(100 * kNsPerMs);
+  EXPECT_EQ(VerdictOf(r, kLatency), "missed");
 }
 
 TEST(ReportNoisyTargets, EveryJobOfBCountsInItsLatency) {
@@ -90,23 +90,23 @@ TEST(ReportNoisyTargets, EveryJobOfBCountsInItsLatency) {
   // 0.3 s and 1.2 s: a nearest-rank median of two would be 0.3 s (1x); the
   // mean, 0.75 s, is 2.5x the service time.
   r.fibpool_neighbour.b_big = Figures{};
-  AddSamples(&r.fibpool_neighbour.b_big, 300 * kMs, 1);
-  AddSamples(&r.fibpool_neighbour.b_big, 1'200 * kMs, 1);
-  EXPECT_EQ(Verdict(r, kLatency), "met");
-  r.fibpool_neighbour.b_big.latency.Add(1'300 * kMs);  // mean 0.93 s: 3.1x
-  EXPECT_EQ(Verdict(r, kLatency), "missed");
+  AddSamples(&r.fibpool_neighbour.b_big, 300 * kNsPerMs, 1);
+  AddSamples(&r.fibpool_neighbour.b_big, 1'200 * kNsPerMs, 1);
+  EXPECT_EQ(VerdictOf(r, kLatency), "met");
+  r.fibpool_neighbour.b_big.latency.Add(1'300 * kNsPerMs);  // mean 0.93 s: 3.1x
+  EXPECT_EQ(VerdictOf(r, kLatency), "missed");
 }
 
 TEST(ReportNoisyTargets, TinyP99Over5MsIsMissed) {
   ScenarioResult r = Noisy();
-  AddSamples(&r.fibpool, 6 * kMs, 10);  // 10 of 510: p99 is 6 ms
-  EXPECT_EQ(Verdict(r, kTiny), "missed");
+  AddSamples(&r.fibpool, 6 * kNsPerMs, 10);  // 10 of 510: p99 is 6 ms
+  EXPECT_EQ(VerdictOf(r, kTiny), "missed");
 }
 
 TEST(ReportNoisyTargets, ThroughputCountsBsAnswersWithAsAndMissesUnder95Percent) {
   ScenarioResult r = Noisy();
   r.fibpool_neighbour.b_big_rate = 3.0;  // (4 + 3 + 7.8 + 0.2) / 2 / 8 = 0.94x
-  EXPECT_EQ(Verdict(r, kThroughput), "missed");
+  EXPECT_EQ(VerdictOf(r, kThroughput), "missed");
 }
 
 TEST(NeighbourFiguresTest, PhaseServiceTimeIsWorkersOverTheAnswersPerSecondOfBothClients) {
@@ -131,8 +131,8 @@ TEST(ReportNoisyTargets, NotRunWithoutTheScenario) {
   ScenarioResult r = Noisy();
   r.id = "busy";
   r.fibpool_neighbour.ran = false;
-  EXPECT_EQ(Verdict(r, kLatency), "not run");
-  EXPECT_EQ(Verdict(r, kThroughput), "not run");
+  EXPECT_EQ(VerdictOf(r, kLatency), "not run");
+  EXPECT_EQ(VerdictOf(r, kThroughput), "not run");
 }
 
 // Admission: max_wait off, 20 jobs answered after 8 s each; max_wait 1 s,
@@ -143,18 +143,18 @@ ScenarioResult Admission() {
   r.id = "admission";
   r.measure = ScenarioResult::Measure::kAdmission;
   AdmissionPhase& off = r.admission.emplace_back();
-  AddSamples(&off.accepted, 8'000 * kMs, 20);
+  AddSamples(&off.accepted, 8'000 * kNsPerMs, 20);
   off.ran = true;
   AdmissionPhase& on = r.admission.emplace_back();
   on.max_wait_ms = 1000;
-  AddSamples(&on.accepted, 1'200 * kMs, 30);
+  AddSamples(&on.accepted, 1'200 * kNsPerMs, 30);
   on.refused = 12;
   on.retry_after_s = {1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 1};
-  for (int i = 0; i < 12; ++i) on.refusal_latency.Add(1 * kMs);
+  for (int i = 0; i < 12; ++i) on.refusal_latency.Add(1 * kNsPerMs);
   on.retries = 6;
   on.retries_accepted = 5;
-  on.wait_after_refusal[1].Add(1'500 * kMs);
-  on.wait_after_refusal[2].Add(2'500 * kMs);
+  on.wait_after_refusal[1].Add(1'500 * kNsPerMs);
+  on.wait_after_refusal[2].Add(2'500 * kNsPerMs);
   on.ran = true;
   return r;
 }

@@ -11,8 +11,10 @@
 #include "bench/admission_scenario.h"
 #include "bench/clock.h"
 #include "bench/completion_rate.h"
+#include "bench/figure_text.h"
 #include "bench/load_run.h"
 #include "bench/process_cpu.h"
+#include "bench/timeouts.h"
 #include "worker/fibonacci.h"
 
 namespace fibpool::bench {
@@ -21,9 +23,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kStartTimeout{15'000};
 // How long fibpool may take to answer `stats` at the end of a run.
-constexpr milliseconds kStatsTimeout{5'000};
 // Tiny requests of the busy scenario start this long after the big jobs.
 constexpr milliseconds kBusyTinyDelay{100};
 // fibpool must answer its big jobs; fibpool's own job timeout bounds them.
@@ -59,12 +59,6 @@ constexpr ScenarioDef kScenarios[] = {
     {"big-1e8", "big"},         {"timeline", "timeline"}, {"noisy", "noisy"},
     {"admission", "admission"},
 };
-
-std::string Fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 // A scenario whose tiny requests run beside big jobs (the background).
 ScenarioResult WithBackground(std::string id, std::string title, ScenarioResult::Measure measure) {

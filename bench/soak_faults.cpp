@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "bench/clock.h"
+#include "bench/timeouts.h"
 
 namespace fibpool::bench {
 
@@ -14,7 +15,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kStatsTimeout{5'000};
 
 }  // namespace
 

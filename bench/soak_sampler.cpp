@@ -6,7 +6,7 @@ namespace fibpool::bench {
 
 namespace {
 
-constexpr std::chrono::milliseconds kStatsTimeout{2'000};
+constexpr std::chrono::milliseconds kSampleTimeout{2'000};
 
 }  // namespace
 
@@ -48,7 +48,7 @@ void SoakSampler::Run(std::int64_t start_ns) {
     s.answers = now_answers - answers;
     answers = now_answers;
     std::tie(s.kills, s.resizes) = faults_();
-    if (const auto pool = stats_.Ask(kStatsTimeout)) {
+    if (const auto pool = stats_.Ask(kSampleTimeout)) {
       s.workers = static_cast<int>(pool->workers.size());
       s.reserve_workers = static_cast<int>(pool->reserve_workers.size());
       AddProcesses(pool->workers, &workers_seen_);

@@ -14,6 +14,7 @@
 #include "bench/soak_sampler.h"
 #include "bench/soak_socket.h"
 #include "bench/soak_stats.h"
+#include "bench/timeouts.h"
 #include "tests/support/wait.h"
 
 extern char** environ;
@@ -25,8 +26,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr milliseconds kStartTimeout{30'000};
-constexpr milliseconds kStatsTimeout{5'000};
+// A soak pool starts more workers than the other scenarios' pools.
+constexpr milliseconds kSoakStartTimeout{30'000};
 constexpr milliseconds kPoolSettles{60'000};  // a resize, or a respawn back-off
 constexpr milliseconds kRestSettles{30'000};  // connections closed, buffers unlinked
 constexpr milliseconds kStopGrace{30'000};    // SIGTERM to exit
@@ -127,7 +128,7 @@ SoakResult SoakScenario::Run() {
 
   ChildServer server;
   try {
-    server = ChildServer::Start(argv, kStartTimeout);
+    server = ChildServer::Start(argv, kSoakStartTimeout);
   } catch (const std::exception& e) {
     r.failure = e.what();
     return r;

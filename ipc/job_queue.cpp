@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -78,17 +79,17 @@ os::Result<JobQueue> JobQueue::Format(void* memory, std::size_t size, std::uint3
   auto* slots = reinterpret_cast<Slot*>(base + o.slots);
   // The header goes last: an attacher that sees the magic sees a whole queue.
   auto* header = new (base) Header{0, kLayoutVersion, capacity, o.total, cells, ::getpid()};
-  std::atomic_thread_fence(std::memory_order_release);
-  header->magic = kSegmentMagic;
+  std::atomic_ref<std::uint64_t>(header->magic).store(kSegmentMagic, std::memory_order_release);
   return JobQueue(header, control, cell_array, slots);
 }
 
 os::Result<JobQueue> JobQueue::Attach(void* memory, std::size_t size) {
   auto* header = static_cast<Header*>(memory);
-  if (size < sizeof(Header) || header->magic != kSegmentMagic) {
+  if (size < sizeof(Header) ||
+      std::atomic_ref<std::uint64_t>(header->magic).load(std::memory_order_acquire) !=
+          kSegmentMagic) {
     return make_error_code(IpcError::kBadMagic);
   }
-  std::atomic_thread_fence(std::memory_order_acquire);
   if (header->version != kLayoutVersion) return make_error_code(IpcError::kVersionMismatch);
   const Offsets o = OffsetsFor<Header, Control, Slot>(header->capacity, header->cells);
   if (header->capacity == 0 || header->total_bytes != o.total || size < o.total) {

@@ -237,7 +237,7 @@ std::optional<std::int64_t> Milliseconds(std::string_view text) {
   return static_cast<std::int64_t>(std::ceil(seconds * 1000));
 }
 
-std::optional<std::string> LogLevel(std::string_view text) {
+std::optional<std::string> ParseLogLevel(std::string_view text) {
   std::string level = Lower(text);
   if (level == "warning") level = "warn";
   static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug",    "info", "warn",
@@ -391,7 +391,7 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       s.store(config, 0, Lower(text));
       return std::nullopt;
     case SettingKind::kLogLevel: {
-      const auto level = LogLevel(text);
+      const auto level = ParseLogLevel(text);
       if (!level) return wrong();
       s.store(config, 0, *level);
       return std::nullopt;

@@ -29,8 +29,8 @@ constexpr char kPerClientRefusal[] =
 constexpr char kFullRefusal[] = "ERR busy too many connections; try again later";
 // A big job (cost_model.h): the main lane holds one per free worker, the
 // rest wait in the backlog.
-constexpr char kBigJob[] = "38 recursive";
-constexpr char kBigAnswer[] = "39088169";
+constexpr char kBacklogJob[] = "38 recursive";
+constexpr char kBacklogAnswer[] = "39088169";
 constexpr char kFlowShareRefusal[] =
     "ERR busy your address has too many waiting jobs; try again later";
 
@@ -187,7 +187,7 @@ TEST(ClientLimits, AClientFillingTheBacklogLeavesRoomForAnotherClientsJob) {
   LineClient a1(server.port());
   LineClient a2(server.port());
   std::string half;
-  for (int i = 0; i < kJobsOfA / 2; ++i) half += std::string(kBigJob) + "\n";
+  for (int i = 0; i < kJobsOfA / 2; ++i) half += std::string(kBacklogJob) + "\n";
   a1.Send(half);
   a2.Send(half);
   ASSERT_TRUE(
@@ -197,13 +197,13 @@ TEST(ClientLimits, AClientFillingTheBacklogLeavesRoomForAnotherClientsJob) {
 
   // B's single job gets in, in the place of A's last one.
   LineClient b(server.port(), "127.0.0.2");
-  b.Send(std::string(kBigJob) + "\n");
+  b.Send(std::string(kBacklogJob) + "\n");
   ASSERT_TRUE(
       WaitFor([&] { return Counter(AskStats(observer), "busy", "flow_share") == kJobsOfA - 4; },
               seconds(10)));
   ASSERT_EQ(::kill(worker, SIGCONT), 0);
   EXPECT_EQ(holder.ReadLine(seconds(120)), "267914296");
-  EXPECT_EQ(b.ReadLine(seconds(60)), kBigAnswer);
+  EXPECT_EQ(b.ReadLine(seconds(60)), kBacklogAnswer);
 
   int answered = 0;
   int refused = 0;
@@ -211,7 +211,7 @@ TEST(ClientLimits, AClientFillingTheBacklogLeavesRoomForAnotherClientsJob) {
     for (int i = 0; i < kJobsOfA / 2; ++i) {
       const auto answer = a->ReadLine(seconds(60));
       ASSERT_TRUE(answer) << "A's request " << i;
-      if (*answer == kBigAnswer) {
+      if (*answer == kBacklogAnswer) {
         ++answered;
       } else {
         EXPECT_EQ(*answer, kFlowShareRefusal);
@@ -237,19 +237,19 @@ TEST(ClientLimits, ABacklogSharedEvenlyIsFullForEveryone) {
   ASSERT_EQ(::kill(worker, SIGSTOP), 0);
   // One job in the worker's queue, then one waiting job from each of two addresses.
   LineClient first(server.port(), "127.0.0.2");
-  first.Send(std::string(kBigJob) + "\n");
+  first.Send(std::string(kBacklogJob) + "\n");
   ASSERT_TRUE(
       WaitFor([&] { return Counter(AskStats(observer), "queue_depth") == 1; }, seconds(10)));
   LineClient a(server.port(), "127.0.0.3");
   LineClient b(server.port(), "127.0.0.4");
-  a.Send(std::string(kBigJob) + "\n");
-  b.Send(std::string(kBigJob) + "\n");
+  a.Send(std::string(kBacklogJob) + "\n");
+  b.Send(std::string(kBacklogJob) + "\n");
   ASSERT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "backlog") == 2; }, seconds(10)));
   LineClient c(server.port(), "127.0.0.5");
-  EXPECT_EQ(c.Ask(kBigJob), "ERR busy the backlog is full; try again later");
+  EXPECT_EQ(c.Ask(kBacklogJob), "ERR busy the backlog is full; try again later");
   EXPECT_EQ(Counter(AskStats(observer), "busy", "backlog_full"), 1u);
   ASSERT_EQ(::kill(worker, SIGCONT), 0);
-  for (LineClient* client : {&first, &a, &b}) EXPECT_EQ(client->ReadLine(seconds(60)), kBigAnswer);
+  for (LineClient* client : {&first, &a, &b}) EXPECT_EQ(client->ReadLine(seconds(60)), kBacklogAnswer);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "tests/support/http_get.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/line_client.h"
 #include "tests/support/log_lines.h"
 #include "tests/support/pool_state.h"
@@ -27,13 +28,6 @@ namespace {
 using namespace std::chrono_literals;
 
 double Now() { return static_cast<double>(std::time(nullptr)); }
-
-// The value of the sample `name` (no labels) in a Prometheus text body.
-std::optional<double> Sample(const std::string& text, const std::string& name) {
-  const auto at = text.find("\n" + name + " ");
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(text.substr(at + name.size() + 2));
-}
 
 // Exit status and output (stdout and stderr) of `promtool check metrics` on `text`.
 struct Promtool {

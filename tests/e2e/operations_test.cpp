@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "tests/support/http_get.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
@@ -219,14 +220,6 @@ TEST(Operations, StatsShowTheJobABusyWorkerRunsAndTheCpuItUsed) {
   EXPECT_EQ(job.at("n").to_number<int>(), 50);
   EXPECT_EQ(job.at("algorithm").as_string(), "recursive");
   EXPECT_GE(job.at("running_ms").to_number<std::int64_t>(), 50);
-}
-
-// The value of the /metrics sample `name_and_labels`, if the series exists.
-std::optional<double> Sample(const std::string& metrics, const std::string& name_and_labels) {
-  const std::string prefix = "\n" + name_and_labels + " ";
-  const auto at = metrics.find(prefix);
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(metrics.substr(at + prefix.size()));
 }
 
 // Summed over both lanes' workers: the CPU time of their jobs (ms), and the

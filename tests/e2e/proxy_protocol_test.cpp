@@ -24,7 +24,7 @@ namespace {
 using std::chrono::seconds;
 
 constexpr const char* kBlockingJob = "40 recursive";  // F(40) = 102334155: seen busy
-constexpr std::uint64_t kN = 1000;
+constexpr std::uint64_t kProxiedN = 1000;
 constexpr int kJobs = 2;  // per client
 
 const std::vector<std::string> kProxyOn = {"--proxy-protocol", "true"};
@@ -59,7 +59,7 @@ TEST(ProxyProtocol, V1AndV2ClientsAreAnsweredAndQueuedUnderTheHeadersSourceAddre
   // Three clients that all reach fibpool from 127.0.0.1, as through a proxy:
   // v1 TCP4, v2 over IPv6 with a TLV, and v1 UNKNOWN (the peer is the client).
   std::string jobs;
-  for (int i = 0; i < kJobs; ++i) jobs += std::to_string(kN) + "\n";
+  for (int i = 0; i < kJobs; ++i) jobs += std::to_string(kProxiedN) + "\n";
   LineClient v1(server.port());
   v1.Send("PROXY TCP4 203.0.113.7 192.0.2.1 56324 25000\r\n" + jobs);
   LineClient v2(server.port());
@@ -82,7 +82,7 @@ TEST(ProxyProtocol, V1AndV2ClientsAreAnsweredAndQueuedUnderTheHeadersSourceAddre
   ASSERT_TRUE(queued) << boost::json::serialize(stats);
   EXPECT_EQ(flows, (std::set<std::string>{"203.0.113.7", "2001:db8::9", "127.0.0.5"}));
 
-  const std::string expected = FibReference(kN);
+  const std::string expected = FibReference(kProxiedN);
   for (LineClient* client : {&v1, &v2, &unknown}) {
     for (int i = 0; i < kJobs; ++i) EXPECT_EQ(client->ReadLine(seconds(60)), expected);
   }
