@@ -20,9 +20,9 @@
 #include <optional>
 #include <set>
 
-namespace fibpool::supervisor {
+#include "supervisor/cost_model.h"
 
-enum class JobSize { kCheap, kBig };
+namespace fibpool::supervisor {
 
 class Backlog {
  public:

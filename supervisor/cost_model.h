@@ -3,6 +3,7 @@
 // estimate off by a constant factor only shifts priorities, never answers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "ipc/job.h"
@@ -16,6 +17,10 @@ std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n);
 // Jobs estimated to cost more than this are "big": they never occupy the
 // reserve workers, which stay free for cheap ones.
 inline constexpr std::uint64_t kBigJobNanos = 20'000'000;
+
+// A job's size class: big above kBigJobNanos, cheap otherwise.
+enum class JobSize { kCheap, kBig };
+inline constexpr std::size_t kJobSizeCount = 2;
 
 // Upper bound of the answer line's size in bytes (digits and LF).
 std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n);

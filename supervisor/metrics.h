@@ -15,6 +15,7 @@
 #include "ipc/job.h"
 #include "supervisor/answer_error.h"
 #include "supervisor/busy_reason.h"
+#include "supervisor/cost_model.h"
 #include "supervisor/histogram.h"
 #include "supervisor/job_cost_histograms.h"
 #include "supervisor/sample_window.h"
@@ -76,7 +77,9 @@ struct Metrics {
   std::uint64_t inputs_quarantined = 0;  // inputs whose job killed two workers
   std::uint64_t jobs_cancelled = 0;      // abandoned by their client before answering
   LatencyWindow job_latency;             // submit to result, in the supervisor
-  std::array<DurationHistogram, ipc::kAlgorithmCount> job_duration;  // by ipc::AlgorithmIndex()
+  // By ipc::AlgorithmIndex(), then JobSize (cheap, big): what a tiny request
+  // waits is the cheap jobs' series alone.
+  std::array<std::array<DurationHistogram, kJobSizeCount>, ipc::kAlgorithmCount> job_duration;
   JobCostHistograms job_cost;                                        // measured in the workers
   // The cost model's error: a job's measured CPU time over the estimate it
   // was scheduled and admitted with, by ipc::AlgorithmIndex(), for jobs
@@ -85,9 +88,9 @@ struct Metrics {
 
   void CountError(AnswerError code) { ++errors[static_cast<std::size_t>(code)]; }
   void CountBusy(BusyReason reason) { ++busy[static_cast<std::size_t>(reason)]; }
-  void RecordJob(ipc::Algorithm algorithm, std::uint64_t nanos) {
+  void RecordJob(ipc::Algorithm algorithm, JobSize size, std::uint64_t nanos) {
     job_latency.Record(nanos);
-    job_duration[ipc::AlgorithmIndex(algorithm)].Record(nanos);
+    job_duration[ipc::AlgorithmIndex(algorithm)][static_cast<std::size_t>(size)].Record(nanos);
   }
 };
 

@@ -21,6 +21,7 @@ struct ProcessInfo {
   std::uint64_t open_file_limit = 0;  // the soft RLIMIT_NOFILE; UINT64_MAX: unlimited
   ProcessUsage usage;                 // read for /metrics only (ReadProcessUsage); zeros elsewhere
   int pid = 0;                        // the supervisor's pid (a binary upgrade changes it)
+  bool draining = false;              // a drain has begun (SIGTERM, SIGINT, an upgrade's handover)
 };
 
 }  // namespace fibpool::supervisor

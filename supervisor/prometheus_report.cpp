@@ -89,11 +89,17 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
   }
 
   e.Header("fibpool_job_duration_seconds", "histogram",
-           "Time from submission to result, by algorithm.");
+           "Time from submission to result, by algorithm and size (estimated cost over 20 ms: "
+           "big).");
   const char* algorithms[] = {"fast", "recursive"};
+  const char* sizes[] = {"cheap", "big"};
   for (std::size_t a = 0; a < m.job_duration.size(); ++a) {
-    e.HistogramSamples("fibpool_job_duration_seconds",
-                       std::string("algorithm=\"") + algorithms[a] + "\"", m.job_duration[a]);
+    for (std::size_t s = 0; s < kJobSizeCount; ++s) {
+      e.HistogramSamples("fibpool_job_duration_seconds",
+                         std::string("algorithm=\"") + algorithms[a] + "\",size=\"" + sizes[s] +
+                             "\"",
+                         m.job_duration[a][s]);
+    }
   }
   // Only the (algorithm, decade) pairs that have run: a bounded set
   // (job_cost_histograms.h), without empty series for inputs nobody asks.
@@ -206,6 +212,10 @@ std::string PrometheusText(const PoolSnapshot& pool, const Metrics& m, const Pro
            "When the supervisor started, in seconds since the Unix epoch.", process.start_time_s);
   e.Single("fibpool_uptime_seconds", "gauge", "Seconds since the supervisor started.",
            std::chrono::duration<double>(process.uptime).count());
+  e.Single("fibpool_draining", "gauge",
+           "1 while the supervisor drains (answers what it has read, accepts nothing new), "
+           "else 0.",
+           process.draining ? 1 : 0);
   e.Single("fibpool_open_file_limit", "gauge", "The supervisor's open-file limit (soft).",
            D(process.open_file_limit));
 

@@ -159,7 +159,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env,
                        descriptors_.max_connections,
                        descriptors_.open_file_limit,
                        ProcessUsage{},
-                       ::getpid()};
+                       ::getpid(),
+                       draining_};
   };
   connection_env_.stats = [this] { return StatsText(); };
   if (!config_.line_stats) {

@@ -214,7 +214,7 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
   }
   if (result.error == AnswerError::kInternal) LogInternalError(job, result.text);
   JobCallback callback = std::move(job.callback);
-  if (callback) metrics_->RecordJob(job.algorithm, os::MonotonicNanos() - job.submitted_ns);
+  if (callback) metrics_->RecordJob(job.algorithm, job.size, os::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
   if (callback) callback(std::move(result));
   MaybeFinishStop();

@@ -17,6 +17,7 @@
 #include "tests/support/agent_check.h"
 #include "tests/support/http_get.h"
 #include "tests/support/line_client.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
@@ -42,6 +43,7 @@ TEST(Health, DuringADrainHealthzIs503AndMetricsAreStillScraped) {
   LineClient observer(server.port());
   const std::uint16_t port = MetricsPort(observer);
   ASSERT_EQ(StatusOf(HttpGet(port, "/healthz")), "200");
+  EXPECT_EQ(Sample(HttpGet(port, "/metrics"), "fibpool_draining"), 0);
   // The busy worker is held: the drain cannot end before the checks.
   const std::optional<pid_t> held = HoldDrainOpen(server, client, observer);
   ASSERT_TRUE(held) << server.Log();
@@ -52,6 +54,7 @@ TEST(Health, DuringADrainHealthzIs503AndMetricsAreStillScraped) {
   const std::string metrics = HttpGet(port, "/metrics");
   EXPECT_EQ(StatusOf(metrics), "200") << metrics.substr(0, 200);
   EXPECT_NE(metrics.find("\nfibpool_jobs_pending 1\n"), std::string::npos) << metrics;
+  EXPECT_EQ(Sample(metrics, "fibpool_draining"), 1) << metrics;
 
   ASSERT_EQ(::kill(*held, SIGCONT), 0);
   EXPECT_EQ(client.ReadLine(), "102334155");

@@ -100,9 +100,9 @@ TEST(Operations, MetricsEndpointServesPrometheusTextThatCountsRequests) {
   EXPECT_NE(metrics.find("text/plain; version=0.0.4"), std::string::npos);
   EXPECT_NE(metrics.find("fibpool_requests_total{outcome=\"ok\"} 2\n"), std::string::npos);
   EXPECT_NE(metrics.find("fibpool_requests_total{outcome=\"bad_request\"} 1\n"), std::string::npos);
-  EXPECT_NE(metrics.find("fibpool_job_duration_seconds_count{algorithm=\"fast\"} 1\n"),
+  EXPECT_NE(metrics.find("fibpool_job_duration_seconds_count{algorithm=\"fast\",size=\"cheap\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(metrics.find("fibpool_job_duration_seconds_count{algorithm=\"recursive\"} 1\n"),
+  EXPECT_NE(metrics.find("fibpool_job_duration_seconds_count{algorithm=\"recursive\",size=\"cheap\"} 1\n"),
             std::string::npos);
   EXPECT_NE(metrics.find("fibpool_workers_alive 2\n"), std::string::npos);
   EXPECT_NE(metrics.find("fibpool_connections_open 1\n"), std::string::npos);

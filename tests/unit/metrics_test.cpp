@@ -74,15 +74,21 @@ TEST(PrometheusText, EveryMetricHasHelpTypeAndSamples) {
   m.requests += 5;
   m.results += 3;
   m.CountError(AnswerError::kTimeout);
-  m.RecordJob(ipc::Algorithm::kRecursive, 1'000'000);
+  m.RecordJob(ipc::Algorithm::kRecursive, JobSize::kCheap, 1'000'000);
+  m.RecordJob(ipc::Algorithm::kFast, JobSize::kBig, 30'000'000);
   const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
   EXPECT_NE(text.find("# TYPE fibpool_requests_total counter\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"ok\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"timeout\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_requests_total{outcome=\"command\"} 1\n"), std::string::npos);
   EXPECT_NE(
-      text.find("fibpool_job_duration_seconds_bucket{algorithm=\"recursive\",le=\"0.001\"} 1\n"),
+      text.find("fibpool_job_duration_seconds_bucket{algorithm=\"recursive\",size=\"cheap\","
+                "le=\"0.001\"} 1\n"),
       std::string::npos);
+  EXPECT_NE(text.find("fibpool_job_duration_seconds_count{algorithm=\"fast\",size=\"big\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("fibpool_job_duration_seconds_count{algorithm=\"fast\",size=\"cheap\"} 0\n"),
+            std::string::npos);
   EXPECT_NE(text.find("fibpool_workers_busy 1\n"), std::string::npos);
   EXPECT_NE(text.find("fibpool_workers_alive 2\n"), std::string::npos);
   // Every sample line belongs to a metric announced by a TYPE line.
@@ -167,14 +173,15 @@ TEST(PrometheusNumber, IsTheShortestTextThatReadsBackAsTheSameDouble) {
 
 TEST(PrometheusText, SumsOfManySmallDurationsPrintShort) {
   Metrics m;
-  for (int i = 0; i < 3; ++i) m.RecordJob(ipc::Algorithm::kFast, 822'130);
+  for (int i = 0; i < 3; ++i) m.RecordJob(ipc::Algorithm::kFast, JobSize::kCheap, 822'130);
   const std::string text = PrometheusText(TwoWorkers(), m, SomeProcess());
-  const auto sum = SampleValue(text, "fibpool_job_duration_seconds_sum{algorithm=\"fast\"}");
+  const auto sum = SampleValue(text, "fibpool_job_duration_seconds_sum{algorithm=\"fast\",size=\"cheap\"}");
   ASSERT_TRUE(sum);
-  EXPECT_EQ(*sum, PrometheusNumber(m.job_duration[0].sum_seconds()));
+  EXPECT_EQ(*sum, PrometheusNumber(m.job_duration[0][0].sum_seconds()));
   EXPECT_LE(sum->size(), 20u) << *sum;
   EXPECT_EQ(
-      SampleValue(text, "fibpool_job_duration_seconds_bucket{algorithm=\"fast\",le=\"0.0001\"}"),
+      SampleValue(text,
+                  "fibpool_job_duration_seconds_bucket{algorithm=\"fast\",size=\"cheap\",le=\"0.0001\"}"),
       "0");
 }
 
