@@ -1,10 +1,10 @@
-// Micro-benchmark of the request parser (supervisor/request_parser.h) on the
+// Micro-benchmark of the request parser (supervisor/protocol/request_parser.h) on the
 // lines the benchmark sends and on a few others.
 #include <string_view>
 
 #include <benchmark/benchmark.h>
 
-#include "supervisor/request_parser.h"
+#include "supervisor/protocol/request_parser.h"
 
 namespace {
 

@@ -42,7 +42,7 @@ with W the worker processes (2 in the measured runs; --workers defaults to
 one per CPU, so W = C in the predictions). Whichever term is smallest is the
 part that saturates first. The predictions for 4 to 64 cores take the costs
 measured on 2 CPUs, put the clients on other machines (c and 1 / c dropped)
-and use fibpool's default io_threads, max(1, C / 4) (supervisor/config.cpp):
+and use fibpool's default io_threads, max(1, C / 4) (supervisor/config/config.cpp):
 io_threads 1 (costs of the io_threads 1 run) up to 7 cores, then the pool
 thread and I/O-thread costs of the io_threads 2 run. The check against the
 1- and 2-CPU runs evaluates the model with each run's own costs and with the
@@ -95,7 +95,7 @@ SPLIT_CPUS = "0,1"
 # ---------------------------------------------------------------- the model
 
 def default_io_threads(cpus):
-    """fibpool's default io_threads (supervisor/config.cpp, DefaultIoThreads).
+    """fibpool's default io_threads (supervisor/config/config.cpp, DefaultIoThreads).
 
     >>> [default_io_threads(c) for c in (1, 2, 3, 4, 7, 8, 16, 64)]
     [1, 1, 1, 1, 1, 2, 4, 16]

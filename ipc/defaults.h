@@ -1,5 +1,5 @@
 // The limits and default settings that the supervisor and the workers share,
-// each stated once: the settings' built-in defaults (supervisor/config.h
+// each stated once: the settings' built-in defaults (supervisor/config/config.h
 // refers to these), the defaults of the worker's command line
 // (ipc/worker_args.h) and the limits both sides check.
 #pragma once

@@ -35,7 +35,7 @@ struct Job {
   std::uint64_t cost_ns = 0;
   // Whether the worker may put a large result in a result buffer in
   // /dev/shm; otherwise its digits come through the pipe (the supervisor's
-  // shared-memory budget did not grant a buffer: supervisor/result_budget.h).
+  // shared-memory budget did not grant a buffer: supervisor/sched/result_budget.h).
   bool may_use_buffer = true;
 
   template <class Archive>

@@ -3,7 +3,7 @@
 // Boost.Interprocess 1.81's interprocess_mutex does not survive its holder's
 // death: on Linux it is robust, but the next lock after the holder died
 // throws not_recoverable and leaves it unusable for every process (shown in
-// tests/unit/robust_mutex_test.cpp). This one is recovered: the next process
+// tests/unit/os/robust_mutex_test.cpp). This one is recovered: the next process
 // to lock it after its owner died gets the lock, and
 // RobustLock::recovered() tells it that the previous owner died inside the
 // critical section. The mutex is then marked consistent at once, so callers

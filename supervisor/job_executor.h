@@ -9,8 +9,9 @@
 
 #include "ipc/job.h"
 #include "os/shared_segment.h"
-#include "supervisor/answer_error.h"
-#include "supervisor/result_lease.h"
+#include "supervisor/protocol/answer_error.h"
+#include "supervisor/protocol/refusal.h"
+#include "supervisor/sched/result_lease.h"
 
 namespace fibpool::supervisor {
 
@@ -25,12 +26,6 @@ struct JobResult {
   ResultLease lease{};  // a large result's share of the ResultBudget, until it is written
   os::SharedSegment buffer{};  // the digits, when they came in a result buffer
   std::uint64_t buffer_length = 0;
-};
-
-// Why Submit() did not take a job: the ERR line's code and detail.
-struct Refusal {
-  AnswerError code = AnswerError::kInternal;
-  std::string detail;
 };
 
 // Called once per submitted job, on the event loop's thread, never from

@@ -8,12 +8,12 @@
 
 #include "ipc/log_format.h"
 #include "os/scheduling.h"
-#include "supervisor/config.h"
-#include "supervisor/config_report.h"
-#include "supervisor/inherited_sockets.h"
-#include "supervisor/pool_options.h"
+#include "supervisor/config/config.h"
+#include "supervisor/config/config_report.h"
+#include "supervisor/net/inherited_sockets.h"
+#include "supervisor/pool/pool_options.h"
 #include "supervisor/server.h"
-#include "supervisor/worker_executable.h"
+#include "supervisor/pool/worker_executable.h"
 
 int main(int argc, char** argv) {
   using namespace fibpool::supervisor;

@@ -13,15 +13,15 @@
 #include <boost/asio/write.hpp>
 
 #include "os/open_file_limit.h"
-#include "supervisor/agent_answer.h"
-#include "supervisor/flow_key.h"
-#include "supervisor/process_stat.h"
-#include "supervisor/prometheus_report.h"
-#include "supervisor/reload_summary.h"
+#include "supervisor/admin/agent_answer.h"
+#include "supervisor/net/flow_key.h"
+#include "supervisor/metrics/process_stat.h"
+#include "supervisor/admin/prometheus_report.h"
+#include "supervisor/config/reload_summary.h"
 #include "supervisor/signal_policy.h"
-#include "supervisor/stats_report.h"
-#include "supervisor/tcp_listen.h"
-#include "supervisor/worker_executable.h"
+#include "supervisor/admin/stats_report.h"
+#include "supervisor/net/tcp_listen.h"
+#include "supervisor/pool/worker_executable.h"
 
 namespace fibpool::supervisor {
 

@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "os/unique_fd.h"
-#include "supervisor/worker_exit.h"
+#include "supervisor/pool/worker_exit.h"
 
 namespace fibpool::supervisor {
 

@@ -32,7 +32,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "supervisor/listener_handoff.h"
+#include "supervisor/net/listener_handoff.h"
 
 namespace fibpool::supervisor {
 

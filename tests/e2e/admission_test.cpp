@@ -1,4 +1,4 @@
-// Admission by estimated wait (max_wait, supervisor/admission.h) against the
+// Admission by estimated wait (max_wait, supervisor/sched/admission.h) against the
 // real binaries: a job that would wait too long is refused before it joins
 // the backlog, with the line clients may parse, while a job that fits is
 // still taken.

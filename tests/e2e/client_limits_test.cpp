@@ -1,6 +1,6 @@
 // Connection slots and backlog places shared between client addresses,
-// against the real binaries (supervisor/connection_quota.h,
-// supervisor/backlog_admission.h): one address that takes all it can
+// against the real binaries (supervisor/net/connection_quota.h,
+// supervisor/sched/backlog_admission.h): one address that takes all it can
 // leaves another address answered. Clients are told apart by their loopback
 // source address (127.0.0.1, 127.0.0.2, ...) or by their PROXY header.
 #include <signal.h>

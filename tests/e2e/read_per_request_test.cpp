@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "supervisor/request_boundary.h"
+#include "supervisor/protocol/request_boundary.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
 

@@ -1,5 +1,5 @@
 // libFuzzer target: what a worker writes on its result pipe, as the
-// supervisor decodes it (supervisor/worker_process.cpp, OnBytes):
+// supervisor decodes it (supervisor/pool/worker_process.cpp, OnBytes):
 // bytes -> FrameDecoder -> Decode<ReadyMessage> / Decode<ResultMessage>.
 // A corrupt or malicious worker must not crash the supervisor nor make it
 // allocate without bound.

@@ -19,8 +19,8 @@
 #include <string>
 #include <string_view>
 
-#include "supervisor/answer_error.h"
-#include "supervisor/proxy_header.h"
+#include "supervisor/protocol/answer_error.h"
+#include "supervisor/protocol/proxy_header.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "supervisor/answer_error.h"
-#include "supervisor/line_buffer.h"
-#include "supervisor/request_parser.h"
+#include "supervisor/protocol/answer_error.h"
+#include "supervisor/protocol/line_buffer.h"
+#include "supervisor/protocol/request_parser.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // Playing systemd in a test: a listening socket the test owns, and fibpool
 // processes started on it by the socket activation protocol
-// (supervisor/listener_handoff.h), each with its stdout and stderr in a log
+// (supervisor/net/listener_handoff.h), each with its stdout and stderr in a log
 // file of its own. Header-only.
 //
 // ListeningSocket owns its descriptor. ActivatedFibpool owns its process: the
@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "supervisor/listener_handoff.h"
+#include "supervisor/net/listener_handoff.h"
 #include "tests/support/exit_status.h"
 #include "tests/support/server_process.h"
 #include "tests/support/wait.h"

@@ -1,5 +1,5 @@
 // PROXY protocol v2 headers as a load balancer sends them (the byte layout
-// of supervisor/proxy_header.h), written independently of fibpool's parser
+// of supervisor/protocol/proxy_header.h), written independently of fibpool's parser
 // for its tests. v1 headers are plain text and need no helper.
 #pragma once
 

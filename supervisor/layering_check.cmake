@@ -1,0 +1,28 @@
+# cmake -DFOLDER=F -DALLOWED=A|B -DSOURCES=file|file -DSTAMP=path -P layering_check.cmake
+# Fails, listing each offending line, if a source includes a supervisor
+# header outside F and the ALLOWED folders; touches STAMP otherwise. A header
+# at supervisor/ itself counts as folder "seam" (job_executor.h) or "root".
+cmake_minimum_required(VERSION 3.20)
+string(REPLACE "|" ";" sources "${SOURCES}")
+string(REPLACE "|" ";" allowed "${ALLOWED}")
+set(errors "")
+foreach(source IN LISTS sources)
+  file(STRINGS ${source} includes REGEX "^#include \"supervisor/")
+  foreach(line IN LISTS includes)
+    if(line MATCHES "^#include \"supervisor/([a-z_]+)/")
+      set(included ${CMAKE_MATCH_1})
+    elseif(line MATCHES "^#include \"supervisor/job_executor\\.h\"")
+      set(included seam)
+    else()
+      set(included root)
+    endif()
+    if(NOT included STREQUAL FOLDER AND NOT included IN_LIST allowed)
+      string(APPEND errors "\n  ${source}: ${line}")
+    endif()
+  endforeach()
+endforeach()
+if(errors)
+  string(REPLACE ";" ", " allowed_text "${allowed}")
+  message(FATAL_ERROR "supervisor/${FOLDER} may include only itself and [${allowed_text}]:${errors}")
+endif()
+file(TOUCH ${STAMP})
