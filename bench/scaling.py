@@ -412,7 +412,9 @@ def draw(result, out, work):
 # ------------------------------------------------------------- the report
 
 def markdown(result):
-    """The tables of BENCHMARKS.md's "Scaling with cores", from scaling.json."""
+    """The tables of "Scaling with cores", from scaling.json: the predictions
+    in BENCHMARKS.md, the costs, the split and the check against the measurement
+    in bench/results/history.md."""
     name = {"fibpool": "fibpool", "baseline": "1-loop baseline", "per_core": "per-core baseline"}
 
     def who(r):
