@@ -23,9 +23,9 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "bench/inline_executor.h"
+#include "supervisor/metrics/metrics.h"
 #include "supervisor/net/connection.h"
 #include "supervisor/net/connection_manager.h"
-#include "supervisor/metrics/metrics.h"
 
 namespace fibpool::bench {
 

@@ -12,8 +12,8 @@
 #include "supervisor/config/config_report.h"
 #include "supervisor/net/inherited_sockets.h"
 #include "supervisor/pool/pool_options.h"
-#include "supervisor/server.h"
 #include "supervisor/pool/worker_executable.h"
+#include "supervisor/server.h"
 
 int main(int argc, char** argv) {
   using namespace fibpool::supervisor;

@@ -50,23 +50,23 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "supervisor/admin/agent_server.h"
-#include "supervisor/protocol/busy_reason.h"
-#include "supervisor/net/client_connections.h"
+#include "supervisor/admin/metrics_server.h"
+#include "supervisor/admin/serving_state.h"
 #include "supervisor/config/config.h"
+#include "supervisor/config/descriptor_budget.h"
+#include "supervisor/log/throttled_log.h"
+#include "supervisor/metrics/metrics.h"
+#include "supervisor/metrics/process_info.h"
+#include "supervisor/net/client_connections.h"
 #include "supervisor/net/connection.h"
 #include "supervisor/net/connection_log.h"
 #include "supervisor/net/connection_manager.h"
-#include "supervisor/config/descriptor_budget.h"
 #include "supervisor/net/inherited_sockets.h"
 #include "supervisor/net/io_thread.h"
-#include "supervisor/metrics/metrics.h"
-#include "supervisor/admin/metrics_server.h"
-#include "supervisor/metrics/process_info.h"
-#include "supervisor/admin/serving_state.h"
 #include "supervisor/net/spare_descriptor.h"
-#include "supervisor/log/throttled_log.h"
-#include "supervisor/upgrade.h"
 #include "supervisor/pool/worker_pool.h"
+#include "supervisor/protocol/busy_reason.h"
+#include "supervisor/upgrade.h"
 
 namespace fibpool::supervisor {
 

@@ -12,9 +12,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "supervisor/admin/status_history.h"
 #include "supervisor/metrics/metrics.h"
 #include "supervisor/pool/pool_snapshot.h"
-#include "supervisor/admin/status_history.h"
 
 namespace fibpool::supervisor {
 

@@ -1,15 +1,9 @@
 #include "supervisor/config/settings.h"
+#include "supervisor/config/setting_text.h"
 #include "supervisor/config/slot_layout.h"
-
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
-#include <charconv>
-#include <cmath>
 #include <vector>
 
 namespace fibpool::supervisor {
@@ -17,42 +11,6 @@ namespace fibpool::supervisor {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-std::string Seconds(milliseconds ms) {
-  std::string text = std::to_string(ms.count() / 1000);
-  std::int64_t fraction = ms.count() % 1000;
-  if (fraction == 0) return text;
-  text.push_back('.');
-  for (std::int64_t digit = 100; fraction != 0; digit /= 10) {
-    text.push_back(static_cast<char>('0' + fraction / digit));
-    fraction %= digit;
-  }
-  return text;
-}
-
-// off, on, or the fraction.
-std::string ShareText(double share) {
-  if (share <= 0) return "off";
-  if (share >= 1) return "on";
-  char text[32];
-  const auto end = std::to_chars(text, text + sizeof text, share).ptr;
-  return std::string(text, end);
-}
 
 constexpr std::int64_t kYearMs = 365LL * 86400 * 1000;
 
@@ -100,7 +58,7 @@ constexpr std::array kSettings = {
   Setting{"job-timeout", SettingKind::kSeconds, 1, kYearMs, true,
           "seconds a job may run before its worker is killed", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.job_timeout = milliseconds(n); },
-          [](const Config& c) { return Seconds(c.job_timeout); }},
+          [](const Config& c) { return setting_text::Seconds(c.job_timeout); }},
   Setting{"log-level", SettingKind::kLogLevel, 0, 0, true,
           "least severe log event written to stderr",
           "trace, debug, info, warn (or warning), error, critical, off; any case", "",
@@ -118,12 +76,12 @@ constexpr std::array kSettings = {
           "refuse a job whose estimated wait for a worker exceeds this many seconds with "
           "ERR busy retry_after=S (S: its estimated start); 0 = off", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.max_wait = milliseconds(n); },
-          [](const Config& c) { return Seconds(c.max_wait); }},
+          [](const Config& c) { return setting_text::Seconds(c.max_wait); }},
   Setting{"quarantine-period", SettingKind::kSeconds, 1, kYearMs, true,
           "seconds a request whose job killed two workers is answered ERR worker_crashed at once, "
           "without starting a worker; SIGHUP applies it to the inputs held already", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.quarantine_period = milliseconds(n); },
-          [](const Config& c) { return Seconds(c.quarantine_period); }},
+          [](const Config& c) { return setting_text::Seconds(c.quarantine_period); }},
   Setting{"max-inflight-per-connection", SettingKind::kInteger, 1, 1'000'000, false,
           "unanswered requests per connection before the server stops reading it", "", "",
           [](Config& c, std::int64_t n, const std::string&) {
@@ -153,7 +111,7 @@ constexpr std::array kSettings = {
   Setting{"idle-timeout", SettingKind::kSeconds, 1, kYearMs, false,
           "seconds a connection with nothing pending may stay silent before it is closed", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.idle_timeout = milliseconds(n); },
-          [](const Config& c) { return Seconds(c.idle_timeout); }},
+          [](const Config& c) { return setting_text::Seconds(c.idle_timeout); }},
   Setting{"proxy-protocol", SettingKind::kBool, 0, 0, false,
           "every line-protocol connection must begin with a PROXY protocol header (v1 or v2), "
           "whose source address is the client's; one without it gets ERR and is closed",
@@ -196,7 +154,7 @@ constexpr std::array kSettings = {
           "a fraction logs that share of them, evenly spread",
           "off, on, or a fraction 0 to 1 (0.01: one request in a hundred)", "",
           [](Config& c, std::int64_t n, const std::string&) { c.access_log = static_cast<double>(n) / 1e6; },
-          [](const Config& c) { return ShareText(c.access_log); }},
+          [](const Config& c) { return setting_text::ShareText(c.access_log); }},
   Setting{"worker-spin-us", SettingKind::kInteger, 0, 10'000, false,
           "microseconds an idle worker spins before sleeping", "", "",
           [](Config& c, std::int64_t n, const std::string&) { c.worker_spin = std::chrono::microseconds(n); },
@@ -217,110 +175,12 @@ constexpr std::array kSettings = {
 };
 // clang-format on
 
-std::optional<std::int64_t> Integer(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-// Seconds, as milliseconds rounded up.
-std::optional<std::int64_t> Milliseconds(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double seconds = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
-      !std::isfinite(seconds) || std::abs(seconds) > 1e15) {
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(std::ceil(seconds * 1000));
-}
-
-std::optional<std::string> ParseLogLevel(std::string_view text) {
-  std::string level = Lower(text);
-  if (level == "warning") level = "warn";
-  static constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug",    "info", "warn",
-                                                              "error", "critical", "off"};
-  if (std::find(kLevels.begin(), kLevels.end(), level) == kLevels.end()) return std::nullopt;
-  return level;
-}
-
-// The first IPv4 address `host` names, else its first IPv6 address, as text;
-// or why there is none.
-std::optional<std::string> Resolve(const std::string& host, std::string* why) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* found = nullptr;
-  const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
-  if (rc != 0) {
-    *why = ::gai_strerror(rc);
-    return std::nullopt;
-  }
-  const addrinfo* chosen = nullptr;
-  for (const addrinfo* a = found; a; a = a->ai_next) {
-    if (a->ai_family == AF_INET) {
-      chosen = a;
-      break;
-    }
-    if (a->ai_family == AF_INET6 && !chosen) chosen = a;
-  }
-  std::optional<std::string> address;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (chosen && ::getnameinfo(chosen->ai_addr, chosen->ai_addrlen, text, sizeof text, nullptr, 0,
-                              NI_NUMERICHOST) == 0) {
-    address = text;
-  } else {
-    *why = "no IPv4 or IPv6 address";
-  }
-  ::freeaddrinfo(found);
-  return address;
-}
-
-// 1 for true, on, yes, 1; 0 for false, off, no, 0 (any case).
-std::optional<std::int64_t> Boolean(std::string_view text) {
-  const std::string word = Lower(text);
-  if (word == "true" || word == "on" || word == "yes" || word == "1") return 1;
-  if (word == "false" || word == "off" || word == "no" || word == "0") return 0;
-  return std::nullopt;
-}
-
-// off -> 0, on -> 1e6, a fraction 0 to 1 -> millionths (at least 1 when above 0).
-std::optional<std::int64_t> Millionths(std::string_view text) {
-  const std::string word = Lower(text);
-  if (word == "off") return 0;
-  if (word == "on") return 1'000'000;
-  double share = -1;
-  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), share);
-  if (ec != std::errc() || end != word.data() + word.size() || !(share >= 0 && share <= 1)) {
-    return std::nullopt;
-  }
-  return share == 0 ? 0 : std::max<std::int64_t>(1, std::llround(share * 1e6));
-}
-
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::span<const Setting> Settings() { return kSettings; }
 
 std::string SettingName(std::string_view name) {
-  std::string out = Lower(name);
+  std::string out = setting_text::Lower(name);
   std::replace(out.begin(), out.end(), '_', '-');
   return out;
 }
@@ -342,7 +202,8 @@ const Setting* FindSetting(std::string_view name) {
 std::string RangeText(const Setting& s) {
   if (!s.range_text.empty()) return std::string(s.range_text);
   if (s.kind == SettingKind::kSeconds) {
-    return Seconds(milliseconds(s.min)) + " to " + Seconds(milliseconds(s.max)) + " seconds";
+    return setting_text::Seconds(milliseconds(s.min)) + " to " +
+           setting_text::Seconds(milliseconds(s.max)) + " seconds";
   }
   return std::to_string(s.min) + " to " + std::to_string(s.max);
 }
@@ -354,14 +215,15 @@ std::string DefaultText(const Setting& s) {
 
 std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config& config,
                                   HostLookup lookup) {
-  const std::string_view text = Trim(raw);
+  const std::string_view text = setting_text::Trim(raw);
   const auto wrong = [&] {
     return FileName(s.name) + " must be " + RangeText(s) + ", got '" + std::string(raw) + "'";
   };
   switch (s.kind) {
     case SettingKind::kInteger:
     case SettingKind::kSeconds: {
-      const auto n = s.kind == SettingKind::kInteger ? Integer(text) : Milliseconds(text);
+      const auto n = s.kind == SettingKind::kInteger ? setting_text::Integer(text)
+                                                     : setting_text::Milliseconds(text);
       if (!n || *n < s.min || *n > s.max) return wrong();
       s.store(config, *n, {});
       return std::nullopt;
@@ -373,12 +235,12 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       std::string why = "empty";
       std::optional<std::string> address;
       if (!text.empty()) {
-        address = lookup == HostLookup::kSkip ? std::string(text) : Resolve(std::string(text), &why);
+        address = lookup == HostLookup::kSkip ? std::string(text)
+                                              : setting_text::Resolve(std::string(text), &why);
       }
       if (!address) {
         return FileName(s.name) + " must be an IP address or a host name that resolves, got '" +
-               std::string(raw) +
-               "' (" + why + ")";
+               std::string(raw) + "' (" + why + ")";
       }
       // Twice: the setting as given (number 0), then the address it names
       // (number 1), unresolved when `lookup` skips it.
@@ -387,23 +249,23 @@ std::optional<std::string> Assign(const Setting& s, std::string_view raw, Config
       return std::nullopt;
     }
     case SettingKind::kAlgorithm:
-      if (!ipc::ParseAlgorithm(Lower(text))) return wrong();
-      s.store(config, 0, Lower(text));
+      if (!ipc::ParseAlgorithm(setting_text::Lower(text))) return wrong();
+      s.store(config, 0, setting_text::Lower(text));
       return std::nullopt;
     case SettingKind::kLogLevel: {
-      const auto level = ParseLogLevel(text);
+      const auto level = setting_text::ParseLogLevel(text);
       if (!level) return wrong();
       s.store(config, 0, *level);
       return std::nullopt;
     }
     case SettingKind::kBool: {
-      const auto value = Boolean(text);
+      const auto value = setting_text::Boolean(text);
       if (!value) return wrong();
       s.store(config, *value, {});
       return std::nullopt;
     }
     case SettingKind::kShare: {
-      const auto value = Millionths(text);
+      const auto value = setting_text::Millionths(text);
       if (!value) return wrong();
       s.store(config, *value, {});
       return std::nullopt;
@@ -417,7 +279,7 @@ const Setting* ClosestSetting(std::string_view name) {
   const Setting* best = nullptr;
   std::size_t best_distance = 0;
   for (const Setting& s : kSettings) {
-    const std::size_t d = EditDistance(wanted, s.name);
+    const std::size_t d = setting_text::EditDistance(wanted, s.name);
     if (!best || d < best_distance) {
       best = &s;
       best_distance = d;

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "ipc/job.h"
-#include "supervisor/protocol/answer_error.h"
-#include "supervisor/protocol/busy_reason.h"
-#include "supervisor/sched/cost_model.h"
 #include "supervisor/metrics/histogram.h"
 #include "supervisor/metrics/job_cost_histograms.h"
 #include "supervisor/metrics/sample_window.h"
+#include "supervisor/protocol/answer_error.h"
+#include "supervisor/protocol/busy_reason.h"
+#include "supervisor/sched/cost_model.h"
 
 namespace fibpool::supervisor {
 

@@ -35,9 +35,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "supervisor/protocol/busy_reason.h"
-#include "supervisor/net/connection_quota.h"
 #include "supervisor/metrics/metrics.h"
+#include "supervisor/net/connection_quota.h"
+#include "supervisor/protocol/busy_reason.h"
 
 namespace fibpool::supervisor {
 

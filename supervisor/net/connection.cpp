@@ -7,11 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
-#include "supervisor/protocol/command_answer.h"
 #include "supervisor/net/connection_manager.h"
-#include "supervisor/sched/cost_model.h"
+#include "supervisor/protocol/command_answer.h"
 #include "supervisor/protocol/duration_text.h"
 #include "supervisor/protocol/proxy_header.h"
+#include "supervisor/sched/cost_model.h"
 
 namespace fibpool::supervisor {
 

@@ -65,15 +65,15 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "os/shared_segment.h"
+#include "supervisor/config/config.h"
+#include "supervisor/job_executor.h"
+#include "supervisor/metrics/metrics.h"
 #include "supervisor/net/answer_queue.h"
 #include "supervisor/net/client_connections.h"
-#include "supervisor/config/config.h"
 #include "supervisor/net/connection_log.h"
 #include "supervisor/net/connection_state.h"
 #include "supervisor/net/flow_key.h"
-#include "supervisor/job_executor.h"
 #include "supervisor/protocol/line_buffer.h"
-#include "supervisor/metrics/metrics.h"
 #include "supervisor/protocol/request_boundary.h"
 #include "supervisor/protocol/request_parser.h"
 

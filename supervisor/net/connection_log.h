@@ -18,9 +18,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "supervisor/log/throttled_log.h"
 #include "supervisor/net/access_log.h"
 #include "supervisor/protocol/answer_error.h"
-#include "supervisor/log/throttled_log.h"
 
 namespace fibpool::supervisor {
 

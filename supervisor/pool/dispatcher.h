@@ -15,9 +15,9 @@
 #include <functional>
 #include <memory>
 
-#include "supervisor/sched/fair_queue.h"
 #include "supervisor/pool/job_table.h"
 #include "supervisor/pool/lane.h"
+#include "supervisor/sched/fair_queue.h"
 #include "supervisor/sched/result_lease.h"
 
 namespace fibpool::supervisor {

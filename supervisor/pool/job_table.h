@@ -18,11 +18,11 @@
 #include <unordered_map>
 
 #include "ipc/job.h"
+#include "supervisor/job_executor.h"
+#include "supervisor/pool/worker_exit.h"
 #include "supervisor/sched/backlog.h"
 #include "supervisor/sched/cost_model.h"
-#include "supervisor/job_executor.h"
 #include "supervisor/sched/result_lease.h"
-#include "supervisor/pool/worker_exit.h"
 
 namespace fibpool::supervisor {
 

@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <string>
 
-#include "supervisor/sched/admission.h"
-#include "supervisor/sched/fair_queue.h"
 #include "supervisor/pool/job_table.h"
 #include "supervisor/pool/lane.h"
 #include "supervisor/pool/worker_slots.h"
+#include "supervisor/sched/admission.h"
+#include "supervisor/sched/fair_queue.h"
 
 namespace fibpool::supervisor {
 

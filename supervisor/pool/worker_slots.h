@@ -13,9 +13,9 @@
 
 #include "ipc/job_queue.h"
 #include "supervisor/config/config.h"
+#include "supervisor/config/slot_layout.h"
 #include "supervisor/pool/job_table.h"
 #include "supervisor/pool/pool_snapshot.h"
-#include "supervisor/config/slot_layout.h"
 #include "supervisor/pool/worker_exit.h"
 #include "supervisor/pool/worker_process.h"
 

@@ -28,9 +28,9 @@
 #include <optional>
 
 #include "ipc/job.h"
+#include "supervisor/protocol/refusal.h"
 #include "supervisor/sched/backlog.h"
 #include "supervisor/sched/fair_queue.h"
-#include "supervisor/protocol/refusal.h"
 
 namespace fibpool::supervisor {
 

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "tests/support/http_get.h"
-#include "tests/support/metric_sample.h"
 #include "tests/support/line_client.h"
 #include "tests/support/log_lines.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"

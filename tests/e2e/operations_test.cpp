@@ -17,8 +17,8 @@
 #include <utility>
 
 #include "tests/support/http_get.h"
-#include "tests/support/metric_sample.h"
 #include "tests/support/line_client.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"

@@ -2,5 +2,5 @@
 // compiled: as a source of supervisor/sched it includes the pool above it.
 #pragma once
 
-#include "supervisor/protocol/answer_error.h"
 #include "supervisor/pool/worker_pool.h"
+#include "supervisor/protocol/answer_error.h"

@@ -4,8 +4,8 @@
 
 #include <limits>
 
-#include "supervisor/sched/cost_model.h"
 #include "supervisor/protocol/duration_text.h"
+#include "supervisor/sched/cost_model.h"
 
 namespace fibpool::supervisor {
 namespace {
