@@ -44,7 +44,7 @@ void BaselineServer::Accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
     if (stopping_ || ec == asio::error::operation_aborted) return;
     if (!ec) {
-      connections_.Start(std::make_shared<supervisor::Connection>(std::move(socket), env_));
+      connections_.Accept(env_, std::move(socket));
     }
     // An accept error (out of descriptors) is retried at once: the bench
     // opens few connections, so this does not spin in practice.

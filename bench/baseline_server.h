@@ -24,7 +24,8 @@
 
 #include "bench/inline_executor.h"
 #include "supervisor/metrics/metrics.h"
-#include "supervisor/net/connection.h"
+#include "supervisor/net/connection_env.h"
+#include "supervisor/net/connection_log.h"
 #include "supervisor/net/connection_manager.h"
 
 namespace fibpool::bench {

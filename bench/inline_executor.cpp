@@ -14,16 +14,14 @@ namespace fibpool::bench {
 InlineExecutor::InlineExecutor(boost::asio::io_context& io, std::uint64_t max_fast_n)
     : io_(io), max_fast_n_(max_fast_n) {}
 
-std::optional<std::uint64_t> InlineExecutor::Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                                    const std::string& /*flow*/,
-                                                    supervisor::JobCallback callback,
-                                                    supervisor::Refusal* /*refusal*/) {
+std::uint64_t InlineExecutor::Submit(const supervisor::JobSpec& spec, const std::string& /*flow*/,
+                                     supervisor::JobCallback callback) {
   const std::uint64_t id = next_id_++;
   worker::RunnerLimits limits;
   limits.max_fast_n = max_fast_n_;
   limits.inline_limit = std::numeric_limits<std::size_t>::max();  // never a result buffer
   worker::JobOutcome outcome =
-      worker::RunJob(ipc::Job{id, ipc::JobKind::kCompute, algorithm, n}, limits, ::getpid());
+      worker::RunJob(ipc::Job{id, ipc::JobKind::kCompute, spec.algorithm, spec.n}, limits, ::getpid());
   ++jobs_done_;
 
   supervisor::JobResult result;
@@ -37,7 +35,7 @@ std::optional<std::uint64_t> InlineExecutor::Submit(ipc::Algorithm algorithm, st
       result.error = supervisor::AnswerError::kInternal;
       break;
   }
-  result.text = std::move(outcome.message.text);
+  result.payload.text = std::move(outcome.message.text);
   pending_.insert(id);
   boost::asio::post(
       io_, [this, id, callback = std::move(callback), result = std::move(result)]() mutable {

@@ -26,9 +26,8 @@ class InlineExecutor : public supervisor::JobExecutor {
  public:
   InlineExecutor(boost::asio::io_context& io, std::uint64_t max_fast_n);
 
-  std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      const std::string& flow, supervisor::JobCallback callback,
-                                      supervisor::Refusal* refusal) override;
+  std::uint64_t Submit(const supervisor::JobSpec& spec, const std::string& flow,
+                       supervisor::JobCallback callback) override;
   void Abandon(std::uint64_t job_id) override;
 
   std::uint64_t jobs_done() const { return jobs_done_; }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "supervisor/sched/job_spec.h"
+
 namespace fibpool::bench {
 namespace {
 
@@ -10,16 +12,14 @@ TEST(InlineExecutorTest, CallbackIsPostedNeverCalledInsideSubmit) {
   InlineExecutor executor(io, 1000);
   std::string got;
   bool called = false;
-  supervisor::Refusal refusal;
   const auto id = executor.Submit(
-      ipc::Algorithm::kFast, 30, "127.0.0.1",
+      supervisor::MakeJobSpec(ipc::Algorithm::kFast, 30), "127.0.0.1",
       [&](supervisor::JobResult&& r) {
         called = true;
-        got = r.text;
+        got = r.payload.text;
         EXPECT_FALSE(r.error.has_value());
-      },
-      &refusal);
-  ASSERT_TRUE(id.has_value());
+      });
+  ASSERT_NE(id, 0u);
   EXPECT_FALSE(called);
   io.run();
   EXPECT_TRUE(called);
@@ -30,12 +30,10 @@ TEST(InlineExecutorTest, AbandonedJobGetsNoCallback) {
   boost::asio::io_context io;
   InlineExecutor executor(io, 1000);
   bool called = false;
-  supervisor::Refusal refusal;
   const auto id = executor.Submit(
-      ipc::Algorithm::kRecursive, 20, "127.0.0.1", [&](supervisor::JobResult&&) { called = true; },
-      &refusal);
-  ASSERT_TRUE(id.has_value());
-  executor.Abandon(*id);
+      supervisor::MakeJobSpec(ipc::Algorithm::kRecursive, 20), "127.0.0.1", [&](supervisor::JobResult&&) { called = true; });
+  ASSERT_NE(id, 0u);
+  executor.Abandon(id);
   io.run();
   EXPECT_FALSE(called);
 }
@@ -44,10 +42,8 @@ TEST(InlineExecutorTest, OutOfRangeIsAnError) {
   boost::asio::io_context io;
   InlineExecutor executor(io, 1000);
   std::optional<supervisor::AnswerError> got;
-  supervisor::Refusal refusal;
   executor.Submit(
-      ipc::Algorithm::kFast, 1001, "127.0.0.1", [&](supervisor::JobResult&& r) { got = r.error; },
-      &refusal);
+      supervisor::MakeJobSpec(ipc::Algorithm::kFast, 1001), "127.0.0.1", [&](supervisor::JobResult&& r) { got = r.error; });
   io.run();
   EXPECT_EQ(got, supervisor::AnswerError::kOutOfRange);
 }

@@ -7,25 +7,24 @@
 #include <optional>
 #include <string>
 
-#include "ipc/job.h"
-#include "os/shared_segment.h"
 #include "supervisor/protocol/answer_error.h"
-#include "supervisor/protocol/refusal.h"
-#include "supervisor/sched/result_lease.h"
+#include "supervisor/sched/answer_payload.h"
+#include "supervisor/sched/job_spec.h"
 
 namespace fibpool::supervisor {
 
-// A job's answer. Whoever drops it (a connection that is gone, on its I/O
-// thread) unmaps `buffer` before `lease` gives its /dev/shm room back to
-// the pool (members are destroyed in reverse order): room released while
-// the digits are still mapped could be granted to another result that then
-// does not fit. AnswerQueue::Answer keeps the same order.
+// A job's answer: its result, or why it has none. Whoever drops it (a
+// connection that is gone, on its I/O thread) drops the payload, which
+// unmaps a result buffer before giving its room back (answer_payload.h).
 struct JobResult {
   std::optional<AnswerError> error;  // empty: success
-  std::string text;                  // the digits (inline) or the error detail
-  ResultLease lease{};  // a large result's share of the ResultBudget, until it is written
-  os::SharedSegment buffer{};  // the digits, when they came in a result buffer
-  std::uint64_t buffer_length = 0;
+  // Success: the digits, inline in `text` or in `payload.buffer`.
+  // An error: its detail in `text`.
+  AnswerPayload payload;
+
+  static JobResult Error(AnswerError code, std::string detail) {
+    return JobResult{code, AnswerPayload(std::move(detail))};
+  }
 };
 
 // Called once per submitted job, on the event loop's thread, never from
@@ -35,15 +34,18 @@ using JobCallback = std::function<void(JobResult&&)>;
 class JobExecutor {
  public:
   virtual ~JobExecutor() = default;
-  // Queues a job for the client `flow` (its address: flow_key.h; jobs of one
-  // flow share the workers fairly with other flows' jobs). Returns its id, or
-  // std::nullopt with *refusal set (busy, shutting_down, out_of_range) when
-  // it does not take it.
-  virtual std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                              const std::string& flow, JobCallback callback,
-                                              Refusal* refusal) = 0;
-  // Nobody waits for this job any more: drop it if it has not started; its
-  // callback will not be called.
+  // Takes the job `spec` for the client `flow` (its address: flow_key.h;
+  // jobs of one flow share the workers fairly with other flows' jobs) and
+  // returns its id for Abandon (0: nothing to abandon, as when the job was
+  // refused at once). Every job is answered through `callback`, and only
+  // there: with its result, with an error, or with the refusal that kept it
+  // from running (busy, shutting_down, out_of_range, worker_crashed).
+  virtual std::uint64_t Submit(const JobSpec& spec, const std::string& flow,
+                               JobCallback callback) = 0;
+  // Nobody waits for this job any more: drop it if it has not started. Its
+  // callback is not called, unless its answer was already on the way (a
+  // refusal, a result crossing threads): the caller ignores answers it no
+  // longer waits for.
   virtual void Abandon(std::uint64_t job_id) = 0;
 };
 

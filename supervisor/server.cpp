@@ -304,8 +304,7 @@ void Server::Accept() {
         if (owner) {
           owner->Adopt(std::move(socket), std::move(*slot));
         } else {
-          connections_.Start(
-              std::make_shared<Connection>(std::move(socket), connection_env_, std::move(*slot)));
+          connections_.Accept(connection_env_, std::move(socket), std::move(*slot));
         }
         if (accepting) Accept();
       });

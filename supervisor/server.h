@@ -58,7 +58,7 @@
 #include "supervisor/metrics/metrics.h"
 #include "supervisor/metrics/process_info.h"
 #include "supervisor/net/client_connections.h"
-#include "supervisor/net/connection.h"
+#include "supervisor/net/connection_env.h"
 #include "supervisor/net/connection_log.h"
 #include "supervisor/net/connection_manager.h"
 #include "supervisor/net/inherited_sockets.h"

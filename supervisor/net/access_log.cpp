@@ -21,7 +21,7 @@ void AccessLog::Written(std::string_view client, const std::vector<AnswerQueue::
   for (const AnswerQueue::Answer& a : answers) {
     if (a.received == std::chrono::steady_clock::time_point{}) continue;
     spdlog::info(
-        "{}", Line(client, a.request, a.text, a.text.size() + a.buffer_length, now - a.received));
+        "{}", Line(client, a.request, a.payload.text, a.payload.size(), now - a.received));
   }
 }
 

@@ -5,8 +5,8 @@ namespace fibpool::supervisor {
 void AnswerQueue::PushReady(std::string text) {
   Answer a;
   a.ready = true;
-  a.text = std::move(text);
-  a.held_bytes = a.text.size();
+  a.payload.text = std::move(text);
+  a.held_bytes = a.payload.size();
   held_bytes_ += a.held_bytes;
   answers_.push_back(std::move(a));
 }
@@ -40,18 +40,14 @@ bool AnswerQueue::Waits(std::uint64_t seq) const {
          !answers_[seq - first_seq_].ready;
 }
 
-void AnswerQueue::Fill(std::uint64_t seq, std::string text, os::SharedSegment buffer,
-                       std::uint64_t buffer_length, ResultLease lease) {
+void AnswerQueue::Fill(std::uint64_t seq, AnswerPayload payload) {
   Answer* a = Find(seq);
   if (a == nullptr) return;
   a->ready = true;
   a->job_id = 0;
-  a->text = std::move(text);
-  a->buffer = std::move(buffer);
-  a->buffer_length = buffer_length;
-  a->lease = std::move(lease);
+  a->payload = std::move(payload);
   held_bytes_ -= a->held_bytes;
-  a->held_bytes = a->text.size() + a->buffer_length;
+  a->held_bytes = a->payload.size();
   held_bytes_ += a->held_bytes;
 }
 

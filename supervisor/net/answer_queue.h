@@ -14,8 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "os/shared_segment.h"
-#include "supervisor/sched/result_lease.h"
+#include "supervisor/sched/answer_payload.h"
 
 namespace fibpool::supervisor {
 
@@ -24,12 +23,9 @@ class AnswerQueue {
   struct Answer {
     bool ready = false;
     std::uint64_t job_id = 0;  // while a job computes it
-    std::string text;  // the whole line, LF included, unless `buffer` holds the digits
-    // Released with the answer, once written or dropped; declared before
-    // `buffer` so that the mapping is gone (its /dev/shm room free) first.
-    ResultLease lease;
-    os::SharedSegment buffer;
-    std::uint64_t buffer_length = 0;
+    // The line (LF included), after the digits in payload.buffer if any;
+    // released once written or dropped (answer_payload.h).
+    AnswerPayload payload;
     std::uint64_t held_bytes = 0;  // counted in held_bytes(): estimate, then actual size
     // For the access log (access_log.h), when Note() picked the request.
     std::string request;
@@ -51,10 +47,8 @@ class AnswerQueue {
             std::chrono::steady_clock::time_point received);
   // Whether place `seq` waits for its answer.
   bool Waits(std::uint64_t seq) const;
-  // Fills place `seq` (Waits(seq) must hold): `text`, after `buffer_length`
-  // bytes of `buffer` when that holds the digits; `lease` goes with them.
-  void Fill(std::uint64_t seq, std::string text, os::SharedSegment buffer = {},
-            std::uint64_t buffer_length = 0, ResultLease lease = {});
+  // Fills place `seq` (Waits(seq) must hold) with `payload`.
+  void Fill(std::uint64_t seq, AnswerPayload payload);
 
   // Moves up to `max` ready answers from the front into writing(); returns
   // how many writing() holds. Call only when no write is in flight.

@@ -4,14 +4,14 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <utility>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "supervisor/net/connection_log.h"
 #include "supervisor/net/connection_manager.h"
-#include "supervisor/protocol/command_answer.h"
-#include "supervisor/protocol/duration_text.h"
-#include "supervisor/protocol/proxy_header.h"
-#include "supervisor/sched/cost_model.h"
+#include "supervisor/protocol/request_parser.h"
 
 namespace fibpool::supervisor {
 
@@ -21,16 +21,21 @@ using boost::system::error_code;
 namespace {
 // Answers in one gather write (connection.h).
 constexpr std::size_t kMaxAnswersPerWrite = 256;
-constexpr std::chrono::seconds kLinger{1};
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client)
+Connection::Connection(asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client,
+                       std::string flow, std::string first_bytes)
     : socket_(std::move(socket)),
-      flow_(FlowKeyOf(socket_)),
       env_(env),
       client_(std::move(client)),
-      awaiting_proxy_header_(env.proxy_protocol),
+      first_bytes_(std::move(first_bytes)),
       lines_(env.max_line),
+      handler_(env, answers_, std::move(flow),
+               [this](std::uint64_t seq) -> JobCallback {
+                 return [weak = weak_from_this(), seq](JobResult&& result) {
+                   if (auto self = weak.lock()) self->Complete(seq, std::move(result));
+                 };
+               }),
       idle_timer_(socket_.get_executor()),
       pause_timer_(socket_.get_executor()),
       last_activity_(std::chrono::steady_clock::now()) {}
@@ -43,8 +48,9 @@ void Connection::Start() {
       if (auto self = weak.lock()) self->CloseIfIdle();
     });
   });
-  client_.SetIdle(!awaiting_proxy_header_);
+  client_.SetIdle(first_bytes_.empty());
   ArmIdleTimer();
+  if (!first_bytes_.empty()) Take(std::exchange(first_bytes_, {}));
   Read();
 }
 
@@ -61,28 +67,15 @@ bool Connection::MayTakeMore() const {
   return answers_.size() < env_.max_inflight && answers_.held_bytes() < env_.max_output_bytes;
 }
 
-std::chrono::steady_clock::duration Connection::IdleLimit() const {
-  if (!awaiting_proxy_header_) return env_.idle_timeout;
-  return std::min<std::chrono::steady_clock::duration>(env_.idle_timeout, kProxyHeaderTimeout);
-}
-
 void Connection::ArmIdleTimer() {
-  idle_timer_.expires_at(last_activity_ + IdleLimit());
+  idle_timer_.expires_at(last_activity_ + env_.idle_timeout);
   idle_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || !IsAnswering(self->state_)) return;
-    if (self->awaiting_proxy_header_) {
-      // last_activity_ is the connection's start until the header is read.
-      if (std::chrono::steady_clock::now() < self->last_activity_ + self->IdleLimit()) {
-        return self->ArmIdleTimer();
-      }
-      const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(self->IdleLimit());
-      return self->RefuseWithoutProxyHeader("no PROXY protocol header within " + LimitText(limit));
-    }
     const bool busy = !self->answers_.empty() || self->write_in_flight_;
     if (!busy &&
         std::chrono::steady_clock::now() >= self->last_activity_ + self->env_.idle_timeout) {
       ++self->env_.metrics->connections_idle_closed;
-      self->env_.log->IdleClosed(self->flow_);
+      self->env_.log->IdleClosed(self->handler_.flow());
       self->CloseGracefully();
       return;
     }
@@ -115,11 +108,6 @@ void Connection::OnRead(const error_code& ec, std::size_t n) {
     if (ec) return Close();
     return Read();
   }
-  if (ec == asio::error::eof && awaiting_proxy_header_) {
-    return RefuseWithoutProxyHeader(proxy_header_bytes_.empty()
-                                        ? "missing PROXY protocol header"
-                                        : "incomplete PROXY protocol header");
-  }
   if (ec == asio::error::eof) {
     Enter(ConnectionEvent::kEndOfInput);
     lines_.Append("\n");  // a last line without LF is still a request
@@ -127,54 +115,17 @@ void Connection::OnRead(const error_code& ec, std::size_t n) {
     return MaybeFinish();
   }
   if (ec) return Close();
-  std::string_view bytes(read_buffer_.data(), n);
   env_.metrics->bytes_in += n;
-  std::optional<std::string> after_header;
-  if (awaiting_proxy_header_) {
-    after_header = TakeProxyHeader(bytes);
-    if (!after_header) return Read();  // reads nothing once refused
-    bytes = *after_header;
-  }
+  Take(std::string_view(read_buffer_.data(), n));
+  Read();
+}
+
+void Connection::Take(std::string_view bytes) {
   last_activity_ = std::chrono::steady_clock::now();
   boundary_.Saw(bytes, lines_.buffered());
   CancelPause();  // more bytes: a pause starts again from them
   lines_.Append(bytes);
   ProcessLines();
-  Read();
-}
-
-std::optional<std::string> Connection::TakeProxyHeader(std::string_view bytes) {
-  proxy_header_bytes_.append(bytes);
-  const ProxyHeader header = ParseProxyHeader(proxy_header_bytes_);
-  switch (header.status) {
-    case ProxyHeader::Status::kNeedMore:
-      return std::nullopt;
-    case ProxyHeader::Status::kInvalid:
-      RefuseWithoutProxyHeader(header.error);
-      return std::nullopt;
-    case ProxyHeader::Status::kComplete:
-      break;
-  }
-  awaiting_proxy_header_ = false;
-  if (header.source) flow_ = FlowKeyOf(*header.source);
-  std::string rest = proxy_header_bytes_.substr(header.length);
-  std::string().swap(proxy_header_bytes_);
-  if (client_.Claim(flow_)) return rest;
-  answers_.PushReady(ErrorLine(AnswerError::kBusy, BusyDetail(BusyReason::kConnectionsPerClient)));
-  StopParsing();
-  Write();
-  return std::nullopt;
-}
-
-void Connection::RefuseWithoutProxyHeader(std::string_view why) {
-  awaiting_proxy_header_ = false;
-  std::string().swap(proxy_header_bytes_);
-  // A refused connection, like one over max_connections, is not a request.
-  ++env_.metrics->connections_proxy_refused;
-  env_.log->ProxyRefused(flow_, why);
-  answers_.PushReady(ErrorLine(AnswerError::kBadRequest, why));
-  StopParsing();
-  Write();
 }
 
 void Connection::ProcessLines() {
@@ -186,11 +137,7 @@ void Connection::ProcessLines() {
       break;
     }
     if (status == LineBuffer::Status::kTooLong) {
-      ++env_.metrics->requests;
-      env_.metrics->CountError(AnswerError::kLineTooLong);
-      answers_.PushReady(ErrorLine(AnswerError::kLineTooLong,
-                                   "line longer than " + std::to_string(env_.max_line) + " bytes"));
-      env_.log->LineTooLong(flow_);
+      handler_.LineTooLong();
       StopParsing();
       break;
     }
@@ -253,7 +200,7 @@ void Connection::CancelPause() {
 void Connection::StopParsing() { Enter(ConnectionEvent::kStopInput); }
 
 void Connection::CloseIfIdle() {
-  if (state_ != ConnectionState::kOpen || awaiting_proxy_header_ || !answers_.empty() ||
+  if (state_ != ConnectionState::kOpen || !answers_.empty() ||
       write_in_flight_ || lines_.buffered() > 0)
     return;
   ++env_.metrics->connections_evicted;  // logged by ClientConnections
@@ -261,44 +208,17 @@ void Connection::CloseIfIdle() {
 }
 
 void Connection::Handle(std::string_view line) {
-  if (!env_.log->access().on()) return HandleRequest(line);
-  const auto [seq, received] = std::pair(answers_.next_seq(), std::chrono::steady_clock::now());
-  HandleRequest(line);
-  if (answers_.next_seq() != seq && env_.log->access().Sample()) answers_.Note(seq, line, received);
-}
-
-void Connection::HandleRequest(std::string_view line) {
-  Request request = ParseRequest(line, env_.limits);
-  if (request.kind == Request::Kind::kEmpty) return;
-  ++env_.metrics->requests;
-  if (request.kind == Request::Kind::kStats) return AskStats();
-  if (request.kind != Request::Kind::kCompute) {
-    CommandAnswer answer = AnswerCommand(request, env_.metrics_port);
-    if (answer.error) {
-      env_.metrics->CountError(*answer.error);
-      env_.log->Error(*answer.error, flow_, request.detail);
-    }
-    if (answer.last) StopParsing();
-    return answers_.PushReady(std::move(answer.line));
+  switch (handler_.Handle(line)) {
+    case RequestHandler::Next::kRead:
+      return;
+    case RequestHandler::Next::kStop:
+      return StopParsing();
+    case RequestHandler::Next::kAskStats:
+      return AskStats(handler_.stats_seq());
   }
-  const std::uint64_t seq = answers_.Expect(EstimatedAnswerBytes(request.algorithm, request.n));
-  Refusal refusal;
-  std::weak_ptr<Connection> weak = weak_from_this();
-  const auto id = env_.executor->Submit(
-      request.algorithm, request.n, flow_,
-      [weak, seq](JobResult&& result) {
-        if (auto self = weak.lock()) self->Complete(seq, std::move(result));
-      },
-      &refusal);
-  if (id) return answers_.SetJob(seq, *id);
-  env_.metrics->CountError(refusal.code);
-  env_.log->Error(refusal.code, flow_, refusal.detail);
-  answers_.Fill(seq, ErrorLine(refusal.code, refusal.detail));
 }
 
-void Connection::AskStats() {
-  if (!env_.stats_executor) return answers_.PushReady(env_.stats() + "\n");
-  const std::uint64_t seq = answers_.Expect(0);
+void Connection::AskStats(std::uint64_t seq) {
   asio::post(env_.stats_executor,
              [stats = &env_.stats, weak = weak_from_this(), seq, home = socket_.get_executor()] {
                asio::post(home, [weak, seq, line = (*stats)()]() mutable {
@@ -309,26 +229,12 @@ void Connection::AskStats() {
 
 void Connection::AnswerStats(std::uint64_t seq, std::string line) {
   if (state_ == ConnectionState::kClosed || !answers_.Waits(seq)) return;
-  answers_.Fill(seq, std::move(line) + "\n");
+  answers_.Fill(seq, AnswerPayload(std::move(line) + "\n"));
   WriteSoon();
 }
 
 void Connection::Complete(std::uint64_t seq, JobResult&& result) {
-  if (state_ == ConnectionState::kClosed || !answers_.Waits(seq)) {
-    result.buffer = {};  // unmapped before its lease releases the room
-    return;
-  }
-  if (result.error) {
-    env_.metrics->CountError(*result.error);
-    env_.log->Error(*result.error, flow_, result.text);
-    answers_.Fill(seq, ErrorLine(*result.error, result.text));
-  } else {
-    ++env_.metrics->results;
-    std::string text = result.buffer.empty() ? std::move(result.text) + "\n" : "\n";
-    answers_.Fill(seq, std::move(text), std::move(result.buffer), result.buffer_length,
-                  std::move(result.lease));
-  }
-  WriteSoon();
+  if (state_ != ConnectionState::kClosed && handler_.Complete(seq, std::move(result))) WriteSoon();
 }
 
 void Connection::WriteSoon() {
@@ -346,8 +252,9 @@ void Connection::Write() {
   if (answers_.TakeReady(kMaxAnswersPerWrite) == 0) return MaybeFinish();
   std::vector<asio::const_buffer> buffers;
   for (const AnswerQueue::Answer& a : answers_.writing()) {
-    if (!a.buffer.empty()) buffers.emplace_back(a.buffer.data(), a.buffer_length);
-    buffers.emplace_back(a.text.data(), a.text.size());
+    const AnswerPayload& p = a.payload;
+    if (!p.buffer.empty()) buffers.emplace_back(p.buffer.data(), p.buffer_length);
+    buffers.emplace_back(p.text.data(), p.text.size());
   }
   write_in_flight_ = true;
   asio::async_write(socket_, buffers,
@@ -355,7 +262,7 @@ void Connection::Write() {
                       self->write_in_flight_ = false;
                       self->env_.metrics->bytes_out += n;
                       self->last_activity_ = std::chrono::steady_clock::now();
-                      if (!ec) self->env_.log->Written(self->flow_, self->answers_.writing());
+                      if (!ec) self->env_.log->Written(self->handler_.flow(), self->answers_.writing());
                       self->answers_.Written();
                       if (ec) {
                         self->Close();

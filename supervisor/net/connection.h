@@ -1,18 +1,10 @@
 // One client connection: reads request lines, answers each exactly once and
 // in request order, while the jobs behind them run in parallel. A client that
 // never sends a newline is served one request per read (request_boundary.h).
-//
-// With proxy_protocol on, the connection first reads a PROXY protocol header
-// (proxy_header.h) and nothing else: its source address, when it has one,
-// is the client from then on (the flow its jobs are queued in, the logs).
-// Bytes after the header in the same read are the client's first requests.
-// A connection whose first bytes are not a header, whose header is
-// malformed, or that has not sent a whole header within
-// kProxyHeaderTimeout (or idle_timeout when shorter) gets one
-// `ERR bad_request <why>` line and is closed, and one whose header names an
-// address holding max_connections_per_client gets `ERR busy too many
-// connections from your address; try again later` and is closed; at most kMaxProxyHeaderBytes
-// (proxy_header.h) plus one read are held for the header.
+// What each request gets is decided apart from the socket
+// (request_handler.h); a PROXY protocol header, when the server expects
+// one, was read before the connection was made (proxy_handshake.h), and
+// named its client.
 //
 // Flow control: the connection stops reading (TCP pushes back on the client)
 // while it has max_inflight unwritten answers, or while the answers it
@@ -41,12 +33,10 @@
 // sending side (EOF) still gets every answer.
 // Single-threaded: runs on the io_context's thread.
 //
-// connection.cpp is longer than the other units (about 400 lines) because it
-// holds only the wiring of one socket's asynchronous reads, writes and
-// timers; what they decide lives apart, with unit tests: where a request
-// ends (line_buffer.h, request_boundary.h), what a line asks
-// (request_parser.h), the answer to a command (command_answer.h), the PROXY
-// header (proxy_header.h), the answers' order (answer_queue.h), the
+// connection.cpp holds only the wiring of one socket's asynchronous reads,
+// writes and timers; what they decide lives apart, with unit tests: where a
+// request ends (line_buffer.h, request_boundary.h), the answer to each
+// request (request_handler.h), the answers' order (answer_queue.h), the
 // lifecycle (connection_state.h) and the counts by address
 // (client_connections.h).
 #pragma once
@@ -54,9 +44,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -64,52 +52,25 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "os/shared_segment.h"
-#include "supervisor/config/config.h"
 #include "supervisor/job_executor.h"
-#include "supervisor/metrics/metrics.h"
 #include "supervisor/net/answer_queue.h"
 #include "supervisor/net/client_connections.h"
-#include "supervisor/net/connection_log.h"
+#include "supervisor/net/connection_env.h"
 #include "supervisor/net/connection_state.h"
-#include "supervisor/net/flow_key.h"
+#include "supervisor/net/request_handler.h"
 #include "supervisor/protocol/line_buffer.h"
 #include "supervisor/protocol/request_boundary.h"
-#include "supervisor/protocol/request_parser.h"
 
 namespace fibpool::supervisor {
-
-class ConnectionManager;
-
-// How long a connection may take to send its whole PROXY protocol header; a
-// load balancer sends it with its first bytes.
-inline constexpr std::chrono::seconds kProxyHeaderTimeout{10};
-
-// What a connection needs from the server. Outlives every connection.
-struct ConnectionEnv {
-  ParserLimits limits;
-  // The limits; their defaults are the settings' (config.h).
-  std::size_t max_line = Config{}.max_line;
-  std::size_t max_inflight = Config{}.max_inflight_per_connection;
-  std::uint64_t max_output_bytes = Config{}.max_output_per_connection;
-  std::chrono::milliseconds idle_timeout = Config{}.idle_timeout;
-  bool proxy_protocol = Config{}.proxy_protocol;  // a PROXY header comes first
-  JobExecutor* executor = nullptr;
-  Metrics* metrics = nullptr;
-  int metrics_port = -1;  // named to a client that sends HTTP here; -1: no metrics server
-  std::function<std::string()> stats;  // the `stats` line, without LF
-  // Where `stats` must be called (the thread that owns the figures), when
-  // that is not the connection's own; its line comes back to the connection.
-  boost::asio::any_io_executor stats_executor;
-  ConnectionLog* log = nullptr;          // its thread's log lines and access log
-  ConnectionManager* manager = nullptr;  // holds the connection; counts its slot
-};
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   // `client`: its place in the counts by address (client_connections.h),
-  // released with its slot; idle while it has nothing pending.
-  Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client = {});
+  // released with its slot; idle while it has nothing pending. `flow`: the
+  // client's name (FlowKeyOf its address). `first_bytes`: requests read
+  // with the PROXY header, served before anything else.
+  Connection(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client,
+             std::string flow, std::string first_bytes = {});
 
   // Called by the ConnectionManager, which has counted the connection.
   void Start();
@@ -124,17 +85,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Enter(ConnectionEvent event);
   void Read();
   bool MayTakeMore() const;
-  // idle_timeout; shorter while the PROXY header is awaited.
-  std::chrono::steady_clock::duration IdleLimit() const;
   void ArmIdleTimer();
   void OnRead(const boost::system::error_code& ec, std::size_t n);
-  // While the PROXY header is awaited: takes `bytes`; once the header is
-  // complete, the client's bytes that followed it (maybe none). Nothing
-  // while more bytes are needed or after the connection was refused.
-  std::optional<std::string> TakeProxyHeader(std::string_view bytes);
-  // The connection did not begin with a valid PROXY header: one ERR line,
-  // then it closes.
-  void RefuseWithoutProxyHeader(std::string_view why);
+  // Bytes read from the client.
+  void Take(std::string_view bytes);
   void ProcessLines();
   // The bytes after the last line when the socket has nothing more to read:
   // a request, now or after a pause, or not yet (request_boundary.h).
@@ -142,9 +96,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void AnswerUnterminated();
   void ArmPause();
   void CancelPause();
-  // Answers `line`, and notes it for the access log when that picks it.
+  // Answers `line` (request_handler.h).
   void Handle(std::string_view line);
-  void HandleRequest(std::string_view line);
   // Takes no more requests after the answers already queued.
   void StopParsing();
   // Closes, as an idle one, unless it has a request or an answer pending:
@@ -153,7 +106,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Complete(std::uint64_t seq, JobResult&& result);
   // The `stats` line for place `seq`, from the thread that owns the figures.
   void AnswerStats(std::uint64_t seq, std::string line);
-  void AskStats();
+  void AskStats(std::uint64_t seq);
   // Writes the answers ready at the front, unless a write is in flight.
   void Write();
   // Write() once the current event-loop turn is over: answers completed in
@@ -167,16 +120,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
-  // FlowKeyOf the client (the socket's peer, or the PROXY header's source):
-  // its jobs' share of the workers, and the `client` of its log lines.
-  std::string flow_;
   const ConnectionEnv& env_;
   ClientSlot client_;
-  bool awaiting_proxy_header_;
-  std::string proxy_header_bytes_;  // read while awaiting the header
+  std::string first_bytes_;  // read with the PROXY header, taken at Start
   LineBuffer lines_;
   std::array<char, 16 * 1024> read_buffer_;
   AnswerQueue answers_;
+  // Its client (the socket's peer, or the PROXY header's source) is
+  // handler_.flow(): its jobs' share of the workers, and the `client` of
+  // its log lines.
+  RequestHandler handler_;
   RequestBoundary boundary_;
   boost::asio::steady_timer idle_timer_;
   boost::asio::steady_timer pause_timer_;  // kFirstRequestPause

@@ -1,13 +1,15 @@
 // Owns the open client connections (the connection manager of Asio's HTTP
-// server example): holds each one from Start until it closes, counts the
-// open connections (the gauge; ClientConnections, client_connections.h,
-// counts what max_connections limits), and drains them all when the server
-// drains.
+// server example): holds each one from its accept until it closes, first
+// through its PROXY handshake (proxy_handshake.h) when proxy_protocol is on,
+// then as a Connection; counts the open connections (the gauge;
+// ClientConnections, client_connections.h, counts what max_connections
+// limits), and drains them all when the server drains.
 //
 // A connection holds its slot (Metrics::connections_open, counted here) from
-// Start until it has nothing more to send (connection_state.h, kLingering)
-// or its socket fails, and stays in the set until its socket closes. Lifetime: outlives every
-// connection it holds (a connection calls back into it until it closes).
+// its accept until it has nothing more to send (connection_state.h,
+// kLingering) or its socket fails, and stays in the set until its socket
+// closes. Lifetime: outlives every connection it holds (a connection calls
+// back into it until it closes).
 // Threading: one io_context's thread; size() may be read from any thread.
 // Nothing here throws.
 #pragma once
@@ -19,11 +21,16 @@
 #include <memory>
 #include <set>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "supervisor/metrics/metrics.h"
+#include "supervisor/net/client_connections.h"
+#include "supervisor/net/connection_env.h"
 
 namespace fibpool::supervisor {
 
 class Connection;
+class ProxyHandshake;
 
 class ConnectionManager {
  public:
@@ -33,11 +40,15 @@ class ConnectionManager {
   ConnectionManager(const ConnectionManager&) = delete;
   ConnectionManager& operator=(const ConnectionManager&) = delete;
 
-  // Holds `connection`, takes a slot for it and starts it.
-  void Start(std::shared_ptr<Connection> connection);
-  // Every connection answers what it has read, then closes (Connection::Drain).
+  // Takes a slot for the connection of `socket` and serves it with `env`
+  // (which outlives it, and names this manager): through its PROXY
+  // handshake first when env.proxy_protocol is on.
+  void Accept(const ConnectionEnv& env, boost::asio::ip::tcp::socket socket,
+              ClientConnections::Slot client = {});
+  // Every connection answers what it has read, then closes (Connection::Drain);
+  // a handshake still under way closes at once.
   void DrainAll();
-  bool empty() const { return connections_.empty(); }
+  bool empty() const { return connections_.empty() && handshakes_.empty(); }
   // The connections held, for any thread.
   std::size_t size() const { return size_.load(std::memory_order_relaxed); }
 
@@ -47,10 +58,15 @@ class ConnectionManager {
   void Stop(const std::shared_ptr<Connection>& connection);
 
  private:
+  // Holds `connection` and starts it; its slot is counted already.
+  void Start(std::shared_ptr<Connection> connection);
+  void UpdateSize();
+
   Metrics* metrics_;
   std::function<void()> on_empty_;
   std::set<std::shared_ptr<Connection>> connections_;
-  std::atomic<std::size_t> size_{0};  // connections_.size(), for other threads
+  std::set<std::shared_ptr<ProxyHandshake>> handshakes_;
+  std::atomic<std::size_t> size_{0};  // both sets' size, for other threads
 };
 
 }  // namespace fibpool::supervisor

@@ -37,7 +37,7 @@ IoThread::~IoThread() {
 void IoThread::Adopt(asio::ip::tcp::socket socket, ClientSlot client) {
   handing_over_.fetch_add(1, std::memory_order_relaxed);
   asio::post(io_, [this, socket = std::move(socket), client = std::move(client)]() mutable {
-    connections_.Start(std::make_shared<Connection>(std::move(socket), env_, std::move(client)));
+    connections_.Accept(env_, std::move(socket), std::move(client));
     handing_over_.fetch_sub(1, std::memory_order_relaxed);
     // A connection that closed within Start() left while it still counted.
     if (connections_.empty()) asio::post(pool_executor_, on_empty_);

@@ -25,7 +25,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "supervisor/net/client_connections.h"
-#include "supervisor/net/connection.h"
+#include "supervisor/net/connection_env.h"
 #include "supervisor/net/connection_log.h"
 #include "supervisor/net/connection_manager.h"
 #include "supervisor/net/pool_gate.h"

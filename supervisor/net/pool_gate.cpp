@@ -12,11 +12,10 @@ PoolGate::PoolGate(JobExecutor* pool, asio::any_io_executor pool_executor,
       pool_executor_(std::move(pool_executor)),
       own_executor_(std::move(own_executor)) {}
 
-std::optional<std::uint64_t> PoolGate::Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                              const std::string& flow, JobCallback callback,
-                                              Refusal* /*refusal*/) {
+std::uint64_t PoolGate::Submit(const JobSpec& spec, const std::string& flow,
+                               JobCallback callback) {
   const std::uint64_t id = next_id_++;
-  Queue(Call{Call::Kind::kSubmit, id, algorithm, n, flow, std::move(callback), {}});
+  Queue(Call{Call::Kind::kSubmit, id, spec, flow, std::move(callback), {}});
   return id;
 }
 
@@ -57,22 +56,13 @@ void PoolGate::Run(Call& call) {
     pool_ids_.erase(it);
     return;
   }
-  Refusal refusal;
-  const auto pool_id = pool_->Submit(
-      call.algorithm, call.n, call.flow,
-      [this, id = call.id, callback = call.callback](JobResult&& result) {
-        pool_ids_.erase(id);
-        Answer(callback, std::move(result));
-      },
-      &refusal);
-  if (pool_id) {
-    pool_ids_.emplace(call.id, *pool_id);
-    return;
-  }
-  JobResult refused;
-  refused.error = refusal.code;
-  refused.text = std::move(refusal.detail);
-  Answer(std::move(call.callback), std::move(refused));
+  const std::uint64_t pool_id =
+      pool_->Submit(call.spec, call.flow,
+                    [this, id = call.id, callback = std::move(call.callback)](JobResult&& result) {
+                      pool_ids_.erase(id);
+                      Answer(callback, std::move(result));
+                    });
+  if (pool_id != 0) pool_ids_.emplace(call.id, pool_id);  // 0: refused, nothing to abandon
 }
 
 void PoolGate::Answer(JobCallback callback, JobResult&& result) {

@@ -47,10 +47,10 @@ class PoolGate : public JobExecutor {
   PoolGate(const PoolGate&) = delete;
   PoolGate& operator=(const PoolGate&) = delete;
 
-  // Never refuses by itself: refusals come back through `callback`.
-  std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      const std::string& flow, JobCallback callback,
-                                      Refusal* refusal) override;
+  // Never refuses by itself; the pool's refusals come back through
+  // `callback` like its results.
+  std::uint64_t Submit(const JobSpec& spec, const std::string& flow,
+                       JobCallback callback) override;
   void Abandon(std::uint64_t job_id) override;
   // Runs `notice` on the pool's thread once every call made before it (in
   // this turn or earlier) has reached the pool. On the gate's thread.
@@ -63,8 +63,7 @@ class PoolGate : public JobExecutor {
     enum class Kind { kSubmit, kAbandon, kNotice };
     Kind kind = Kind::kSubmit;
     std::uint64_t id = 0;
-    ipc::Algorithm algorithm{};
-    std::uint64_t n = 0;
+    JobSpec spec;
     std::string flow;
     JobCallback callback;
     std::function<void()> notice;

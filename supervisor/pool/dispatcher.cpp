@@ -34,7 +34,7 @@ class Dispatch {
 
   // Pushes `job` to `lane`; false when the lane's queue is full.
   bool Push(std::uint64_t id, PendingJob& job, std::size_t lane, ResultRoute route) {
-    ipc::Job pushed{id, ipc::JobKind::kCompute, job.algorithm, job.n, job.cost_ns};
+    ipc::Job pushed{id, ipc::JobKind::kCompute, job.spec.algorithm, job.spec.n, job.cost_ns};
     pushed.may_use_buffer = route == ResultRoute::kBuffer;
     if (!lanes_[lane]->Push(pushed, job.big())) return false;
     job.state = PendingJob::State::kQueued;

@@ -8,14 +8,9 @@
 
 namespace fibpool::supervisor {
 
-JobSize SizeOf(std::uint64_t cost_ns) {
-  return cost_ns > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-}
-
 std::string JobLogFields(const PendingJob* job) {
   if (job == nullptr) return "client=none algorithm=none n=none";
-  return "client=" + job->flow + " algorithm=" + std::string(ipc::AlgorithmName(job->algorithm)) +
-         " n=" + std::to_string(job->n);
+  return "client=" + job->flow + " algorithm=" + std::string(ipc::AlgorithmName(job->spec.algorithm)) + " n=" + std::to_string(job->spec.n);
 }
 
 LostJob OnWorkerLost(PendingJob& job, bool was_running, KillCause killed) {
@@ -35,25 +30,24 @@ Overrun CheckRunning(const PendingJob& job, std::chrono::nanoseconds ran,
 JobResult LostJobAnswer(LostJob action, std::chrono::milliseconds job_timeout) {
   switch (action) {
     case LostJob::kTimeout:
-      return JobResult{.error = AnswerError::kTimeout,
-                       .text = "job ran past " + LimitText(job_timeout) +
-                               "; its worker was killed and replaced"};
+      return JobResult::Error(
+          AnswerError::kTimeout,
+          "job ran past " + LimitText(job_timeout) + "; its worker was killed and replaced");
     case LostJob::kCrashedTwice:
-      return JobResult{.error = AnswerError::kWorkerCrashed,
-                       .text = "the worker running this job died twice"};
+      return JobResult::Error(AnswerError::kWorkerCrashed,
+                              "the worker running this job died twice");
     default:
       return JobResult{};
   }
 }
 
-std::uint64_t JobTable::Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t cost,
-                            std::string flow, JobCallback callback, std::uint64_t now_ns) {
+std::uint64_t JobTable::Add(const JobSpec& spec, std::uint64_t cost, std::string flow,
+                            JobCallback callback, std::uint64_t now_ns) {
   const std::uint64_t id = next_id_++;
   const std::uint64_t buffer =
-      ResultBudget::BufferBytes(EstimatedAnswerBytes(algorithm, n), ipc::kInlineResultLimit);
-  jobs_.emplace(
-      id, PendingJob{algorithm, n, std::move(flow), std::move(callback), now_ns, now_ns + cost,
-                     cost, SizeOf(cost), PendingJob::State::kBacklog, 0, 0, buffer});
+      ResultBudget::BufferBytes(spec.answer_bytes, ipc::kInlineResultLimit);
+  jobs_.emplace(id, PendingJob{spec, std::move(flow), std::move(callback), now_ns, now_ns + cost,
+                               cost, SizeOf(cost), PendingJob::State::kBacklog, 0, 0, buffer});
   pending_cost_ns_ += std::min(cost, kPendingCostCapNs);
   return id;
 }

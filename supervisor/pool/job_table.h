@@ -22,24 +22,21 @@
 #include "supervisor/pool/worker_exit.h"
 #include "supervisor/sched/backlog.h"
 #include "supervisor/sched/cost_model.h"
+#include "supervisor/sched/job_spec.h"
 #include "supervisor/sched/result_lease.h"
 
 namespace fibpool::supervisor {
-
-// A job's size class from its estimated cost: big above kBigJobNanos.
-JobSize SizeOf(std::uint64_t cost_ns);
 
 struct PendingJob {
   // kWaitingForShm: out of the backlog (its flow charged), first in line for
   // shared memory for its result (result_budget.h).
   enum class State { kBacklog, kWaitingForShm, kQueued };
-  ipc::Algorithm algorithm;
-  std::uint64_t n;
+  JobSpec spec;
   std::string flow;      // its client (fair_queue.h)
   JobCallback callback;  // empty once abandoned
   std::uint64_t submitted_ns;
   std::uint64_t deadline;  // the backlog's order: submitted_ns + cost_ns
-  std::uint64_t cost_ns;   // estimated
+  std::uint64_t cost_ns;   // estimated on this machine (spec's, corrected at admission)
   JobSize size;
   State state = State::kBacklog;
   std::size_t lane = 0;  // while kQueued
@@ -89,10 +86,10 @@ inline constexpr std::uint64_t kPendingCostCapNs = 3'600'000'000'000;
 
 class JobTable {
  public:
-  // A new job in state kBacklog estimated to cost `cost_ns` (cost_model.h,
-  // as corrected for this machine); returns its id (never 0).
-  std::uint64_t Add(ipc::Algorithm algorithm, std::uint64_t n, std::uint64_t cost_ns,
-                    std::string flow, JobCallback callback, std::uint64_t now_ns);
+  // A new job in state kBacklog estimated to cost `cost_ns` on this machine
+  // (the spec's estimate as corrected at admission); returns its id (never 0).
+  std::uint64_t Add(const JobSpec& spec, std::uint64_t cost_ns, std::string flow,
+                    JobCallback callback, std::uint64_t now_ns);
   // nullptr when the job is unknown (answered or abandoned before it ran).
   PendingJob* Find(std::uint64_t id);
   const PendingJob* Find(std::uint64_t id) const;

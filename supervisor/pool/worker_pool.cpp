@@ -30,7 +30,7 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
       metrics_(metrics),
       workers_(2),
       routing_{std::make_shared<ResultLease::Owner>(), os::SharedSegment::FreeBytes},
-      quarantine_(options_.settings.quarantine_period),
+      admission_(options_.settings),
       spawner_(io, options_, lanes_, workers_,
                [this](std::uint32_t slot) { return EventsOf(slot); }),
       tick_(io),
@@ -85,6 +85,42 @@ void WorkerPool::OnReady(std::uint32_t slot) {
   Pump();
 }
 
+std::uint64_t WorkerPool::Submit(const JobSpec& spec, const std::string& flow,
+                                 JobCallback callback) {
+  const std::uint64_t now = os::MonotonicNanos();
+  AdmissionDecision decision =
+      admission_.Decide(spec, flow, stopping_, PoolWork{backlog_, jobs_, lanes_, workers_},
+                        routing_.results->budget.waiting(), now);
+  if (decision.busy) metrics_->CountBusy(*decision.busy);
+  if (decision.refusal) {
+    Refuse(std::move(callback), std::move(*decision.refusal));
+    return 0;
+  }
+  if (decision.push_out) PushOutLast(*decision.push_out);
+  const std::uint64_t id = jobs_.Add(spec, decision.cost_ns, flow, std::move(callback), now);
+  const PendingJob& job = *jobs_.Find(id);
+  backlog_.Push(job.flow, id, job.deadline, job.size);
+  PumpSoon();
+  return id;
+}
+
+void WorkerPool::Refuse(JobCallback callback, Refusal&& refusal) {
+  asio::post(io_, [callback = std::move(callback), refusal = std::move(refusal)]() mutable {
+    callback(JobResult::Error(refusal.code, std::move(refusal.detail)));
+  });
+}
+
+void WorkerPool::PushOutLast(const std::string& flow) {
+  const std::optional<std::uint64_t> id = backlog_.RemoveLast(flow);
+  if (!id || jobs_.Find(*id) == nullptr) return;  // abandoned: nobody to answer
+  metrics_->CountBusy(BusyReason::kFlowShare);
+  asio::post(io_, [this, id = *id] {  // callbacks never run inside Submit()
+    const PendingJob* job = jobs_.Find(id);
+    if (job == nullptr || job->state != PendingJob::State::kBacklog) return;
+    Finish(id, JobResult::Error(AnswerError::kBusy, BusyDetail(BusyReason::kFlowShare)));
+  });
+}
+
 void WorkerPool::Abandon(std::uint64_t job_id) {
   PendingJob* job = jobs_.Find(job_id);
   if (job == nullptr) return;
@@ -126,22 +162,22 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;  // answered already
   if (!result.error) {
     // The digits hold the budget until they are written.
-    if (!result.buffer.empty()) job->lease.Arrived();
-    result.lease = std::move(job->lease);
+    if (!result.payload.buffer.empty()) job->lease.Arrived();
+    result.payload.lease = std::move(job->lease);
   }
   Finish(id, std::move(result));
   PumpSoon();
 }
 
 void WorkerPool::RecordCost(const PendingJob& job, const ipc::ResultMessage& message) {
-  metrics_->job_cost.Record(job.algorithm, job.n, message.cpu_ns, message.peak_rss_bytes);
-  const std::uint64_t reference = EstimatedCostNanos(job.algorithm, job.n);
-  if (CostCorrection::Teaches(reference)) {
-    metrics_->estimate_error[ipc::AlgorithmIndex(job.algorithm)].Record(
+  metrics_->job_cost.Record(job.spec.algorithm, job.spec.n, message.cpu_ns,
+                            message.peak_rss_bytes);
+  if (CostCorrection::Teaches(job.spec.cost_ns)) {
+    metrics_->estimate_error[ipc::AlgorithmIndex(job.spec.algorithm)].Record(
         static_cast<double>(message.cpu_ns) /
         static_cast<double>(std::max<std::uint64_t>(job.cost_ns, 1)));
   }
-  cost_correction_.Learn(job.algorithm, reference, message.cpu_ns);
+  admission_.Learn(job.spec, message.cpu_ns);
 }
 
 void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
@@ -150,10 +186,10 @@ void WorkerPool::Finish(std::uint64_t job_id, JobResult&& result) {
     lanes_[job.lane].Resolve(job_id);
     backlog_.Finished(job.flow);
   }
-  if (result.error == AnswerError::kInternal) LogInternalError(job, result.text);
+  if (result.error == AnswerError::kInternal) LogInternalError(job, result.payload.text);
   JobCallback callback = std::move(job.callback);
   if (callback)
-    metrics_->RecordJob(job.algorithm, job.size, os::MonotonicNanos() - job.submitted_ns);
+    metrics_->RecordJob(job.spec.algorithm, job.size, os::MonotonicNanos() - job.submitted_ns);
   jobs_.Erase(job_id);
   if (callback) callback(std::move(result));
   MaybeFinishStop();
@@ -163,7 +199,7 @@ void WorkerPool::LogInternalError(const PendingJob& job, const std::string& reas
   std::uint64_t suppressed = 0;
   if (!internal_errors_.Admit(&suppressed)) return;
   spdlog::error("event=internal_error algorithm={} n={} flow={} reason=\"{}\" suppressed={}",
-                ipc::AlgorithmName(job.algorithm), job.n, job.flow, reason, suppressed);
+                ipc::AlgorithmName(job.spec.algorithm), job.spec.n, job.flow, reason, suppressed);
 }
 
 void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause cause) {
@@ -179,10 +215,10 @@ void WorkerPool::HandleLostJob(std::uint64_t job_id, bool was_running, KillCause
       Requeue(job_id, *job);
       break;
     case LostJob::kCrashedTwice:
-      quarantine_.Add(job->algorithm, job->n, os::MonotonicNanos());
+      admission_.Quarantine(job->spec, os::MonotonicNanos());
       ++metrics_->inputs_quarantined;
       spdlog::warn("event=input_quarantined algorithm={} n={} period_ms={}",
-                   ipc::AlgorithmName(job->algorithm), job->n,
+                   ipc::AlgorithmName(job->spec.algorithm), job->spec.n,
                    options_.settings.quarantine_period.count());
       Finish(job_id, LostJobAnswer(action, options_.settings.job_timeout));
       break;
@@ -268,9 +304,9 @@ void WorkerPool::AnswerLostJobs(std::uint64_t now_ns) {
   for (const std::uint64_t id : lost_jobs_.Sweep(unaccounted, now_ns)) {
     const PendingJob* job = jobs_.Find(id);
     if (job == nullptr || job->state != PendingJob::State::kQueued) continue;
-    Finish(id, JobResult{.error = AnswerError::kInternal,
-                         .text = "job lost: no worker took it from its queue (a slot that "
-                                 "could not be read) and none answered it"});
+    Finish(id, JobResult::Error(AnswerError::kInternal,
+                                "job lost: no worker took it from its queue (a slot that "
+                                "could not be read) and none answered it"));
   }
 }
 
@@ -322,9 +358,9 @@ PoolSnapshot WorkerPool::Snapshot() const {
   s.queue_depth = lanes_[kMainLane].queue().Depth() + lanes_[kReserveLane].queue().Depth();
   s.backlog = backlog_.size();
   s.top_flows = backlog_.TopFlows(kReportedFlows);
-  s.quarantined_inputs = quarantine_.Held(s.taken_ns);
+  s.quarantined_inputs = admission_.quarantined(s.taken_ns);
   for (const ipc::Algorithm a : {ipc::Algorithm::kFast, ipc::Algorithm::kRecursive}) {
-    s.cost_factors[ipc::AlgorithmIndex(a)] = cost_correction_.factor(a);
+    s.cost_factors[ipc::AlgorithmIndex(a)] = admission_.cost_factor(a);
   }
   s.jobs_pending = jobs_.size();
   s.lock_recoveries =

@@ -40,9 +40,7 @@
 // (which job to which lane, whom to wake) applied by dispatcher.h with the
 // result budget (result_budget.h), JobTable (jobs and the retry rule),
 // LostJobSweep (jobs nobody holds), worker_exit.h (why a worker ended),
-// backlog_admission.h (who gets into a full backlog), work_before.h (the
-// input of max_wait),
-// WorkerSlots (the processes), WorkerSpawner (spawning them, with the
+// JobAdmission (which jobs it takes), WorkerSlots (the processes), WorkerSpawner (spawning them, with the
 // crash-loop back-off). worker_pool.cpp holds only this wiring: the handlers
 // of one object's events (ready, result, exit, tick, resize, stop), which
 // all act on the same lanes, jobs and workers.
@@ -73,6 +71,7 @@
 #include "supervisor/log/throttled_log.h"
 #include "supervisor/metrics/metrics.h"
 #include "supervisor/pool/dispatcher.h"
+#include "supervisor/pool/job_admission.h"
 #include "supervisor/pool/job_table.h"
 #include "supervisor/pool/lane.h"
 #include "supervisor/pool/lost_job_sweep.h"
@@ -83,10 +82,7 @@
 #include "supervisor/pool/worker_slots.h"
 #include "supervisor/pool/worker_spawner.h"
 #include "supervisor/protocol/answer_error.h"
-#include "supervisor/sched/admission.h"
-#include "supervisor/sched/cost_correction.h"
 #include "supervisor/sched/fair_queue.h"
-#include "supervisor/sched/quarantine.h"
 
 namespace fibpool::supervisor {
 
@@ -104,15 +100,12 @@ class WorkerPool : public JobExecutor {
   // queue. A worker that fails during start-up calls on_failed instead.
   void Start(std::function<void()> on_ready, std::function<void(std::string)> on_failed);
 
-  // JobExecutor. Submit refuses with kShuttingDown after Stop(), with
-  // kOutOfRange a job estimated to cost more than job_timeout (admission.h),
-  // with kWorkerCrashed an input in quarantine (quarantine.h: its job killed
-  // two workers lately), with kBusy when the backlog is full, and with kBusy
-  // "retry_after=S" when its estimated wait exceeds max_wait (admission.h).
-  // An abandoned job that already runs finishes and its answer is dropped.
-  std::optional<std::uint64_t> Submit(ipc::Algorithm algorithm, std::uint64_t n,
-                                      const std::string& flow, JobCallback callback,
-                                      Refusal* refusal) override;
+  // JobExecutor. A job JobAdmission refuses (job_admission.h) gets its
+  // refusal through its callback, posted, and the id 0 (nothing to
+  // abandon). An abandoned job that already runs finishes and its answer is
+  // dropped.
+  std::uint64_t Submit(const JobSpec& spec, const std::string& flow,
+                       JobCallback callback) override;
 
   void Abandon(std::uint64_t job_id) override;
 
@@ -131,7 +124,7 @@ class WorkerPool : public JobExecutor {
   // Applies to the inputs held already (quarantine.h).
   void SetQuarantinePeriod(std::chrono::milliseconds period) {
     options_.settings.quarantine_period = period;
-    quarantine_.SetPeriod(period);
+    admission_.SetQuarantinePeriod(period);
   }
 
   PoolSnapshot Snapshot() const;
@@ -163,6 +156,8 @@ class WorkerPool : public JobExecutor {
   // Answers the waiting job `flow` would run last ERR busy (flow_share):
   // its place goes to a job of another flow (backlog_admission.h).
   void PushOutLast(const std::string& flow);
+  // Answers `callback` with `refusal`, posted: never inside Submit().
+  void Refuse(JobCallback callback, Refusal&& refusal);
   void LogInternalError(const PendingJob& job, const std::string& reason);
   void Finish(std::uint64_t job_id, JobResult&& result);
   void Pump();
@@ -182,8 +177,7 @@ class WorkerPool : public JobExecutor {
   JobTable jobs_;
   FairQueue backlog_;
   ResultRouting routing_;  // the budget of large results in /dev/shm (result_budget.h)
-  Quarantine quarantine_;
-  CostCorrection cost_correction_;  // learned from the CPU time jobs take
+  JobAdmission admission_;  // refusals, quarantine, the cost correction
   WorkerSpawner spawner_;           // keeps workers_ at the lanes' targets
   LostJobSweep lost_jobs_;
   ThrottledLog internal_errors_{io_.get_executor(), LogLevel::kError, "event=internal_error"};

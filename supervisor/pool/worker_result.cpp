@@ -16,7 +16,7 @@ JobResult ResultOf(ipc::ResultMessage&& message, pid_t supervisor, pid_t worker)
   switch (message.status) {
     case ipc::ResultStatus::kOk:
       if (message.buffer_name.empty()) {
-        result.text = std::move(message.text);
+        result.payload.text = std::move(message.text);
       } else {
         auto buffer = ipc::TakeResultBuffer(
             message.buffer_name, ipc::ResultSegmentName(supervisor, message.job_id, worker),
@@ -26,21 +26,21 @@ JobResult ResultOf(ipc::ResultMessage&& message, pid_t supervisor, pid_t worker)
                         message.job_id, message.buffer_name);
         }
         if (buffer) {
-          result.buffer = std::move(*buffer);
-          result.buffer_length = message.buffer_length;
+          result.payload.buffer = std::move(*buffer);
+          result.payload.buffer_length = message.buffer_length;
         } else {
           result.error = AnswerError::kInternal;
-          result.text = "result buffer lost: " + buffer.error().message();
+          result.payload.text = "result buffer lost: " + buffer.error().message();
         }
       }
       break;
     case ipc::ResultStatus::kOutOfRange:
       result.error = AnswerError::kOutOfRange;
-      result.text = std::move(message.text);
+      result.payload.text = std::move(message.text);
       break;
     default:
       result.error = AnswerError::kInternal;
-      result.text = std::move(message.text);
+      result.payload.text = std::move(message.text);
       break;
   }
   return result;

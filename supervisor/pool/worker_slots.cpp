@@ -43,8 +43,8 @@ std::vector<WorkerView> WorkerSlots::Views(std::size_t lane, const ipc::JobQueue
     view.peak_rss_bytes = w.peak_rss_bytes;
     if (job != 0) view.job_started_ns = queue.cell(cell).started_ns.load();
     if (const PendingJob* pending = job != 0 ? jobs.Find(job) : nullptr) {
-      view.job_algorithm = pending->algorithm;
-      view.job_n = pending->n;
+      view.job_algorithm = pending->spec.algorithm;
+      view.job_n = pending->spec.n;
     }
     views.push_back(std::move(view));
   }

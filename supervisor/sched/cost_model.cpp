@@ -1,5 +1,7 @@
 #include "supervisor/sched/cost_model.h"
 
+#include "supervisor/sched/job_spec.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -23,6 +25,14 @@ std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n) {
     cost += kNanosPerBitLog * bits * std::log2(bits + 2.0);
   }
   return static_cast<std::uint64_t>(std::min(cost, 1e18));
+}
+
+JobSize SizeOf(std::uint64_t cost_ns) {
+  return cost_ns > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
+}
+
+JobSpec MakeJobSpec(ipc::Algorithm algorithm, std::uint64_t n) {
+  return JobSpec{algorithm, n, EstimatedCostNanos(algorithm, n), EstimatedAnswerBytes(algorithm, n)};
 }
 
 std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n) {

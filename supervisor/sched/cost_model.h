@@ -21,6 +21,7 @@ inline constexpr std::uint64_t kBigJobNanos = 20'000'000;
 // A job's size class: big above kBigJobNanos, cheap otherwise.
 enum class JobSize { kCheap, kBig };
 inline constexpr std::size_t kJobSizeCount = 2;
+JobSize SizeOf(std::uint64_t cost_ns);
 
 // Upper bound of the answer line's size in bytes (digits and LF).
 std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n);

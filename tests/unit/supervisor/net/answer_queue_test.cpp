@@ -11,7 +11,7 @@ namespace {
 
 std::vector<std::string> Texts(const AnswerQueue& q) {
   std::vector<std::string> out;
-  for (const auto& a : q.writing()) out.push_back(a.text);
+  for (const auto& a : q.writing()) out.push_back(a.payload.text);
   return out;
 }
 
@@ -20,9 +20,9 @@ TEST(AnswerQueue, AnswersLeaveInRequestOrderWhateverOrderTheyComplete) {
   const auto first = q.Expect(10);
   q.PushReady("pong\n");
   const auto third = q.Expect(10);
-  q.Fill(third, "2\n");
+  q.Fill(third, AnswerPayload("2\n"));
   EXPECT_EQ(q.TakeReady(256), 0u);  // the first answer is not there yet
-  q.Fill(first, "1\n");
+  q.Fill(first, AnswerPayload("1\n"));
   EXPECT_EQ(q.TakeReady(256), 3u);
   EXPECT_EQ(Texts(q), (std::vector<std::string>{"1\n", "pong\n", "2\n"}));
   EXPECT_TRUE(q.empty());
@@ -35,8 +35,12 @@ TEST(AnswerQueue, AnAnswersLeaseIsReleasedWhenItIsWrittenOrDropped) {
   AnswerQueue q;
   const auto written = q.Expect(10);
   const auto dropped = q.Expect(10);
-  q.Fill(written, "1\n", {}, 0, ResultLease(owner, ResultRoute::kPipe, 4096));
-  q.Fill(dropped, "2\n", {}, 0, ResultLease(owner, ResultRoute::kBuffer, 8192));
+  AnswerPayload one("1\n");
+  one.lease = ResultLease(owner, ResultRoute::kPipe, 4096);
+  AnswerPayload two("2\n");
+  two.lease = ResultLease(owner, ResultRoute::kBuffer, 8192);
+  q.Fill(written, std::move(one));
+  q.Fill(dropped, std::move(two));
   EXPECT_EQ(q.TakeReady(1), 1u);
   EXPECT_EQ(owner->budget.piped_bytes(), 4096u);  // held while the write is in flight
   q.Written();
@@ -61,7 +65,7 @@ TEST(AnswerQueue, HeldBytesAreTheEstimateUntilFilledThenTheActualSizeUntilWritte
   const auto seq = q.Expect(1000);
   q.PushReady("pong\n");
   EXPECT_EQ(q.held_bytes(), 1005u);
-  q.Fill(seq, "55\n");
+  q.Fill(seq, AnswerPayload("55\n"));
   EXPECT_EQ(q.held_bytes(), 8u);
   q.TakeReady(256);
   EXPECT_EQ(q.held_bytes(), 8u);  // still in the write in flight
@@ -74,7 +78,7 @@ TEST(AnswerQueue, OnlyAPlaceStillWaitingCanBeFilled) {
   const auto seq = q.Expect(10);
   EXPECT_TRUE(q.Waits(seq));
   EXPECT_FALSE(q.Waits(seq + 1));
-  q.Fill(seq, "1\n");
+  q.Fill(seq, AnswerPayload("1\n"));
   EXPECT_FALSE(q.Waits(seq));
   q.TakeReady(256);
   q.Written();
@@ -88,7 +92,7 @@ TEST(AnswerQueue, ClearReturnsTheJobsStillComputingAndFreesTheirBytes) {
   q.Expect(100);  // no job: the submit failed or has not returned yet
   q.SetJob(a, 7);
   q.SetJob(b, 8);
-  q.Fill(b, "1\n");
+  q.Fill(b, AnswerPayload("1\n"));
   EXPECT_EQ(q.Clear(), std::vector<std::uint64_t>{7});
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(q.held_bytes(), 0u);

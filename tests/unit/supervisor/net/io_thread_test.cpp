@@ -34,17 +34,17 @@ class StoppingPool : public JobExecutor {
  public:
   explicit StoppingPool(asio::any_io_executor executor) : executor_(std::move(executor)) {}
 
-  std::optional<std::uint64_t> Submit(ipc::Algorithm, std::uint64_t n, const std::string&,
-                                      JobCallback callback, Refusal* refusal) override {
+  std::uint64_t Submit(const JobSpec& spec, const std::string&, JobCallback callback) override {
+    const std::uint64_t n = spec.n;
     Record("submit " + std::to_string(n));
     if (stopped_) {
-      *refusal = Refusal{AnswerError::kShuttingDown, "the server is draining"};
-      return std::nullopt;
+      asio::post(executor_, [callback = std::move(callback)] {
+        callback(JobResult::Error(AnswerError::kShuttingDown, "the server is draining"));
+      });
+      return 0;
     }
     asio::post(executor_, [callback = std::move(callback), n] {
-      JobResult result;
-      result.text = "answer to " + std::to_string(n);
-      callback(std::move(result));
+      callback(JobResult{{}, AnswerPayload("answer to " + std::to_string(n))});
     });
     return next_id_++;
   }

@@ -22,6 +22,9 @@
 #include <boost/asio/post.hpp>
 
 #include "os/shared_segment.h"
+#include "supervisor/protocol/refusal.h"
+#include "supervisor/sched/cost_model.h"
+#include "supervisor/sched/job_spec.h"
 #include "supervisor/sched/result_lease.h"
 #include "tests/support/wait.h"
 
@@ -35,22 +38,23 @@ namespace asio = boost::asio;
 // what the threaded test reads under the lock.
 class FakePool : public JobExecutor {
  public:
-  std::optional<std::uint64_t> Submit(ipc::Algorithm, std::uint64_t n, const std::string&,
-                                      JobCallback callback, Refusal* refusal) override {
+  // Refuses as the pool does: through the callback, posted to its own loop.
+  std::uint64_t Submit(const JobSpec& spec, const std::string&, JobCallback callback) override {
     std::lock_guard lock(mutex_);
+    const std::uint64_t n = spec.n;
     if (refuse_) {
-      *refusal = *refuse_;
       events_.push_back("refused " + std::to_string(n));
-      return std::nullopt;
+      asio::post(pool_executor_, [callback = std::move(callback), r = *refuse_]() mutable {
+        callback(JobResult::Error(r.code, r.detail));
+      });
+      return 0;
     }
     const std::uint64_t id = next_id_++;
     callbacks_.emplace(id, std::move(callback));
     events_.push_back("submit " + std::to_string(n));
     if (answer_on_) {
       asio::post(answer_on_, [this, id] {
-        JobResult result;
-        result.text = "answer";
-        Answer(id, std::move(result));
+        Answer(id, JobResult{{}, AnswerPayload("answer")});
       });
     }
     return id;
@@ -81,7 +85,11 @@ class FakePool : public JobExecutor {
     std::lock_guard lock(mutex_);
     events_.push_back(std::move(event));
   }
-  void RefuseWith(Refusal refusal) { refuse_ = std::move(refusal); }
+  // From now on every job is refused with `refusal`, answered on `executor`.
+  void RefuseWith(Refusal refusal, asio::any_io_executor executor) {
+    refuse_ = std::move(refusal);
+    pool_executor_ = std::move(executor);
+  }
   std::vector<std::string> events() const {
     std::lock_guard lock(mutex_);
     return events_;
@@ -96,17 +104,14 @@ class FakePool : public JobExecutor {
  private:
   mutable std::mutex mutex_;
   std::optional<Refusal> refuse_;
+  asio::any_io_executor pool_executor_;
   asio::any_io_executor answer_on_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, JobCallback> callbacks_;
   std::vector<std::string> events_;
 };
 
-JobResult Text(std::string text) {
-  JobResult result;
-  result.text = std::move(text);
-  return result;
-}
+JobResult Text(std::string text) { return JobResult{{}, AnswerPayload(std::move(text))}; }
 
 // Runs both loops from this thread until neither has a handler ready.
 void RunBoth(asio::io_context& a, asio::io_context& b) {
@@ -128,8 +133,7 @@ class PoolGateTest : public ::testing::Test {
 TEST_F(PoolGateTest, ANoticeGivenInTheTurnOfASubmitRunsAfterTheJobReachedThePool) {
   bool on_pool_thread = false;
   asio::post(io_, [&] {
-    Refusal refusal;
-    gate_.Submit(ipc::Algorithm::kFast, 10, "flow", [](JobResult&&) {}, &refusal);
+    gate_.Submit(MakeJobSpec(ipc::Algorithm::kFast, 10), "flow", [](JobResult&&) {});
     gate_.Notify([&] {
       on_pool_thread = pool_io_.get_executor().running_in_this_thread();
       pool_.Record("drained");
@@ -144,13 +148,11 @@ TEST_F(PoolGateTest, ANoticeReachesThePoolBetweenTheCallsMadeBeforeAndAfterIt) {
   // Three handlers of the gate's loop in one turn, none of whose calls has
   // been sent yet when the next one runs.
   asio::post(io_, [&] {
-    Refusal refusal;
-    gate_.Submit(ipc::Algorithm::kFast, 1, "flow", [](JobResult&&) {}, &refusal);
+    gate_.Submit(MakeJobSpec(ipc::Algorithm::kFast, 1), "flow", [](JobResult&&) {});
   });
   asio::post(io_, [&] { gate_.Notify([&] { pool_.Record("drained"); }); });
   asio::post(io_, [&] {
-    Refusal refusal;
-    gate_.Submit(ipc::Algorithm::kFast, 2, "flow", [](JobResult&&) {}, &refusal);
+    gate_.Submit(MakeJobSpec(ipc::Algorithm::kFast, 2), "flow", [](JobResult&&) {});
   });
   RunBoth(io_, pool_io_);
   EXPECT_EQ(pool_.events(), (std::vector<std::string>{"submit 1", "drained", "submit 2"}));
@@ -160,9 +162,8 @@ TEST_F(PoolGateTest, AnAbandonThatFollowsItsAnswerOutOfThePoolReachesNothing) {
   std::vector<std::string> answers;
   std::uint64_t gate_id = 0;
   asio::post(io_, [&] {
-    Refusal refusal;
-    gate_id = *gate_.Submit(ipc::Algorithm::kFast, 10, "flow",
-                            [&](JobResult&& r) { answers.push_back(r.text); }, &refusal);
+    gate_id = gate_.Submit(MakeJobSpec(ipc::Algorithm::kFast, 10), "flow",
+                            [&](JobResult&& r) { answers.push_back(r.payload.text); });
   });
   RunBoth(io_, pool_io_);
   ASSERT_EQ(pool_.waiting().size(), 1u);
@@ -181,9 +182,8 @@ TEST_F(PoolGateTest, AnAbandonThatFollowsItsAnswerOutOfThePoolReachesNothing) {
 TEST_F(PoolGateTest, AnAbandonBeforeTheAnswerReachesThePoolsJobAndNoAnswerComes) {
   int answers = 0;
   asio::post(io_, [&] {
-    Refusal refusal;
-    const std::uint64_t id = *gate_.Submit(ipc::Algorithm::kFast, 10, "flow",
-                                           [&](JobResult&&) { ++answers; }, &refusal);
+    const std::uint64_t id = gate_.Submit(MakeJobSpec(ipc::Algorithm::kFast, 10), "flow",
+                                           [&](JobResult&&) { ++answers; });
     gate_.Abandon(id);
   });
   RunBoth(io_, pool_io_);
@@ -193,27 +193,26 @@ TEST_F(PoolGateTest, AnAbandonBeforeTheAnswerReachesThePoolsJobAndNoAnswerComes)
 }
 
 TEST_F(PoolGateTest, ARefusalComesBackThroughTheCallbackOnTheGatesLoopNeverInsideSubmit) {
-  pool_.RefuseWith(Refusal{AnswerError::kBusy, "the backlog is full; try again later"});
+  pool_.RefuseWith(Refusal{AnswerError::kBusy, "the backlog is full; try again later"},
+                   pool_io_.get_executor());
   std::optional<JobResult> answer;
   bool on_gate_thread = false;
   bool answered_inside_submit = false;
   asio::post(io_, [&] {
-    Refusal refusal;
     const auto id = gate_.Submit(
-        ipc::Algorithm::kFast, 10, "flow",
+        MakeJobSpec(ipc::Algorithm::kFast, 10), "flow",
         [&](JobResult&& r) {
           on_gate_thread = io_.get_executor().running_in_this_thread();
           answer = std::move(r);
-        },
-        &refusal);
-    EXPECT_TRUE(id.has_value()) << "the gate takes every job";
+        });
+    EXPECT_NE(id, 0u) << "the gate takes every job";
     answered_inside_submit = answer.has_value();
   });
   RunBoth(io_, pool_io_);
   EXPECT_FALSE(answered_inside_submit);
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->error, AnswerError::kBusy);
-  EXPECT_EQ(answer->text, "the backlog is full; try again later");
+  EXPECT_EQ(answer->payload.text, "the backlog is full; try again later");
   EXPECT_TRUE(on_gate_thread);
   EXPECT_EQ(pool_.events(), std::vector<std::string>{"refused 10"});
 }
@@ -241,9 +240,8 @@ TEST_F(PoolGateTest, ALargeResultNobodyTakesIsUnmappedBeforeItsRoomIsReleased) {
     mapped_at_release = Mapped(name);
   };
   asio::post(io_, [&] {
-    Refusal refusal;
     // The connection is gone: its callback takes nothing from the result.
-    gate_.Submit(ipc::Algorithm::kFast, 1'000'000, "flow", [](JobResult&&) {}, &refusal);
+    gate_.Submit(MakeJobSpec(ipc::Algorithm::kFast, 1'000'000), "flow", [](JobResult&&) {});
   });
   RunBoth(io_, pool_io_);
   ASSERT_EQ(pool_.waiting().size(), 1u);
@@ -251,10 +249,10 @@ TEST_F(PoolGateTest, ALargeResultNobodyTakesIsUnmappedBeforeItsRoomIsReleased) {
     JobResult result;
     auto buffer = os::SharedSegment::Create(name, 1 << 16);
     ASSERT_TRUE(buffer) << buffer.error().message();
-    result.buffer = std::move(*buffer);
-    result.buffer_length = 1 << 16;
-    result.lease = ResultLease(owner, ResultRoute::kBuffer, 1 << 16);
-    result.lease.Arrived();
+    result.payload.buffer = std::move(*buffer);
+    result.payload.buffer_length = 1 << 16;
+    result.payload.lease = ResultLease(owner, ResultRoute::kBuffer, 1 << 16);
+    result.payload.lease.Arrived();
     ASSERT_TRUE(Mapped(name));
     ASSERT_TRUE(pool_.Answer(pool_.waiting().front(), std::move(result)));
   });
@@ -289,14 +287,12 @@ TEST(PoolGateThreads, EveryJobNotAbandonedIsAnsweredOnceAndTheNoticeFollowsEvery
       std::vector<std::uint64_t> to_abandon;
       for (int i = 0; i < kJobsPerTurn; ++i) {
         const int job = turn * kJobsPerTurn + i;
-        Refusal refusal;
-        const std::uint64_t id = *gate.Submit(
-            ipc::Algorithm::kFast, 1, "flow",
+        const std::uint64_t id = gate.Submit(
+            MakeJobSpec(ipc::Algorithm::kFast, 1), "flow",
             [&, job](JobResult&&) {
               ++answers[job];
               if (!abandons(job)) ++kept_answered;
-            },
-            &refusal);
+            });
         if (abandons(job)) to_abandon.push_back(id);
       }
       asio::post(io, [&gate, to_abandon] {

@@ -27,8 +27,8 @@ class DispatcherFixture : public ::testing::Test {
     }
   }
   std::uint64_t Submit(ipc::Algorithm algorithm, std::uint64_t n) {
-    const std::uint64_t id = jobs_.Add(
-        algorithm, n, EstimatedCostNanos(algorithm, n), "192.0.2.1", [](JobResult&&) {}, 0);
+    const JobSpec spec = MakeJobSpec(algorithm, n);
+    const std::uint64_t id = jobs_.Add(spec, spec.cost_ns, "192.0.2.1", [](JobResult&&) {}, 0);
     const PendingJob& job = *jobs_.Find(id);
     backlog_.Push(job.flow, id, job.deadline, job.size);
     return id;

@@ -6,7 +6,7 @@ namespace fibpool::supervisor {
 namespace {
 
 PendingJob Running(bool abandoned = false) {
-  PendingJob job{ipc::Algorithm::kFast, 10, "192.0.2.1", nullptr, 0, 0, 0, JobSize::kCheap};
+  PendingJob job{MakeJobSpec(ipc::Algorithm::kFast, 10), "192.0.2.1", nullptr, 0, 0, 0, JobSize::kCheap};
   job.state = PendingJob::State::kQueued;
   if (!abandoned) job.callback = [](JobResult&&) {};
   return job;
@@ -47,8 +47,8 @@ TEST(JobTable, AnAbandonedJobIsDropped) {
 TEST(JobTable, LostJobsAreAnsweredWithTheErrorTheirWorkersDeathMeans) {
   const JobResult timeout = LostJobAnswer(LostJob::kTimeout, std::chrono::milliseconds(30'000));
   EXPECT_EQ(timeout.error, AnswerError::kTimeout);
-  EXPECT_EQ(timeout.text, "job ran past 30 s; its worker was killed and replaced");
-  EXPECT_EQ(LostJobAnswer(LostJob::kTimeout, std::chrono::milliseconds(1500)).text,
+  EXPECT_EQ(timeout.payload.text, "job ran past 30 s; its worker was killed and replaced");
+  EXPECT_EQ(LostJobAnswer(LostJob::kTimeout, std::chrono::milliseconds(1500)).payload.text,
             "job ran past 1500 ms; its worker was killed and replaced");
   EXPECT_EQ(LostJobAnswer(LostJob::kCrashedTwice, {}).error, AnswerError::kWorkerCrashed);
   EXPECT_FALSE(LostJobAnswer(LostJob::kDrop, {}).error);
@@ -68,10 +68,10 @@ TEST(JobTable, ARunningJobIsStoppedPastItsTimeoutOrSoonAfterItIsAbandoned) {
 TEST(JobTable, JobsGetDistinctIdsAndTheirCostSetsTheirDeadline) {
   JobTable table;
   const std::uint64_t cheap =
-      table.Add(ipc::Algorithm::kFast, 10, EstimatedCostNanos(ipc::Algorithm::kFast, 10),
+      table.Add(MakeJobSpec(ipc::Algorithm::kFast, 10), EstimatedCostNanos(ipc::Algorithm::kFast, 10),
                 "192.0.2.1", nullptr, 1000);
   const std::uint64_t big =
-      table.Add(ipc::Algorithm::kRecursive, 45, kBigJobNanos + 1, "192.0.2.1", nullptr, 1000);
+      table.Add(MakeJobSpec(ipc::Algorithm::kRecursive, 45), kBigJobNanos + 1, "192.0.2.1", nullptr, 1000);
   EXPECT_NE(cheap, 0u);
   EXPECT_NE(cheap, big);
   EXPECT_EQ(table.size(), 2u);
@@ -92,9 +92,9 @@ TEST(JobTable, PendingCostSumsTheEstimatesOfTheJobsNotYetErased) {
   const std::uint64_t cost_a = EstimatedCostNanos(ipc::Algorithm::kFast, 1'000'000);
   const std::uint64_t cost_b = EstimatedCostNanos(ipc::Algorithm::kRecursive, 45);
   const std::uint64_t a =
-      table.Add(ipc::Algorithm::kFast, 1'000'000, cost_a, "192.0.2.1", nullptr, 0);
+      table.Add(MakeJobSpec(ipc::Algorithm::kFast, 1'000'000), cost_a, "192.0.2.1", nullptr, 0);
   const std::uint64_t b =
-      table.Add(ipc::Algorithm::kRecursive, 45, cost_b, "192.0.2.2", nullptr, 0);
+      table.Add(MakeJobSpec(ipc::Algorithm::kRecursive, 45), cost_b, "192.0.2.2", nullptr, 0);
   EXPECT_EQ(table.pending_cost_ns(), cost_a + cost_b);
   table.Erase(a);
   EXPECT_EQ(table.pending_cost_ns(), cost_b);
@@ -109,7 +109,7 @@ TEST(JobTable, PendingCostCountsAJobOfMoreThanAnHourAsAnHour) {
   const std::uint64_t cost = EstimatedCostNanos(ipc::Algorithm::kRecursive, 90);
   ASSERT_GT(cost, kPendingCostCapNs);
   const std::uint64_t huge =
-      table.Add(ipc::Algorithm::kRecursive, 90, cost, "192.0.2.1", nullptr, 0);
+      table.Add(MakeJobSpec(ipc::Algorithm::kRecursive, 90), cost, "192.0.2.1", nullptr, 0);
   EXPECT_EQ(table.pending_cost_ns(), kPendingCostCapNs);
   table.Erase(huge);
   EXPECT_EQ(table.pending_cost_ns(), 0u);

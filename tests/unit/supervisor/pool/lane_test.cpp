@@ -9,7 +9,7 @@
 namespace fibpool::supervisor {
 namespace {
 
-constexpr std::uint32_t kCells = 8;
+constexpr std::uint32_t kLaneCells = 8;
 
 std::string TestSegmentName() {
   return "fibpool-test." + std::to_string(::getpid()) + ".lane." +
@@ -21,7 +21,7 @@ ipc::Job Compute(std::uint64_t id, std::uint64_t cost) {
 }
 
 TEST(Lane, CountsTheLoadOfPushedJobsUntilTheyAreResolved) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 100), /*big=*/false));
   ASSERT_TRUE(lane.Push(Compute(2, 5000), /*big=*/true));
   EXPECT_EQ(lane.queue().Depth(), 2u);
@@ -35,7 +35,7 @@ TEST(Lane, CountsTheLoadOfPushedJobsUntilTheyAreResolved) {
 }
 
 TEST(Lane, AFullQueueTakesNothingAndCountsNothing) {
-  Lane lane = Lane::Create(TestSegmentName(), 2, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 2, kLaneCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 1), false));
   ASSERT_TRUE(lane.Push(Compute(2, 1), false));
   EXPECT_FALSE(lane.Push(Compute(3, 1), false));
@@ -43,7 +43,7 @@ TEST(Lane, AFullQueueTakesNothingAndCountsNothing) {
 }
 
 TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   lane.set_target(3);
   EXPECT_EQ(lane.Missing(), 3u);
   for (int i = 0; i < 3; ++i) lane.OnSpawned();
@@ -62,7 +62,7 @@ TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
 }
 
 TEST(Lane, ResolvingAJobItDoesNotHoldChangesNothing) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 100), /*big=*/true));
   lane.Resolve(1);
   lane.Resolve(1);  // twice
@@ -73,7 +73,7 @@ TEST(Lane, ResolvingAJobItDoesNotHoldChangesNothing) {
 }
 
 TEST(Lane, AnExitItWasNotToldOfLeavesItsCountsAtZero) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   lane.set_target(1);
   lane.OnExited(/*was_ready=*/true, /*took_resize_sentinel=*/true);
   EXPECT_EQ(lane.live(), 0u);
@@ -82,7 +82,7 @@ TEST(Lane, AnExitItWasNotToldOfLeavesItsCountsAtZero) {
 }
 
 TEST(Lane, AShrinkThenTwoDeathsDuringTheBackOffStillRespawnsUpToTheTarget) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   lane.set_target(3);
   for (int i = 0; i < 3; ++i) {
     lane.OnSpawned();
@@ -117,14 +117,14 @@ TEST(Lane, AShrinkThenTwoDeathsDuringTheBackOffStillRespawnsUpToTheTarget) {
 }
 
 TEST(Lane, StoppingCountsOnlyTheSentinelsThatFitInTheQueue) {
-  Lane lane = Lane::Create(TestSegmentName(), 2, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 2, kLaneCells).value();
   for (int i = 0; i < 3; ++i) lane.OnSpawned();
   EXPECT_EQ(lane.SendStopSentinels(), 2u);
   EXPECT_EQ(lane.queue().Depth(), 2u);
 }
 
 TEST(Lane, AJobAnsweredAndUnclaimedIsUnaccountedForWhileQueuedAndClaimedOnesAreNot) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   for (std::uint64_t id = 1; id <= 3; ++id) ASSERT_TRUE(lane.Push(Compute(id, 10), false));
   ipc::Job job;
   // Cell 0 takes job 1, answers it and clears its claims; cell 1 takes job 2
@@ -144,7 +144,7 @@ TEST(Lane, AJobAnsweredAndUnclaimedIsUnaccountedForWhileQueuedAndClaimedOnesAreN
 }
 
 TEST(Lane, UnfinishedWorkIsThePushedEstimatesLessWhatTheRunningJobsHaveRun) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 1000), false));
   ASSERT_TRUE(lane.Push(Compute(2, 500), false));
   ipc::Job job;
@@ -157,7 +157,7 @@ TEST(Lane, UnfinishedWorkIsThePushedEstimatesLessWhatTheRunningJobsHaveRun) {
 }
 
 TEST(Lane, StoppingQueuesASentinelOnlyForWorkersWithoutOne) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   for (int i = 0; i < 3; ++i) lane.OnSpawned();
   lane.set_target(2);
   ASSERT_EQ(lane.RetireExtra(), 1u);
@@ -166,7 +166,7 @@ TEST(Lane, StoppingQueuesASentinelOnlyForWorkersWithoutOne) {
 }
 
 TEST(Lane, ReclaimingADeadWorkersCellReturnsItsClaimsAndTheJobItWasRunning) {
-  Lane lane = Lane::Create(TestSegmentName(), 16, kCells).value();
+  Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 10), false));
   ASSERT_TRUE(lane.Push(Compute(2, 10), false));
   ipc::JobBatch batch;
@@ -186,7 +186,7 @@ TEST(Lane, ReclaimingADeadWorkersCellReturnsItsClaimsAndTheJobItWasRunning) {
 TEST(Lane, OwnsItsSegmentAndRemovesItWhenDestroyed) {
   const std::string name = TestSegmentName();
   {
-    Lane lane = Lane::Create(name, 16, kCells).value();
+    Lane lane = Lane::Create(name, 16, kLaneCells).value();
     EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + name));
   }
   EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));

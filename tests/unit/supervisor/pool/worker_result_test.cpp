@@ -48,8 +48,8 @@ TEST(WorkerResult, TheBufferTheWorkerMadeForTheJobIsTakenAndUnlinked) {
   os::SharedSegment made = Made(name, "13");
   made.Disown();
   const JobResult result = ResultOf(BufferResult(7, name, 2), kSupervisor, kWorker);
-  ASSERT_FALSE(result.error) << result.text;
-  EXPECT_EQ(std::string(static_cast<const char*>(result.buffer.data()), result.buffer_length),
+  ASSERT_FALSE(result.error) << result.payload.text;
+  EXPECT_EQ(std::string(static_cast<const char*>(result.payload.buffer.data()), result.payload.buffer_length),
             "13");
   EXPECT_FALSE(Exists(name));
 }
@@ -64,8 +64,8 @@ TEST(WorkerResult, ABufferNamingAnotherSegmentIsAnInternalErrorAndTheSegmentIsLe
     const os::SharedSegment made = Made(name, "kept");
     const JobResult result = ResultOf(BufferResult(7, name, 4), kSupervisor, kWorker);
     ASSERT_EQ(result.error, AnswerError::kInternal) << name;
-    EXPECT_EQ(result.text.rfind("result buffer lost: ", 0), 0u) << result.text;
-    EXPECT_TRUE(result.buffer.empty());
+    EXPECT_EQ(result.payload.text.rfind("result buffer lost: ", 0), 0u) << result.payload.text;
+    EXPECT_TRUE(result.payload.buffer.empty());
     ASSERT_TRUE(Exists(name)) << name;
     EXPECT_STREQ(static_cast<const char*>(made.data()), "kept");
   }
