@@ -40,6 +40,8 @@ struct Figures {
   double rate() const {
     return window_seconds > 0 ? static_cast<double>(answered_in_window) / window_seconds : 0;
   }
+  // The mean latency in seconds (big results are judged by it).
+  double mean_seconds() const { return latency.Summarize().mean_us / 1e6; }
   // Whether this target was measured at all (not left out by --only or by
   // the scenario).
   bool measured() const { return sent > 0 || !first_error.empty(); }
