@@ -35,10 +35,6 @@ class AdmissionOverload : public Scenario {
 
 }  // namespace
 
-ScenarioList AdmissionScenarios() {
-  ScenarioList list;
-  list.push_back(std::make_unique<AdmissionOverload>());
-  return list;
-}
+ScenarioList AdmissionScenarios() { return OneScenario<AdmissionOverload>(); }
 
 }  // namespace fibpool::bench

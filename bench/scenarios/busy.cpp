@@ -82,10 +82,6 @@ class BusyScenario : public Scenario {
 
 }  // namespace
 
-ScenarioList BusyScenarios() {
-  ScenarioList list;
-  list.push_back(std::make_unique<BusyScenario>());
-  return list;
-}
+ScenarioList BusyScenarios() { return OneScenario<BusyScenario>(); }
 
 }  // namespace fibpool::bench

@@ -185,10 +185,6 @@ void NoisyScenario::RunNeighbour(BenchServers& servers, BenchServers::Target& ta
 
 }  // namespace
 
-ScenarioList NoisyScenarios() {
-  ScenarioList list;
-  list.push_back(std::make_unique<NoisyScenario>());
-  return list;
-}
+ScenarioList NoisyScenarios() { return OneScenario<NoisyScenario>(); }
 
 }  // namespace fibpool::bench

@@ -12,6 +12,14 @@ namespace fibpool::bench {
 
 using ScenarioList = std::vector<std::unique_ptr<const Scenario>>;
 
+// A family of one scenario, S.
+template <class S>
+ScenarioList OneScenario() {
+  ScenarioList list;
+  list.push_back(std::make_unique<S>());
+  return list;
+}
+
 // load.cpp: tiny-1, tiny-8, tiny-8x16 (group tiny); rec30-1, -2, -4, -8
 // (group recursive). Against the per-core baseline too.
 ScenarioList LoadScenarios();

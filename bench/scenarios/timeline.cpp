@@ -101,10 +101,6 @@ void TimelineScenario::RunPythonServers(BenchServers& servers, RunSpec spec, Sce
 
 }  // namespace
 
-ScenarioList TimelineScenarios() {
-  ScenarioList list;
-  list.push_back(std::make_unique<TimelineScenario>());
-  return list;
-}
+ScenarioList TimelineScenarios() { return OneScenario<TimelineScenario>(); }
 
 }  // namespace fibpool::bench
