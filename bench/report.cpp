@@ -177,8 +177,7 @@ Table DetailTable(const std::vector<ScenarioResult>& results) {
                {"CPU µs/answer (server / workers / client)"},
                {"scheduled in per answer (server / workers)"}});
   for (const auto& r : results) {
-    // The noisy scenario's tiny jobs run in one of its four phases: no rate.
-    const bool rate = r.measure != ScenarioResult::Measure::kSeconds && r.id != "noisy";
+    const bool rate = r.measure != ScenarioResult::Measure::kSeconds && r.main_rate;
     const std::string role = r.has_background ? " (" + r.main_role + ")" : "";
     for (const Figures* f : {&r.fibpool, &r.baseline, &r.per_core}) {
       if (f->measured()) table.AddRow(DetailCells(r.id, f->label + role, *f, rate));
@@ -253,8 +252,7 @@ std::vector<std::string> Report::Problems() const {
                       (f.first_error.empty() ? "" : "; " + f.first_error));
       }
     };
-    // The baseline stalls in these on purpose: it computes big jobs inline.
-    const bool stalls = r.id == "busy" || r.id == "noisy";
+    const bool stalls = r.baseline_stalls;
     check(r.fibpool, "fibpool", false);
     check(r.baseline, r.baseline.label, stalls);
     check(r.per_core, r.per_core.label, false);

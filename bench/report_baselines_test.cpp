@@ -105,5 +105,13 @@ TEST(ReportBaselinesTest, WrongOrMissingAnswersOfThePerCoreBaselineAreProblems) 
   EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 1u);
 }
 
+TEST(ReportBaselinesTest, TheBaselinesStallIsAProblemOnlyWhereItIsNotMeantToStall) {
+  ScenarioResult r = Busy();
+  r.baseline.unanswered = 3;
+  EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 1u);
+  r.baseline_stalls = true;
+  EXPECT_TRUE(Report({r}, ReportContext{}).Problems().empty());
+}
+
 }  // namespace
 }  // namespace fibpool::bench

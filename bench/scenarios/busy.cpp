@@ -34,6 +34,7 @@ class BusyScenario : public Scenario {
                        "tiny jobs on 8 connections while " + std::to_string(workers) + " x `" +
                            options.busy_job + "` run (sent first, on their own connections)",
                        ScenarioResult::Measure::kP99);
+    res.baseline_stalls = true;
     const GroupSpec big = BigJobs(options.busy_job, workers);
     GroupSpec tiny = TinyJobs(8);
     tiny.start_delay = kBusyTinyDelay;

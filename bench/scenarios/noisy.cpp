@@ -68,6 +68,9 @@ ScenarioResult NoisyScenario::Run(BenchServers& servers) const {
           "` at a time, then tiny jobs one at a time, " +
           std::to_string(options.noisy_tiny_pause.count()) + " ms apart",
       ScenarioResult::Measure::kP99);
+  res.baseline_stalls = true;
+  // B's tiny jobs run in one of the four phases: no rate.
+  res.main_rate = false;
   res.main_role = "B tiny";
   res.background_role = "A";
   const RequestLine big = ParseJob(options.noisy_job);
