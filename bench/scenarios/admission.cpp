@@ -14,10 +14,9 @@ using std::chrono::milliseconds;
 // About how long a fibpool takes to start.
 constexpr milliseconds kFibpoolStartEstimate{500};
 
-class AdmissionOverload : public Scenario {
+class AdmissionOverload : public NamedScenario {
  public:
-  std::string id() const override { return "admission"; }
-  std::string group() const override { return "admission"; }
+  AdmissionOverload() : NamedScenario("admission", "admission") {}
 
   milliseconds EstimatedDuration(const BenchOptions& o) const override {
     // Two phases, each a fibpool start-up, the phase, and (max_wait off) the

@@ -19,14 +19,11 @@ namespace {
 
 using std::chrono::milliseconds;
 
-class BigResultScenario : public Scenario {
+class BigResultScenario : public NamedScenario {
  public:
   // `run_estimate`: one run's time on the reference machine.
   BigResultScenario(std::string id, std::uint64_t n, milliseconds run_estimate)
-      : id_(std::move(id)), n_(n), run_estimate_(run_estimate) {}
-
-  std::string id() const override { return id_; }
-  std::string group() const override { return "big"; }
+      : NamedScenario(std::move(id), "big"), n_(n), run_estimate_(run_estimate) {}
 
   milliseconds EstimatedDuration(const BenchOptions& o) const override {
     // Each run computed by the target and again in the bench.
@@ -37,14 +34,13 @@ class BigResultScenario : public Scenario {
   ScenarioResult Run(BenchServers& servers) const override;
 
  private:
-  std::string id_;
   std::uint64_t n_;
   milliseconds run_estimate_;
 };
 
 ScenarioResult BigResultScenario::Run(BenchServers& servers) const {
   ScenarioResult res;
-  res.id = id_;
+  res.id = id();
   res.title =
       "F(" + std::to_string(n_) + ") fast, end to end on 1 connection, vs computed in the bench";
   res.measure = ScenarioResult::Measure::kSeconds;
@@ -76,7 +72,7 @@ ScenarioResult BigResultScenario::Run(BenchServers& servers) const {
                std::memcmp(reference->data(), buffer.get(), length)) {
       ++res.baseline.wrong;
     }
-    servers.Progress(id_ + " in-process: " + Fixed(NanosToSeconds(elapsed), 3) + " s");
+    servers.Progress(id() + " in-process: " + Fixed(NanosToSeconds(elapsed), 3) + " s");
   };
   const auto end_to_end = [&] {
     if (!servers.Runs(servers.fibpool())) return;
@@ -91,7 +87,7 @@ ScenarioResult BigResultScenario::Run(BenchServers& servers) const {
     spec.drain_cap = milliseconds(0);
     const RunResult r = servers.RunSlice(servers.fibpool(), spec, &res.fibpool, nullptr);
     if (!res.fibpool.per_slice.empty()) res.fibpool.per_slice.back() = r.run_seconds;
-    servers.Progress(id_ + " fibpool end to end: " + Fixed(r.run_seconds, 3) + " s");
+    servers.Progress(id() + " fibpool end to end: " + Fixed(r.run_seconds, 3) + " s");
   };
   const unsigned runs = std::max(1u, servers.options().big_runs);
   for (unsigned i = 0; i < runs; ++i) {

@@ -16,10 +16,9 @@ using std::chrono::milliseconds;
 // The tiny requests start this long after the big jobs.
 constexpr milliseconds kBusyTinyDelay{100};
 
-class BusyScenario : public Scenario {
+class BusyScenario : public NamedScenario {
  public:
-  std::string id() const override { return "busy"; }
-  std::string group() const override { return "busy"; }
+  BusyScenario() : NamedScenario("busy", "busy") {}
 
   milliseconds EstimatedDuration(const BenchOptions& o) const override {
     const int targets = o.only.empty() ? 2 : 1;

@@ -13,16 +13,12 @@ namespace fibpool::bench {
 
 namespace {
 
-class LoadScenario : public Scenario {
+class LoadScenario : public NamedScenario {
  public:
   LoadScenario(std::string id, std::string group, std::string title, GroupSpec load)
-      : id_(std::move(id)),
-        group_(std::move(group)),
+      : NamedScenario(std::move(id), std::move(group)),
         title_(std::move(title)),
         load_(std::move(load)) {}
-
-  std::string id() const override { return id_; }
-  std::string group() const override { return group_; }
 
   std::chrono::milliseconds EstimatedDuration(const BenchOptions& o) const override {
     // fibpool, the baseline and the per-core baseline, or the one --only names.
@@ -33,7 +29,7 @@ class LoadScenario : public Scenario {
   ScenarioResult Run(BenchServers& servers) const override {
     const BenchOptions& options = servers.options();
     ScenarioResult res;
-    res.id = id_;
+    res.id = id();
     res.title = title_;
     res.measure = ScenarioResult::Measure::kRate;
     res.fibpool.label = "fibpool";
@@ -55,19 +51,17 @@ class LoadScenario : public Scenario {
         spec.window = options.slice;
         spec.drain_cap = std::chrono::seconds(10);
         servers.RunSlice(*t, spec, f, nullptr);
-        servers.Progress(id_ + " round " + std::to_string(round + 1) + " " + t->label + ": " +
+        servers.Progress(id() + " round " + std::to_string(round + 1) + " " + t->label + ": " +
                          Fixed(f->per_slice.empty() ? 0 : f->per_slice.back(), 0) + " req/s");
       }
     }
-    servers.Progress(id_ + " fibpool:  " + ProgressSummary(res.fibpool));
-    servers.Progress(id_ + " baseline: " + ProgressSummary(res.baseline));
-    servers.Progress(id_ + " per-core: " + ProgressSummary(res.per_core));
+    servers.Progress(id() + " fibpool:  " + ProgressSummary(res.fibpool));
+    servers.Progress(id() + " baseline: " + ProgressSummary(res.baseline));
+    servers.Progress(id() + " per-core: " + ProgressSummary(res.per_core));
     return res;
   }
 
  private:
-  std::string id_;
-  std::string group_;
   std::string title_;
   GroupSpec load_;
 };

@@ -32,10 +32,9 @@ constexpr unsigned kNoisyConnections = 2;
 constexpr const char* kNeighbourSource = "127.0.0.2";
 constexpr unsigned kServiceRuns = 3;
 
-class NoisyScenario : public Scenario {
+class NoisyScenario : public NamedScenario {
  public:
-  std::string id() const override { return "noisy"; }
-  std::string group() const override { return "noisy"; }
+  NoisyScenario() : NamedScenario("noisy", "noisy") {}
 
   milliseconds EstimatedDuration(const BenchOptions& o) const override {
     // Per target: B's service time (alone, then two at once), the warm-up

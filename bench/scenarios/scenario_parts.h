@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "bench/load_spec.h"
+#include "bench/scenario.h"
 #include "bench/scenario_result.h"
 
 namespace fibpool::bench {
@@ -19,6 +21,19 @@ inline constexpr std::chrono::milliseconds kBigRunCap{180'000};
 // About how long one F(10^7) takes on the reference machine, for the
 // progress lines' estimate.
 inline constexpr std::chrono::milliseconds kBigJobEstimate{300};
+
+// A scenario whose id and group are set when it is made.
+class NamedScenario : public Scenario {
+ public:
+  NamedScenario(std::string id, std::string group) : id_(std::move(id)), group_(std::move(group)) {}
+
+  std::string id() const override { return id_; }
+  std::string group() const override { return group_; }
+
+ private:
+  std::string id_;
+  std::string group_;
+};
 
 // `connections` closed-loop connections sending tiny jobs, `depth` at a time.
 GroupSpec TinyJobs(unsigned connections, unsigned depth = 1);

@@ -21,10 +21,9 @@ using std::chrono::milliseconds;
 constexpr milliseconds kTimelineBucket{100};
 constexpr milliseconds kTimelineBigStart{1'000};
 
-class TimelineScenario : public Scenario {
+class TimelineScenario : public NamedScenario {
  public:
-  std::string id() const override { return "timeline"; }
-  std::string group() const override { return "timeline"; }
+  TimelineScenario() : NamedScenario("timeline", "timeline") {}
 
   milliseconds EstimatedDuration(const BenchOptions& o) const override {
     const int targets = o.only.empty() ? 2 : 1;
