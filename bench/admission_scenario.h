@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_options.h"
 #include "bench/request_set.h"
 #include "bench/scenario_result.h"
-#include "bench/scenario_runner.h"
 
 namespace fibpool::bench {
 

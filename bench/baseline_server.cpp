@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/asio/detail/socket_option.hpp>
+#include <boost/json.hpp>
 
 namespace fibpool::bench {
 
@@ -28,11 +29,13 @@ BaselineServer::BaselineServer(asio::io_context& io, const BaselineOptions& opti
   env_.executor = &executor_;
   env_.metrics = &metrics_;
   env_.stats = [this, loop] {
-    return "{\"baseline\":true,\"loop\":" + std::to_string(loop.index) +
-           ",\"loops\":" + std::to_string(loop.count) +
-           ",\"connections_open\":" + std::to_string(metrics_.connections_open) +
-           ",\"requests\":" + std::to_string(metrics_.requests) +
-           ",\"jobs_done\":" + std::to_string(executor_.jobs_done()) + "}";
+    return boost::json::serialize(boost::json::object{
+        {"baseline", true},
+        {"loop", loop.index},
+        {"loops", loop.count},
+        {"connections_open", static_cast<std::uint64_t>(metrics_.connections_open)},
+        {"requests", static_cast<std::uint64_t>(metrics_.requests)},
+        {"jobs_done", executor_.jobs_done()}});
   };
   env_.log = &log_;
   env_.manager = &connections_;

@@ -26,10 +26,11 @@
 #include <boost/algorithm/string.hpp>
 #include <boost/program_options.hpp>
 
+#include "bench/bench_servers.h"
 #include "bench/child_server.h"
 #include "bench/command_line.h"
 #include "bench/report.h"
-#include "bench/scenario_runner.h"
+#include "bench/scenario_registry.h"
 #include "bench/soak_report.h"
 #include "bench/soak_scenario.h"
 #include "bench/usable_cpus.h"
@@ -60,7 +61,10 @@ std::string UtcNow() {
 
 std::string Command(int argc, char** argv) {
   std::string s;
-  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) s += ' ';
+    s += argv[i];
+  }
   return s;
 }
 
@@ -120,23 +124,26 @@ int main(int argc, char** argv) {
   std::string json_path;
   std::string fibpool_path = (here / "fibpool").string();
   std::string baseline_path = (here / "fibpool-baseline").string();
-  unsigned slice_ms = 1000, warmup_ms = 200, busy_window_ms = 1200, stall_cap_ms = 1000;
-  unsigned timeline_window_ms = 5000;
-  auto noisy_phase_ms = static_cast<unsigned>(options.noisy_phase.count());
-  auto noisy_tiny_pause_ms = static_cast<unsigned>(options.noisy_tiny_pause.count());
-  auto admission_phase_ms = static_cast<unsigned>(options.admission_phase.count());
-  auto admission_max_wait_ms = static_cast<unsigned>(options.admission_max_wait.count());
+  // The command line's defaults are BenchOptions'.
+  const auto ms = [](std::chrono::milliseconds d) { return static_cast<unsigned>(d.count()); };
+  unsigned slice_ms = ms(options.slice), warmup_ms = ms(options.warmup);
+  unsigned busy_window_ms = ms(options.busy_window), stall_cap_ms = ms(options.baseline_stall_cap);
+  unsigned timeline_window_ms = ms(options.timeline_window);
+  unsigned noisy_phase_ms = ms(options.noisy_phase);
+  unsigned noisy_tiny_pause_ms = ms(options.noisy_tiny_pause);
+  unsigned admission_phase_ms = ms(options.admission_phase);
+  unsigned admission_max_wait_ms = ms(options.admission_max_wait);
   // The articles' Python servers, beside this file in the source tree.
   options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
   options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
-  po::options_description desc(
+  std::string caption =
       "fibpool-bench: load fibpool and in-process baselines (one event loop, and one per CPU),\n"
-      "check every answer, compare\n"
-      "Scenarios: " +
-      boost::join(fibpool::bench::AllScenarioIds(), ", ") +
-      "; groups: all, tiny, recursive, busy, big, timeline, noisy, admission.\n"
-      "soak: alone, --duration S of mixed load with worker kills and resizes; checks that "
-      "nothing drifts (not in 'all').\nOptions");
+      "check every answer, compare\n";
+  caption += fibpool::bench::ScenarioHelp();
+  caption +=
+      "\nsoak: alone, --duration S of mixed load with worker kills and resizes; checks that "
+      "nothing drifts (not in 'all').\nOptions";
+  po::options_description desc(caption);
   auto add = desc.add_options();
   add("help", "this text");
   add("scenario", po::value(&scenarios)->composing(),
@@ -283,13 +290,13 @@ int main(int argc, char** argv) {
         " usable CPUs (" + FirstLine("/proc/cpuinfo", "model name") + "), Linux " + u.release);
     const std::string load_before = FirstLine("/proc/loadavg");
 
-    fibpool::bench::ScenarioRunner runner(options);
-    context.fibpool = runner.FibpoolDescription();
-    context.baseline = runner.BaselineDescription();
-    context.per_core = runner.PerCoreDescription();
+    fibpool::bench::BenchServers servers(options);
+    context.fibpool = servers.FibpoolDescription();
+    context.baseline = servers.BaselineDescription();
+    context.per_core = servers.PerCoreDescription();
     context.workers = options.workers;
-    auto results = runner.RunAll();
-    context.estimate_errors = runner.EstimateErrors();
+    auto results = fibpool::bench::RunScenarios(servers);
+    context.estimate_errors = servers.EstimateErrors();
     context.conditions.push_back(
         "load average (1/5/15 min, runnable/total) before: " + load_before +
         "; after: " + FirstLine("/proc/loadavg") + "; finished " + UtcNow());

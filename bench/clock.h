@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 
 #include "ipc/job_queue.h"
 #include "os/monotonic_clock.h"
@@ -20,5 +21,12 @@ inline std::chrono::steady_clock::time_point SteadyAt(std::int64_t ns) {
 }
 
 inline double NanosToSeconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+// The calling thread's CPU time so far (CLOCK_THREAD_CPUTIME_ID).
+inline std::int64_t ThreadCpuNanos() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 }  // namespace fibpool::bench

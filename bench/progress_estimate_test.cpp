@@ -1,7 +1,7 @@
 // The progress lines' estimate of how long scenarios take.
 #include <gtest/gtest.h>
 
-#include "bench/scenario_runner.h"
+#include "bench/scenario_registry.h"
 
 namespace fibpool::bench {
 namespace {

@@ -1,10 +1,12 @@
 // Turns the scenarios' results into the benchmark's report: a Markdown
 // summary (one row per scenario: fibpool, the single-loop baseline, the
-// per-core baseline, fibpool's ratio to each), a detail table of
-// latency percentiles and CPU cost per answer, fibpool's cost model error
-// (estimate_error.h), and the performance targets, each marked met or
-// missed with the figure measured; or the same as JSON. Pure formatting: no I/O, never throws
-// except std::bad_alloc.
+// per-core baseline, fibpool's ratio to each), a detail table of latency
+// percentiles and CPU cost per answer, the noisy-neighbour and admission
+// tables (report_sections.h), fibpool's cost model error (estimate_error.h),
+// and the performance targets (report_targets.h), each marked met or missed
+// with the figure measured; or the same as JSON, made with Boost.JSON. The
+// tables are report_table.h's rows, rendered to both. Pure formatting: no
+// I/O, never throws except std::bad_alloc.
 #pragma once
 
 #include <string>
@@ -37,14 +39,6 @@ class Report {
   std::vector<std::string> Problems() const;
 
  private:
-  enum class Verdict { kMet, kMissed, kNotRun };
-  struct TargetCheck {
-    std::string goal;
-    std::string measured;
-    Verdict verdict = Verdict::kNotRun;
-    double value = 0;  // the measured figure (ratio, us, ms)
-  };
-  std::vector<TargetCheck> CheckTargets() const;
   const ScenarioResult* Find(const std::string& id) const;
 
   std::vector<ScenarioResult> results_;

@@ -46,7 +46,7 @@ ScenarioResult Busy() {
   return r;
 }
 
-boost::json::object Scenario(const Report& report, const std::string& id) {
+boost::json::object ScenarioJson(const Report& report, const std::string& id) {
   const auto json = boost::json::parse(report.Json());
   for (const auto& s : json.at("scenarios").as_array()) {
     if (s.at("id").as_string() == id) return s.as_object();
@@ -56,7 +56,7 @@ boost::json::object Scenario(const Report& report, const std::string& id) {
 
 TEST(ReportBaselinesTest, LoadScenarioRatiosAreGivenAgainstBothBaselinesInJson) {
   const Report report({Tiny8()}, ReportContext{});
-  const boost::json::object s = Scenario(report, "tiny-8");
+  const boost::json::object s = ScenarioJson(report, "tiny-8");
   EXPECT_DOUBLE_EQ(s.at("ratio").to_number<double>(), 0.8);
   EXPECT_DOUBLE_EQ(s.at("ratio_per_core").to_number<double>(), 0.5);
   EXPECT_DOUBLE_EQ(s.at("per_core").at("requests_per_second").to_number<double>(), 160'000);
@@ -84,7 +84,7 @@ TEST(ReportBaselinesTest, ThroughputIsJudgedAgainstEachBaselineWithItsOwnTarget)
 
 TEST(ReportBaselinesTest, AScenarioWithoutThePerCoreBaselineHasNoRatioToIt) {
   const Report report({Busy()}, ReportContext{});
-  const boost::json::object s = Scenario(report, "busy");
+  const boost::json::object s = ScenarioJson(report, "busy");
   EXPECT_DOUBLE_EQ(s.at("ratio").to_number<double>(), 0.5);
   EXPECT_TRUE(s.at("ratio_per_core").is_null());
   EXPECT_FALSE(s.contains("per_core"));
@@ -103,6 +103,14 @@ TEST(ReportBaselinesTest, WrongOrMissingAnswersOfThePerCoreBaselineAreProblems) 
   r = Tiny8();
   r.per_core.unanswered = 3;
   EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 1u);
+}
+
+TEST(ReportBaselinesTest, TheBaselinesStallIsAProblemOnlyWhereItIsNotMeantToStall) {
+  ScenarioResult r = Busy();
+  r.baseline.unanswered = 3;
+  EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 1u);
+  r.baseline_stalls = true;
+  EXPECT_TRUE(Report({r}, ReportContext{}).Problems().empty());
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// What the scenarios measured, per target: plain data from ScenarioRunner to
-// Report. A "target" is fibpool, the baseline server (one event loop), the
-// per-core baseline (one event loop per CPU; load scenarios only), or (for
-// big results) the same computation done in the bench process.
+// What the scenarios measured, per target: plain data from Scenario::Run
+// (bench/scenario.h) to Report. A "target" is fibpool, the baseline server
+// (one event loop), the per-core baseline (one event loop per CPU; load
+// scenarios only), or (for big results) the same computation done in the
+// bench process.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,8 @@ struct Figures {
   double rate() const {
     return window_seconds > 0 ? static_cast<double>(answered_in_window) / window_seconds : 0;
   }
+  // The mean latency in seconds (big results are judged by it).
+  double mean_seconds() const { return latency.Summarize().mean_us / 1e6; }
   // Whether this target was measured at all (not left out by --only or by
   // the scenario).
   bool measured() const { return sent > 0 || !first_error.empty(); }
@@ -124,6 +127,12 @@ struct ScenarioResult {
     Figures background;
   };
   std::vector<Other> others;
+  // The baseline computes the big jobs inline and is meant to stall: its
+  // unanswered requests are not problems (busy, noisy).
+  bool baseline_stalls = false;
+  // Whether the main rows' requests/s means something (not when they ran in
+  // one phase of several: the noisy scenario's B tiny jobs).
+  bool main_rate = true;
   // What the main and background rows are called in the report.
   std::string main_role = "tiny";
   std::string background_role = "big jobs";
