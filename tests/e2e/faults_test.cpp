@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/json/src.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>

@@ -13,8 +13,6 @@
 //                       in each test's comment; 5,000 connections is the
 //                       largest, 491 MiB under TSan)
 // The whole suite takes ~3 s (Release).
-#include <boost/json/src.hpp>
-
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>

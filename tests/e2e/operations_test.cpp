@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <boost/json/src.hpp>
 #include <cmath>
 #include <cstdint>
 #include <optional>

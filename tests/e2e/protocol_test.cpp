@@ -2,10 +2,6 @@
 // commands, pipelining and the order of answers.
 #include <gtest/gtest.h>
 
-// Boost.JSON header-only: its implementation, once for all of e2e_tests
-// (tests/support/stats.h).
-#include <boost/json/src.hpp>
-
 #include <signal.h>
 
 #include <set>

@@ -1,8 +1,8 @@
 // The `stats` answer as tests read it: asked over a LineClient and parsed
-// with Boost.JSON. Header-only; Boost.JSON is used header-only too, so
-// exactly one .cpp of each test executable must #include
-// <boost/json/src.hpp>. Throws std::runtime_error when there is no answer or
-// it is not a JSON object (boost::json::system_error when it is malformed).
+// with Boost.JSON. Header-only; Boost.JSON's implementation is linked in with
+// test_json (tests/support/json_impl.cpp) or supervisor_core. Throws
+// std::runtime_error when there is no answer or it is not a JSON object
+// (boost::json::system_error when it is malformed).
 #pragma once
 
 #include <sys/types.h>
