@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "ipc/job_queue.h"
+#include "ipc/segment_names.h"
 #include "tests/support/client_threads.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
@@ -154,7 +155,7 @@ void CorruptQueueSlots(pid_t supervisor) {
     std::uint32_t capacity;
     std::uint64_t total_bytes;
   };
-  const std::string path = "/dev/shm/fibpool." + std::to_string(supervisor) + ".queue";
+  const std::string path = "/dev/shm/" + ipc::QueueSegmentName(supervisor);
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
   struct stat st {};
