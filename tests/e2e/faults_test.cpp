@@ -122,24 +122,6 @@ TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequestAndLeakNoSupervisorDescripto
       << "fibpool holds " << fds_after << " descriptors, " << fds_before << " before";
 }
 
-TEST(Faults, StoppedWorkerMidJobTimesOutAndIsReplaced) {
-  ServerProcess server({"--workers", "2", "--job-timeout", "1"});
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  // Estimated within the limit (a job estimated past it is refused at once);
-  // stopped below, it ends only by the timeout.
-  client.Send("44 recursive\n");
-  const pid_t busy = BusyWorkerPid(observer);
-  ASSERT_GT(busy, 0);
-  ::kill(busy, SIGSTOP);
-  const auto answer = client.ReadLine(10s);
-  ASSERT_TRUE(answer);
-  EXPECT_EQ(answer->rfind("ERR timeout ", 0), 0u) << *answer;
-  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(busy); }, 5s));
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {busy}); }, 5s));
-  EXPECT_EQ(client.Ask("20"), "6765");
-}
-
 // Writes garbage over every slot of the live queue segment of `supervisor`
 // (main lane), from outside, as a stray write would: each slot's length
 // becomes one no slot can have. The header locates the slots at the end of

@@ -21,22 +21,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-TEST(Protocol, AnswersBareNumbersWithFibonacci) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
-  EXPECT_EQ(client.Ask("30"), "832040");
-  EXPECT_EQ(client.Ask("fib 93"), "12200160415121876738");
-  EXPECT_EQ(client.Ask("100"), "354224848179261915075");
-}
-
-TEST(Protocol, PingAnswersPongInAnyCase) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  EXPECT_EQ(client.Ask("ping"), "pong");
-  EXPECT_EQ(client.Ask("PING"), "pong");
-  EXPECT_EQ(client.Ask(" Ping\r"), "pong");
-}
-
 TEST(Protocol, HelpIsOneLineNamingTheCommands) {
   ServerProcess server({"--workers", "1"});
   LineClient client(server.port());

@@ -110,6 +110,7 @@ TEST(StartupShutdown, BindFailuresNameTheListenerAndTheAddress) {
   EXPECT_NE(metrics.err.find("metrics (HTTP) on 127.0.0.1:" + metrics_port), std::string::npos)
       << metrics.err;
   EXPECT_EQ(metrics.err.find(".hpp"), std::string::npos) << metrics.err;
+  EXPECT_EQ(client.Ask("ping"), "pong");  // the first one is undisturbed
 }
 
 TEST(StartupShutdown, SigtermToTheWholeProcessGroupDrainsWithoutKillingAWorker) {
