@@ -57,6 +57,16 @@ inline std::vector<WorkerStat> BusyWorkers(const boost::json::object& stats) {
   return busy;
 }
 
+// Jobs the workers of both lanes have done, as `stats` shows them.
+inline std::uint64_t JobsDone(const boost::json::object& stats) {
+  std::uint64_t done = 0;
+  for (const char* lane : {"workers", "reserve_workers"}) {
+    for (const boost::json::value& w : stats.at(lane).as_array())
+      done += w.at("jobs_done").to_number<std::uint64_t>();
+  }
+  return done;
+}
+
 // A counter of the stats object, e.g. Counter(s, "errors", "busy") or
 // Counter(s, "job_retries").
 inline std::uint64_t Counter(const boost::json::object& stats, const char* key,
