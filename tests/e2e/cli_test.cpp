@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/log_lines.h"
 #include "tests/support/server_process.h"
@@ -100,6 +101,17 @@ TEST(CommandLine, ConfigFileSetsWorkers) {
   LineClient client(server.port());
   EXPECT_EQ(WorkersOf(AskStats(client)).size(), 2u);
   EXPECT_TRUE(client.Ask("501")->starts_with("ERR out_of_range"));  // max_n = 500 applies
+}
+
+TEST(CommandLine, AlgorithmRecursiveSendsBareNumbersToTheRecursiveAlgorithm) {
+  ServerProcess server({"--workers", "1", "--algorithm", "recursive"});
+  LineClient client(server.port());
+  EXPECT_EQ(client.Ask("30"), "832040");
+  // Bare N now goes to the recursive algorithm and its limit.
+  const auto answer = client.Ask("94");
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_TRUE(answer->starts_with("ERR out_of_range ")) << *answer;
+  EXPECT_EQ(client.Ask("94 fast"), FibReference(94));
 }
 
 TEST(CommandLine, HelpPrintsUsageAndExitsZero) {

@@ -15,6 +15,7 @@
 #include "tests/support/log_lines.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
+#include "tests/support/shared_server.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
 #include "tests/support/wait.h"
@@ -35,10 +36,17 @@ using std::chrono::seconds;
   return ::testing::AssertionSuccess();
 }
 
-TEST(Errors, AJobEstimatedPastTheJobTimeoutIsRefusedAtOnceNamingEstimateAndLimit) {
-  ServerProcess server({"--workers", "1"});  // job_timeout: the default 30 s
-  LineClient client(server.port());
-  LineClient observer(server.port());
+// Errors decided from the request alone, under the default limits: the tests
+// only ask and read, each on connections of its own, so they share one server.
+class RequestErrors : public SharedServer<RequestErrors> {
+ public:
+  static std::vector<std::string> Args() { return {"--workers", "1"}; }
+};
+
+TEST_F(RequestErrors, AJobEstimatedPastTheJobTimeoutIsRefusedAtOnceNamingEstimateAndLimit) {
+  // job_timeout: the default 30 s.
+  LineClient client(server().port());
+  LineClient observer(server().port());
   const auto before = AskStats(observer);
   const auto answer = client.Ask("93 recursive", seconds(10));
   ASSERT_TRUE(IsError(answer, "out_of_range"));
@@ -53,9 +61,8 @@ TEST(Errors, AJobEstimatedPastTheJobTimeoutIsRefusedAtOnceNamingEstimateAndLimit
   EXPECT_EQ(client.Ask("93 fast"), "12200160415121876738");
 }
 
-TEST(Errors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
+TEST_F(RequestErrors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
+  LineClient client(server().port());
   // 1024 bytes is the longest line allowed (the boundary itself:
   // LineBuffer's unit tests).
   client.Send("5\n" + std::string(1023, ' ') + "10\nping\n");
@@ -65,13 +72,12 @@ TEST(Errors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
   EXPECT_NE(answer->find("1024"), std::string::npos) << *answer;
   EXPECT_EQ(client.ReadLine(seconds(10)), std::nullopt);  // no pong: closed
   EXPECT_TRUE(client.WaitForClose());
-  LineClient other(server.port());
+  LineClient other(server().port());
   EXPECT_EQ(other.Ask("ping"), "pong");
 }
 
-TEST(Errors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
+TEST_F(RequestErrors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
+  LineClient client(server().port());
   // Far more than one read of the server: it answers and closes while unread
   // bytes remain; the answer must still reach the client.
   client.Send(std::string(100 * 1024, '7'));
@@ -79,6 +85,7 @@ TEST(Errors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
   EXPECT_TRUE(client.WaitForClose());
 }
 
+// Errors of the pool's state: each test brings its server into that state.
 TEST(Errors, FullBacklogAnswersBusyAndEveryLineIsAnswered) {
   ServerProcess server({"--workers", "1", "--max-backlog", "1"});
   LineClient client(server.port());
