@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/src.hpp>
 #include <filesystem>
 #include <fstream>
 #include <optional>

@@ -31,11 +31,6 @@ std::optional<int> Weight(const std::optional<std::string>& answer) {
   return std::stoi(m[1]);
 }
 
-TEST(AgentPort, IsOffByDefault) {
-  ServerProcess server({"--workers", "1"});
-  EXPECT_EQ(AgentPort(server), -1);
-}
-
 TEST(AgentPort, AnIdleServerAnswersUpReadyWithFullWeightAndClosesEachConnection) {
   ServerProcess server({"--workers", "2", "--agent-port", "0"});
   const int port = AgentPort(server);
@@ -46,13 +41,14 @@ TEST(AgentPort, AnIdleServerAnswersUpReadyWithFullWeightAndClosesEachConnection)
   }
 }
 
-TEST(AgentPort, StatsShowsThePortAsBoundAndMinusOneWhenOff) {
+TEST(AgentPort, IsOffByDefaultAndStatsShowsThePortAsBoundOrMinusOne) {
   ServerProcess server({"--workers", "1", "--agent-port", "0"});
   LineClient client(server.port());
   const auto stats = AskStats(client);
   EXPECT_EQ(stats.at("agent_port").to_number<int>(), AgentPort(server));
   EXPECT_GT(stats.at("agent_port").to_number<int>(), 0);
   ServerProcess off({"--workers", "1"});
+  EXPECT_EQ(AgentPort(off), -1);
   LineClient off_client(off.port());
   EXPECT_EQ(AskStats(off_client).at("agent_port").to_number<int>(), -1);
 }

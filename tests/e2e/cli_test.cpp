@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/log_lines.h"
 #include "tests/support/server_process.h"
@@ -102,24 +103,15 @@ TEST(CommandLine, ConfigFileSetsWorkers) {
   EXPECT_TRUE(client.Ask("501")->starts_with("ERR out_of_range"));  // max_n = 500 applies
 }
 
-TEST(CommandLine, ConfigFileCanBeNamedInTheEnvironment) {
-  TempFile config("workers = 2\n");
-  ServerProcess server({}, {{"FIBPOOL_CONFIG", config.path()}});
-  EXPECT_EQ(server.workers_in_ready_line(), 2u);
-}
-
-TEST(CommandLine, EnvironmentOverridesConfigFile) {
-  TempFile config("workers = 2\n");
-  ServerProcess server({"--config", config.path()}, {{"FIBPOOL_WORKERS", "3"}});
-  EXPECT_EQ(server.workers_in_ready_line(), 3u);
-}
-
-TEST(CommandLine, CommandLineOverridesEnvironmentAndConfigFile) {
-  TempFile config("workers = 2\n");
-  ServerProcess server({"--config", config.path(), "--workers", "4"}, {{"FIBPOOL_WORKERS", "3"}});
-  EXPECT_EQ(server.workers_in_ready_line(), 4u);
+TEST(CommandLine, AlgorithmRecursiveSendsBareNumbersToTheRecursiveAlgorithm) {
+  ServerProcess server({"--workers", "1", "--algorithm", "recursive"});
   LineClient client(server.port());
-  EXPECT_EQ(WorkersOf(AskStats(client)).size(), 4u);
+  EXPECT_EQ(client.Ask("30"), "832040");
+  // Bare N now goes to the recursive algorithm and its limit.
+  const auto answer = client.Ask("94");
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_TRUE(answer->starts_with("ERR out_of_range ")) << *answer;
+  EXPECT_EQ(client.Ask("94 fast"), FibReference(94));
 }
 
 TEST(CommandLine, HelpPrintsUsageAndExitsZero) {
@@ -421,18 +413,6 @@ TEST(CommandLine, SighupWithoutAConfigFileLogsThatThereIsNothingToReload) {
   EXPECT_NE(server.Log().find("no config file to re-read"), std::string::npos);
   LineClient client(server.port());
   EXPECT_EQ(client.Ask("ping"), "pong");
-}
-
-TEST(CommandLine, PortInUseFailsFastWithAMessage) {
-  ServerProcess first({"--workers", "1"});
-  const CommandResult r =
-      RunFibpool({"--host", "127.0.0.1", "--port", std::to_string(first.port()), "--workers", "1"},
-                 {}, std::chrono::seconds(10));
-  ASSERT_TRUE(r.exit_code.has_value()) << "second fibpool did not exit";
-  EXPECT_NE(*r.exit_code, 0);
-  EXPECT_FALSE(r.err.empty());
-  LineClient client(first.port());
-  EXPECT_EQ(client.Ask("ping"), "pong");  // the first one is undisturbed
 }
 
 }  // namespace

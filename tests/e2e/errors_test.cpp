@@ -1,6 +1,8 @@
-// Every error code of docs/protocol.md with the condition that causes it, against
-// the real binaries. After each error but line_too_long the connection stays
-// usable.
+// The error codes of docs/protocol.md with the condition that causes them,
+// against the real binaries. After each error but line_too_long the connection
+// stays usable. Which lines are bad requests or out of range, and with what
+// detail, is the parser's (tests/unit/supervisor/protocol); bad requests
+// answered through a server: Hostile.BinaryGarbageGetsOneErrorPerLineAndTheConnectionSurvives.
 #include <signal.h>
 
 #include <string>
@@ -13,6 +15,7 @@
 #include "tests/support/log_lines.h"
 #include "tests/support/pool_state.h"
 #include "tests/support/server_process.h"
+#include "tests/support/shared_server.h"
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
 #include "tests/support/wait.h"
@@ -20,7 +23,6 @@
 namespace fibpool::testing {
 namespace {
 
-using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 // The answer must be "ERR <code> <detail>" with a non-empty detail.
@@ -34,140 +36,35 @@ using std::chrono::seconds;
   return ::testing::AssertionSuccess();
 }
 
-TEST(Errors, MalformedRequestsAreBadRequests) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  const std::vector<std::string> lines = {
-      "abc",
-      "-5",
-      "+5",
-      "5x",
-      "5 5",
-      "1.5",
-      "0x10",
-      "1e3",
-      "frobnicate",
-      "5 slow",
-      "fib",
-      "fib abc",
-      "fib -1",
-      "fib 5 fast x",
-      "ping 5",
-      "stats now",
-      "quit please",
-      "fib 5 quick",
-      "5 recursive fast",
-      std::string("5\0", 2),
-      std::string("\0", 1),
-      "5\x01",
-      "\x1b[A",
-      "5\x7f",
-      "\xff\xfe",
-      "\xc3\x28",
-      "1 2 3 4 5",
-      "１２",
-  };
-  for (const std::string& line : lines) {
-    EXPECT_TRUE(IsError(client.Ask(line), "bad_request")) << "request '" << line << "'";
-    EXPECT_EQ(client.Ask("ping"), "pong") << "after '" << line << "'";
-  }
-}
+// Errors decided from the request alone, under the default limits: the tests
+// only ask and read, each on connections of its own, so they share one server.
+class RequestErrors : public SharedServer<RequestErrors> {
+ public:
+  static std::vector<std::string> Args() { return {"--workers", "1"}; }
+};
 
-TEST(Errors, NegativeNumberDetailSaysSo) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  const auto answer = client.Ask("-5");
-  ASSERT_TRUE(IsError(answer, "bad_request"));
-  EXPECT_NE(answer->find("negative"), std::string::npos) << *answer;
-}
-
-TEST(Errors, UnknownAlgorithmDetailNamesTheChoices) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  const auto answer = client.Ask("5 slow");
-  ASSERT_TRUE(IsError(answer, "bad_request"));
-  EXPECT_NE(answer->find("fast"), std::string::npos) << *answer;
-  EXPECT_NE(answer->find("recursive"), std::string::npos) << *answer;
-}
-
-TEST(Errors, ErrorDetailHasNoControlBytes) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  const auto answer = client.Ask(std::string("fib 5\x01\x02\r\x1b", 9));
-  ASSERT_TRUE(IsError(answer, "bad_request"));
-  for (char c : *answer) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << *answer;
-  EXPECT_EQ(client.Ask("ping"), "pong");
-}
-
-TEST(Errors, RecursiveAbove93IsOutOfRangeNamingTheLimit) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  EXPECT_EQ(client.Ask("93 fast"), "12200160415121876738");
-  for (const char* line : {"94 recursive", "fib 94 recursive", "1000 RECURSIVE"}) {
-    const auto answer = client.Ask(line);
-    ASSERT_TRUE(IsError(answer, "out_of_range")) << line;
-    EXPECT_NE(answer->find("93"), std::string::npos) << *answer;
-    EXPECT_EQ(client.Ask("ping"), "pong");
-  }
-}
-
-TEST(Errors, AJobEstimatedPastTheJobTimeoutIsRefusedAtOnceNamingEstimateAndLimit) {
-  ServerProcess server({"--workers", "1"});  // job_timeout: the default 30 s
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  const auto start = std::chrono::steady_clock::now();
+TEST_F(RequestErrors, AJobEstimatedPastTheJobTimeoutIsRefusedAtOnceNamingEstimateAndLimit) {
+  // job_timeout: the default 30 s.
+  LineClient client(server().port());
+  LineClient observer(server().port());
+  const auto before = AskStats(observer);
   const auto answer = client.Ask("93 recursive", seconds(10));
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(IsError(answer, "out_of_range"));
   EXPECT_NE(answer->find("years of work, over the job_timeout of 30 s"), std::string::npos)
       << *answer;
-  EXPECT_LT(elapsed, seconds(1));
+  // Refused before it was queued: no worker ever started it.
   const auto stats = AskStats(observer);
-  EXPECT_TRUE(BusyWorkers(stats).empty());  // no worker ever started it
+  EXPECT_TRUE(BusyWorkers(stats).empty());
+  EXPECT_EQ(JobsDone(stats), JobsDone(before));
   EXPECT_EQ(Counter(stats, "jobs_pending"), 0u);
-  EXPECT_EQ(Counter(stats, "errors", "out_of_range"), 1u);
+  EXPECT_EQ(Counter(stats, "errors", "out_of_range"), Counter(before, "errors", "out_of_range") + 1);
   EXPECT_EQ(client.Ask("93 fast"), "12200160415121876738");
 }
 
-TEST(Errors, AFastJobEstimatedPastAShortJobTimeoutIsRefused) {
-  ServerProcess server({"--workers", "1", "--job-timeout", "0.5"});
-  LineClient client(server.port());
-  const auto answer = client.Ask("100000000", seconds(10));
-  ASSERT_TRUE(IsError(answer, "out_of_range"));
-  EXPECT_NE(answer->find("over the job_timeout of 500 ms"), std::string::npos) << *answer;
-  EXPECT_EQ(client.Ask("1000"), FibReference(1000));
-}
-
-TEST(Errors, FastAboveMaxNIsOutOfRangeNamingTheLimit) {
-  ServerProcess server({"--workers", "1", "--max-n", "1000"});
-  LineClient client(server.port());
-  EXPECT_EQ(client.Ask("1000"), FibReference(1000));
-  for (const char* line : {"1001", "fib 1001 fast", "18446744073709551615", "18446744073709551616",
-                           "1234567890123456789012345"}) {
-    const auto answer = client.Ask(line);
-    ASSERT_TRUE(IsError(answer, "out_of_range")) << line;
-    EXPECT_NE(answer->find("1000"), std::string::npos) << *answer;
-    EXPECT_EQ(client.Ask("ping"), "pong");
-  }
-}
-
-TEST(Errors, HugeNumberIsOutOfRangeWithTheDefaultLimit) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  const auto answer = client.Ask("1234567890123456789012345");
-  ASSERT_TRUE(IsError(answer, "out_of_range"));
-  EXPECT_NE(answer->find("100000000"), std::string::npos) << *answer;
-  EXPECT_TRUE(IsError(client.Ask("100000001"), "out_of_range"));
-  EXPECT_EQ(client.Ask("ping"), "pong");
-}
-
-TEST(Errors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  // 1024 bytes is the longest line allowed (a CR before the LF not counted).
-  const std::string longest = std::string(1022, ' ') + "10";
-  EXPECT_EQ(client.Ask(longest), "55");
-  EXPECT_EQ(client.Ask(longest + "\r"), "55");
+TEST_F(RequestErrors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
+  LineClient client(server().port());
+  // 1024 bytes is the longest line allowed (the boundary itself:
+  // LineBuffer's unit tests).
   client.Send("5\n" + std::string(1023, ' ') + "10\nping\n");
   EXPECT_EQ(client.ReadLine(), "5");  // requests before the long line are answered
   const auto answer = client.ReadLine();
@@ -175,32 +72,12 @@ TEST(Errors, LineOverMaxLineIsAnsweredThenTheConnectionCloses) {
   EXPECT_NE(answer->find("1024"), std::string::npos) << *answer;
   EXPECT_EQ(client.ReadLine(seconds(10)), std::nullopt);  // no pong: closed
   EXPECT_TRUE(client.WaitForClose());
-  LineClient other(server.port());
+  LineClient other(server().port());
   EXPECT_EQ(other.Ask("ping"), "pong");
 }
 
-TEST(Errors, LineTooLongFollowsMaxLineOption) {
-  ServerProcess server({"--workers", "1", "--max-line", "64"});
-  LineClient client(server.port());
-  EXPECT_EQ(client.Ask(std::string(62, ' ') + "10"), "55");
-  client.Send(std::string(63, ' ') + "10\n");
-  const auto answer = client.ReadLine();
-  ASSERT_TRUE(IsError(answer, "line_too_long"));
-  EXPECT_NE(answer->find("64"), std::string::npos) << *answer;
-  EXPECT_TRUE(client.WaitForClose());
-}
-
-TEST(Errors, LongLineWithoutNewlineIsLineTooLong) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  client.Send(std::string(2000, '7'));  // no LF, and the client keeps the connection open
-  EXPECT_TRUE(IsError(client.ReadLine(), "line_too_long"));
-  EXPECT_TRUE(client.WaitForClose());
-}
-
-TEST(Errors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
+TEST_F(RequestErrors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
+  LineClient client(server().port());
   // Far more than one read of the server: it answers and closes while unread
   // bytes remain; the answer must still reach the client.
   client.Send(std::string(100 * 1024, '7'));
@@ -208,6 +85,7 @@ TEST(Errors, LineTooLongIsDeliveredWhenTheClientSentMuchMore) {
   EXPECT_TRUE(client.WaitForClose());
 }
 
+// Errors of the pool's state: each test brings its server into that state.
 TEST(Errors, FullBacklogAnswersBusyAndEveryLineIsAnswered) {
   ServerProcess server({"--workers", "1", "--max-backlog", "1"});
   LineClient client(server.port());
@@ -239,7 +117,6 @@ TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
 
   // A job estimated within the limit whose worker then stalls (stopped, as
   // on an overloaded machine): a job estimated past it is refused at once.
-  const auto start = std::chrono::steady_clock::now();
   client.Send("44 recursive\n");
   pid_t stalled = -1;
   ASSERT_TRUE(WaitFor(
@@ -251,15 +128,13 @@ TEST(Errors, JobPastTimeoutIsAnsweredTimeoutAndItsWorkerReplaced) {
       seconds(10)));
   ASSERT_EQ(::kill(stalled, SIGSTOP), 0);
   const auto answer = client.ReadLine(seconds(10));
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(IsError(answer, "timeout"));
-  EXPECT_GE(elapsed, milliseconds(900));
-  EXPECT_LT(elapsed, seconds(5));
+  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(stalled); }, seconds(5)));  // killed, reaped
   EXPECT_EQ(client.Ask("ping"), "pong");
   EXPECT_EQ(client.Ask("30 recursive"), "832040");
 
   // The pool is back to full size: the killed worker has a successor.
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2); }, seconds(10)));
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {stalled}); }, seconds(10)));
   const auto stats = AskStats(observer);
   EXPECT_EQ(Counter(stats, "worker_timeouts"), 1u);
   EXPECT_EQ(Counter(stats, "errors", "timeout"), 1u);
@@ -322,14 +197,13 @@ TEST(Errors, ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker) 
   KillItsWorkerTwice(observer);
   ASSERT_TRUE(IsError(client.ReadLine(seconds(10)), "worker_crashed"));
 
-  const auto start = std::chrono::steady_clock::now();
+  const auto before = AskStats(observer);
   const auto again = client.Ask("50 recursive", seconds(10));  // about 15 s if it ran
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(IsError(again, "worker_crashed"));
   EXPECT_NE(again->find("killed two workers; refused for"), std::string::npos) << *again;
-  EXPECT_LT(elapsed, seconds(1));
   const auto stats = AskStats(observer);
   EXPECT_TRUE(BusyWorkers(stats).empty());
+  EXPECT_EQ(JobsDone(stats), JobsDone(before));  // no worker took it
   EXPECT_EQ(Counter(stats, "worker_crashes"), 2u);
   EXPECT_EQ(Counter(stats, "errors", "worker_crashed"), 2u);
   // Only that input is refused.
@@ -351,11 +225,8 @@ TEST(Errors, AQuarantinedRequestRunsAgainOnceQuarantinePeriodHasPassed) {
   LineClient client(server.port());
   LineClient observer(server.port());
   ASSERT_NO_FATAL_FAILURE(QuarantineFiftyRecursive(client, observer));
-
-  // During the period: refused at once.
-  const auto again = client.Ask("50 recursive", seconds(10));
-  ASSERT_TRUE(IsError(again, "worker_crashed"));
-  EXPECT_NE(again->find("killed two workers; refused for"), std::string::npos) << *again;
+  // (Refused during the period:
+  // ARequestThatKilledTwoWorkersIsRefusedAtOnceWithoutStartingAWorker.)
 
   // After it: the input is released and a worker starts it again.
   ASSERT_TRUE(

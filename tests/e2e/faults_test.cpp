@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/json/src.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -22,6 +21,7 @@
 #include <thread>
 
 #include "ipc/job_queue.h"
+#include "ipc/segment_names.h"
 #include "tests/support/client_threads.h"
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
@@ -31,6 +31,7 @@
 #include "tests/support/stats.h"
 #include "tests/support/temp_file.h"
 #include "tests/support/wait.h"
+#include "tests/support/worker_kills.h"
 
 namespace fibpool::testing {
 namespace {
@@ -79,67 +80,46 @@ class Load {
   ClientThreads threads_;  // last: its threads stop before the tally goes
 };
 
-TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequest) {
-  const int fds_before = OpenFdCount();
+// The supervisor's descriptors (its /proc/PID/fd) are counted with the pool
+// whole and one idle connection open, before the kills and after them.
+TEST(Faults, RandomWorkerKillsUnderLoadLoseNoRequestAndLeakNoSupervisorDescriptor) {
+  ServerProcess server({"--workers", "2"});
+  LineClient observer(server.port());
+  ASSERT_EQ(observer.Ask("30"), "832040");  // every lane and buffer in use once
+  ASSERT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2); }, 10s));
+  const std::size_t fds_before = FdTargets(server.pid()).size();
+  ASSERT_GT(fds_before, 0u) << "cannot read /proc/" << server.pid() << "/fd";
   {
-    ServerProcess server({"--workers", "2"});
     Load load(server.port(), 4, /*allow_crashed=*/true);
-    std::mt19937 rng(42);
-    // A kill every kPause until kKills workers died, or the deadline passed on
-    // a machine too slow or busy to get there: the run is bounded either way,
-    // and at least kMinKills deaths under load make it a test of recovery.
-    // The pause leaves a new worker time to answer (an answer ends the pool's
+    // At least kMinKills deaths under load make it a test of recovery. The
+    // pause leaves a new worker time to answer (an answer ends the pool's
     // crash-loop back-off): under ThreadSanitizer a worker starts and computes
     // about ten times slower, and at 50 ms each one died before its first
     // answer, so the back-off held every job past the clients' 60 s.
-    constexpr auto kPause = kThreadSanitized ? 500ms : 50ms;
-    constexpr int kKills = 100;
     constexpr int kMinKills = 20;
-    int kills = 0;
-    const auto end = std::chrono::steady_clock::now() + 60s;
-    while (kills < kKills && std::chrono::steady_clock::now() < end) {
-      const auto workers = server.WorkerPids();
-      const std::uint64_t answered = load.answered();
-      if (!workers.empty() && ::kill(workers[rng() % workers.size()], SIGKILL) == 0) ++kills;
-      std::this_thread::sleep_for(kPause);  // the fault rate, not synchronisation
-      // And no kill before an answer since the last one: however slow the
-      // machine, the pool has made progress (and ended any crash-loop
-      // back-off) between two kills.
-      WaitFor([&] { return load.answered() > answered; },
-              std::chrono::duration_cast<std::chrono::milliseconds>(
-                  end - std::chrono::steady_clock::now()));
-    }
+    const int kills = KillWorkersUnderLoad(
+        server, [&] { return load.answered(); },
+        {.pause = kThreadSanitized ? 500ms : 50ms, .kills = 100, .deadline = 60s}, 42);
     const std::uint64_t answered_under_kills = load.answered();
     load.Stop();
     EXPECT_GE(kills, kMinKills);
     EXPECT_GT(answered_under_kills, 0u);
     EXPECT_EQ(load.lost(), 0u);
     EXPECT_EQ(load.wrong(), 0u);
-    LineClient client(server.port());
-    EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(client, 2); }, 15s));
-    EXPECT_EQ(server.WorkerPids().size(), 2u + kReserveWorkers);
-    EXPECT_GT(Counter(AskStats(client), "worker_crashes"), 0u);
-    EXPECT_EQ(client.Ask("30"), "832040");
   }
-  EXPECT_EQ(OpenFdCount(), fds_before);
-}
-
-TEST(Faults, StoppedWorkerMidJobTimesOutAndIsReplaced) {
-  ServerProcess server({"--workers", "2", "--job-timeout", "1"});
-  LineClient client(server.port());
-  LineClient observer(server.port());
-  // Estimated within the limit (a job estimated past it is refused at once);
-  // stopped below, it ends only by the timeout.
-  client.Send("44 recursive\n");
-  const pid_t busy = BusyWorkerPid(observer);
-  ASSERT_GT(busy, 0);
-  ::kill(busy, SIGSTOP);
-  const auto answer = client.ReadLine(10s);
-  ASSERT_TRUE(answer);
-  EXPECT_EQ(answer->rfind("ERR timeout ", 0), 0u) << *answer;
-  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(busy); }, 5s));
-  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2, {busy}); }, 5s));
-  EXPECT_EQ(client.Ask("20"), "6765");
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 2); }, 15s));
+  EXPECT_EQ(server.WorkerPids().size(), 2u + kReserveWorkers);
+  EXPECT_GT(Counter(AskStats(observer), "worker_crashes"), 0u);
+  EXPECT_EQ(observer.Ask("30"), "832040");
+  // The load's connections closed and the dead workers' pipes with them.
+  std::size_t fds_after = 0;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        fds_after = FdTargets(server.pid()).size();
+        return fds_after == fds_before;
+      },
+      10s))
+      << "fibpool holds " << fds_after << " descriptors, " << fds_before << " before";
 }
 
 // Writes garbage over every slot of the live queue segment of `supervisor`
@@ -155,7 +135,7 @@ void CorruptQueueSlots(pid_t supervisor) {
     std::uint32_t capacity;
     std::uint64_t total_bytes;
   };
-  const std::string path = "/dev/shm/fibpool." + std::to_string(supervisor) + ".queue";
+  const std::string path = "/dev/shm/" + ipc::QueueSegmentName(supervisor);
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
   struct stat st {};

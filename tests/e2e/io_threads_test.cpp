@@ -7,7 +7,6 @@
 #include <signal.h>
 
 #include <atomic>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "tests/support/server_process.h"
 #include "tests/support/stats.h"
 #include "tests/support/wait.h"
+#include "tests/support/worker_kills.h"
 
 namespace fibpool::testing {
 namespace {
@@ -81,28 +81,12 @@ TEST(IoThreads, ConnectionsChurningAcrossThreadsWhileWorkersDieGetEveryAnswerInO
   std::uint64_t answered_under_kills = 0;
   {
     Churn churn(server.port(), 12);
-    std::mt19937 rng(7);
-    // A kill every kPause until kKills workers died, or the deadline passed
-    // on a machine too busy to get there: bounded either way, and at least
-    // kMinKills deaths under load make it a test of recovery. Under TSan a
-    // new worker needs longer to answer its first job (faults_test.cpp).
-    constexpr auto kPause = kThreadSanitized ? 500ms : 100ms;
-    constexpr int kKills = 30;
+    // At least kMinKills deaths under load make it a test of recovery. Under
+    // TSan a new worker needs longer to answer its first job (faults_test.cpp).
     constexpr int kMinKills = 5;
-    int kills = 0;
-    const auto end = std::chrono::steady_clock::now() + 30s;
-    while (kills < kKills && std::chrono::steady_clock::now() < end) {
-      const auto workers = server.WorkerPids();
-      const std::uint64_t answered = churn.answered();
-      if (!workers.empty() && ::kill(workers[rng() % workers.size()], SIGKILL) == 0) ++kills;
-      std::this_thread::sleep_for(kPause);  // the fault rate, not synchronisation
-      // And no kill before an answer since the last one: however slow the
-      // machine, the pool has made progress (and ended any crash-loop
-      // back-off) between two kills.
-      WaitFor([&] { return churn.answered() > answered; },
-              std::chrono::duration_cast<std::chrono::milliseconds>(
-                  end - std::chrono::steady_clock::now()));
-    }
+    const int kills = KillWorkersUnderLoad(
+        server, [&] { return churn.answered(); },
+        {.pause = kThreadSanitized ? 500ms : 100ms, .kills = 30, .deadline = 30s}, 7);
     answered_under_kills = churn.answered();
     churn.Stop();
     EXPECT_GE(kills, kMinKills);

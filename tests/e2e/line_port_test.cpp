@@ -23,15 +23,6 @@ TEST(LinePort, BlankLinesAreIgnored) {
   EXPECT_EQ(client.Ask("ping"), "pong");  // nothing else was answered
 }
 
-TEST(LinePort, TheFirstProblemInALineIsTheOneReported) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  const auto answer = client.Ask("abc slow");
-  ASSERT_TRUE(answer.has_value());
-  EXPECT_TRUE(answer->starts_with("ERR bad_request ")) << *answer;
-  EXPECT_NE(answer->find("'abc'"), std::string::npos) << *answer;
-}
-
 TEST(LinePort, AnHttpRequestGetsOneLineNamingTheMetricsPortThenTheConnectionCloses) {
   ServerProcess server({"--workers", "1", "--metrics-port", "0"});
   LineClient observer(server.port());

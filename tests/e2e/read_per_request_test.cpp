@@ -15,12 +15,20 @@
 #include "supervisor/protocol/request_boundary.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
+#include "tests/support/shared_server.h"
 
 namespace fibpool::testing {
 namespace {
 
 using std::chrono::milliseconds;
 using supervisor::kFirstRequestPause;
+
+// Every test here only asks and reads, each on connections of its own: one
+// server for all.
+class ReadPerRequest : public SharedServer<ReadPerRequest> {
+ public:
+  static std::vector<std::string> Args() { return {"--workers", "2"}; }
+};
 
 // perf1's loop body: send(b"30"); recv(100).
 std::optional<std::string> Perf1Request(LineClient& client) {
@@ -34,15 +42,13 @@ std::optional<std::string> Perf2Request(LineClient& client) {
   return client.Recv(100);
 }
 
-TEST(ReadPerRequest, Perf1GetsF30ForEachNewlineLessRequest) {
-  ServerProcess server({"--workers", "2"});
-  LineClient perf1(server.port());
+TEST_F(ReadPerRequest, Perf1GetsF30ForEachNewlineLessRequest) {
+  LineClient perf1(server().port());
   for (int i = 0; i < 20; ++i) ASSERT_EQ(Perf1Request(perf1), "832040\n") << "request " << i;
 }
 
-TEST(ReadPerRequest, Perf2IsAnsweredWithoutAPauseAfterItsFirstRequest) {
-  ServerProcess server({"--workers", "2"});
-  LineClient perf2(server.port());
+TEST_F(ReadPerRequest, Perf2IsAnsweredWithoutAPauseAfterItsFirstRequest) {
+  LineClient perf2(server().port());
   ASSERT_EQ(Perf2Request(perf2), "1\n");
   constexpr int kRequests = 500;
   std::vector<std::chrono::steady_clock::duration> took;
@@ -61,12 +67,11 @@ TEST(ReadPerRequest, Perf2IsAnsweredWithoutAPauseAfterItsFirstRequest) {
       << " us";
 }
 
-TEST(ReadPerRequest, Perf1Perf2AndALineClientRunTogether) {
-  ServerProcess server({"--workers", "2"});
+TEST_F(ReadPerRequest, Perf1Perf2AndALineClientRunTogether) {
   std::atomic<bool> stop{false};
   std::atomic<int> perf2_answers{0};
   std::thread perf2_thread([&] {
-    LineClient perf2(server.port());
+    LineClient perf2(server().port());
     while (!stop) {
       const auto answer = Perf2Request(perf2);
       if (answer != "1\n") {
@@ -76,8 +81,8 @@ TEST(ReadPerRequest, Perf1Perf2AndALineClientRunTogether) {
       ++perf2_answers;
     }
   });
-  LineClient perf1(server.port());
-  LineClient telnet(server.port());
+  LineClient perf1(server().port());
+  LineClient telnet(server().port());
   for (int i = 0; i < 10; ++i) {
     ASSERT_EQ(Perf1Request(perf1), "832040\n") << "request " << i;
     ASSERT_EQ(telnet.Ask("42\r"), "267914296");
@@ -87,10 +92,9 @@ TEST(ReadPerRequest, Perf1Perf2AndALineClientRunTogether) {
   EXPECT_GT(perf2_answers.load(), 0);
 }
 
-TEST(ReadPerRequest, ALineSplitOverTwoWritesBehindNagleIsOneRequest) {
-  ServerProcess server({"--workers", "2"});
+TEST_F(ReadPerRequest, ALineSplitOverTwoWritesBehindNagleIsOneRequest) {
   for (int i = 0; i < 20; ++i) {
-    LineClient client(server.port());
+    LineClient client(server().port());
     client.SetNoDelay(false);  // the second write waits for the ACK of the first
     client.Send("3");
     client.Send("0\n");
@@ -99,9 +103,8 @@ TEST(ReadPerRequest, ALineSplitOverTwoWritesBehindNagleIsOneRequest) {
   }
 }
 
-TEST(ReadPerRequest, AConnectionThatSentANewlineNeverHasAPartialLineAnswered) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
+TEST_F(ReadPerRequest, AConnectionThatSentANewlineNeverHasAPartialLineAnswered) {
+  LineClient client(server().port());
   client.Send("10\n20\n3");
   EXPECT_EQ(client.ReadLine(), "55");
   EXPECT_EQ(client.ReadLine(), "6765");
@@ -111,9 +114,8 @@ TEST(ReadPerRequest, AConnectionThatSentANewlineNeverHasAPartialLineAnswered) {
   EXPECT_EQ(client.ReadLine(), "832040");
 }
 
-TEST(ReadPerRequest, PipelinedLinesAreAnsweredInOrderWhateverTheirSegments) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
+TEST_F(ReadPerRequest, PipelinedLinesAreAnsweredInOrderWhateverTheirSegments) {
+  LineClient client(server().port());
   std::string batch;
   for (int n = 0; n < 200; ++n) batch += std::to_string(n % 50) + "\n";
   client.Send(batch.substr(0, 301));  // cut inside a line
@@ -125,9 +127,8 @@ TEST(ReadPerRequest, PipelinedLinesAreAnsweredInOrderWhateverTheirSegments) {
   EXPECT_EQ(client.ReadLine(10 * kFirstRequestPause), std::nullopt);
 }
 
-TEST(ReadPerRequest, AfterItsFirstAnswerEveryReadIsOneRequestErrorsIncluded) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
+TEST_F(ReadPerRequest, AfterItsFirstAnswerEveryReadIsOneRequestErrorsIncluded) {
+  LineClient client(server().port());
   client.Send("10");
   ASSERT_EQ(client.Recv(100), "55\n");
   client.Send("abc");
@@ -143,9 +144,8 @@ TEST(ReadPerRequest, AfterItsFirstAnswerEveryReadIsOneRequestErrorsIncluded) {
   EXPECT_EQ(client.Recv(100, 10 * kFirstRequestPause), std::nullopt);
 }
 
-TEST(ReadPerRequest, AnIncompleteFirstRequestWaitsForTheRestOfItsLine) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
+TEST_F(ReadPerRequest, AnIncompleteFirstRequestWaitsForTheRestOfItsLine) {
+  LineClient client(server().port());
   client.Send("fib");  // not a request by itself
   EXPECT_EQ(client.Recv(100, 10 * kFirstRequestPause), std::nullopt);
   client.Send(" 30\n");

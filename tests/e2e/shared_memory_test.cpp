@@ -8,7 +8,6 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <boost/json/src.hpp>
 
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"

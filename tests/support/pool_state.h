@@ -1,6 +1,5 @@
 // The worker pool's state as `stats` shows it, for tests that wait on it
-// (tests/support/wait.h). Header-only; see tests/support/stats.h for what
-// the executable must provide (Boost.JSON's implementation) and for the
+// (tests/support/wait.h). Header-only; see tests/support/stats.h for the
 // exceptions when `stats` has no answer or a malformed one.
 #pragma once
 

@@ -5,7 +5,8 @@
 // The destructor kills (SIGKILL) and reaps the supervisor if the test did not
 // stop it, and then kills any worker it left, so a failing test never leaks
 // processes into the next. It also fails the running test when the log holds
-// a sanitizer report (SanitizerReport below). Not thread-safe.
+// a sanitizer report (SanitizerReport below) that ExpectNoSanitizerReport did
+// not report already. Not thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -62,6 +63,10 @@ class ServerProcess {
 
   // The supervisor's log so far.
   std::string Log() const;
+  // Fails the running test (ADD_FAILURE) when the complete lines the log has
+  // gained since the last call hold a sanitizer report: for a server that
+  // outlives one test (tests/support/shared_server.h).
+  void ExpectNoSanitizerReport();
   // Live child processes of the supervisor (its workers).
   std::vector<pid_t> WorkerPids() const;
 
@@ -77,6 +82,7 @@ class ServerProcess {
   std::string ready_line_;
   unsigned workers_in_ready_line_ = 0;
   std::string log_path_;
+  std::size_t log_checked_ = 0;  // bytes of the log ExpectNoSanitizerReport has read
   bool exited_ = false;
   std::vector<pid_t> last_workers_;
 };

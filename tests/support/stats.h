@@ -1,8 +1,8 @@
 // The `stats` answer as tests read it: asked over a LineClient and parsed
-// with Boost.JSON. Header-only; Boost.JSON is used header-only too, so
-// exactly one .cpp of each test executable must #include
-// <boost/json/src.hpp>. Throws std::runtime_error when there is no answer or
-// it is not a JSON object (boost::json::system_error when it is malformed).
+// with Boost.JSON. Header-only; Boost.JSON's implementation is linked in with
+// test_json (tests/support/json_impl.cpp) or supervisor_core. Throws
+// std::runtime_error when there is no answer or it is not a JSON object
+// (boost::json::system_error when it is malformed).
 #pragma once
 
 #include <sys/types.h>
@@ -55,6 +55,16 @@ inline std::vector<WorkerStat> BusyWorkers(const boost::json::object& stats) {
     if (w.state == "busy") busy.push_back(std::move(w));
   }
   return busy;
+}
+
+// Jobs the workers of both lanes have done, as `stats` shows them.
+inline std::uint64_t JobsDone(const boost::json::object& stats) {
+  std::uint64_t done = 0;
+  for (const char* lane : {"workers", "reserve_workers"}) {
+    for (const boost::json::value& w : stats.at(lane).as_array())
+      done += w.at("jobs_done").to_number<std::uint64_t>();
+  }
+  return done;
 }
 
 // A counter of the stats object, e.g. Counter(s, "errors", "busy") or

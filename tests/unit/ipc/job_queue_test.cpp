@@ -20,6 +20,7 @@
 #include "os/shared_segment.h"
 #include "os/unique_fd.h"
 #include "tests/support/exit_status.h"
+#include "tests/support/segment_name.h"
 #include "tests/support/wait.h"
 
 namespace fibpool::ipc {
@@ -36,9 +37,7 @@ os::Result<std::uint32_t> Took(std::uint32_t jobs) { return jobs; }
 class QueueFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    name_ = "fibpool-test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    os::SharedSegment::Remove(name_);
+    name_ = testing::TestSegmentName("queue");
     segment_ = os::SharedSegment::Create(name_, JobQueue::BytesFor(64, kCells)).value();
     queue_.emplace(JobQueue::Format(segment_.data(), segment_.size(), 64, kCells).value());
   }

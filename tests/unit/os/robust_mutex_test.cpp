@@ -19,6 +19,7 @@
 
 #include "os/shared_segment.h"
 #include "os/unique_fd.h"
+#include "tests/support/segment_name.h"
 
 namespace fibpool::ipc {
 namespace {
@@ -97,8 +98,7 @@ struct TwoMutexes {
 // locked), so a job queue under it would be dead after any worker's kill. The
 // robust lock, killed the same way, is recovered and works on.
 TEST(MutexOfAKilledHolder, BoostInterprocessLosesItForGoodWhileTheRobustLockRecoversIt) {
-  const std::string name = "fibpool-test." + std::to_string(::getpid()) + ".two_mutexes";
-  os::SharedSegment::Remove(name);
+  const std::string name = testing::TestSegmentName("two_mutexes");
   auto segment = os::SharedSegment::Create(name, sizeof(TwoMutexes));
   ASSERT_TRUE(segment) << segment.error().message();
   auto* mutexes = new (segment->data()) TwoMutexes();

@@ -24,6 +24,7 @@
 #include "ipc/result_buffer.h"
 #include "ipc/segment_names.h"
 #include "tests/support/exit_status.h"
+#include "tests/support/segment_name.h"
 #include "tests/support/server_process.h"
 
 namespace fibpool::ipc {
@@ -31,12 +32,8 @@ namespace {
 
 namespace bip = boost::interprocess;
 
-// A name of this test's own; a leftover of an earlier run is removed first.
 std::string TestSegmentName(const char* prefix = "fibpool-test.") {
-  std::string name = prefix + std::to_string(::getpid()) + ".segment." +
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  os::SharedSegment::Remove(name);
-  return name;
+  return testing::TestSegmentName("segment", prefix);
 }
 
 bool Exists(const std::string& name) { return std::filesystem::exists("/dev/shm/" + name); }

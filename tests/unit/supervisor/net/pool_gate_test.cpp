@@ -26,6 +26,7 @@
 #include "supervisor/sched/cost_model.h"
 #include "supervisor/sched/job_spec.h"
 #include "supervisor/sched/result_lease.h"
+#include "tests/support/segment_name.h"
 #include "tests/support/wait.h"
 
 namespace fibpool::supervisor {
@@ -228,8 +229,7 @@ bool Mapped(const std::string& name) {
 }
 
 TEST_F(PoolGateTest, ALargeResultNobodyTakesIsUnmappedBeforeItsRoomIsReleased) {
-  const std::string name = "fibpool-test." + std::to_string(::getpid()) + ".pool_gate.buffer";
-  os::SharedSegment::Remove(name);
+  const std::string name = testing::TestSegmentName("pool_gate.buffer");
   // The budget's owner has no executor: the lease releases where it is
   // dropped, so that the release sees what is still mapped at that moment.
   auto owner = std::make_shared<ResultLease::Owner>();

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "tests/support/segment_name.h"
+
 namespace fibpool::supervisor {
 namespace {
 
@@ -15,10 +17,8 @@ constexpr std::uint32_t kCells = 8;
 class DispatcherFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string base = "fibpool-test." + std::to_string(::getpid()) + ".dispatch." +
-                             ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    main_ = Lane::Create(base + ".main", 64, kCells).value();
-    reserve_ = Lane::Create(base + ".reserve", 64, kCells).value();
+    main_ = Lane::Create(testing::TestSegmentName("dispatch.main"), 64, kCells).value();
+    reserve_ = Lane::Create(testing::TestSegmentName("dispatch.reserve"), 64, kCells).value();
   }
   void Ready(Lane& lane, int workers) {
     for (int i = 0; i < workers; ++i) {

@@ -6,15 +6,14 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/segment_name.h"
+
 namespace fibpool::supervisor {
 namespace {
 
 constexpr std::uint32_t kLaneCells = 8;
 
-std::string TestSegmentName() {
-  return "fibpool-test." + std::to_string(::getpid()) + ".lane." +
-         ::testing::UnitTest::GetInstance()->current_test_info()->name();
-}
+std::string TestSegmentName() { return testing::TestSegmentName("lane"); }
 
 ipc::Job Compute(std::uint64_t id, std::uint64_t cost) {
   return ipc::Job{id, ipc::JobKind::kCompute, ipc::Algorithm::kFast, 10, cost};

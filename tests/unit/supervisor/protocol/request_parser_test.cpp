@@ -87,6 +87,12 @@ TEST(RequestParser, TheFirstProblemInTheLineIsReported) {
   EXPECT_NE(Parse("30 slow").detail.find("'slow'"), std::string::npos);
 }
 
+TEST(RequestParser, AnUnknownAlgorithmIsAnsweredWithTheChoices) {
+  const Request r = Parse("5 slow");
+  EXPECT_EQ(r.error, AnswerError::kBadRequest);
+  EXPECT_NE(r.detail.find("(fast or recursive)"), std::string::npos) << r.detail;
+}
+
 TEST(RequestParser, AnHttpRequestLineIsRecognisedAsHttp) {
   for (std::string_view line :
        {"GET / HTTP/1.1\r", "GET /metrics HTTP/1.0", "HEAD /healthz HTTP/1.1", "POST /x HTTP/2"}) {
