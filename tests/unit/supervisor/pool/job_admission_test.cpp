@@ -4,11 +4,11 @@
 #include "supervisor/pool/job_admission.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <string>
 
 #include "supervisor/sched/cost_model.h"
+#include "tests/support/segment_name.h"
 
 namespace fibpool::supervisor {
 namespace {
@@ -18,10 +18,8 @@ constexpr std::uint64_t kNow = 1'000'000'000'000;
 class JobAdmissionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string base = "fibpool-test." + std::to_string(::getpid()) + ".admission." +
-                             ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    lanes_[0] = Lane::Create(base + ".main", 64, 8).value();
-    lanes_[1] = Lane::Create(base + ".reserve", 64, 8).value();
+    lanes_[0] = Lane::Create(testing::TestSegmentName("admission.main"), 64, 8).value();
+    lanes_[1] = Lane::Create(testing::TestSegmentName("admission.reserve"), 64, 8).value();
     lanes_[0].set_target(2);
     lanes_[1].set_target(1);
   }
