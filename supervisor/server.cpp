@@ -283,14 +283,16 @@ void Server::Accept() {
       owner ? owner->context().get_executor() : asio::any_io_executor(io_.get_executor());
   acceptor_.async_accept(
       executor, [this, owner](const error_code& ec, asio::ip::tcp::socket socket) {
-        if (draining_) return;
-        // A socket accepted just before the acceptor was handed over to a
-        // new process (binary upgrade) is still served here.
+        if (connections_draining_) return;
+        // A socket accepted just before the acceptor was closed (a drain's
+        // start) or handed over to a new process (binary upgrade) is still
+        // served here.
         const bool accepting = acceptor_.is_open();
         if (ec) {
           if (accepting) AcceptFailed(ec);
           return;
         }
+        last_accepted_ = std::chrono::steady_clock::now();
         // With proxy_protocol the client is named by its header, not the peer.
         const std::string peer = FlowKeyOf(socket);
         BusyReason refused{};

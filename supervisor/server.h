@@ -77,6 +77,13 @@ inline constexpr std::chrono::seconds kStartupTimeout{10};
 // serving its connections, without accepting, before it drains.
 inline constexpr std::chrono::seconds kHandoverGrace{1};
 
+// On SIGTERM: a connection accepted less than this long ago may not have
+// sent its first request yet; the drain waits until the last one accepted
+// is this old (at most this long), so that such a request is answered
+// rather than cut off. A client sends its first request one round trip
+// after its connect at the most.
+inline constexpr std::chrono::milliseconds kDrainGrace{100};
+
 class Server {
  public:
   // `args` and `env` are kept to re-read the configuration on SIGHUP.
@@ -94,6 +101,10 @@ class Server {
   void AcceptFailed(const boost::system::error_code& ec);
   ServingState Serving() const;
   void WaitForSignal();
+  // SIGTERM, SIGINT, SIGQUIT: stops accepting (and reports draining at
+  // once), then Drain()s once the last connection accepted is kDrainGrace old.
+  void BeginDrain();
+  void DrainAfterLastAccepted();
   void Drain();
   void StopPool();
   // The `stats` line, on the pool's thread.
@@ -116,7 +127,9 @@ class Server {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer startup_timer_;
-  boost::asio::steady_timer handover_timer_;  // a binary upgrade's grace before the drain
+  // A binary upgrade's grace before the drain, or a SIGTERM's (kDrainGrace).
+  boost::asio::steady_timer handover_timer_;
+  std::chrono::steady_clock::time_point last_accepted_{};
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::unique_ptr<AgentServer> agent_server_;  // answers until the process exits, `drain` included
@@ -131,7 +144,8 @@ class Server {
   ThrottledLog evicted_log_{io_.get_executor(), LogLevel::kInfo, "event=connection_evicted"};
   ConnectionLog connection_log_{io_.get_executor(), config_.access_log};  // the pool thread's
   bool ready_ = false;  // the workers reported ready; serving
-  bool draining_ = false;
+  bool draining_ = false;             // stop requested: not accepting, /healthz 503
+  bool connections_draining_ = false;  // Drain() ran: the connections drain
   bool pool_stopped_ = false;
   unsigned drains_pending_ = 0;  // I/O threads still draining
   int exit_code_ = 0;

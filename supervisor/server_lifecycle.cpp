@@ -34,14 +34,37 @@ void Server::WaitForSignal() {
                    WhyIgnored(signo));
     } else if (!draining_) {
       spdlog::info("event=drain signal={}", SignalName(signo));
-      Drain();
+      BeginDrain();
     }
     if (!pool_stopped_) WaitForSignal();
   });
 }
 
+void Server::BeginDrain() {
+  draining_ = true;
+  error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+  DrainAfterLastAccepted();
+}
+
+void Server::DrainAfterLastAccepted() {
+  // Always through the timer, even when no connection is that young: an
+  // accept completed before the close is handled first.
+  handover_timer_.expires_at(
+      std::max(std::chrono::steady_clock::now(), last_accepted_ + kDrainGrace));
+  handover_timer_.async_wait([this](const error_code& ec) {
+    if (ec || connections_draining_) return;
+    if (std::chrono::steady_clock::now() < last_accepted_ + kDrainGrace) {
+      return DrainAfterLastAccepted();  // one was accepted in between
+    }
+    Drain();
+  });
+}
+
 void Server::Drain() {
   draining_ = true;
+  connections_draining_ = true;
   error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();
@@ -126,7 +149,7 @@ void Server::StartUpgrade() {
     accept_retry_.cancel();
     handover_timer_.expires_after(kHandoverGrace);
     handover_timer_.async_wait([this, new_pid](const error_code& ec) {
-      if (ec || draining_) return;
+      if (ec || connections_draining_) return;
       spdlog::info("event=drain signal=SIGUSR2 new_pid={}", new_pid);
       Drain();
     });
