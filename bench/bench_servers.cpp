@@ -46,6 +46,13 @@ BenchServers::BenchServers(BenchOptions options) : options_(std::move(options)) 
                                    kStartTimeout);
     per_core_target_ = Target{"per-core", &per_core_, per_core_.endpoint()};
   }
+  minimal_target_.label = "minimal";
+  if (Runs(minimal_target_)) {
+    minimal_ = ChildServer::Start({options_.minimal_path.string(), "--port", "0", "--threads",
+                                   std::to_string(options_.baseline_threads)},
+                                  kStartTimeout);
+    minimal_target_ = Target{"minimal", &minimal_, minimal_.endpoint()};
+  }
   if (options_.target) {
     fibpool_target_ = Target{"fibpool", nullptr, *options_.target};
     workers_ = options_.workers;
@@ -57,12 +64,14 @@ BenchServers::BenchServers(BenchOptions options) : options_(std::move(options)) 
   Progress("fibpool: " + FibpoolDescription());
   Progress("baseline: " + BaselineDescription());
   Progress("per-core baseline: " + PerCoreDescription());
+  Progress("minimal reference: " + MinimalDescription());
 }
 
 BenchServers::~BenchServers() {
   fibpool_.Stop();
   baseline_.Stop();
   per_core_.Stop();
+  minimal_.Stop();
 }
 
 std::string BenchServers::FibpoolDescription() const {
@@ -78,6 +87,10 @@ std::string BenchServers::BaselineDescription() const { return Describe(baseline
 
 std::string BenchServers::PerCoreDescription() const {
   return per_core_.running() ? Describe(per_core_) : "not run (--only " + options_.only + ")";
+}
+
+std::string BenchServers::MinimalDescription() const {
+  return minimal_.running() ? Describe(minimal_) : "not run (--only " + options_.only + ")";
 }
 
 std::vector<EstimateError> BenchServers::EstimateErrors() const {
