@@ -14,7 +14,6 @@
 
 #include "bench/command_line.h"
 #include "bench/minimal_server.h"
-#include "bench/usable_cpus.h"
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
@@ -23,23 +22,17 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
   po::options_description desc(
       "fibpool-minimal: one epoll loop per CPU computing inline, the bench's physical limit");
-  auto add = desc.add_options();
-  add("help", "this text");
-  add("host", po::value(&host)->default_value(host), "IPv4 address to listen on");
-  add("port", po::value(&port)->default_value(port), "port (0: a free one)");
-  add("threads", po::value(&threads)->default_value(threads),
-      "event loops, one thread each, sharing the port with SO_REUSEPORT (0: one per usable CPU)");
+  fibpool::bench::AddServerOptions(desc, &host, &port, &threads);
   try {
     const auto vm = fibpool::bench::ParseCommandLine(argc, argv, desc);
     if (!vm) return 0;  // --help
-    if (threads == 0) threads = fibpool::bench::UsableCpus();
     // The signals are taken by sigwait below, never delivered to a loop.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    fibpool::bench::MinimalServer server(host, port, threads);
+    fibpool::bench::MinimalServer server(host, port, fibpool::bench::LoopCount(threads));
     std::printf("fibpool-minimal listening on %s:%u workers=0 threads=%u\n", host.c_str(),
                 static_cast<unsigned>(server.port()), server.size());
     std::fflush(stdout);
