@@ -7,8 +7,8 @@
 // for S seconds, then retry (GroupSpec::honour_retry_after).
 //
 // Neither baseline (one event loop, one per CPU) is run: they have no
-// admission, nothing to compare; nor is the scenario with --only baseline
-// or --only per-core.
+// admission, nothing to compare; nor is the scenario with --only baseline,
+// per-core or minimal.
 //
 // Owns the fibpool of each phase for the phase's length, stopped before the
 // next phase. Failure: a fibpool that cannot be started, or a run that

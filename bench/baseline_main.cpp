@@ -11,7 +11,6 @@
 
 #include "bench/baseline_loops.h"
 #include "bench/command_line.h"
-#include "bench/usable_cpus.h"
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
@@ -20,18 +19,13 @@ int main(int argc, char** argv) {
   unsigned threads = 1;
   po::options_description desc(
       "fibpool-baseline: fibpool's event loop and protocol computing inline, no worker pool");
-  auto add = desc.add_options();
-  add("help", "this text");
-  add("host", po::value(&options.host)->default_value(options.host), "address to listen on");
-  add("port", po::value(&options.port)->default_value(options.port), "port (0: a free one)");
-  add("max-n", po::value(&options.max_n)->default_value(options.max_n), "largest n for fast");
-  add("threads", po::value(&threads)->default_value(threads),
-      "event loops, one thread each, sharing the port with SO_REUSEPORT (0: one per usable CPU)");
+  fibpool::bench::AddServerOptions(desc, &options.host, &options.port, &threads);
+  desc.add_options()("max-n", po::value(&options.max_n)->default_value(options.max_n),
+                     "largest n for fast");
   try {
     const auto vm = fibpool::bench::ParseCommandLine(argc, argv, desc);
     if (!vm) return 0;  // --help
-    if (threads == 0) threads = fibpool::bench::UsableCpus();
-    fibpool::bench::BaselineLoops loops(options, threads);
+    fibpool::bench::BaselineLoops loops(options, fibpool::bench::LoopCount(threads));
     boost::asio::signal_set signals(loops.first_io(), SIGTERM, SIGINT);
     signals.async_wait([&loops](const boost::system::error_code& ec, int) {
       if (!ec) loops.Stop();

@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
   std::string json_path;
   std::string fibpool_path = (here / "fibpool").string();
   std::string baseline_path = (here / "fibpool-baseline").string();
+  std::string minimal_path = (here / "fibpool-minimal").string();
   // The command line's defaults are BenchOptions'.
   const auto ms = [](std::chrono::milliseconds d) { return static_cast<unsigned>(d.count()); };
   unsigned slice_ms = ms(options.slice), warmup_ms = ms(options.warmup);
@@ -153,6 +154,8 @@ int main(int argc, char** argv) {
   add("fibpool", po::value(&fibpool_path)->default_value(fibpool_path), "fibpool executable");
   add("baseline", po::value(&baseline_path)->default_value(baseline_path),
       "fibpool-baseline executable");
+  add("minimal", po::value(&minimal_path)->default_value(minimal_path),
+      "fibpool-minimal executable (the load scenarios' physical-limit reference)");
   add("workers", po::value(&options.workers)->default_value(options.workers),
       "--workers for the fibpool the bench starts (and big jobs in the busy scenario)");
   add("fibpool-arg", po::value(&options.fibpool_args)->composing(),
@@ -207,9 +210,11 @@ int main(int argc, char** argv) {
       "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour and 4 s admission phases");
   add("baseline-threads",
       po::value(&options.baseline_threads)->default_value(options.baseline_threads),
-      "event loops of the per-core baseline (fibpool-baseline --threads; 0: one per usable CPU)");
+      "event loops of the per-core baseline and of fibpool-minimal (--threads; 0: one per usable "
+      "CPU)");
   add("only", po::value(&options.only),
-      "run just one target, 'fibpool', 'baseline' or 'per-core' (to profile it; no ratios then)");
+      "run just one target, 'fibpool', 'baseline', 'per-core' or 'minimal' (to profile it; no "
+      "ratios then)");
   unsigned soak_duration_s = 600;
   add("duration", po::value(&soak_duration_s)->default_value(soak_duration_s),
       "soak: seconds of load");
@@ -253,8 +258,8 @@ int main(int argc, char** argv) {
           "--admission-max-wait-ms at least 1");
     }
     if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline" &&
-        options.only != "per-core") {
-      throw std::invalid_argument("--only wants fibpool, baseline or per-core");
+        options.only != "per-core" && options.only != "minimal") {
+      throw std::invalid_argument("--only wants fibpool, baseline, per-core or minimal");
     }
     if (!target.empty()) {
       boost::asio::ip::tcp::endpoint endpoint;
@@ -270,6 +275,7 @@ int main(int argc, char** argv) {
   }
   options.fibpool_path = fibpool_path;
   options.baseline_path = baseline_path;
+  options.minimal_path = minimal_path;
   options.slice = std::chrono::milliseconds(slice_ms);
   options.warmup = std::chrono::milliseconds(warmup_ms);
   options.busy_window = std::chrono::milliseconds(busy_window_ms);
@@ -294,6 +300,7 @@ int main(int argc, char** argv) {
     context.fibpool = servers.FibpoolDescription();
     context.baseline = servers.BaselineDescription();
     context.per_core = servers.PerCoreDescription();
+    context.minimal = servers.MinimalDescription();
     context.workers = options.workers;
     auto results = fibpool::bench::RunScenarios(servers);
     context.estimate_errors = servers.EstimateErrors();

@@ -20,6 +20,7 @@ struct BenchOptions {
   std::optional<boost::asio::ip::tcp::endpoint> target;
   std::filesystem::path fibpool_path;     // fibpool executable
   std::filesystem::path baseline_path;    // fibpool-baseline executable
+  std::filesystem::path minimal_path;     // fibpool-minimal executable
   unsigned workers = 2;                   // --workers for the fibpool the bench starts
   std::vector<std::string> fibpool_args;  // extra arguments for it
   std::chrono::milliseconds slice{1000};  // measured window of one load slice
@@ -61,7 +62,7 @@ struct BenchOptions {
   std::chrono::milliseconds admission_max_wait{1'000};
   // fibpool-baseline --threads of the per-core baseline (0: one per usable CPU).
   unsigned baseline_threads = 0;
-  // "fibpool", "baseline" or "per-core": run just that target (to profile it).
+  // "fibpool", "baseline", "per-core" or "minimal": run just that target (to profile it).
   std::string only;
   bool verbose = true;  // progress on stderr (fibpool-bench: only when it is a terminal)
 };

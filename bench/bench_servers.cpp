@@ -39,13 +39,18 @@ std::string ProgressSummary(const Figures& f) {
 BenchServers::BenchServers(BenchOptions options) : options_(std::move(options)) {
   baseline_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0"}, kStartTimeout);
   baseline_target_ = Target{"baseline", &baseline_, baseline_.endpoint()};
-  per_core_target_.label = "per-core";
-  if (Runs(per_core_target_)) {
-    per_core_ = ChildServer::Start({options_.baseline_path.string(), "--port", "0", "--threads",
-                                    std::to_string(options_.baseline_threads)},
-                                   kStartTimeout);
-    per_core_target_ = Target{"per-core", &per_core_, per_core_.endpoint()};
-  }
+  // The servers with one loop per CPU, unless --only leaves them out.
+  const auto start_per_cpu = [this](const std::filesystem::path& path, const char* label,
+                                    ChildServer& server, Target& target) {
+    target.label = label;
+    if (!Runs(target)) return;
+    server = ChildServer::Start(
+        {path.string(), "--port", "0", "--threads", std::to_string(options_.baseline_threads)},
+        kStartTimeout);
+    target = Target{label, &server, server.endpoint()};
+  };
+  start_per_cpu(options_.baseline_path, "per-core", per_core_, per_core_target_);
+  start_per_cpu(options_.minimal_path, "minimal", minimal_, minimal_target_);
   if (options_.target) {
     fibpool_target_ = Target{"fibpool", nullptr, *options_.target};
     workers_ = options_.workers;
@@ -57,12 +62,14 @@ BenchServers::BenchServers(BenchOptions options) : options_(std::move(options)) 
   Progress("fibpool: " + FibpoolDescription());
   Progress("baseline: " + BaselineDescription());
   Progress("per-core baseline: " + PerCoreDescription());
+  Progress("minimal reference: " + MinimalDescription());
 }
 
 BenchServers::~BenchServers() {
   fibpool_.Stop();
   baseline_.Stop();
   per_core_.Stop();
+  minimal_.Stop();
 }
 
 std::string BenchServers::FibpoolDescription() const {
@@ -78,6 +85,10 @@ std::string BenchServers::BaselineDescription() const { return Describe(baseline
 
 std::string BenchServers::PerCoreDescription() const {
   return per_core_.running() ? Describe(per_core_) : "not run (--only " + options_.only + ")";
+}
+
+std::string BenchServers::MinimalDescription() const {
+  return minimal_.running() ? Describe(minimal_) : "not run (--only " + options_.only + ")";
 }
 
 std::vector<EstimateError> BenchServers::EstimateErrors() const {

@@ -1,10 +1,12 @@
 // The servers fibpool-bench measures, and how a scenario runs load against
-// one of them: fibpool, the baseline (fibpool-baseline, one event loop) and
-// the per-core baseline (fibpool-baseline, one event loop per CPU).
+// one of them: fibpool, the baseline (fibpool-baseline, one event loop), the
+// per-core baseline (fibpool-baseline, one event loop per CPU) and the
+// minimal reference (fibpool-minimal, one epoll loop per CPU, no Asio).
 //
 // Owns the servers it starts: fibpool (unless BenchOptions::target names a
-// running one), the baseline, and the per-core baseline (unless --only leaves
-// it out); all are stopped when BenchServers is destroyed. A scenario that
+// running one), the baseline, and the per-core baseline and the minimal
+// reference (unless --only leaves them out); all are stopped when
+// BenchServers is destroyed. A scenario that
 // leaves the baseline stalled in a big job restarts it (RestartBaseline).
 //
 // Failure: the constructor throws std::runtime_error when a server cannot be
@@ -32,7 +34,7 @@ std::vector<std::string> FibpoolCommand(const BenchOptions& options);
 class BenchServers {
  public:
   struct Target {
-    std::string label;               // "fibpool", "baseline", "per-core", "py-threads", ...
+    std::string label;               // "fibpool", "baseline", "per-core", "minimal", ...
     ChildServer* process = nullptr;  // null: not started by the bench
     boost::asio::ip::tcp::endpoint endpoint;
   };
@@ -48,6 +50,7 @@ class BenchServers {
   Target& fibpool() { return fibpool_target_; }
   Target& baseline() { return baseline_target_; }
   Target& per_core() { return per_core_target_; }
+  Target& minimal() { return minimal_target_; }
 
   // Whether `target` is measured in this run (--only).
   bool Runs(const Target& target) const;
@@ -67,15 +70,18 @@ class BenchServers {
   std::string FibpoolDescription() const;
   std::string BaselineDescription() const;
   std::string PerCoreDescription() const;
+  std::string MinimalDescription() const;
 
  private:
   BenchOptions options_;
   ChildServer fibpool_;
   ChildServer baseline_;
   ChildServer per_core_;
+  ChildServer minimal_;
   Target fibpool_target_;
   Target baseline_target_;
   Target per_core_target_;
+  Target minimal_target_;
   unsigned workers_ = 0;
 };
 

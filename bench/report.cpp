@@ -94,16 +94,19 @@ Table SummaryTable(const std::vector<ScenarioResult>& results) {
                {"fibpool", "", true},
                {"baseline, 1 loop", "", true},
                {"baseline, per core", "", true},
+               {"minimal, per core", "", true},
                {"fibpool vs 1-loop", "ratio", true},
-               {"fibpool vs per-core", "ratio_per_core", true}});
+               {"fibpool vs per-core", "ratio_per_core", true},
+               {"fibpool vs minimal", "ratio_minimal", true}});
   for (const auto& r : results) {
     std::string baseline = HeadlineFigure(r, r.baseline);
     if (r.measure == ScenarioResult::Measure::kSeconds && r.baseline.measured()) {
       baseline += " (" + r.baseline.label + ")";
     }
     table.AddRow({r.id, r.title, MeasureName(r.measure), HeadlineFigure(r, r.fibpool), baseline,
-                  HeadlineFigure(r, r.per_core), FibpoolVersus(r, r.baseline),
-                  FibpoolVersus(r, r.per_core)});
+                  HeadlineFigure(r, r.per_core), HeadlineFigure(r, r.minimal),
+                  FibpoolVersus(r, r.baseline), FibpoolVersus(r, r.per_core),
+                  FibpoolVersus(r, r.minimal)});
   }
   return table;
 }
@@ -179,7 +182,7 @@ Table DetailTable(const std::vector<ScenarioResult>& results) {
   for (const auto& r : results) {
     const bool rate = r.measure != ScenarioResult::Measure::kSeconds && r.main_rate;
     const std::string role = r.has_background ? " (" + r.main_role + ")" : "";
-    for (const Figures* f : {&r.fibpool, &r.baseline, &r.per_core}) {
+    for (const Figures* f : {&r.fibpool, &r.baseline, &r.per_core, &r.minimal}) {
       if (f->measured()) table.AddRow(DetailCells(r.id, f->label + role, *f, rate));
     }
     for (const AdmissionPhase& p : r.admission) {
@@ -256,6 +259,7 @@ std::vector<std::string> Report::Problems() const {
     check(r.fibpool, "fibpool", false);
     check(r.baseline, r.baseline.label, stalls);
     check(r.per_core, r.per_core.label, false);
+    check(r.minimal, r.minimal.label, false);
     if (r.has_background) {
       check(r.fibpool_background, "fibpool " + r.background_role, false);
       check(r.baseline_background, "baseline " + r.background_role, true);
@@ -277,14 +281,15 @@ std::string Report::Markdown() const {
   o += "- fibpool: " + context_.fibpool + "\n";
   o += "- baseline (1 loop): " + context_.baseline + "\n";
   o += "- per-core baseline (load scenarios): " + context_.per_core + "\n";
+  o += "- minimal reference (load scenarios): " + context_.minimal + "\n";
   for (const auto& c : context_.conditions) o += "- " + c + "\n";
   o += "\n";
 
   std::uint64_t checked = 0;
   std::uint64_t wrong = 0;
   for (const auto& r : results_) {
-    std::vector<const Figures*> all = {&r.fibpool, &r.baseline, &r.per_core, &r.fibpool_background,
-                                       &r.baseline_background};
+    std::vector<const Figures*> all = {&r.fibpool,    &r.baseline,           &r.per_core,
+                                       &r.minimal,    &r.fibpool_background, &r.baseline_background};
     for (const NeighbourFigures* n : {&r.fibpool_neighbour, &r.baseline_neighbour}) {
       for (const auto& row : NeighbourRows(*n)) all.push_back(row.second);
     }
@@ -296,7 +301,9 @@ std::string Report::Markdown() const {
   }
   o += "### Summary\n\n";
   o += "fibpool's figure over each baseline's: the single-loop baseline (for big results, the "
-       "computation in the bench process) and, in the load scenarios, the per-core baseline.\n\n";
+       "computation in the bench process) and, in the load scenarios, the per-core baseline and "
+       "the minimal reference (fibpool-minimal: an epoll loop per CPU computing inline, no Asio; "
+       "the physical limit of this machine).\n\n";
   o += SummaryTable(results_).Markdown();
   o += "\nEvery answer was checked against F(N) computed in the bench: " + std::to_string(checked) +
        " answers, " + std::to_string(wrong) + " wrong.\n";
@@ -353,6 +360,7 @@ std::string Report::Json() const {
     s["fibpool"] = FiguresJson(r.fibpool);
     s["baseline"] = FiguresJson(r.baseline);
     if (r.per_core.measured()) s["per_core"] = FiguresJson(r.per_core);
+    if (r.minimal.measured()) s["minimal"] = FiguresJson(r.minimal);
     if (r.has_background) {
       s["fibpool_background"] = FiguresJson(r.fibpool_background);
       s["baseline_background"] = FiguresJson(r.baseline_background);
@@ -376,6 +384,7 @@ std::string Report::Json() const {
                           {"fibpool", context_.fibpool},
                           {"baseline", context_.baseline},
                           {"per_core_baseline", context_.per_core},
+                          {"minimal_reference", context_.minimal},
                           {"workers", context_.workers},
                           {"conditions", StringsJson(context_.conditions)},
                           {"scenarios", std::move(scenarios)},

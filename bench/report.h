@@ -1,6 +1,6 @@
 // Turns the scenarios' results into the benchmark's report: a Markdown
 // summary (one row per scenario: fibpool, the single-loop baseline, the
-// per-core baseline, fibpool's ratio to each), a detail table of latency
+// per-core baseline, the minimal reference, fibpool's ratio to each), a detail table of latency
 // percentiles and CPU cost per answer, the noisy-neighbour and admission
 // tables (report_sections.h), fibpool's cost model error (estimate_error.h),
 // and the performance targets (report_targets.h), each marked met or missed
@@ -22,6 +22,7 @@ struct ReportContext {
   std::string fibpool;                  // the fibpool measured
   std::string baseline;                 // the baseline server (one event loop)
   std::string per_core;                 // the per-core baseline (one event loop per CPU)
+  std::string minimal;                  // the minimal reference (fibpool-minimal)
   std::vector<std::string> conditions;  // machine, load, time
   unsigned workers = 0;
   // fibpool's cost model error at the end of the run (empty: not known).

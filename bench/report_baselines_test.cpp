@@ -1,5 +1,6 @@
 // The report gives fibpool's figures against both baselines, the single-loop
-// one and the per-core one, from figures made up for the purpose.
+// one and the per-core one, and against the minimal reference, from figures
+// made up for the purpose.
 #include <string>
 
 #include <gtest/gtest.h>
@@ -23,7 +24,7 @@ Figures Rate(const std::string& label, std::uint64_t answers, std::int64_t laten
 }
 
 // tiny-8: fibpool 80,000 req/s, the single-loop baseline 100,000, the
-// per-core baseline 160,000.
+// per-core baseline 160,000, the minimal reference 200,000.
 ScenarioResult Tiny8() {
   ScenarioResult r;
   r.id = "tiny-8";
@@ -31,10 +32,11 @@ ScenarioResult Tiny8() {
   r.fibpool = Rate("fibpool", 80'000);
   r.baseline = Rate("baseline", 100'000);
   r.per_core = Rate("per-core", 160'000);
+  r.minimal = Rate("minimal", 200'000);
   return r;
 }
 
-// busy: a p99 scenario the per-core baseline does not run.
+// busy: a p99 scenario the per-core baseline and the minimal reference do not run.
 ScenarioResult Busy() {
   ScenarioResult r;
   r.id = "busy";
@@ -60,11 +62,13 @@ TEST(ReportBaselinesTest, LoadScenarioRatiosAreGivenAgainstBothBaselinesInJson) 
   EXPECT_DOUBLE_EQ(s.at("ratio").to_number<double>(), 0.8);
   EXPECT_DOUBLE_EQ(s.at("ratio_per_core").to_number<double>(), 0.5);
   EXPECT_DOUBLE_EQ(s.at("per_core").at("requests_per_second").to_number<double>(), 160'000);
+  EXPECT_DOUBLE_EQ(s.at("ratio_minimal").to_number<double>(), 0.4);
+  EXPECT_DOUBLE_EQ(s.at("minimal").at("requests_per_second").to_number<double>(), 200'000);
 }
 
-TEST(ReportBaselinesTest, SummaryRowShowsBothBaselinesAndBothRatios) {
+TEST(ReportBaselinesTest, SummaryRowShowsBothBaselinesTheMinimalReferenceAndEveryRatio) {
   const Report report({Tiny8()}, ReportContext{});
-  EXPECT_NE(report.Markdown().find("| 80,000 | 100,000 | 160,000 | 0.80x | 0.50x |"),
+  EXPECT_NE(report.Markdown().find("| 80,000 | 100,000 | 160,000 | 200,000 | 0.80x | 0.50x | 0.40x |"),
             std::string::npos)
       << report.Markdown();
 }
@@ -82,13 +86,16 @@ TEST(ReportBaselinesTest, ThroughputIsJudgedAgainstEachBaselineWithItsOwnTarget)
       << md;
 }
 
-TEST(ReportBaselinesTest, AScenarioWithoutThePerCoreBaselineHasNoRatioToIt) {
+TEST(ReportBaselinesTest, AScenarioWithoutThePerCoreBaselineOrTheMinimalReferenceHasNoRatioToThem) {
   const Report report({Busy()}, ReportContext{});
   const boost::json::object s = ScenarioJson(report, "busy");
   EXPECT_DOUBLE_EQ(s.at("ratio").to_number<double>(), 0.5);
   EXPECT_TRUE(s.at("ratio_per_core").is_null());
   EXPECT_FALSE(s.contains("per_core"));
-  EXPECT_NE(report.Markdown().find("| 400 µs | 800 µs | - | 0.50x | n/a |"), std::string::npos)
+  EXPECT_TRUE(s.at("ratio_minimal").is_null());
+  EXPECT_FALSE(s.contains("minimal"));
+  EXPECT_NE(report.Markdown().find("| 400 µs | 800 µs | - | - | 0.50x | n/a | n/a |"),
+            std::string::npos)
       << report.Markdown();
 }
 
@@ -103,6 +110,15 @@ TEST(ReportBaselinesTest, WrongOrMissingAnswersOfThePerCoreBaselineAreProblems) 
   r = Tiny8();
   r.per_core.unanswered = 3;
   EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 1u);
+}
+
+TEST(ReportBaselinesTest, WrongAnswersOfTheMinimalReferenceAreProblems) {
+  ScenarioResult r = Tiny8();
+  r.minimal.wrong = 1;
+  r.minimal.first_error = "F(10): got 56";
+  const auto wrong = Report({r}, ReportContext{}).Problems();
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_NE(wrong[0].find("minimal"), std::string::npos) << wrong[0];
 }
 
 TEST(ReportBaselinesTest, TheBaselinesStallIsAProblemOnlyWhereItIsNotMeantToStall) {

@@ -186,7 +186,7 @@ TEST(ReportAdmission, JsonGivesEachPhasesRefusalsByRetryAfterAndItsRetries) {
 TEST(ReportAdmission, MarkdownComparesThePhasesAndSaysTheBaselinesHaveNoAdmission) {
   const std::string md = Report({Admission()}, ReportContext{}).Markdown();
   EXPECT_NE(md.find("| 8.00 s (max_wait off); 1.20 s (max_wait 1 s) | no admission | no "
-                    "admission | n/a | n/a |"),
+                    "admission | no admission | n/a | n/a | n/a |"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| max_wait 1 s | 30 (0.00/s) | 1.20 s / 1.20 s (1.20 s) | 12 | 1.00 ms / "

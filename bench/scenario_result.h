@@ -1,8 +1,9 @@
 // What the scenarios measured, per target: plain data from Scenario::Run
 // (bench/scenario.h) to Report. A "target" is fibpool, the baseline server
 // (one event loop), the per-core baseline (one event loop per CPU; load
-// scenarios only), or (for big results) the same computation done in the
-// bench process.
+// scenarios only), the minimal reference (fibpool-minimal: an epoll loop per
+// CPU, no Asio; load scenarios only), or (for big results) the same
+// computation done in the bench process.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 namespace fibpool::bench {
 
 struct Figures {
-  std::string label;          // "fibpool", "baseline", "per-core", "in-process"
+  std::string label;          // "fibpool", "baseline", "per-core", "minimal", "in-process"
   double window_seconds = 0;  // measured windows, summed over the slices
   std::uint64_t sent = 0;
   std::uint64_t answered = 0;            // checked answers, warm-up included
@@ -116,6 +117,8 @@ struct ScenarioResult {
   // The per-core baseline; measured in the load scenarios only (sent == 0
   // and no first_error elsewhere).
   Figures per_core;
+  // The minimal reference (fibpool-minimal); load scenarios only, like per_core.
+  Figures minimal;
   // The busy scenario's big jobs, whose answers are checked too.
   bool has_background = false;
   Figures fibpool_background;

@@ -1,7 +1,8 @@
 // The load scenarios: closed-loop (or pipelined) requests against fibpool,
-// the baseline and the per-core baseline, in slices that alternate the
-// targets in an order reversed every round (ABC CBA), so that all see the
-// same background noise of a shared machine. Measured in requests/s.
+// the baseline, the per-core baseline and the minimal reference, in slices
+// that alternate the targets in an order reversed every round (ABCD DCBA),
+// so that all see the same background noise of a shared machine. Measured
+// in requests/s.
 #include <utility>
 
 #include "bench/figure_text.h"
@@ -21,8 +22,9 @@ class LoadScenario : public NamedScenario {
         load_(std::move(load)) {}
 
   std::chrono::milliseconds EstimatedDuration(const BenchOptions& o) const override {
-    // fibpool, the baseline and the per-core baseline, or the one --only names.
-    const int targets = o.only.empty() ? 3 : 1;
+    // fibpool, the baseline, the per-core baseline and the minimal
+    // reference, or the one --only names.
+    const int targets = o.only.empty() ? 4 : 1;
     return targets * static_cast<int>(o.rounds) * (o.slice + o.warmup);
   }
 
@@ -35,12 +37,14 @@ class LoadScenario : public NamedScenario {
     res.fibpool.label = "fibpool";
     res.baseline.label = "baseline";
     res.per_core.label = "per-core";
+    res.minimal.label = "minimal";
     const std::pair<BenchServers::Target*, Figures*> targets[] = {
         {&servers.baseline(), &res.baseline},
         {&servers.per_core(), &res.per_core},
+        {&servers.minimal(), &res.minimal},
         {&servers.fibpool(), &res.fibpool}};
     for (unsigned round = 0; round < options.rounds; ++round) {
-      // ABC CBA: the order is reversed every other round, so that over two
+      // ABCD DCBA: the order is reversed every other round, so that over two
       // rounds every target has the same mean position.
       for (std::size_t k = 0; k < std::size(targets); ++k) {
         const auto [t, f] = targets[round % 2 == 0 ? k : std::size(targets) - 1 - k];
@@ -58,6 +62,7 @@ class LoadScenario : public NamedScenario {
     servers.Progress(id() + " fibpool:  " + ProgressSummary(res.fibpool));
     servers.Progress(id() + " baseline: " + ProgressSummary(res.baseline));
     servers.Progress(id() + " per-core: " + ProgressSummary(res.per_core));
+    servers.Progress(id() + " minimal:  " + ProgressSummary(res.minimal));
     return res;
   }
 
