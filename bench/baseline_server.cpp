@@ -7,6 +7,8 @@
 #include <boost/asio/detail/socket_option.hpp>
 #include <boost/json.hpp>
 
+#include "supervisor/net/flow_key.h"
+
 namespace fibpool::bench {
 
 namespace asio = boost::asio;
@@ -47,7 +49,8 @@ void BaselineServer::Accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
     if (stopping_ || ec == asio::error::operation_aborted) return;
     if (!ec) {
-      connections_.Accept(env_, std::move(socket));
+      std::string peer = supervisor::FlowKeyOf(socket);
+      connections_.Accept(env_, std::move(socket), std::move(peer));
     }
     // An accept error (out of descriptors) is retried at once: the bench
     // opens few connections, so this does not spin in practice.

@@ -304,9 +304,9 @@ void Server::Accept() {
           return;
         }
         if (owner) {
-          owner->Adopt(std::move(socket), std::move(*slot));
+          owner->Adopt(std::move(socket), peer, std::move(*slot));
         } else {
-          connections_.Accept(connection_env_, std::move(socket), std::move(*slot));
+          connections_.Accept(connection_env_, std::move(socket), peer, std::move(*slot));
         }
         if (accepting) Accept();
       });

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "supervisor/net/connection.h"
-#include "supervisor/net/flow_key.h"
 #include "supervisor/net/proxy_handshake.h"
 
 namespace fibpool::supervisor {
@@ -14,15 +13,15 @@ ConnectionManager::ConnectionManager(Metrics* metrics, std::function<void()> on_
     : metrics_(metrics), on_empty_(std::move(on_empty)) {}
 
 void ConnectionManager::Accept(const ConnectionEnv& env, boost::asio::ip::tcp::socket socket,
-                               ClientConnections::Slot client) {
+                               std::string peer, ClientConnections::Slot client) {
   ++metrics_->connections_open;
   ++metrics_->connections_total;
   if (!env.proxy_protocol) {
-    const std::string flow = FlowKeyOf(socket);
-    return Start(std::make_shared<Connection>(std::move(socket), env, std::move(client), flow));
+    return Start(
+        std::make_shared<Connection>(std::move(socket), env, std::move(client), std::move(peer)));
   }
   auto handshake = std::make_shared<ProxyHandshake>(
-      std::move(socket), env, std::move(client),
+      std::move(socket), env, std::move(client), std::move(peer),
       [this, &env](boost::asio::ip::tcp::socket s, ClientConnections::Slot c, std::string flow,
                    std::string rest) {
         Start(std::make_shared<Connection>(std::move(s), env, std::move(c), std::move(flow),

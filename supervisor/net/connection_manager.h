@@ -42,8 +42,9 @@ class ConnectionManager {
 
   // Takes a slot for the connection of `socket` and serves it with `env`
   // (which outlives it, and names this manager): through its PROXY
-  // handshake first when env.proxy_protocol is on.
-  void Accept(const ConnectionEnv& env, boost::asio::ip::tcp::socket socket,
+  // handshake first when env.proxy_protocol is on. `peer`: FlowKeyOf the
+  // socket, as the acceptor read it (the client's name without a header).
+  void Accept(const ConnectionEnv& env, boost::asio::ip::tcp::socket socket, std::string peer,
               ClientConnections::Slot client = {});
   // Every connection answers what it has read, then closes (Connection::Drain);
   // a handshake still under way closes at once.

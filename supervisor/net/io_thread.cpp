@@ -34,10 +34,11 @@ IoThread::~IoThread() {
   thread_.join();
 }
 
-void IoThread::Adopt(asio::ip::tcp::socket socket, ClientSlot client) {
+void IoThread::Adopt(asio::ip::tcp::socket socket, std::string peer, ClientSlot client) {
   handing_over_.fetch_add(1, std::memory_order_relaxed);
-  asio::post(io_, [this, socket = std::move(socket), client = std::move(client)]() mutable {
-    connections_.Accept(env_, std::move(socket), std::move(client));
+  asio::post(io_, [this, socket = std::move(socket), peer = std::move(peer),
+                   client = std::move(client)]() mutable {
+    connections_.Accept(env_, std::move(socket), std::move(peer), std::move(client));
     handing_over_.fetch_sub(1, std::memory_order_relaxed);
     // A connection that closed within Start() left while it still counted.
     if (connections_.empty()) asio::post(pool_executor_, on_empty_);

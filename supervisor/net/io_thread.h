@@ -47,8 +47,8 @@ class IoThread {
   boost::asio::io_context& context() { return io_; }
   // From the acceptor's thread: counts `socket` (accepted onto context())
   // and starts its connection here, holding `client` (its place in the
-  // counts by address, taken at accept).
-  void Adopt(boost::asio::ip::tcp::socket socket, ClientSlot client);
+  // counts by address, taken at accept); `peer` is FlowKeyOf the socket.
+  void Adopt(boost::asio::ip::tcp::socket socket, std::string peer, ClientSlot client);
   // Every connection of this thread drains (Connection::Drain); `done` then
   // runs on the pool's executor, after every job and abandon the thread's
   // connections submitted before (PoolGate::Notify), those of the loop turn

@@ -19,14 +19,14 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 ProxyHandshake::ProxyHandshake(asio::ip::tcp::socket socket, const ConnectionEnv& env,
-                               ClientSlot client, Done done,
+                               ClientSlot client, std::string peer, Done done,
                                std::function<void(ProxyHandshake*)> ended)
     : socket_(std::move(socket)),
       env_(env),
       client_(std::move(client)),
       done_(std::move(done)),
       ended_(std::move(ended)),
-      flow_(FlowKeyOf(socket_)),
+      flow_(std::move(peer)),
       timer_(socket_.get_executor()) {}
 
 void ProxyHandshake::Start() {

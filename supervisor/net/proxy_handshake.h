@@ -49,10 +49,11 @@ class ProxyHandshake : public std::enable_shared_from_this<ProxyHandshake> {
   // counts, its name (flow_key.h) and the bytes that followed the header.
   using Done = std::function<void(boost::asio::ip::tcp::socket socket, ClientSlot client,
                                   std::string flow, std::string rest)>;
-  // `ended` runs once when the handshake is over either way, after `done`
-  // when it succeeded (the manager forgets it then).
+  // `peer`: FlowKeyOf the socket, the client's name until the header names
+  // another. `ended` runs once when the handshake is over either way, after
+  // `done` when it succeeded (the manager forgets it then).
   ProxyHandshake(boost::asio::ip::tcp::socket socket, const ConnectionEnv& env, ClientSlot client,
-                 Done done, std::function<void(ProxyHandshake*)> ended);
+                 std::string peer, Done done, std::function<void(ProxyHandshake*)> ended);
 
   void Start();
   // The server drains: closes the connection, which has sent no request.

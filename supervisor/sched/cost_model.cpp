@@ -1,7 +1,5 @@
 #include "supervisor/sched/cost_model.h"
 
-#include "supervisor/sched/job_spec.h"
-
 #include <algorithm>
 #include <cmath>
 
@@ -29,10 +27,6 @@ std::uint64_t EstimatedCostNanos(ipc::Algorithm algorithm, std::uint64_t n) {
 
 JobSize SizeOf(std::uint64_t cost_ns) {
   return cost_ns > kBigJobNanos ? JobSize::kBig : JobSize::kCheap;
-}
-
-JobSpec MakeJobSpec(ipc::Algorithm algorithm, std::uint64_t n) {
-  return JobSpec{algorithm, n, EstimatedCostNanos(algorithm, n), EstimatedAnswerBytes(algorithm, n)};
 }
 
 std::uint64_t EstimatedAnswerBytes(ipc::Algorithm algorithm, std::uint64_t n) {

@@ -99,7 +99,8 @@ TEST(IoThread, ADrainHandledInTheTurnThatReadARequestStopsThePoolOnlyAfterItsJob
     testing::LineClient client(acceptor.local_endpoint().port());
     asio::ip::tcp::socket socket(io_thread.context());
     acceptor.accept(socket);
-    io_thread.Adopt(std::move(socket), ClientSlot{});  // counted by no ClientConnections
+    // Counted by no ClientConnections.
+    io_thread.Adopt(std::move(socket), "127.0.0.1", ClientSlot{});
 
     client.Send("stats\n10\n");
     EXPECT_EQ(client.ReadLine(), "{}");

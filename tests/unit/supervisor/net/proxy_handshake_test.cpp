@@ -61,14 +61,14 @@ class ProxyHandshakeTest : public ::testing::Test {
     std::optional<ClientSlot> slot = clients_.Admit("", "127.0.0.1", &refused);
     if (through_manager) {
       asio::post(io_, [this, server = std::move(server), slot = std::move(*slot)]() mutable {
-        manager_.Accept(env_, std::move(server), std::move(slot));
+        manager_.Accept(env_, std::move(server), "127.0.0.1", std::move(slot));
       });
       thread_ = std::thread([this] { io_.run(); });
       return client;
     }
     ++metrics_.connections_open;  // as the manager counts it
     auto handshake = std::make_shared<ProxyHandshake>(
-        std::move(server), env_, std::move(*slot),
+        std::move(server), env_, std::move(*slot), "127.0.0.1",
         [this](tcp::socket s, ClientSlot, std::string flow, std::string rest) {
           done_.set_value(Outcome{std::move(flow), std::move(rest), s.is_open()});
         },
