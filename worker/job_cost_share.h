@@ -1,8 +1,7 @@
 // What each job of a run of consecutive jobs cost, from one measurement of
-// the whole run: a getrusage call costs about as much CPU as a tiny job, so
-// the worker reads it around runs of cheap jobs rather than around each job,
-// and around every job estimated at ipc::kBatchCostNs or more on its own
-// (MeasuredAlone). Pure; never throws.
+// the whole run (run_meter.h): the worker reads its clock around runs of
+// cheap jobs rather than around each job, and around every job estimated at
+// ipc::kBatchCostNs or more on its own (MeasuredAlone). Pure; never throws.
 #pragma once
 
 #include <cstdint>

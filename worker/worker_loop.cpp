@@ -15,12 +15,12 @@
 #include "ipc/ipc_error.h"
 #include "ipc/job_queue.h"
 #include "ipc/segment_names.h"
-#include "os/resource_usage.h"
 #include "os/scheduling.h"
 #include "os/shared_segment.h"
 #include "os/unique_fd.h"
 #include "worker/gmp_memory.h"
 #include "worker/job_cost_share.h"
+#include "worker/run_meter.h"
 
 namespace fibpool::worker {
 
@@ -108,6 +108,7 @@ int RunWorker(const ipc::WorkerArgs& options) {
   if (writer.Flush(fd)) return ipc::kExitPipeBroken;
 
   ipc::JobBatch batch;
+  RunMeter meter;
   std::array<JobOutcome, ipc::kMaxBatch> outcomes;  // of the batch's jobs, by index
   for (std::uint64_t jobs_done = 0;;) {
     // Batches as the supervisor expects them when it decides whom to wake.
@@ -135,10 +136,11 @@ int RunWorker(const ipc::WorkerArgs& options) {
     // The answers of a batch go out in one write; one that names a result
     // buffer goes out at once, so that the supervisor can free it early. What
     // the jobs cost is read after each job measured alone and after each run
-    // of cheap ones (job_cost_share.h); their answers wait for that reading.
-    os::ResourceUsage before = os::SelfResourceUsage();
+    // of cheap ones (job_cost_share.h, run_meter.h); their answers wait for
+    // that reading.
     std::uint32_t first = 0;  // the first job whose cost is not read yet
     for (std::uint32_t i = 0; i < batch.size; ++i) {
+      if (i == first) meter.Begin(MeasuredAlone(batch.jobs[i]));
       queue->StartJob(options.cell, batch.jobs[i].id);
       running.id = batch.jobs[i].id;
       outcomes[i] = RunJob(batch.jobs[i], limits, options.supervisor_pid);
@@ -149,11 +151,10 @@ int RunWorker(const ipc::WorkerArgs& options) {
           !MeasuredAlone(batch.jobs[i + 1])) {
         continue;
       }
-      const os::ResourceUsage after = os::SelfResourceUsage();
+      const os::ResourceUsage cost = meter.End();
       const std::size_t count = i + 1 - first;
-      ShareCost(std::span<const ipc::Job>(batch.jobs).subspan(first, count),
-                after.cpu_ns - std::min(before.cpu_ns, after.cpu_ns), after.peak_rss_bytes,
-                std::span<JobOutcome>(outcomes).subspan(first, count));
+      ShareCost(std::span<const ipc::Job>(batch.jobs).subspan(first, count), cost.cpu_ns,
+                cost.peak_rss_bytes, std::span<JobOutcome>(outcomes).subspan(first, count));
       // A result buffer ends a run, so only its last job can have one.
       const bool buffered = !outcomes[i].buffer.empty();
       if (buffered) {
@@ -168,7 +169,6 @@ int RunWorker(const ipc::WorkerArgs& options) {
         outcomes[k] = JobOutcome();  // lets go of the digits of a piped result
       }
       if (buffered && writer.Flush(fd)) return ipc::kExitPipeBroken;
-      before = after;
       first = i + 1;
     }
     if (writer.Flush(fd)) return ipc::kExitPipeBroken;

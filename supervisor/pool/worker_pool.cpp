@@ -38,10 +38,10 @@ WorkerPool::WorkerPool(asio::io_context& io, PoolOptions options, Metrics* metri
   for (const auto& name : ipc::RemoveStaleSegments()) {
     spdlog::info("event=stale_segment_removed name={}", name);
   }
-  const pid_t self = ::getpid();
-  lanes_[kMainLane] = Lane::CreateOrThrow(ipc::QueueSegmentName(self), kQueueCapacity, kMaxWorkers);
+  lanes_[kMainLane] =
+      Lane::CreateOrThrow(ipc::QueueSegmentName(self_pid_), kQueueCapacity, kMaxWorkers);
   lanes_[kReserveLane] =
-      Lane::CreateOrThrow(ipc::ReserveQueueSegmentName(self), kQueueCapacity, kMaxWorkers);
+      Lane::CreateOrThrow(ipc::ReserveQueueSegmentName(self_pid_), kQueueCapacity, kMaxWorkers);
   lanes_[kMainLane].set_target(options_.settings.workers);
   lanes_[kReserveLane].set_target(options_.settings.reserve_workers);
   // A released result may let a job waiting for shared memory go.
@@ -158,7 +158,7 @@ void WorkerPool::OnResult(std::uint32_t slot, ipc::ResultMessage&& message) {
   const std::uint64_t id = message.job_id;
   PendingJob* job = jobs_.Find(id);
   if (job != nullptr && message.status == ipc::ResultStatus::kOk) RecordCost(*job, message);
-  JobResult result = ResultOf(std::move(message), ::getpid(), worker.process->pid());
+  JobResult result = ResultOf(std::move(message), self_pid_, worker.process->pid());
   if (job == nullptr || job->state != PendingJob::State::kQueued) return;  // answered already
   if (!result.error) {
     // The digits hold the budget until they are written.
@@ -254,7 +254,7 @@ void WorkerPool::OnExit(std::uint32_t slot, ExitStatus status) {
                     claimed.size());
   for (const std::uint64_t id : claimed) {
     // A result buffer the worker made but never announced.
-    os::SharedSegment::Remove(ipc::ResultSegmentName(::getpid(), id, worker.process->pid()));
+    os::SharedSegment::Remove(ipc::ResultSegmentName(self_pid_, id, worker.process->pid()));
     HandleLostJob(id, id == running, worker.killed);
   }
 

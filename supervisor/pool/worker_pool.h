@@ -51,6 +51,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
@@ -170,6 +171,7 @@ class WorkerPool : public JobExecutor {
   void MaybeFinishStop();
 
   boost::asio::io_context& io_;
+  const pid_t self_pid_ = ::getpid();  // read once: getpid is a system call per result
   PoolOptions options_;
   Metrics* metrics_;
   std::array<Lane, 2> lanes_;
