@@ -157,26 +157,28 @@ def timeline(scenarios, out, work):
             for i in range(length):
                 count = tiny[i] if i < len(tiny) else 0
                 f.write(f"{i * bucket_s} {count}\n{(i + 1) * bucket_s} {count}\n")
+        answered = [(i + 1) * bucket_s for i, n in enumerate(big) for _ in range(n)]
+        when = ", ".join(f"{t:.1f}" for t in answered)
+        title = LABELS[target] + (f" (big jobs answered at {when} s)" if answered else "")
         lines.append(f'"{data}" using 1:2 with lines lw 2 lc rgb "{COLORS[target]}" '
-                     f'title "{LABELS[target]}"')
-        for i, n in enumerate(big):
-            finishes += [((i + 1) * bucket_s, target)] * n
+                     f'title "{title}"')
+        finishes += [(t, target) for t in answered]
     title = s["title"].replace("`", "")
     what = title.split(", while ")[-1] if ", while " in title else title
     script = header(out, f"Tiny requests answered per 100 ms while {what} ({src})", 1000, 580)
     script += ('set xlabel "seconds since the start of the run"\n'
-               'set ylabel "tiny answers per 100 ms"\nset key outside bottom center horizontal\n'
+               'set ylabel "tiny answers per 100 ms"\nset key outside bottom center horizontal maxrows 2\n'
                'set yrange [0:*]\n')
     if "start at" in title:
         start_s = float(title.split("start at ")[1].split(" ")[0])
         script += (f'set arrow from {start_s}, graph 0 to {start_s}, graph 1 nohead '
                    f'dt 3 lc rgb "#444444"\n'
-                   f'set label "big jobs sent" at {start_s}, graph 0.97 offset 0.5,0\n')
-    for k, (t, target) in enumerate(finishes):
-        script += (f'set arrow from {t}, graph 0 to {t}, graph 0.85 nohead dt 2 '
-                   f'lc rgb "{COLORS[target]}"\n'
-                   f'set label "{target}: big job answered" at {t}, graph {0.85 - 0.045 * k} '
-                   f'right offset -0.5,0 font ",9" tc rgb "{COLORS[target]}"\n')
+                   f'set label "big jobs sent" at {start_s}, graph 1 offset -0.5,0.7 font ",9"\n')
+    # Each big job's answer: a dashed line in its server's colour, the times
+    # in the key (labels in the plot would cross the curves and each other).
+    for t, target in finishes:
+        script += (f'set arrow from {t}, graph 0 to {t}, graph 1 nohead dt 2 '
+                   f'lc rgb "{COLORS[target]}"\n')
     script += "plot " + ", \\\n     ".join(lines) + "\n"
     gnuplot(script, work)
     return True
