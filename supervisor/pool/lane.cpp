@@ -37,6 +37,12 @@ bool Lane::Push(const ipc::Job& job, bool big) {
   return true;
 }
 
+LaneLoad Lane::load() const {
+  LaneLoad load = load_;
+  load.ready -= std::min<std::uint64_t>(load.ready, retiring_);
+  return load;
+}
+
 void Lane::Resolve(std::uint64_t job_id) {
   const auto it = pushed_.find(job_id);
   if (it == pushed_.end()) return;

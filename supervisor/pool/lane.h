@@ -50,7 +50,10 @@ class Lane {
   // Pushed job `job_id` is resolved (answered, requeued or lost with its
   // worker); a job the lane does not hold changes nothing.
   void Resolve(std::uint64_t job_id);
-  LaneLoad load() const { return load_; }
+  // The load as dispatch sees it: `ready` leaves out the workers that will
+  // take a resize sentinel queued for them, since a job pushed behind that
+  // sentinel waits for one of the others.
+  LaneLoad load() const;
   // The pushed jobs, not resolved, that neither the queue holds nor a worker
   // has claimed (ipc::JobQueue::HeldJobs), appended to *ids: jobs whose slot
   // did not decode (the worker that took it dropped it), or whose answer is
@@ -75,7 +78,8 @@ class Lane {
   void OnReady() { ++load_.ready; }
   void OnExited(bool was_ready, bool took_resize_sentinel);
   unsigned live() const { return live_; }
-  unsigned ready() const { return static_cast<unsigned>(load_.ready); }
+  // Ready workers that are not retiring (as in load()).
+  unsigned ready() const { return static_cast<unsigned>(load().ready); }
   unsigned target() const { return target_; }
   void set_target(unsigned target) { target_ = target; }
   // Workers to spawn to reach the target, not counting those retiring.

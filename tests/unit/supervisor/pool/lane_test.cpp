@@ -60,6 +60,30 @@ TEST(Lane, ShrinkingQueuesOneSentinelPerExtraWorker) {
   EXPECT_EQ(lane.Missing(), 1u);
 }
 
+TEST(Lane, AWorkerRetiringIsNotReadyForDispatchSoNoJobQueuesBehindItsSentinel) {
+  // Two main workers, one running a big job; the pool shrinks to one.
+  Lane main = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
+  Lane reserve = Lane::Create(TestSegmentName() + "r", 16, kLaneCells).value();
+  main.set_target(2);
+  for (int i = 0; i < 2; ++i) {
+    main.OnSpawned();
+    main.OnReady();
+  }
+  ASSERT_TRUE(main.Push(Compute(1, 5'000'000'000), /*big=*/true));
+  ASSERT_TRUE(Admit(main.load(), reserve.load()).big_to_main);
+  main.set_target(1);
+  ASSERT_EQ(main.RetireExtra(), 1u);
+  // The free worker will take the sentinel and exit: the lane takes nothing
+  // more, as a job pushed now would wait for the big one to finish.
+  EXPECT_EQ(main.load().ready, 1u);
+  EXPECT_EQ(main.ready(), 1u);
+  EXPECT_EQ(Admit(main.load(), reserve.load()), Admission{});
+  main.OnExited(/*was_ready=*/true, /*took_resize_sentinel=*/true);
+  EXPECT_EQ(main.load().ready, 1u);
+  main.Resolve(1);
+  EXPECT_TRUE(Admit(main.load(), reserve.load()).big_to_main);
+}
+
 TEST(Lane, ResolvingAJobItDoesNotHoldChangesNothing) {
   Lane lane = Lane::Create(TestSegmentName(), 16, kLaneCells).value();
   ASSERT_TRUE(lane.Push(Compute(1, 100), /*big=*/true));
