@@ -24,7 +24,7 @@ bench (build/bin/fibpool-bench, --build-dir). What it does:
     bench counted. The bench JSON of those runs and the readings go to
     DIR/Psplit.json.
  3. Evaluates the model below, checks it against the 1- and 2-CPU figures,
-    predicts 4, 8, 16 and 64 cores, and writes DIR/Pscaling.json and the plot
+    predicts 4, 8, 16, 32 and 64 cores, and writes DIR/Pscaling.json and the plot
     (--plot, default bench/results/scaling.png).
 
 The model. Per answer, each part of the system costs CPU time, measured
@@ -79,7 +79,7 @@ import plot  # noqa: E402  (bench/plot.py: the gnuplot helpers and colours)
 
 SCENARIOS = ("tiny-8", "tiny-8x16", "rec30-8")
 TARGETS = ("fibpool", "baseline", "per_core")
-PREDICTED_CORES = (4, 8, 16, 64)
+PREDICTED_CORES = (4, 8, 16, 32, 64)
 MEASURED_WORKERS = 2
 # fibpool-bench starts its fibpool with these; the split measurement matches them.
 FIBPOOL_ARGS = ["--host", "127.0.0.1", "--port", "0", "--workers", str(MEASURED_WORKERS),
@@ -393,7 +393,7 @@ def draw(result, out, work):
                'set multiplot title "Answers/s against CPUs: measured on 1 and 2 CPUs (the '
                'whole system confined), model for 4 to 64 cores (bench/scaling.py)"\n'
                'set logscale x 2\nset logscale y 10\nset xrange [0.8:80]\n'
-               'set xtics (1, 2, 4, 8, 16, 64)\nset format y "%.0s%c"\n'
+               'set xtics (1, 2, 4, 8, 16, 32, 64)\nset format y "%.0s%c"\n'
                'set xlabel "CPUs"\nset ylabel "answers per second"\nunset key\n')
     for k, (scenario, lines) in enumerate(panels):
         script += (f'set size {1 / 3:.4f}, 0.75\nset origin {k / 3:.4f}, 0.2\n'
