@@ -313,5 +313,34 @@ TEST(Lifecycle, SighupAppliesTheNewWorkerCountWithoutDroppingARequest) {
   EXPECT_EQ(client.Ask("ping"), "pong");
 }
 
+TEST(Lifecycle, ACheapJobAfterAShrinkGoesToAFreeWorkerNotBehindTheSentinelOfTheRetiringOne) {
+  TempFile config("workers = 2\n");
+  ServerProcess server({"--config", config.path()});
+  LineClient client(server.port());
+  LineClient observer(server.port());
+  client.Send(std::string(kHeldJob) + "\n");
+  ASSERT_TRUE(WaitForBusyWorker(observer)) << "the job never ran";
+  // Both main workers stopped: the busy one cannot finish its job, the idle
+  // one cannot take the sentinel of the shrink, so the queue keeps it.
+  std::vector<pid_t> main_workers;
+  for (const WorkerStat& w : WorkersOf(AskStats(observer))) main_workers.push_back(w.pid);
+  ASSERT_EQ(main_workers.size(), 2u);
+  for (const pid_t pid : main_workers) ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  config.Write("workers = 1\n");
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return Counter(AskStats(observer), "workers_target") == 1u; },
+                      seconds(10)));
+
+  // The reserve worker is free; a job queued behind the sentinel in the main
+  // lane would wait for the stopped workers.
+  LineClient tiny(server.port());
+  EXPECT_EQ(tiny.Ask("10", seconds(10)), "55");
+
+  for (const pid_t pid : main_workers) ASSERT_EQ(::kill(pid, SIGCONT), 0);
+  EXPECT_EQ(client.ReadLine(), kHeldJobAnswer);
+  EXPECT_TRUE(WaitFor([&] { return PoolIsWhole(observer, 1); }, seconds(10)))
+      << "stats after the shrink: " << boost::json::serialize(AskStats(observer));
+}
+
 }  // namespace
 }  // namespace fibpool::testing
