@@ -1,5 +1,6 @@
 // The report's account of the articles scenario (its summary row, its table,
-// its JSON and its problems), from perf2 counts made up for the purpose.
+// its JSON, its two targets and its problems), from perf2 counts made up for
+// the purpose.
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 
 #include "bench/perf2_counts.h"
 #include "bench/report.h"
+#include "bench/report_targets.h"
 
 namespace fibpool::bench {
 namespace {
@@ -45,6 +47,13 @@ ScenarioResult Articles() {
     a->ran = true;
   }
   return r;
+}
+
+const TargetCheck& CheckOf(const std::vector<TargetCheck>& checks, const std::string& start) {
+  for (const TargetCheck& c : checks) {
+    if (c.goal.starts_with(start)) return c;
+  }
+  throw std::invalid_argument("no target " + start);
 }
 
 TEST(ReportArticles, TheSummaryRowGivesPerf2AloneAndFibpoolOverTheMinimalReference) {
@@ -85,9 +94,32 @@ TEST(ReportArticles, JsonGivesEachTargetsCountsMediansRatiosAndTheBigJob) {
   EXPECT_TRUE(json.at("problems").as_array().empty());
 }
 
-TEST(ReportArticles, NoCountDuringTheBigJobHasNoMedian) {
+TEST(ReportArticles, BothTargetsAreJudgedFromFibpoolsMedians) {
+  const auto checks = CheckTargets({Articles()});
+  const TargetCheck& during = CheckOf(checks, "the articles' perf2 while a big job runs");
+  EXPECT_EQ(during.goal, "the articles' perf2 while a big job runs >= 0.9x perf2 alone");
+  EXPECT_EQ(during.verdict, Verdict::kMet);
+  EXPECT_EQ(during.measured, "0.93x (7,500 vs 8,100 req/s; 1 count during `46 recursive`)");
+  const TargetCheck& alone = CheckOf(checks, "the articles' perf2 alone");
+  EXPECT_EQ(alone.goal, "the articles' perf2 alone >= 0.7x the minimal reference's");
+  EXPECT_EQ(alone.verdict, Verdict::kMet);
+  EXPECT_EQ(alone.measured, "0.81x (8,100 vs 10,000 req/s)");
+
+  ScenarioResult slow = Articles();
+  slow.fibpool_articles.during_big_job = Phase({50, 7000});
+  slow.fibpool_articles.alone = Phase({100, 6900});
+  const auto missed = CheckTargets({slow});
+  EXPECT_EQ(CheckOf(missed, "the articles' perf2 while a big job runs").verdict, Verdict::kMet);
+  EXPECT_EQ(CheckOf(missed, "the articles' perf2 alone").verdict, Verdict::kMissed);
+}
+
+TEST(ReportArticles, NoCountDuringTheBigJobMissesItsTarget) {
   ScenarioResult r = Articles();
   r.fibpool_articles.during_big_job = Phase({50});
+  const auto checks = CheckTargets({r});
+  const TargetCheck& during = CheckOf(checks, "the articles' perf2 while a big job runs");
+  EXPECT_EQ(during.verdict, Verdict::kMissed);
+  EXPECT_EQ(during.measured, "n/a (- vs 8,100 req/s; 0 counts during `46 recursive`)");
   const std::string md = Report({r}, ReportContext{}).Markdown();
   EXPECT_NE(md.find("| fibpool | 8,100/s (5 counts, 7,900–8,300) | - (no count after the first) "
                     "|"),
@@ -110,7 +142,7 @@ TEST(ReportArticles, AWrongOrMissingBigAnswerAndAFailedPhaseAreProblems) {
   EXPECT_EQ(Report({r}, ReportContext{}).Problems().size(), 2u);
 }
 
-TEST(ReportArticles, NotRunWithoutPythonIsNoProblem) {
+TEST(ReportArticles, NotRunWithoutPythonIsNoProblemAndNoTarget) {
   ScenarioResult r;
   r.id = "articles";
   r.measure = ScenarioResult::Measure::kPerf2;
@@ -122,6 +154,7 @@ TEST(ReportArticles, NotRunWithoutPythonIsNoProblem) {
   EXPECT_NE(md.find("| perf2 req/s alone (median) | - | - | - | - | n/a | n/a | n/a |"),
             std::string::npos)
       << md;
+  for (const TargetCheck& c : CheckTargets({r})) EXPECT_EQ(c.verdict, Verdict::kNotRun) << c.goal;
 }
 
 }  // namespace
