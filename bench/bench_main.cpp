@@ -130,13 +130,15 @@ int main(int argc, char** argv) {
   unsigned slice_ms = ms(options.slice), warmup_ms = ms(options.warmup);
   unsigned busy_window_ms = ms(options.busy_window), stall_cap_ms = ms(options.baseline_stall_cap);
   unsigned timeline_window_ms = ms(options.timeline_window);
+  unsigned articles_window_ms = ms(options.articles_window);
   unsigned noisy_phase_ms = ms(options.noisy_phase);
   unsigned noisy_tiny_pause_ms = ms(options.noisy_tiny_pause);
   unsigned admission_phase_ms = ms(options.admission_phase);
   unsigned admission_max_wait_ms = ms(options.admission_max_wait);
-  // The articles' Python servers, beside this file in the source tree.
+  // The articles' Python servers and clients, beside this file in the source tree.
   options.python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "";
   options.python_server = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "py_server.py";
+  options.articles_dir = fs::path(FIBPOOL_BENCH_SOURCE_DIR) / "articles";
   std::string caption =
       "fibpool-bench: load fibpool and in-process baselines (one event loop, and one per CPU),\n"
       "check every answer, compare\n";
@@ -177,10 +179,14 @@ int main(int argc, char** argv) {
   add("timeline-window-ms", po::value(&timeline_window_ms)->default_value(timeline_window_ms),
       "length of the timeline scenario's run");
   add("python", po::value(&options.python)->default_value(options.python),
-      "Python 3 for the timeline scenario's Python servers (bench/py_server.py); '' to skip them");
+      "Python 3 for the timeline scenario's Python servers (bench/py_server.py) and the articles "
+      "scenario's clients (bench/articles/); '' to skip them");
   add("python-timeline-job",
       po::value(&options.python_timeline_job)->default_value(options.python_timeline_job),
       "the Python servers' big job in the timeline scenario");
+  add("articles-window-ms", po::value(&articles_window_ms)->default_value(articles_window_ms),
+      "articles scenario: how long perf2.py runs after its first count in each phase (at most, "
+      "while the big job, --busy-job, runs)");
   add("noisy-job", po::value(&options.noisy_job)->default_value(options.noisy_job),
       "the noisy-neighbour scenario's big job, A's and B's: 'N fast' or 'N recursive'");
   add("noisy-queued", po::value(&options.noisy_queued)->default_value(options.noisy_queued),
@@ -207,7 +213,8 @@ int main(int argc, char** argv) {
   add("big-runs", po::value(&options.big_runs)->default_value(options.big_runs),
       "runs per target of each big-result scenario");
   add("quick",
-      "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour and 4 s admission phases");
+      "short smoke run: 400 ms slices, 1 big run, 2 s noisy-neighbour, 4 s admission and 2 s "
+      "articles phases");
   add("baseline-threads",
       po::value(&options.baseline_threads)->default_value(options.baseline_threads),
       "event loops of the per-core baseline and of fibpool-minimal (--threads; 0: one per usable "
@@ -230,6 +237,7 @@ int main(int argc, char** argv) {
       options.big_runs = 1;
       noisy_phase_ms = 2000;
       admission_phase_ms = 4000;
+      articles_window_ms = 2000;
     }
     // Progress is for people watching: none in CI logs or redirected runs.
     options.verbose = !vm->count("quiet") && ::isatty(STDERR_FILENO) == 1;
@@ -257,6 +265,9 @@ int main(int argc, char** argv) {
           "--admission-clients wants 1 to 200; --admission-depth, --admission-phase-ms and "
           "--admission-max-wait-ms at least 1");
     }
+    if (articles_window_ms < 1000) {
+      throw std::invalid_argument("--articles-window-ms wants at least 1000 (perf2 counts each second)");
+    }
     if (!options.only.empty() && options.only != "fibpool" && options.only != "baseline" &&
         options.only != "per-core" && options.only != "minimal") {
       throw std::invalid_argument("--only wants fibpool, baseline, per-core or minimal");
@@ -280,6 +291,7 @@ int main(int argc, char** argv) {
   options.warmup = std::chrono::milliseconds(warmup_ms);
   options.busy_window = std::chrono::milliseconds(busy_window_ms);
   options.timeline_window = std::chrono::milliseconds(timeline_window_ms);
+  options.articles_window = std::chrono::milliseconds(articles_window_ms);
   options.baseline_stall_cap = std::chrono::milliseconds(stall_cap_ms);
   options.noisy_phase = std::chrono::milliseconds(noisy_phase_ms);
   options.noisy_tiny_pause = std::chrono::milliseconds(noisy_tiny_pause_ms);

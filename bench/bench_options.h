@@ -38,11 +38,17 @@ struct BenchOptions {
   std::chrono::milliseconds timeline_window{5'000};
   // The timeline scenario also measures the articles' Python servers
   // (bench/py_server.py: thread per connection, ProcessPoolExecutor) with
-  // this interpreter; empty: not. Their big job takes about as long in
+  // this interpreter, and the articles scenario runs the articles' clients
+  // with it; empty: neither. The servers' big job takes about as long in
   // CPython as timeline_job in C++.
   std::string python;
   std::filesystem::path python_server;  // py_server.py
   std::string python_timeline_job = "34 recursive";
+  // The articles scenario: perf2.py (in articles_dir, with perf1.py) runs
+  // this long after its first count alone and beside perf1.py, and at most
+  // this long while one busy_job runs (until it is answered).
+  std::filesystem::path articles_dir;
+  std::chrono::milliseconds articles_window{5'000};
   // The noisy-neighbour scenario: client A keeps `noisy_queued` of
   // `noisy_job` queued (on two connections) through four phases of
   // `noisy_phase` each: A alone; B asking the same job one at a time; B

@@ -10,16 +10,11 @@
 
 namespace fibpool::bench {
 
-namespace {
-
-// "`ARGV` (READY LINE)" of a server the bench started.
 std::string Describe(const ChildServer& server) {
   std::string cmd;
   for (const auto& a : server.argv()) cmd += (cmd.empty() ? "" : " ") + a;
   return "`" + cmd + "` (" + server.ready_line() + ")";
 }
-
-}  // namespace
 
 std::vector<std::string> FibpoolCommand(const BenchOptions& options) {
   std::vector<std::string> argv = {
@@ -27,6 +22,11 @@ std::vector<std::string> FibpoolCommand(const BenchOptions& options) {
       std::to_string(options.workers), "--log-level", "warn"};
   argv.insert(argv.end(), options.fibpool_args.begin(), options.fibpool_args.end());
   return argv;
+}
+
+std::vector<std::string> PerCpuCommand(const std::filesystem::path& path,
+                                       const BenchOptions& options) {
+  return {path.string(), "--port", "0", "--threads", std::to_string(options.baseline_threads)};
 }
 
 std::string ProgressSummary(const Figures& f) {
@@ -44,9 +44,7 @@ BenchServers::BenchServers(BenchOptions options) : options_(std::move(options)) 
                                     ChildServer& server, Target& target) {
     target.label = label;
     if (!Runs(target)) return;
-    server = ChildServer::Start(
-        {path.string(), "--port", "0", "--threads", std::to_string(options_.baseline_threads)},
-        kStartTimeout);
+    server = ChildServer::Start(PerCpuCommand(path, options_), kStartTimeout);
     target = Target{label, &server, server.endpoint()};
   };
   start_per_cpu(options_.baseline_path, "per-core", per_core_, per_core_target_);

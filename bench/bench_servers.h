@@ -14,6 +14,7 @@
 // Figures it fills (first_error), never throws.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ namespace fibpool::bench {
 // How the bench starts fibpool: the executable, --host 127.0.0.1 --port 0,
 // --workers, --log-level warn, then BenchOptions::fibpool_args.
 std::vector<std::string> FibpoolCommand(const BenchOptions& options);
+// How the bench starts a server with one loop per CPU (the per-core
+// baseline, the minimal reference): `path` --port 0 --threads
+// BenchOptions::baseline_threads.
+std::vector<std::string> PerCpuCommand(const std::filesystem::path& path,
+                                       const BenchOptions& options);
 
 class BenchServers {
  public:
@@ -84,6 +90,9 @@ class BenchServers {
   Target minimal_target_;
   unsigned workers_ = 0;
 };
+
+// "`ARGV` (READY LINE)" of a server the bench started.
+std::string Describe(const ChildServer& server);
 
 // "1,234 req/s, p50 .. us, p99 .. us, answered .., wrong .., unanswered ..":
 // a progress line's account of `f`.

@@ -10,6 +10,16 @@ boost::json::object PercentileJson(const LatencySamples::Percentile& p) {
   return {{"us", JsonNumber(p.us)}, {"lower_bound", p.lower_bound}};
 }
 
+boost::json::value OptionalNumber(const std::optional<double>& v) {
+  return v ? JsonNumber(*v) : nullptr;
+}
+
+boost::json::object Perf2PhaseJson(const Perf2Phase& p) {
+  return {{"counts", boost::json::array(p.counts.begin(), p.counts.end())},
+          {"median", OptionalNumber(p.median)},
+          {"error", p.error}};
+}
+
 }  // namespace
 
 boost::json::object FiguresJson(const Figures& f) {
@@ -48,6 +58,35 @@ boost::json::object FiguresJson(const Figures& f) {
                       {"workers_scheduled_in", f.worker_wakeups}};
   o["first_error"] = f.first_error;
   return o;
+}
+
+const char* BigAnswerName(ArticlesFigures::BigAnswer answer) {
+  switch (answer) {
+    case ArticlesFigures::BigAnswer::kRight:
+      return "right";
+    case ArticlesFigures::BigAnswer::kWrong:
+      return "wrong";
+    case ArticlesFigures::BigAnswer::kNotAwaited:
+      return "not awaited";
+    case ArticlesFigures::BigAnswer::kNotSent:
+      break;
+  }
+  return "not sent";
+}
+
+boost::json::object ArticlesFiguresJson(const ArticlesFigures& a) {
+  return {{"label", a.label},
+          {"ran", a.ran},
+          {"perf2_alone", Perf2PhaseJson(a.alone)},
+          {"perf2_during_big_job", Perf2PhaseJson(a.during_big_job)},
+          {"perf2_beside_perf1", Perf2PhaseJson(a.beside_perf1)},
+          {"during_big_job_over_alone", OptionalNumber(a.OverAlone(a.during_big_job))},
+          {"beside_perf1_over_alone", OptionalNumber(a.OverAlone(a.beside_perf1))},
+          {"big_job",
+           {{"request", a.big_job},
+            {"answer", BigAnswerName(a.big_answer)},
+            {"seconds", JsonNumber(a.big_seconds)},
+            {"error", a.big_error}}}};
 }
 
 }  // namespace fibpool::bench

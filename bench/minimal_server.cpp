@@ -45,6 +45,7 @@ struct MinimalConnection {
   std::string in;           // bytes read after the last LF
   std::string out;          // answers not yet written
   std::size_t written = 0;  // bytes of `out` already sent
+  bool sent_newline = false;
 };
 
 // Sends what `c` has not written yet; false on a write error.
@@ -88,8 +89,11 @@ void AppendAnswer(std::string_view line, std::string* out) {
   out->push_back('\n');
 }
 
-MinimalServer::MinimalServer(const std::string& host, std::uint16_t port, unsigned loops)
-    : stop_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), port_(port) {
+MinimalServer::MinimalServer(const std::string& host, std::uint16_t port, unsigned loops,
+                             bool read_per_request)
+    : stop_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      port_(port),
+      read_per_request_(read_per_request) {
   if (!stop_.valid()) ThrowErrno("eventfd");
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -175,6 +179,14 @@ void MinimalServer::Serve(const Loop& loop) const {
         continue;
       }
       c.in.append(chunk.data(), static_cast<std::size_t>(got));
+      if (read_per_request_ && !c.sent_newline) {
+        // c.in holds this read only: every earlier one was answered whole.
+        c.sent_newline = c.in.find('\n') != std::string::npos;
+        if (!c.sent_newline) {
+          AppendAnswer(c.in, &c.out);
+          c.in.clear();
+        }
+      }
       std::size_t start = 0;
       for (std::size_t lf; (lf = c.in.find('\n', start)) != std::string::npos; start = lf + 1) {
         AppendAnswer(std::string_view(c.in).substr(start, lf - start), &c.out);

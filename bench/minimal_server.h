@@ -7,6 +7,14 @@
 // socket does not take waits for EPOLLOUT, and the connection is not read
 // meanwhile. No Asio, no pool, no limits beyond the line length.
 //
+// With read_per_request (for the articles' perf1/perf2 clients, which send
+// `30` or `1` without a newline), a read holding no LF on a connection that
+// has never sent one is one request, answered at once, as the classic fib
+// server's `recv(100)` took it; fibpool answers the first such request only
+// after a 20 ms pause, to tell it from a line split over two writes, which
+// this mode would answer in halves. A connection's first LF makes it a line
+// connection for good.
+//
 // Ownership: MinimalServer owns the listening sockets, the epoll sets and
 // the stop eventfd; each loop owns its connections and their buffers, and
 // loops share nothing but the port and the stop eventfd.
@@ -40,7 +48,8 @@ class MinimalServer {
  public:
   // Binds `loops` listening sockets to host:port (port 0: a free one,
   // shared by all).
-  MinimalServer(const std::string& host, std::uint16_t port, unsigned loops);
+  MinimalServer(const std::string& host, std::uint16_t port, unsigned loops,
+                bool read_per_request);
   MinimalServer(const MinimalServer&) = delete;
   MinimalServer& operator=(const MinimalServer&) = delete;
   ~MinimalServer();
@@ -62,6 +71,7 @@ class MinimalServer {
   std::vector<Loop> loops_;
   os::UniqueFd stop_;  // eventfd, readable once Stop() was called
   std::uint16_t port_ = 0;
+  bool read_per_request_ = false;
 };
 
 }  // namespace fibpool::bench

@@ -1,10 +1,12 @@
 // fibpool-minimal, the real binary on port 0 over real sockets: right
 // answers for the requests the load scenarios send, pipelined lines answered
 // in order, a line split over two writes, `ERR bad_request` for anything
-// else, and SIGTERM stopping it with status 0.
+// else, SIGTERM stopping it with status 0, and with --read-per-request the
+// articles' newline-less clients answered read by read.
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -17,9 +19,10 @@ namespace {
 
 using testing::LineClient;
 
-ChildServer StartMinimal() {
-  return ChildServer::Start({testing::BinDir() + "/fibpool-minimal", "--port", "0"},
-                            std::chrono::seconds(15));
+ChildServer StartMinimal(const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv = {testing::BinDir() + "/fibpool-minimal", "--port", "0"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return ChildServer::Start(argv, std::chrono::seconds(15));
 }
 
 TEST(MinimalServerTest, AnswersFastAndRecursiveJobs) {
@@ -74,6 +77,34 @@ TEST(MinimalServerTest, ALineOverTheLimitIsRefusedAndTheConnectionClosed) {
   client.Send(std::string(4096, '1'));
   EXPECT_EQ(client.ReadLine(), "ERR bad_request");
   EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(MinimalServerTest, ReadPerRequestAnswersEachNewlineLessReadAtOnce) {
+  ChildServer server = StartMinimal({"--read-per-request"});
+  LineClient perf1(server.endpoint().port());
+  LineClient perf2(server.endpoint().port());
+  for (int i = 0; i < 5; ++i) {
+    // perf1's and perf2's loop bodies: send(b"30") or send(b"1"); recv(100).
+    perf1.Send("30");
+    ASSERT_EQ(perf1.Recv(100), "832040\n") << "request " << i;
+    perf2.Send("1");
+    ASSERT_EQ(perf2.Recv(100), "1\n") << "request " << i;
+  }
+  perf1.Send("abc");
+  EXPECT_EQ(perf1.Recv(100), "ERR bad_request\n");
+}
+
+TEST(MinimalServerTest, ReadPerRequestLeavesLineConnectionsLineByLine) {
+  ChildServer server = StartMinimal({"--read-per-request"});
+  LineClient client(server.endpoint().port());
+  EXPECT_EQ(client.Ask("10"), "55");
+  // A line connection now: a read without its LF is half a line, not `3`,
+  // which would be answered at once.
+  client.Send("3");
+  EXPECT_EQ(client.Recv(100, std::chrono::milliseconds(200)), std::nullopt);
+  client.Send("0 recursive\n");
+  EXPECT_EQ(client.ReadLine(), "832040");
+  EXPECT_EQ(client.Ask("11"), "89");
 }
 
 }  // namespace

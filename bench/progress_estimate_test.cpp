@@ -32,6 +32,15 @@ TEST(EstimatedDuration, TimelineTakesItsWindowPerTargetAndTheBaselineWait) {
   EXPECT_EQ(EstimatedDuration("timeline", o), milliseconds(11'000));
 }
 
+TEST(EstimatedDuration, ArticlesTakesThreePhasesOfPerf2PerTarget) {
+  BenchOptions o;
+  o.articles_window = milliseconds(5000);
+  // fibpool and the minimal reference; perf2's first second, then the window.
+  EXPECT_EQ(EstimatedDuration("articles", o), milliseconds(2 * 3 * 6000));
+  o.only = "minimal";
+  EXPECT_EQ(EstimatedDuration("articles", o), milliseconds(3 * 6000));
+}
+
 TEST(EstimatedDuration, NoisyTakesItsFourPhasesPerTargetAndTheDrain) {
   BenchOptions o;
   o.noisy_phase = milliseconds(4000);

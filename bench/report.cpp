@@ -1,6 +1,7 @@
 #include "bench/report.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -26,8 +27,19 @@ const char* MeasureName(ScenarioResult::Measure m) {
       return "seconds (mean)";
     case ScenarioResult::Measure::kAdmission:
       return "answered jobs' p99 wait";
+    case ScenarioResult::Measure::kPerf2:
+      return "perf2 req/s alone (median)";
   }
   return "";
+}
+
+// perf2's median alone in the articles scenario for the target whose
+// Figures `f` are (fibpool or the minimal reference); nullopt for another or
+// without a median.
+std::optional<double> Perf2Alone(const ScenarioResult& r, const Figures& f) {
+  if (&f == &r.fibpool) return r.fibpool_articles.alone.median;
+  if (&f == &r.minimal) return r.minimal_articles.alone.median;
+  return std::nullopt;
 }
 
 // A scenario's headline figure of one target ("-" when it was not measured).
@@ -36,6 +48,10 @@ const char* MeasureName(ScenarioResult::Measure m) {
 std::string HeadlineFigure(const ScenarioResult& r, const Figures& f) {
   if (r.measure == ScenarioResult::Measure::kAdmission) {
     return &f == &r.fibpool ? AdmissionWaits(r) : "no admission";
+  }
+  if (r.measure == ScenarioResult::Measure::kPerf2) {
+    const std::optional<double> median = Perf2Alone(r, f);
+    return median ? Thousands(*median) : "-";
   }
   if (!f.measured()) return "-";
   switch (r.measure) {
@@ -48,6 +64,7 @@ std::string HeadlineFigure(const ScenarioResult& r, const Figures& f) {
     case ScenarioResult::Measure::kSeconds:
       return Fixed(f.mean_seconds(), 3) + " s";
     case ScenarioResult::Measure::kAdmission:
+    case ScenarioResult::Measure::kPerf2:
       break;  // above
   }
   return "-";
@@ -58,6 +75,12 @@ std::string HeadlineFigure(const ScenarioResult& r, const Figures& f) {
 // (fibpool's p99 a lower bound).
 Cell FibpoolVersus(const ScenarioResult& r, const Figures& other) {
   const Cell none("n/a", nullptr);
+  if (r.measure == ScenarioResult::Measure::kPerf2) {
+    const std::optional<double> f = Perf2Alone(r, r.fibpool);
+    const std::optional<double> b = Perf2Alone(r, other);
+    if (!f || !b) return none;
+    return {Ratio(*f, *b), *b > 0 ? JsonNumber(*f / *b) : nullptr};
+  }
   if (!r.fibpool.measured() || !other.measured()) return none;
   double f = 0;
   double b = 0;
@@ -82,6 +105,8 @@ Cell FibpoolVersus(const ScenarioResult& r, const Figures& other) {
       break;
     case ScenarioResult::Measure::kAdmission:
       return none;  // the baselines have no admission
+    case ScenarioResult::Measure::kPerf2:
+      break;  // above
   }
   return {prefix + Ratio(f, b), b > 0 ? JsonNumber(f / b) : nullptr};
 }
@@ -272,6 +297,22 @@ std::vector<std::string> Report::Problems() const {
     }
     for (const AdmissionPhase& p : r.admission)
       check(p.accepted, "fibpool, " + PhaseName(p), false);
+    for (const ArticlesFigures* a : {&r.fibpool_articles, &r.minimal_articles}) {
+      if (!a->ran) continue;
+      const std::string who = r.id + " " + a->label;
+      for (const auto& [phase, p] : {std::pair{"alone", &a->alone},
+                                     std::pair{"during the big job", &a->during_big_job},
+                                     std::pair{"beside perf1", &a->beside_perf1}}) {
+        if (!p->error.empty()) out.push_back(who + " perf2 " + phase + ": " + p->error);
+      }
+      // The minimal reference computes inline and may stall past the wait.
+      using Big = ArticlesFigures::BigAnswer;
+      if (a->big_answer == Big::kWrong || a->big_answer == Big::kNotSent ||
+          (a->big_answer == Big::kNotAwaited && a != &r.minimal_articles)) {
+        out.push_back(who + " `" + a->big_job + "`: " + BigAnswerName(a->big_answer) + "; " +
+                      a->big_error);
+      }
+    }
   }
   return out;
 }
@@ -303,7 +344,7 @@ std::string Report::Markdown() const {
   o += "fibpool's figure over each baseline's: the single-loop baseline (for big results, the "
        "computation in the bench process) and, in the load scenarios, the per-core baseline and "
        "the minimal reference (fibpool-minimal: an epoll loop per CPU computing inline, no Asio; "
-       "the physical limit of this machine).\n\n";
+       "the physical limit of this machine), which the articles scenario measures too.\n\n";
   o += SummaryTable(results_).Markdown();
   o += "\nEvery answer was checked against F(N) computed in the bench: " + std::to_string(checked) +
        " answers, " + std::to_string(wrong) + " wrong.\n";
@@ -326,6 +367,7 @@ std::string Report::Markdown() const {
     }
   }
 
+  if (const ScenarioResult* r = Find("articles")) o += ArticlesMarkdown(*r);
   if (const ScenarioResult* r = Find("noisy")) o += NoisyMarkdown(*r);
   if (const ScenarioResult* r = Find("admission"); r && !r->admission.empty()) {
     o += AdmissionMarkdown(*r);
@@ -370,6 +412,10 @@ std::string Report::Json() const {
       s["baseline_neighbour"] = NeighbourJson(r.baseline_neighbour);
     }
     if (!r.admission.empty()) s["admission"] = AdmissionJson(r.admission);
+    if (r.measure == ScenarioResult::Measure::kPerf2) {
+      s["articles"] = {{"fibpool", ArticlesFiguresJson(r.fibpool_articles)},
+                       {"minimal", ArticlesFiguresJson(r.minimal_articles)}};
+    }
     if (!r.others.empty()) {
       json::array others;
       for (const auto& other : r.others) {

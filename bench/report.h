@@ -1,8 +1,8 @@
 // Turns the scenarios' results into the benchmark's report: a Markdown
 // summary (one row per scenario: fibpool, the single-loop baseline, the
 // per-core baseline, the minimal reference, fibpool's ratio to each), a detail table of latency
-// percentiles and CPU cost per answer, the noisy-neighbour and admission
-// tables (report_sections.h), fibpool's cost model error (estimate_error.h),
+// percentiles and CPU cost per answer, the articles', noisy-neighbour and
+// admission tables (report_sections.h), fibpool's cost model error (estimate_error.h),
 // and the performance targets (report_targets.h), each marked met or missed
 // with the figure measured; or the same as JSON, made with Boost.JSON. The
 // tables are report_table.h's rows, rendered to both. Pure formatting: no

@@ -1,7 +1,8 @@
 // The report's parts that belong to one scenario family: the noisy
-// neighbour's table of phases (report_noisy.cpp) and the admission
-// scenario's table of phases and CPU lines (report_admission.cpp), in
-// Markdown and in JSON. Pure; throws only std::bad_alloc.
+// neighbour's table of phases (report_noisy.cpp), the admission scenario's
+// table of phases and CPU lines (report_admission.cpp), in Markdown and in
+// JSON, and the articles scenario's table (report_articles.cpp; its JSON is
+// figures_json.h's). Pure; throws only std::bad_alloc.
 #pragma once
 
 #include <string>
@@ -27,5 +28,9 @@ std::string AdmissionWaits(const ScenarioResult& r);
 // "### Admission", its table of phases and what the workers got of the CPU.
 std::string AdmissionMarkdown(const ScenarioResult& r);
 boost::json::array AdmissionJson(const std::vector<AdmissionPhase>& phases);
+
+// "### The articles' perf1/perf2" and its table: one row per target that ran
+// it; empty when none did.
+std::string ArticlesMarkdown(const ScenarioResult& r);
 
 }  // namespace fibpool::bench

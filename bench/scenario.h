@@ -1,15 +1,16 @@
 // One scenario of fibpool-bench: a load run against the servers measured
 // (bench_servers.h), whose figures go into the report. Every scenario is
 // listed once, in bench/scenario_registry.cpp; each family of them (the load
-// scenarios, busy, big results, timeline, noisy neighbour, admission) is
-// defined in a file of its own under bench/scenarios/.
+// scenarios, busy, big results, timeline, the articles' clients, noisy
+// neighbour, admission) is defined in a file of its own under
+// bench/scenarios/.
 //
 // A scenario holds no state between runs: Run may be called again. Failure:
 // a run that goes wrong (wrong answers, a failed connection, a server that
 // cannot be started) is recorded in the result (Figures::first_error, notes);
 // Run throws std::runtime_error only when a server it restarts or starts for
 // itself cannot be started (the stalled baseline, the timeline's Python
-// servers).
+// servers, the articles scenario's minimal reference).
 #pragma once
 
 #include <chrono>

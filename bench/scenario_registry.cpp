@@ -15,7 +15,7 @@ const ScenarioList& Registry() {
   static const ScenarioList registry = [] {
     ScenarioList all;
     for (auto family : {LoadScenarios, BusyScenarios, BigScenarios, TimelineScenarios,
-                        NoisyScenarios, AdmissionScenarios}) {
+                        ArticlesScenarios, NoisyScenarios, AdmissionScenarios}) {
       for (auto& scenario : family()) all.push_back(std::move(scenario));
     }
     return all;

@@ -24,7 +24,7 @@ TEST(ScenarioRegistry, EachScenarioIsListedOnce) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
   EXPECT_EQ(ids, (std::vector<std::string>{"tiny-1", "tiny-8", "tiny-8x16", "rec30-1", "rec30-2",
                                            "rec30-4", "rec30-8", "busy", "big-1e7", "big-1e8",
-                                           "timeline", "noisy", "admission"}));
+                                           "timeline", "articles", "noisy", "admission"}));
 }
 
 TEST(ScenarioRegistry, AGroupSelectsItsMembersInTheRegistrysOrder) {
@@ -62,8 +62,8 @@ TEST(ScenarioRegistry, AnUnknownNameIsRejected) {
 TEST(ScenarioRegistry, HelpNamesEveryScenarioAndEveryGroupOnce) {
   EXPECT_EQ(ScenarioHelp(),
             "Scenarios: tiny-1, tiny-8, tiny-8x16, rec30-1, rec30-2, rec30-4, rec30-8, busy, "
-            "big-1e7, big-1e8, timeline, noisy, admission; groups: all, tiny, recursive, busy, "
-            "big, timeline, noisy, admission.");
+            "big-1e7, big-1e8, timeline, articles, noisy, admission; groups: all, tiny, "
+            "recursive, busy, big, timeline, articles, noisy, admission.");
 }
 
 TEST(ScenarioRegistry, AnUnknownIdHasNoEstimate) {

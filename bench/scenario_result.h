@@ -2,12 +2,13 @@
 // (bench/scenario.h) to Report. A "target" is fibpool, the baseline server
 // (one event loop), the per-core baseline (one event loop per CPU; load
 // scenarios only), the minimal reference (fibpool-minimal: an epoll loop per
-// CPU, no Asio; load scenarios only), or (for big results) the same
-// computation done in the bench process.
+// CPU, no Asio; load scenarios and the articles scenario), or (for big
+// results) the same computation done in the bench process.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,8 +108,38 @@ struct AdmissionPhase {
   bool ran = false;
 };
 
+// One phase of the articles scenario: bench/articles/perf2.py run as
+// published against one target, its per-second counts (perf2_counts.h).
+struct Perf2Phase {
+  std::vector<std::uint64_t> counts;  // as perf2 printed them, the first included
+  std::optional<double> median;       // MedianAfterFirst(counts)
+  std::string error;                  // what failed (perf2 or perf1 exited, no count in time)
+};
+
+// The articles scenario against one target (fibpool, or the minimal
+// reference): perf2 alone, while one big job runs (sent first, on its own
+// connection) and while perf1.py sends `30` in a loop.
+struct ArticlesFigures {
+  enum class BigAnswer { kNotSent, kRight, kWrong, kNotAwaited };
+  std::string label;
+  Perf2Phase alone;
+  Perf2Phase during_big_job;  // counts until the big job's answer arrived
+  Perf2Phase beside_perf1;
+  std::string big_job;  // the request, "46 recursive"
+  BigAnswer big_answer = BigAnswer::kNotSent;
+  std::string big_error;   // a wrong answer, or why it was not sent or awaited
+  double big_seconds = 0;  // the big job, sent to answered (or to the end of the wait)
+  bool ran = false;
+
+  // perf2's median in `phase` over its median alone; nullopt without both.
+  std::optional<double> OverAlone(const Perf2Phase& phase) const {
+    if (!phase.median || !alone.median || *alone.median <= 0) return std::nullopt;
+    return *phase.median / *alone.median;
+  }
+};
+
 struct ScenarioResult {
-  enum class Measure { kRate, kP99, kSeconds, kAdmission };
+  enum class Measure { kRate, kP99, kSeconds, kAdmission, kPerf2 };
   std::string id;
   std::string title;
   Measure measure = Measure::kRate;
@@ -144,6 +175,10 @@ struct ScenarioResult {
   // The admission scenario's phases: max_wait off, then on. fibpool only:
   // the baselines have no admission.
   std::vector<AdmissionPhase> admission;
+  // The articles scenario (Measure::kPerf2): fibpool's and the minimal
+  // reference's; the Figures above stay unmeasured.
+  ArticlesFigures fibpool_articles;
+  ArticlesFigures minimal_articles;
   std::vector<std::string> notes;
 };
 

@@ -29,6 +29,9 @@ ScenarioList BusyScenarios();
 ScenarioList BigScenarios();
 // timeline.cpp: timeline, tiny answers per 100 ms while big jobs run.
 ScenarioList TimelineScenarios();
+// articles.cpp: articles, the articles' perf2.py alone, beside perf1.py and
+// while a big job runs.
+ScenarioList ArticlesScenarios();
 // noisy.cpp: noisy, client A's backlog against client B.
 ScenarioList NoisyScenarios();
 // admission.cpp: admission, overload with max_wait off and on
