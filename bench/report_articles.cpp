@@ -68,7 +68,7 @@ std::string ArticlesMarkdown(const ScenarioResult& r) {
          "fibpool, the 20 ms pause before a newline-less client's first answer). perf2 alone; "
          "while one `" +
          big_job +
-         "` runs, sent first on its own connection, until its answer arrived; beside "
+         "` runs, sent on its own connection after perf2's first count, until its answer arrived; beside "
          "bench/articles/perf1.py (`30` in a loop on one connection). The minimal reference "
          "computes inline: a connection on the big job's loop waits for it.\n\n" +
          table.Markdown();

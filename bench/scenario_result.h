@@ -117,8 +117,8 @@ struct Perf2Phase {
 };
 
 // The articles scenario against one target (fibpool, or the minimal
-// reference): perf2 alone, while one big job runs (sent first, on its own
-// connection) and while perf1.py sends `30` in a loop.
+// reference): perf2 alone, while one big job runs (sent after perf2's first
+// count, on its own connection) and while perf1.py sends `30` in a loop.
 struct ArticlesFigures {
   enum class BigAnswer { kNotSent, kRight, kWrong, kNotAwaited };
   std::string label;

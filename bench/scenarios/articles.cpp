@@ -5,9 +5,10 @@
 // reference answering such clients). Three phases per target, each reported
 // as the median of perf2's per-second counts, the first left out
 // (perf2_counts.h): perf2 alone; perf2 beside perf1's loop of `30`; perf2
-// while one BenchOptions::busy_job runs, sent first on its own connection,
-// until its answer (checked) arrives. The minimal reference computes inline:
-// perf2 stalls there when its connection lands on the big job's loop.
+// while one BenchOptions::busy_job runs, sent on its own connection once
+// perf2 has printed its first count, until its answer (checked) arrives.
+// The minimal reference computes inline: perf2 stalls there when its
+// connection lands on the big job's loop.
 //
 // Failure: a phase that goes wrong (perf2 or perf1 cannot start, exits, or
 // prints no count in time; the big job cannot be sent) is recorded in it;
@@ -88,7 +89,7 @@ ScenarioResult ArticlesScenario::Run(BenchServers& servers) const {
   ScenarioResult res;
   res.id = id();
   res.title = "the articles' perf2.py alone, beside perf1.py, and while one `" +
-              options.busy_job + "` runs (sent first, on its own connection)";
+              options.busy_job + "` runs (sent after perf2's first count, on its own connection)";
   res.measure = ScenarioResult::Measure::kPerf2;
   res.fibpool.label = res.fibpool_articles.label = "fibpool";
   res.minimal.label = res.minimal_articles.label = "minimal";
@@ -160,33 +161,44 @@ void ArticlesScenario::RunTarget(BenchServers& servers, unsigned short port,
   }
   progress("beside perf1", out->beside_perf1);
 
-  // Last: the minimal reference may be left computing it.
+  // Last: the minimal reference may be left computing it. Sent once perf2
+  // has printed its first count (left out of the median), so that every
+  // count after it falls in the big job's run, until its answer.
   const RequestLine big = ParseJob(o.busy_job);
   out->big_job = o.busy_job;
   SoakSocket socket;
-  const std::int64_t sent_ns = NowNanos();
-  const std::int64_t wait_until = sent_ns + Nanos(kFirstCountCap + o.articles_window +
-                                                  kLastCountSlack + drain_cap);
-  if (socket.Connect({boost::asio::ip::address_v4::loopback(), port}) != IoStatus::kOk ||
-      socket.Send(big.line, wait_until) != IoStatus::kOk) {
-    out->big_error = "could not send `" + o.busy_job + "`";
-    return;
-  }
-  // Read on a thread of its own, for the moment it arrives; bounded by wait_until.
-  const std::shared_future<BigJobAnswer> answer =
-      std::async(std::launch::async, [&socket, wait_until] {
-        BigJobAnswer a;
-        a.status = socket.ReadLine(&a.line, wait_until);
-        if (a.status == IoStatus::kOk) a.at_ns = NowNanos();
-        return a;
-      }).share();
-  out->during_big_job = RunPerf2(o, port, [&answer](std::int64_t t) {
-    if (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-    const std::int64_t at = answer.get().at_ns;
+  std::int64_t sent_ns = 0;
+  std::optional<std::shared_future<BigJobAnswer>> answer;
+  const auto send_big = [&] {
+    sent_ns = NowNanos();
+    const std::int64_t wait_until =
+        sent_ns + Nanos(o.articles_window + kLastCountSlack + drain_cap);
+    if (socket.Connect({boost::asio::ip::address_v4::loopback(), port}) != IoStatus::kOk ||
+        socket.Send(big.line, wait_until) != IoStatus::kOk) {
+      out->big_error = "could not send `" + o.busy_job + "`";
+      return false;
+    }
+    // Read on a thread of its own, for the moment it arrives; bounded by wait_until.
+    answer = std::async(std::launch::async, [&socket, wait_until] {
+               BigJobAnswer a;
+               a.status = socket.ReadLine(&a.line, wait_until);
+               if (a.status == IoStatus::kOk) a.at_ns = NowNanos();
+               return a;
+             }).share();
+    return true;
+  };
+  out->during_big_job = RunPerf2(o, port, [&](std::int64_t t) {
+    if (!answer) return !send_big();
+    if (answer->wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    const std::int64_t at = answer->get().at_ns;
     return at > 0 && at <= t;
   });
   progress("during the big job", out->during_big_job);
-  const BigJobAnswer a = answer.get();
+  if (!answer) {
+    if (out->big_error.empty()) out->big_error = "not sent: perf2 printed no count";
+    return;
+  }
+  const BigJobAnswer a = answer->get();
   out->big_seconds = NanosToSeconds((a.at_ns > 0 ? a.at_ns : NowNanos()) - sent_ns);
   if (a.status != IoStatus::kOk) {
     out->big_answer = ArticlesFigures::BigAnswer::kNotAwaited;
