@@ -35,9 +35,10 @@ import sys
 import tempfile
 
 COLORS = {"fibpool": "#1f6feb", "baseline": "#cf222e", "per_core": "#1a7f37",
-          "py-threads": "#bf8700", "py-pool": "#8250df"}
+          "minimal": "#57606a", "py-threads": "#bf8700", "py-pool": "#8250df"}
 LABELS = {"fibpool": "fibpool", "baseline": "in-process baseline (fibpool-baseline)",
           "per_core": "per-core baseline (fibpool-baseline --threads 0)",
+          "minimal": "minimal reference (fibpool-minimal --threads 0)",
           "py-threads": "Python, thread per connection",
           "py-pool": "Python, ProcessPoolExecutor"}
 
@@ -76,7 +77,7 @@ def rate_vs_connections(scenarios, out, work):
     }
     lines, sources = [], set()
     for name, ids in series.items():
-        for target in ("fibpool", "baseline", "per_core"):
+        for target in ("fibpool", "baseline", "per_core", "minimal"):
             rows = []
             for sid in ids:
                 if sid in scenarios and target in scenarios[sid][0]:
@@ -94,10 +95,12 @@ def rate_vs_connections(scenarios, out, work):
                          f'lc rgb "{COLORS[target]}" title "{LABELS[target]}: {name}"')
     if not lines:
         return False
-    script = header(out, "Requests/s against connections (" + ", ".join(sorted(sources)) + ")")
+    script = header(out, "Requests/s against connections (" + ", ".join(sorted(sources)) + ")",
+                    1100, 640)
     script += ('set logscale x 2\nset logscale y 10\nset format y "%.0f"\n'
                'set xlabel "connections (closed loop)"\n'
-               'set ylabel "answers per second"\nset xrange [0.8:10]\nset key bottom right\n')
+               'set ylabel "answers per second"\nset xrange [0.8:10]\n'
+               'set key outside bottom center horizontal maxrows 4\n')
     script += "plot " + ", \\\n     ".join(lines) + "\n"
     gnuplot(script, work)
     return True

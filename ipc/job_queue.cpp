@@ -7,7 +7,6 @@
 #include <cstring>
 #include <ctime>
 #include <new>
-#include <thread>
 
 #include "ipc/codec.h"
 #include "ipc/ipc_error.h"
@@ -42,8 +41,6 @@ struct JobQueue::Slot {
 
 namespace {
 
-constexpr std::uint64_t kContendedYieldNs = 1'000'000;
-constexpr std::uint64_t kSpinBackOffNs = 1'000'000'000;
 
 constexpr std::size_t AlignUp(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
 
@@ -196,7 +193,7 @@ os::Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::na
   // One spinner per queue is enough to catch the next job at once; more
   // would only burn CPU the supervisor and the clients need.
   std::uint32_t none = 0;
-  bool spinner = spin.count() > 0 && start >= no_spin_until_ &&
+  bool spinner = spin.count() > 0 && polite_.allowed(start) &&
                  control_->spinner.compare_exchange_strong(none, cell + 1);
   const auto stop_spinning = [&] {
     if (spinner) control_->spinner.store(0, std::memory_order_release);
@@ -217,13 +214,9 @@ os::Result<std::uint32_t> JobQueue::PopBatch(std::uint32_t cell, std::chrono::na
       return 0u;
     }
     if (spinner && spent < spin) {
-      const std::uint64_t before = os::MonotonicNanos();
-      std::this_thread::yield();
-      // Back a whole time slice later: a process of another program got the
-      // CPU, and would again on every yield. Sleeping on the futex wakes this
-      // process sooner than spinning against it; try again after a while.
-      if (os::MonotonicNanos() - before > kContendedYieldNs)
-        no_spin_until_ = before + kSpinBackOffNs;
+      // Sleeping on the futex wakes this process sooner than spinning
+      // against another program that wants the CPU (os/polite_spin.h).
+      polite_.Yield();
       continue;
     }
     stop_spinning();

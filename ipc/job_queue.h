@@ -41,6 +41,7 @@
 
 #include "ipc/job.h"
 #include "os/monotonic_clock.h"
+#include "os/polite_spin.h"
 #include "os/posix_error.h"
 
 namespace fibpool::ipc {
@@ -182,9 +183,7 @@ class JobQueue {
   Control* control_;
   WorkerCell* cells_;
   Slot* slots_;
-  // This process does not spin before this time (os::MonotonicNanos): its last
-  // yield came back a whole time slice later.
-  std::uint64_t no_spin_until_ = 0;
+  os::PoliteSpin polite_;  // whether this process may spin now
 };
 
 }  // namespace fibpool::ipc

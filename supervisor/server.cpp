@@ -17,6 +17,7 @@
 #include "supervisor/admin/prometheus_report.h"
 #include "supervisor/admin/stats_report.h"
 #include "supervisor/metrics/process_stat.h"
+#include "supervisor/net/event_loop.h"
 #include "supervisor/net/flow_key.h"
 #include "supervisor/net/tcp_listen.h"
 #include "supervisor/pool/worker_executable.h"
@@ -213,7 +214,8 @@ Server::Server(Config config, std::vector<std::string> args, Environment env,
     connection_env_.stats_executor = io_.get_executor();
     for (unsigned i = 0; i < config_.io_threads; ++i) {
       io_threads_.push_back(std::make_unique<IoThread>(
-          connection_env_, pool_.get(), io_.get_executor(), [this] { MaybeExit(); }));
+          connection_env_, pool_.get(), io_.get_executor(), [this] { MaybeExit(); },
+          config_.supervisor_spin));
     }
   }
 }
@@ -267,7 +269,7 @@ int Server::Run() {
         io_.stop();
       });
   WaitForSignal();
-  io_.run();
+  RunEventLoop(io_, config_.supervisor_spin);
   if (!failure.empty()) throw std::runtime_error(failure);
   return exit_code_;
 }

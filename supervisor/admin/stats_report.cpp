@@ -91,6 +91,7 @@ json::object SettingsJson(const Config& c) {
       {"metrics_host", MetricsHost(c)},
       {"line_stats", c.line_stats},
       {"access_log", c.access_log},
+      {"supervisor_spin_us", c.supervisor_spin.count()},
       {"worker_spin_us", c.worker_spin.count()},
       {"max_jobs_per_worker", c.max_jobs_per_worker},
       {"max_worker_memory_mb", c.max_worker_memory_mb},

@@ -57,6 +57,9 @@ struct Config {
   std::string metrics_host_setting;  // metrics_host as given (a name, unresolved); empty: unset
   bool line_stats = true;       // `stats` answered on the line port
   double access_log = 0;        // share of answered requests in the access log; 0: off
+  // A supervisor thread polls for events this long after its last before
+  // it sleeps (net/event_loop.h); 0: it sleeps at once.
+  std::chrono::microseconds supervisor_spin{30};
   std::chrono::microseconds worker_spin =
       ipc::kDefaultWorkerSpin;             // workers busy-wait this long before sleeping
   std::uint64_t max_jobs_per_worker = 0;   // recycle a worker after this many jobs; 0: never

@@ -5,12 +5,14 @@
 
 #include <boost/asio/post.hpp>
 
+#include "supervisor/net/event_loop.h"
+
 namespace fibpool::supervisor {
 
 namespace asio = boost::asio;
 
 IoThread::IoThread(const ConnectionEnv& env, JobExecutor* pool, asio::any_io_executor pool_executor,
-                   std::function<void()> on_empty)
+                   std::function<void()> on_empty, std::chrono::microseconds spin)
     : work_(io_.get_executor()),
       pool_executor_(std::move(pool_executor)),
       on_empty_(std::move(on_empty)),
@@ -25,7 +27,7 @@ IoThread::IoThread(const ConnectionEnv& env, JobExecutor* pool, asio::any_io_exe
   // now rather than with its first connection: the supervisor's descriptors
   // then stay the same while connections come and go.
   asio::ip::tcp::socket reactor_user(io_);
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this, spin] { RunEventLoop(io_, spin); });
 }
 
 IoThread::~IoThread() {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <thread>
@@ -36,9 +37,10 @@ class IoThread {
  public:
   // `env` is copied, its executor, manager and log replaced by this
   // thread's (with the same access log share); `pool` runs on
-  // `pool_executor`, where on_empty is also called.
+  // `pool_executor`, where on_empty is also called. The thread runs its loop
+  // with RunEventLoop(`spin`) (event_loop.h).
   IoThread(const ConnectionEnv& env, JobExecutor* pool, boost::asio::any_io_executor pool_executor,
-           std::function<void()> on_empty);
+           std::function<void()> on_empty, std::chrono::microseconds spin);
   ~IoThread();
   IoThread(const IoThread&) = delete;
   IoThread& operator=(const IoThread&) = delete;

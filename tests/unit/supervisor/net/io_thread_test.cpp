@@ -17,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
+#include "supervisor/config/config.h"
 #include "supervisor/metrics/metrics.h"
 #include "tests/support/line_client.h"
 #include "tests/support/wait.h"
@@ -92,7 +93,7 @@ TEST(IoThread, ADrainHandledInTheTurnThatReadARequestStopsThePoolOnlyAfterItsJob
     return std::string("{}");
   };
   {
-    IoThread io_thread(env, &pool, pool_io.get_executor(), [] {});
+    IoThread io_thread(env, &pool, pool_io.get_executor(), [] {}, Config{}.supervisor_spin);
     thread = &io_thread;
     asio::io_context accept_io;
     asio::ip::tcp::acceptor acceptor(accept_io, {asio::ip::make_address("127.0.0.1"), 0});
