@@ -1,11 +1,27 @@
 #include "supervisor/net/event_loop.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "os/monotonic_clock.h"
 #include "os/polite_spin.h"
 
 namespace fibpool::supervisor {
+
+bool SpinBackOff::SpinNext() {
+  if (skip_ == 0) return true;
+  --skip_;
+  return false;
+}
+
+void SpinBackOff::Spun(bool hit) {
+  if (hit) {
+    backoff_ = 0;
+    return;
+  }
+  backoff_ = std::min(kMaxSkip, std::max(1u, backoff_ * 2));
+  skip_ = backoff_;
+}
 
 void RunEventLoop(boost::asio::io_context& io, std::chrono::microseconds spin) {
   if (spin.count() <= 0) {
@@ -15,20 +31,28 @@ void RunEventLoop(boost::asio::io_context& io, std::chrono::microseconds spin) {
   const auto spin_ns = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(spin).count());
   os::PoliteSpin polite;
-  std::uint64_t last_work = os::MonotonicNanos();
+  SpinBackOff back_off;
   for (;;) {
-    if (io.poll() > 0) {
-      last_work = os::MonotonicNanos();
-      continue;
-    }
+    if (io.poll() > 0) continue;
     if (io.stopped()) return;
-    const std::uint64_t now = os::MonotonicNanos();
-    if (now - last_work < spin_ns && polite.allowed(now)) {
-      polite.Yield();
-      continue;
+    // Nothing ready: spin for the next event, or block for it.
+    bool hit = false;
+    if (back_off.SpinNext()) {
+      const std::uint64_t start = os::MonotonicNanos();
+      bool spun = false;
+      for (std::uint64_t now = start; now - start < spin_ns && polite.allowed(now);
+           now = os::MonotonicNanos()) {
+        spun = true;
+        polite.Yield();
+        if (io.poll() > 0) {
+          hit = true;
+          break;
+        }
+        if (io.stopped()) return;
+      }
+      if (spun) back_off.Spun(hit);
     }
-    if (io.run_one() == 0) return;
-    last_work = os::MonotonicNanos();
+    if (!hit && io.run_one() == 0) return;
   }
 }
 

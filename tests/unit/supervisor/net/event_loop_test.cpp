@@ -21,6 +21,47 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
+TEST(SpinBackOff, SpinsWhileSpinsFindEvents) {
+  SpinBackOff b;
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(b.SpinNext());
+    b.Spun(/*hit=*/true);
+  }
+}
+
+// How many of the next `waits` SpinBackOff lets spin, every spin a miss.
+int SpinsAmongMisses(SpinBackOff& b, int waits) {
+  int spins = 0;
+  for (int i = 0; i < waits; ++i) {
+    if (!b.SpinNext()) continue;
+    ++spins;
+    b.Spun(/*hit=*/false);
+  }
+  return spins;
+}
+
+TEST(SpinBackOff, MissesInARowSkipTwiceAsManyWaitsEachUpToTheMost) {
+  SpinBackOff b;
+  // Spin, skip 1, spin, skip 2, spin, skip 4, spin, skip 8: 4 spins in 19 waits.
+  EXPECT_EQ(SpinsAmongMisses(b, 19), 4);
+  // Then one spin in every kMaxSkip + 1 waits, once the skip is at its most.
+  SpinBackOff settled;
+  SpinsAmongMisses(settled, 1000);
+  EXPECT_EQ(SpinsAmongMisses(settled, 10 * (SpinBackOff::kMaxSkip + 1)), 10);
+}
+
+TEST(SpinBackOff, AHitAfterMissesSpinsAtTheNextWaitAgain) {
+  SpinBackOff b;
+  SpinsAmongMisses(b, 1000);
+  while (!b.SpinNext()) {
+  }
+  b.Spun(/*hit=*/true);
+  EXPECT_TRUE(b.SpinNext());
+  b.Spun(/*hit=*/false);
+  EXPECT_FALSE(b.SpinNext());  // one miss after a hit skips one wait
+  EXPECT_TRUE(b.SpinNext());
+}
+
 class EventLoop : public ::testing::TestWithParam<int> {
  protected:
   microseconds spin() const { return microseconds(GetParam()); }
