@@ -41,7 +41,6 @@ struct JobQueue::Slot {
 
 namespace {
 
-
 constexpr std::size_t AlignUp(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
 
 struct Offsets {

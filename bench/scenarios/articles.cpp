@@ -78,8 +78,10 @@ class ArticlesScenario : public NamedScenario {
   static void RunTarget(BenchServers& servers, unsigned short port, milliseconds drain_cap,
                         ArticlesFigures* out);
   // perf2 against `port` until it has printed a window's counts after its
-  // first, or `over_by(t)` says the big job was answered at or before `t`, a
-  // count's arrival (that count and the rest are left out).
+  // first, or `over_by(t)` says the phase is over at `t`, a count's arrival
+  // (that count and the rest are left out). over_by is asked at every
+  // count, the first included: the big-job phase sends its job there and
+  // ends the phase once the job's answer has come (or could not be sent).
   static Perf2Phase RunPerf2(const BenchOptions& o, unsigned short port,
                              const std::function<bool(std::int64_t)>& over_by);
 };
